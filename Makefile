@@ -1,0 +1,104 @@
+# 1022 helpdesk: two runtimes, one command to run, one to test. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.10 for the bot runtime (Rasa 3.6), 3.11+ for the app runtime. Override: make PY310=/path/python3.10
+PY310 ?= $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$c" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$c"; break; }; done)
+PY311 ?= $(shell for c in python3.13 python3.12 python3.11 python3; do \
+	"$$c" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$c"; break; }; done)
+
+BOT_VENV := .venv-bot
+APP_VENV := .venv
+BOT_PY := $(BOT_VENV)/bin/python
+APP_PY := $(APP_VENV)/bin/python
+RASA := $(BOT_VENV)/bin/rasa
+export PYTHONPATH := $(CURDIR)
+export DATABASE_URL ?= sqlite:///$(CURDIR)/var/helpdesk.sqlite3
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+API_PORT ?= 8080
+
+.PHONY: help venvs model run chat test test-app test-bot test-stories validate lint format bench clean
+
+help:
+	@echo "make run    - create venvs if missing, train the model if stale, start everything (SQLite)"
+	@echo "make chat   - talk to the bot in the terminal"
+	@echo "make test   - lint, unit and integration tests, data validation, conversation tests"
+	@echo "make bench  - benchmarks; writes docs/benchmarks.md"
+	@echo "make lint   - ruff"
+
+$(BOT_VENV)/.installed: requirements-bot.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 not found: install it (e.g. pyenv install 3.10) or pass PY310=..."; exit 1; }
+	"$(PY310)" -m venv $(BOT_VENV)
+	$(BOT_PY) -m pip install --quiet --upgrade pip
+	$(BOT_PY) -m pip install --quiet -r requirements-bot.txt
+	touch $@
+
+$(APP_VENV)/.installed: pyproject.toml
+	@test -n "$(PY311)" || { echo "Python 3.11+ not found"; exit 1; }
+	"$(PY311)" -m venv $(APP_VENV)
+	$(APP_PY) -m pip install --quiet --upgrade pip
+	$(APP_PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venvs: $(BOT_VENV)/.installed $(APP_VENV)/.installed
+
+model: $(BOT_VENV)/.installed
+	@$(BOT_PY) -m bot.training
+
+# Prepares the embedded SQLite database: schema, directory, catalogue, sample dossiers.
+seed: $(APP_VENV)/.installed
+	@mkdir -p var
+	@$(APP_PY) -m ticketing.seed
+	@$(APP_PY) -m knowledge.seed
+
+run: venvs model seed
+	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
+	trap 'kill 0' INT TERM EXIT; \
+	echo "Rasa on 127.0.0.1:$(RASA_PORT), actions on :$(ACTIONS_PORT), ticketing API on :$(API_PORT). Ctrl-C stops all."; \
+	$(APP_PY) -m actions.server --host 127.0.0.1 --port $(ACTIONS_PORT) & \
+	$(APP_PY) -m ticketing.api --host 127.0.0.1 --port $(API_PORT) & \
+	$(RASA) run --enable-api --interface 127.0.0.1 --port $(RASA_PORT) --model "$$MODEL" \
+		--endpoints bot/endpoints.yml --credentials bot/credentials.yml & \
+	wait
+
+chat: venvs model seed
+	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
+	trap 'kill 0' INT TERM EXIT; \
+	$(APP_PY) -m actions.server --host 127.0.0.1 --port $(ACTIONS_PORT) --quiet & \
+	$(RASA) shell --model "$$MODEL" --endpoints bot/endpoints.yml
+
+lint: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/ruff format --check .
+
+format: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/ruff format .
+	$(APP_VENV)/bin/ruff check --fix .
+
+validate: $(BOT_VENV)/.installed
+	$(RASA) data validate --fail-on-warnings --config config.yml --domain bot/domain --data nlu_data bot/rules bot/stories
+
+test-app: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/bot
+
+test-bot: model
+	HELPDESK_MODEL=$$($(BOT_PY) -m bot.training --check) $(BOT_VENV)/bin/pytest -q -p no:cacheprovider tests/bot
+
+test-stories: model
+	@mkdir -p var/test-results
+	$(RASA) test core --model "$$($(BOT_PY) -m bot.training --check)" --stories tests/stories \
+		--endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/stories
+
+test: lint test-app validate test-bot test-stories
+	@echo "make test: all suites passed"
+
+bench: venvs model
+	@mkdir -p docs
+	$(BOT_PY) tests/bench/bench_nlu.py
+	$(APP_PY) tests/bench/bench_knowledge.py
+	$(APP_PY) tests/bench/bench_ticketing.py
+
+clean:
+	rm -rf var/test-results models/*.tar.gz

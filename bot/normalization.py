@@ -1,0 +1,170 @@
+"""The one place where Vietnamese text is normalised, for both runtimes.
+
+Runtime-neutral on purpose: the bot runtime (Rasa components) and the app runtime (hub, search, triage)
+both import this module, so it imports neither ``rasa`` nor any app package.
+
+- :func:`normalize_text` is applied once to every incoming message, at the hub, before Rasa.
+- :func:`strip_diacritics` and :func:`fold` give the keys for diacritics-insensitive matching; on NFC text
+  they keep the length, so an offset found in the folded text is an offset in the original.
+- :func:`expand_abbreviations` spells out what citizens abbreviate, for search and triage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "ABBREVIATIONS",
+    "expand_abbreviations",
+    "fold",
+    "normalize_text",
+    "strip_diacritics",
+]
+
+# Letters from other scripts that look like Latin letters and turn up in pasted or spoofed text.
+_LOOKALIKES = {
+    # Cyrillic
+    "а": "a", "в": "B", "е": "e", "к": "k", "м": "M", "н": "H", "о": "o", "р": "p", "с": "c", "т": "T",
+    "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+    # Greek
+    "α": "a", "ο": "o", "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "ι": "i", "κ": "k",
+    "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X", "Ζ": "Z",
+    # Icelandic eth, often typed for Đ
+    "Ð": "Đ", "ð": "đ",
+    # Typographic punctuation
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u3000": " ",
+}
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+_WORD_CORE = re.compile(r"^(\W*)(\w+)(\W*)$")
+
+
+def _fullwidth_to_ascii(char: str) -> str:
+    code = ord(char)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    return char
+
+
+_LOOKALIKE_TABLE = str.maketrans(
+    {**_LOOKALIKES, **{chr(c): _fullwidth_to_ascii(chr(c)) for c in range(0xFF01, 0xFF5F)}}
+)
+
+
+@lru_cache(maxsize=1)
+def _tone_placement_map() -> dict[str, str]:
+    """underthesea's table of misplaced tone marks ("hoà" -> "hòa", "thuỷ" -> "thủy").
+
+    Entries that only change plain ASCII spelling ("qui" -> "quy") are left out: "Sơn Qui" is an official
+    ward name, and a citizen's spelling is theirs.
+    """
+    try:
+        from underthesea.pipeline.text_normalize.text_normalizer import token_map
+    except ImportError:  # underthesea missing: normalisation still works without tone re-placement
+        return {}
+    return {k: v for k, v in token_map.items() if not k.isascii()}
+
+
+def _fix_tone_placement(text: str) -> str:
+    table = _tone_placement_map()
+    if not table:
+        return text
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if word.isascii() or len(word) > 12:
+            continue
+        match = _WORD_CORE.match(word)
+        if match and match.group(2) in table:
+            words[i] = match.group(1) + table[match.group(2)] + match.group(3)
+    return " ".join(words)
+
+
+def normalize_text(text: str) -> str:
+    """Normalise one incoming message: NFC, no control or invisible characters, look-alike letters mapped
+    to Vietnamese/Latin ones, tone marks placed the standard way, whitespace collapsed and trimmed.
+
+    Meaning-bearing characters are kept: codes like ``000.00.20.H19-250312-0004``, phone numbers,
+    punctuation, emoji and the citizen's own abbreviations pass through unchanged.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = text.translate(_LOOKALIKE_TABLE)
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text).strip()
+    return _fix_tone_placement(text)
+
+
+def _build_strip_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if len(base) == 1 and base != char and base.isascii():
+            table[code] = base
+    return table
+
+
+_STRIP_TABLE = _build_strip_table()
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese tone and vowel marks and map ``đ`` to ``d``.
+
+    On NFC text every character maps to exactly one character, so the result has the same length and
+    offsets carry over. Stray combining marks (text that was not NFC) are dropped.
+    """
+    stripped = text.translate(_STRIP_TABLE)
+    if not stripped.isascii() and _COMBINING.search(stripped):
+        stripped = _COMBINING.sub("", stripped)
+    return stripped
+
+
+def fold(text: str) -> str:
+    """The matching key: lower case without diacritics, same length as NFC ``text``."""
+    folded = strip_diacritics(text).lower()
+    if len(folded) != len(text):  # a few characters change length when lowered (e.g. "İ")
+        folded = "".join(strip_diacritics(c).lower()[:1] or c for c in text)
+    return folded
+
+
+# Abbreviations citizens type, keyed by their lower-case form. Spelt-out forms carry diacritics.
+ABBREVIATIONS: dict[str, str] = {
+    "ko": "không", "k": "không", "kh": "không", "hok": "không", "hong": "không", "khong": "không",
+    "dc": "được", "đc": "được", "dk": "đăng ký", "đk": "đăng ký", "dky": "đăng ký",
+    "hs": "hồ sơ", "hso": "hồ sơ",
+    "gplx": "giấy phép lái xe", "blx": "bằng lái xe",
+    "cccd": "căn cước công dân", "cmnd": "chứng minh nhân dân",
+    "sdt": "số điện thoại", "đt": "điện thoại",
+    "ubnd": "ủy ban nhân dân", "hđnd": "hội đồng nhân dân", "hdnd": "hội đồng nhân dân",
+    "tthc": "thủ tục hành chính",
+    "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội", "bhtn": "bảo hiểm thất nghiệp",
+    "đkkd": "đăng ký kinh doanh", "dkkd": "đăng ký kinh doanh", "hkd": "hộ kinh doanh",
+    "gcn": "giấy chứng nhận", "qsdđ": "quyền sử dụng đất", "qsdd": "quyền sử dụng đất",
+    "gpxd": "giấy phép xây dựng", "lltp": "lý lịch tư pháp",
+    "tp": "thành phố", "tx": "thị xã",
+    "j": "gì", "ntn": "như thế nào", "bn": "bao nhiêu", "bnhieu": "bao nhiêu",
+    "vs": "với", "r": "rồi", "ng": "người", "trc": "trước", "ms": "mới", "lm": "làm",
+}
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Spell out the abbreviations in :data:`ABBREVIATIONS` (whole words, any case, with or without
+    diacritics); everything else is left as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return ABBREVIATIONS.get(word.lower(), word)
+
+    return _TOKEN.sub(replace, text)

@@ -1,0 +1,62 @@
+"""The shared text rules that both runtimes use (bot/normalization.py)."""
+
+import unicodedata
+
+import pytest
+
+from bot.normalization import expand_abbreviations, fold, normalize_text, strip_diacritics
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  làm   giấy\tkhai sinh \n cần gì  ", "làm giấy khai sinh cần gì"),
+        ("Ðồng Tháp", "Đồng Tháp"),  # Icelandic eth typed for Đ
+        ("hoà bình, thuỷ lợi", "hòa bình, thủy lợi"),  # tone marks placed the standard way
+        ("Xin chа\u200bo", "Xin chao"),  # Cyrillic а and a zero-width space
+        ("Ｈồ sơ", "Hồ sơ"),  # full-width Latin
+        ("A\u0301o da\u0300i", "Áo dài"),  # decomposed input becomes NFC
+        ("", ""),
+    ],
+)
+def test_normalize_text_cleans_what_citizens_paste(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "hs 000.00.20.H19-250312-0004 sao rồi",
+        "sđt 0912 345 678",
+        "phường Sơn Qui",  # an official ward name, not respelt to "Quy"
+        "ko dc hok vậy 😀",
+        "mã PA-251127-0042",
+    ],
+)
+def test_normalize_text_keeps_codes_names_and_abbreviations(kept: str) -> None:
+    assert normalize_text(kept) == kept
+
+
+def test_normalized_text_is_nfc() -> None:
+    text = normalize_text(unicodedata.normalize("NFD", "Thường trú ở phường Mỹ Phước Tây"))
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_strip_diacritics_keeps_length_so_offsets_carry_over() -> None:
+    text = "Đăng ký khai sinh ở xã Mỹ Hiệp, phường Thới Sơn"
+    stripped = strip_diacritics(text)
+    assert stripped == "Dang ky khai sinh o xa My Hiep, phuong Thoi Son"
+    assert len(stripped) == len(text)
+    start = fold(text).index("my hiep")
+    assert text[start : start + 7] == "Mỹ Hiệp"
+
+
+def test_fold_makes_spellings_with_and_without_diacritics_equal() -> None:
+    assert fold("GIẤY KHAI SINH") == fold("giay khai sinh") == "giay khai sinh"
+    assert fold("Đồng Tháp") == "dong thap"
+
+
+def test_expand_abbreviations_spells_out_whole_words_only() -> None:
+    assert expand_abbreviations("hs gplx ko dc") == "hồ sơ giấy phép lái xe không được"
+    assert expand_abbreviations("cấp lại CCCD") == "cấp lại căn cước công dân"
+    assert expand_abbreviations("kho hàng 50k") == "kho hàng 50k"

@@ -1,0 +1,186 @@
+"""API errors and the one middleware that turns every error into a JSON response.
+
+Handlers raise `ApiError` subclasses (or let domain errors from the ticketing services
+propagate); `error_middleware` renders them as
+`{"error": {"code": ..., "message": ..., "details": [...]}}` with a proper 4xx/5xx status.
+Messages are English: API clients read them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Errors raised by the service layer (ticketing.*) are mapped by class name so that this module does
+# not depend on the exact module they live in: a `TransitionError` from lifecycle.py and a
+# `NotFound` from facade.py both end up here.
+DOMAIN_ERROR_STATUS: dict[str, tuple[int, str]] = {
+    "NotFound": (404, "not_found"),
+    "TicketNotFound": (404, "not_found"),
+    "InvalidTransition": (409, "invalid_transition"),
+    "TransitionError": (409, "invalid_transition"),
+    "IllegalTransition": (409, "invalid_transition"),
+    "ConcurrentUpdate": (409, "conflict"),
+    "StaleDataError": (409, "conflict"),
+    "Conflict": (409, "conflict"),
+    "PermissionDenied": (403, "forbidden"),
+    "ValidationError": (422, "validation_error"),
+    "ReopenWindowExpired": (409, "invalid_transition"),
+}
+
+
+class ApiError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, details: Iterable[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details or [])
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return {"error": body}
+
+
+class BadRequest(ApiError):
+    status = 400
+    code = "bad_request"
+
+
+class MalformedJson(ApiError):
+    status = 400
+    code = "malformed_json"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class ValidationFailed(ApiError):
+    status = 422
+    code = "validation_error"
+
+
+class TooManyRequests(ApiError):
+    status = 429
+    code = "too_many_requests"
+
+
+def json_error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> web.Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return web.json_response({"error": body}, status=status, dumps=_dumps)
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+# Renders an error for a request. Open311 replaces it (it has its own error format, JSON or XML).
+ErrorRenderer = Callable[[web.Request, int, str, str, list[dict[str, Any]]], web.StreamResponse]
+
+ERROR_RENDERER_KEY = "error_renderer"
+
+
+def _render(request: web.Request, status: int, code: str, message: str, details: list[dict[str, Any]]):
+    renderer: ErrorRenderer | None = request.get(ERROR_RENDERER_KEY)
+    if renderer is not None:
+        return renderer(request, status, code, message, details)
+    return json_error(status, code, message, details)
+
+
+def domain_error_status(exc: BaseException) -> tuple[int, str] | None:
+    """Status for an error raised by the ticketing services (their own classes or SQLAlchemy's
+    optimistic-locking StaleDataError); None for anything else (a bug: 500)."""
+    for cls in type(exc).__mro__:
+        if cls.__name__ in DOMAIN_ERROR_STATUS and cls.__module__.startswith(("ticketing", "sqlalchemy")):
+            return DOMAIN_ERROR_STATUS[cls.__name__]
+    return None
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return _render(request, exc.status, exc.code, exc.message, exc.details)
+    except web.HTTPRequestEntityTooLarge as exc:
+        return _render(
+            request,
+            413,
+            "payload_too_large",
+            f"Request body is larger than the limit of {exc.max_size} bytes.",
+            [],
+        )
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthorized",
+            403: "forbidden",
+        }.get(exc.status, "http_error")
+        message = {
+            404: "No such resource.",
+            405: f"Method {request.method} is not allowed here.",
+        }.get(exc.status, exc.reason)
+        response = _render(request, exc.status, code, message, [])
+        if exc.status == 405 and "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+    except Exception as exc:
+        mapped = domain_error_status(exc)
+        if mapped is not None:
+            status, code = mapped
+            message = str(exc) if type(exc).__module__.startswith("ticketing") else ""
+            return _render(request, status, code, message or code.replace("_", " ").capitalize() + ".", [])
+        # Never echo internals to the client, and never log exception messages: database errors
+        # carry the statement parameters (phone numbers, names). The traceback frames are enough.
+        log.error(
+            "unhandled %s in %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            request.path,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        return _render(request, 500, "internal_error", "Internal server error.", [])
