@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "Channel", "Document", "LegalBasis", "Procedure"]
+__all__ = ["Base", "Channel", "Document", "LegalBasis", "Meta", "Procedure"]
 
 
 class Base(DeclarativeBase):
@@ -114,3 +114,12 @@ class LegalBasis(Base):
     title: Mapped[str] = mapped_column(Text)
 
     procedure: Mapped[Procedure] = relationship(back_populates="legal_basis")
+
+
+class Meta(Base):
+    """Small key/value facts about the catalogue (e.g. the hash of the shipped YAML last imported)."""
+
+    __tablename__ = "kb_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

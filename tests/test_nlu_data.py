@@ -1,9 +1,9 @@
 """The bot's NLU training data and its held-out test split are complete and kept apart.
 
-Runs in the app runtime with PyYAML only (no rasa import). Training data lives in
-``nlu_data/*.yml`` (Rasa 3.x format); the held-out split in ``tests/data/nlu_test/*.yml``
-is never trained on and must not contain a training example, even one that differs only
-by case or diacritics.
+Runs in the app runtime with PyYAML and the runtime-neutral bot.places (no rasa import).
+Training data lives in ``nlu_data/*.yml`` (Rasa 3.x format); the held-out split in
+``tests/data/nlu_test/*.yml`` is never trained on and must not contain a training example,
+even one that differs only by case or diacritics.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from bot.places import find_places
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_DIR = ROOT / "nlu_data"
@@ -217,3 +219,20 @@ def test_training_mixes_diacritics_and_plain_spelling(training: list[Example]) -
     plain = sum(1 for e in training if fold(e.text) == " ".join(e.text.lower().split()))
     share = plain / len(training)
     assert 0.25 <= share <= 0.6, f"share of examples written without diacritics: {share:.2f}"
+
+
+def test_every_annotated_location_is_a_real_place_of_dong_thap(
+    training: list[Example], held_out: list[Example]
+) -> None:
+    """Each location value is a whole place name known to bot/places.py (new units or former names)."""
+
+    def is_place(value: str) -> bool:
+        for candidate in (value, value.title()):  # ambiguous lower-case names need capitals in free text
+            matches = find_places(candidate)
+            if len(matches) == 1 and (matches[0].start, matches[0].end) == (0, len(candidate)):
+                return True
+        return False
+
+    values = {value for e in training + held_out for value, name in e.entities if name == "location"}
+    unknown = sorted(value for value in values if not is_place(value))
+    assert not unknown, f"location annotations that are not places of Đồng Tháp: {unknown}"

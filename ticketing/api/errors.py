@@ -35,6 +35,12 @@ DOMAIN_ERROR_STATUS: dict[str, tuple[int, str]] = {
     "PermissionDenied": (403, "forbidden"),
     "ValidationError": (422, "validation_error"),
     "ReopenWindowExpired": (409, "invalid_transition"),
+    "ReopenWindowClosed": (409, "invalid_transition"),
+    "InvalidInput": (422, "validation_error"),
+    "InvalidPhone": (422, "validation_error"),
+    "UnknownCode": (422, "validation_error"),
+    "NotAllowed": (403, "forbidden"),
+    "TicketError": (409, "conflict"),
 }
 
 
@@ -104,7 +110,16 @@ class TooManyRequests(ApiError):
     code = "too_many_requests"
 
 
-def json_error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> web.Response:
+def too_large_message(request: web.Request) -> str:
+    limit = getattr(request, "_client_max_size", None)
+    return (
+        f"Request body is larger than the limit of {limit} bytes." if limit else "Request body is too large."
+    )
+
+
+def json_error(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> web.Response:
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body["details"] = details
@@ -118,7 +133,7 @@ def _dumps(obj: Any) -> str:
 # Renders an error for a request. Open311 replaces it (it has its own error format, JSON or XML).
 ErrorRenderer = Callable[[web.Request, int, str, str, list[dict[str, Any]]], web.StreamResponse]
 
-ERROR_RENDERER_KEY = "error_renderer"
+ERROR_RENDERER_KEY = web.RequestKey("error_renderer", object)
 
 
 def _render(request: web.Request, status: int, code: str, message: str, details: list[dict[str, Any]]):
@@ -132,8 +147,12 @@ def domain_error_status(exc: BaseException) -> tuple[int, str] | None:
     """Status for an error raised by the ticketing services (their own classes or SQLAlchemy's
     optimistic-locking StaleDataError); None for anything else (a bug: 500)."""
     for cls in type(exc).__mro__:
-        if cls.__name__ in DOMAIN_ERROR_STATUS and cls.__module__.startswith(("ticketing", "sqlalchemy")):
+        if not cls.__module__.startswith(("ticketing", "sqlalchemy")):
+            continue
+        if cls.__name__ in DOMAIN_ERROR_STATUS:
             return DOMAIN_ERROR_STATUS[cls.__name__]
+        if cls.__module__.startswith("ticketing") and cls.__name__.endswith("NotFound"):
+            return (404, "not_found")
     return None
 
 
@@ -143,14 +162,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except ApiError as exc:
         return _render(request, exc.status, exc.code, exc.message, exc.details)
-    except web.HTTPRequestEntityTooLarge as exc:
-        return _render(
-            request,
-            413,
-            "payload_too_large",
-            f"Request body is larger than the limit of {exc.max_size} bytes.",
-            [],
+    except web.HTTPRequestEntityTooLarge:
+        limit = getattr(request, "_client_max_size", None)
+        message = (
+            f"Request body is larger than the limit of {limit} bytes."
+            if limit
+            else "Request body is too large."
         )
+        return _render(request, 413, "payload_too_large", message, [])
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -26,7 +26,13 @@ def _b64(data: bytes) -> str:
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=128 * r * (n + p + 2) + 1024
+        password.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        dklen=KEY_BYTES,
+        maxmem=128 * r * (n + p + 2) + 1024,
     )
 
 

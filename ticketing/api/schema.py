@@ -121,6 +121,7 @@ class Schema:
                 "in": "query",
                 "required": f.required,
                 "schema": f.json_schema(),
+                **({"style": "form", "explode": False} if f.kind == "array" else {}),
                 **({"description": f.description} if f.description else {}),
             }
             for f in self.fields
@@ -221,9 +222,7 @@ def _check_json_value(f: Field, value: Any) -> Any:
     if kind in ("string", "date", "date-time"):
         if not isinstance(value, str):
             raise _Problem(f"expected string, got {_json_type(value)}")
-        value = unicodedata.normalize("NFC", value)
-        if "\x00" in value:
-            raise _Problem("must not contain NUL characters")
+        value = unicodedata.normalize("NFC", _clean_text(value))
         if kind == "date":
             try:
                 return date.fromisoformat(value)
@@ -258,13 +257,41 @@ def _check_json_value(f: Field, value: Any) -> Any:
             raise _Problem(f"expected array, got {_json_type(value)}")
         if f.max_items is not None and len(value) > f.max_items:
             raise _Problem(f"at most {f.max_items} items")
-        item_field = Field(f.name, kind=f.items or "string", max_length=f.max_length, pattern=f.pattern, enum=f.enum)
+        item_field = Field(
+            f.name, kind=f.items or "string", max_length=f.max_length, pattern=f.pattern, enum=f.enum
+        )
         return [_check_json_value(item_field, item) for item in value]
     if kind == "object":
         if not isinstance(value, dict):
             raise _Problem(f"expected object, got {_json_type(value)}")
-        return value
+        return _clean_tree(value, depth=0)
     raise _Problem(f"unsupported kind {kind}")  # pragma: no cover - schema definition error
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise _Problem("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Problem("must be valid Unicode (lone surrogate escape)") from None
+    return value
+
+
+MAX_TREE_DEPTH = 4
+
+
+def _clean_tree(value: Any, depth: int) -> Any:
+    """Free-form objects (ticket `details`): bounded depth, clean text, NFC; keys are strings."""
+    if depth > MAX_TREE_DEPTH:
+        raise _Problem(f"nested deeper than {MAX_TREE_DEPTH} levels")
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", _clean_text(value))
+    if isinstance(value, dict):
+        return {_clean_text(k): _clean_tree(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_tree(v, depth + 1) for v in value]
+    return value
 
 
 def _check_string(f: Field, value: str) -> None:

@@ -1,0 +1,219 @@
+"""What every action shares: who is talking on which channel, form failure counting, code formats.
+
+Actions stay thin: they check what the citizen typed and phrase the reply; the work is done by
+``knowledge.facade`` and ``ticketing.facade``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.normalization import fold, normalize_text
+
+REQUESTED_SLOT = "requested_slot"
+FAILURES_SLOT = "form_failures"
+OUTCOME_SLOT = "form_outcome"
+GAVE_UP = "gave_up"
+CANCELLED = "cancelled"
+# Wrong answers in a row after which a form ends politely and a human is offered.
+FAILURE_LIMIT = 3
+
+CHANNELS = ("zalo", "telegram", "webchat", "phone")
+DEFAULT_CHANNEL = "webchat"
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Formats of docs/architecture.md ("Codes").
+DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
+TICKET_CODE = re.compile(r"(?:PA|HD|BC|LH)-\d{6}-\d{4,6}")
+PHONE = re.compile(r"0\d{9,10}")
+
+# Folded phrases by which a citizen stops a form.
+_CANCEL_PHRASES = (
+    "huy",
+    "huy bo",
+    "thoi",
+    "thoi khoi",
+    "thoi khong can",
+    "khong can nua",
+    "dung lai",
+    "khong lam nua",
+    "thoi bo di",
+)
+_CANCEL_PREFIXES = ("huy ", "thoi khong", "khong can nua", "toi khong muon nua", "em khong muon nua")
+
+BAD_PHONE_MESSAGE = (
+    "Dạ, số điện thoại chưa đúng. Anh/chị nhập số điện thoại Việt Nam gồm 10 chữ số "
+    "(ví dụ: 0912 345 678) giúp em ạ."
+)
+BAD_LAST4_MESSAGE = (
+    "Dạ, anh/chị vui lòng nhập đúng 4 chữ số cuối của số điện thoại đã cung cấp khi nộp hồ sơ "
+    "hoặc gửi phản ánh ạ."
+)
+GAVE_UP_MESSAGE = (
+    "Dạ, em xin lỗi vì chưa ghi nhận được thông tin anh/chị cung cấp. "
+    "Em xin tạm dừng yêu cầu này để anh/chị không mất thời gian."
+)
+CANCELLED_MESSAGE = "Dạ, em đã dừng yêu cầu này theo ý anh/chị. Anh/chị cần hỗ trợ gì khác cứ nhắn em nhé ạ."
+
+
+def channel_identity(tracker: Tracker) -> tuple[str, str]:
+    """The citizen's channel and their id on it.
+
+    The hub passes ``{"channel": ..., "channel_user_id": ...}`` as message metadata; without it the
+    Rasa input channel name is used when it is one of ours, else ``webchat``, and the sender id.
+    """
+    metadata = tracker.latest_message.get("metadata") or {}
+    channel = str(metadata.get("channel") or tracker.get_latest_input_channel() or "")
+    if channel not in CHANNELS:
+        channel = DEFAULT_CHANNEL
+    user_id = str(metadata.get("channel_user_id") or tracker.sender_id)
+    return channel, user_id
+
+
+def latest_text(tracker: Tracker) -> str:
+    return normalize_text(tracker.latest_message.get("text") or "")
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    entities = tracker.latest_message.get("entities") or []
+    return [str(e.get("value")) for e in entities if e.get("entity") == entity]
+
+
+def wants_to_cancel(text: str) -> bool:
+    folded = fold(normalize_text(text)).strip(" .!?")
+    return folded in _CANCEL_PHRASES or folded.startswith(_CANCEL_PREFIXES)
+
+
+def find_dossier_code(text: str) -> str | None:
+    """A dossier code in ``text``, typed in any case and with stray spaces, in its stored form."""
+    compact = re.sub(r"\s+", "", normalize_text(text)).upper()
+    match = DOSSIER_CODE.search(compact)
+    return match.group(0) if match else None
+
+
+def find_ticket_code(text: str) -> str | None:
+    compact = re.sub(r"\s+", "", normalize_text(text)).upper().replace("_", "-")
+    match = TICKET_CODE.search(compact)
+    return match.group(0) if match else None
+
+
+def normalize_phone(text: str) -> str | None:
+    """A Vietnamese phone number as ``0xxxxxxxxx`` (``+84``/``84`` prefixes, spaces, dots accepted)."""
+    raw = normalize_text(text).strip()
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+84") or (digits.startswith("84") and len(digits) in (11, 12)):
+        digits = "0" + digits[2:]
+    return digits if PHONE.fullmatch(digits) else None
+
+
+def find_last4(text: str) -> str | None:
+    """The last 4 digits of a phone number: a group of exactly four digits ("5678", "5 6 7 8"), or the
+    end of a whole phone number."""
+    for run in reversed(re.findall(r"\+?\d(?:[ .\-]?\d)*", normalize_text(text))):
+        digits = re.sub(r"\D", "", run)
+        if len(digits) == 4:
+            return digits
+        phone = normalize_phone(run)
+        if phone:
+            return phone[-4:]
+    return None
+
+
+def format_date(value: dt.datetime | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.astimezone(LOCAL_TZ)
+        return value.strftime("%H:%M ngày %d/%m/%Y")
+    return value.strftime("%d/%m/%Y")
+
+
+def reset(*slots: str) -> list[EventType]:
+    """Clear the given slots and the form bookkeeping."""
+    return [SlotSet(slot, None) for slot in slots] + [SlotSet(FAILURES_SLOT, 0), SlotSet(OUTCOME_SLOT, None)]
+
+
+def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str) -> list[EventType] | None:
+    """When the form that just ended was given up or cancelled: the events that close it, else None."""
+    outcome = tracker.get_slot(OUTCOME_SLOT)
+    if outcome == GAVE_UP:
+        return [*reset(*slots), FollowupAction("action_offer_human")]
+    if outcome == CANCELLED:
+        dispatcher.utter_message(text=CANCELLED_MESSAGE)
+        return reset(*slots)
+    return None
+
+
+class GuardedFormValidation(FormValidationAction, ABC):
+    """Form validation that counts wrong answers and ends the form politely after FAILURE_LIMIT.
+
+    Slots prefilled from the message that started the form are checked silently (the citizen did not
+    answer a question yet): a value that does not fit is simply asked for.
+    """
+
+    @abstractmethod
+    def name(self) -> str:
+        """``validate_<form name>``."""
+
+    def is_prefill(self, tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot(REQUESTED_SLOT) != slot
+
+    def cancel_if_asked(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
+        """The events that stop the form when the citizen's answer says to stop ("thôi", "hủy")."""
+        if not self.is_prefill(tracker, slot) and wants_to_cancel(tracker.latest_message.get("text") or ""):
+            return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: CANCELLED, REQUESTED_SLOT: None}
+        return None
+
+    def accept(self, slot: str, value: Any) -> dict[str, Any]:
+        return {slot: value, FAILURES_SLOT: 0}
+
+    def reject(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str
+    ) -> dict[str, Any]:
+        if self.is_prefill(tracker, slot):
+            return {slot: None}
+        cancel = self.cancel_if_asked(tracker, slot)
+        if cancel:
+            return cancel
+        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
+        if failures >= FAILURE_LIMIT:
+            dispatcher.utter_message(text=GAVE_UP_MESSAGE)
+            return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: GAVE_UP, REQUESTED_SLOT: None}
+        dispatcher.utter_message(text=message)
+        return {slot: None, FAILURES_SLOT: failures}
+
+    def check_phone(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """A contact phone number, stored as ``0xxxxxxxxx``."""
+        if cancel := self.cancel_if_asked(tracker, slot):
+            return cancel
+        phone = normalize_phone(str(value or ""))
+        if phone:
+            return self.accept(slot, phone)
+        return self.reject(dispatcher, tracker, slot, BAD_PHONE_MESSAGE)
+
+    def check_last4(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """The last 4 digits of the phone on file (the second factor of a lookup)."""
+        if cancel := self.cancel_if_asked(tracker, slot):
+            return cancel
+        last4 = find_last4(str(value or ""))
+        if last4:
+            return self.accept(slot, last4)
+        return self.reject(dispatcher, tracker, slot, BAD_LAST4_MESSAGE)

@@ -1,0 +1,90 @@
+"""First stage of the two-stage fallback: ask the citizen to rephrase, suggesting the likeliest need.
+
+When the citizen confirms the suggestion ("có", "đúng rồi"), `action_accept_suggestion` replaces their
+"yes" by the suggested intent, as Rasa's own two-stage fallback does, so the usual rules take over.
+The second stage (a second unclear message in a row, or "no") is `action_offer_human` (actions/handoff.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.executor import CollectingDispatcher
+
+# intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
+SUGGESTIONS: dict[str, tuple[str, str | None]] = {
+    "ask_procedure": ("hỏi về một thủ tục hành chính", None),
+    "check_dossier_status": ("tra cứu tình trạng hồ sơ", "/check_dossier_status"),
+    "submit_petition": ("gửi phản ánh, kiến nghị", "/submit_petition"),
+    "check_petition_status": ("tra cứu kết quả xử lý phản ánh", "/check_petition_status"),
+    "request_human": ("gặp tổng đài viên", "/request_human"),
+    "request_postal_service": ("đăng ký dịch vụ bưu chính công ích", "/request_postal_service"),
+    "book_appointment": ("đặt lịch hẹn làm thủ tục", "/book_appointment"),
+    "ask_contact_info": ("hỏi địa chỉ, số điện thoại cơ quan", None),
+    "rate_service": ("đánh giá mức độ hài lòng", "/rate_service"),
+}
+GENERIC_MESSAGE = (
+    "Dạ, em chưa hiểu rõ ý anh/chị. Anh/chị nói rõ hơn giúp em được không ạ? "
+    'Ví dụ: "làm giấy khai sinh cần giấy tờ gì", "tra cứu hồ sơ", "phản ánh đèn đường bị hư".'
+)
+
+
+def _likeliest_intent(tracker: Tracker) -> str | None:
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        name = ranked.get("name")
+        if name in SUGGESTIONS:
+            return name
+        if name != "nlu_fallback":
+            return None
+    return None
+
+
+class ActionClarify(Action):
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = _likeliest_intent(tracker)
+        if intent is None:
+            dispatcher.utter_message(text=GENERIC_MESSAGE)
+            return [SlotSet("suggested_intent", None)]
+        label, payload = SUGGESTIONS[intent]
+        text = f"Dạ, em chưa hiểu rõ ý anh/chị. Có phải anh/chị muốn {label} không ạ?"
+        if payload:
+            dispatcher.utter_message(
+                text=text + " Nếu đúng, anh/chị bấm nút bên dưới, hoặc nói rõ hơn giúp em.",
+                buttons=[{"title": label[0].upper() + label[1:], "payload": payload}],
+            )
+            return [SlotSet("suggested_intent", intent)]
+        dispatcher.utter_message(text=text + " Anh/chị nói rõ hơn giúp em được không ạ?")
+        return [SlotSet("suggested_intent", None)]
+
+
+class ActionAcceptSuggestion(Action):
+    def name(self) -> str:
+        return "action_accept_suggestion"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = tracker.get_slot("suggested_intent")
+        if not intent:
+            dispatcher.utter_message(
+                text="Dạ, anh/chị nói cụ thể hơn giúp em, ví dụ tên thủ tục hoặc việc anh/chị cần hỗ trợ ạ."
+            )
+            return []
+        parse_data = {
+            "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}],
+            "entities": [],
+            "text": f"/{intent}",
+        }
+        replayed = UserUttered(
+            text=f"/{intent}", parse_data=parse_data, input_channel=tracker.get_latest_input_channel()
+        )
+        replayed["metadata"] = tracker.latest_message.get("metadata") or {}  # the hub's channel identity
+        return [UserUtteranceReverted(), SlotSet("suggested_intent", None), replayed]

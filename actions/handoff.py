@@ -1,0 +1,83 @@
+"""Handoff to a human agent: the conversation is marked in ticketing and the hub is told."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import channel_identity
+from ticketing import facade as ticketing
+
+logger = logging.getLogger(__name__)
+
+HANDOFF_MESSAGE = (
+    "Dạ, em đã chuyển cuộc trò chuyện tới tổng đài viên của Tổng đài 1022. "
+    "Anh/chị vui lòng chờ trong giây lát, tổng đài viên sẽ hỗ trợ anh/chị ngay ạ."
+)
+HANDOFF_FAILED_MESSAGE = (
+    "Dạ, em xin lỗi, hiện em chưa chuyển được tới tổng đài viên. "
+    "Anh/chị vui lòng gọi trực tiếp số 1022 hoặc nhắn lại sau ít phút giúp em ạ."
+)
+OFFER_MESSAGE = (
+    "Dạ, em xin lỗi vì chưa hỗ trợ được anh/chị. "
+    "Anh/chị có muốn trao đổi trực tiếp với tổng đài viên không ạ?"
+)
+
+
+def _action_before_last_message(tracker: Tracker) -> str | None:
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
+def _reason(tracker: Tracker) -> str:
+    """Why the conversation goes to a human, for the agent's queue (English, no personal data)."""
+    if _action_before_last_message(tracker) == "action_offer_human":
+        return "bot_could_not_help"
+    return "citizen_request"
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        channel, user_id = channel_identity(tracker)
+        try:
+            ticketing.request_handoff(channel, user_id, tracker.sender_id, _reason(tracker))
+        except Exception:
+            logger.exception("handoff request failed for conversation %s", tracker.sender_id)
+            dispatcher.utter_message(text=HANDOFF_FAILED_MESSAGE)
+            return []
+        dispatcher.utter_message(text=HANDOFF_MESSAGE)
+        dispatcher.utter_message(json_message={"handoff": True})
+        return [SlotSet("handoff", True)]
+
+
+class ActionOfferHuman(Action):
+    def name(self) -> str:
+        return "action_offer_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text=OFFER_MESSAGE,
+            buttons=[
+                {"title": "Gặp tổng đài viên", "payload": "/request_human"},
+                {"title": "Không, cảm ơn", "payload": "/deny"},
+            ],
+        )
+        return []

@@ -1,0 +1,126 @@
+"""Satisfaction rating (1-5) about the service, saved through ``ticketing.facade.rate_service``."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    GuardedFormValidation,
+    channel_identity,
+    ended_early,
+    entity_values,
+    find_ticket_code,
+    reset,
+)
+from bot.normalization import fold, normalize_text
+from ticketing import facade as ticketing
+
+logger = logging.getLogger(__name__)
+
+RATING_SLOTS = ("rating_score", "rating_comment")
+_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5}
+_DIGIT = re.compile(r"(?<!\d)([1-5])(?:\s*(?:/\s*5|sao|diem|d)\b)?(?!\d)")
+_WORD = re.compile(r"\b(mot|hai|ba|bon|tu|nam)\s*(?:sao|diem)\b")
+# Phrases that carry a rating without a number.
+_PHRASES = (
+    ("rat hai long", 5),
+    ("rat tot", 5),
+    ("tuyet voi", 5),
+    ("rat te", 1),
+    ("rat kem", 1),
+    ("khong hai long", 2),
+    ("hai long", 4),
+)
+BAD_SCORE_MESSAGE = "Dạ, anh/chị chọn giúp em một số từ 1 đến 5 ạ (5 là rất hài lòng)."
+
+
+def find_score(text: str) -> int | None:
+    """A 1-5 score in the citizen's words: "5", "4/5", "5 sao", "năm sao", "⭐⭐⭐⭐", "rất hài lòng"."""
+    text = normalize_text(text)
+    stars = text.count("⭐") + text.count("★")
+    if 1 <= stars <= 5:
+        return stars
+    folded = fold(text)
+    if match := _WORD.search(folded):
+        return _WORDS[match.group(1)]
+    if match := _DIGIT.search(folded):
+        return int(match.group(1))
+    for phrase, score in _PHRASES:
+        if phrase in folded:
+            return score
+    return None
+
+
+def rated_ticket_code(tracker: Tracker) -> str | None:
+    """The ticket the rating is about when the citizen names its code; else the service in general."""
+    return next(
+        (find_ticket_code(v) for v in entity_values(tracker, "petition_code") if find_ticket_code(v)), None
+    )
+
+
+class ValidateRatingForm(GuardedFormValidation):
+    def name(self) -> str:
+        return "validate_rating_form"
+
+    def validate_rating_score(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = normalize_text(str(value or ""))
+        result: dict[str, Any] = {}
+        if self.is_prefill(tracker, "rating_score") and len(text.split()) >= 3 and not text.startswith("/"):
+            result["rating_comment"] = text  # the message that started the rating is the comment
+        if cancel := self.cancel_if_asked(tracker, "rating_score"):
+            return cancel
+        score = find_score(text)
+        if score is not None:
+            return {**result, **self.accept("rating_score", str(score))}
+        return {**result, **self.reject(dispatcher, tracker, "rating_score", BAD_SCORE_MESSAGE)}
+
+
+class ActionSubmitRating(Action):
+    def name(self) -> str:
+        return "action_submit_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        early = ended_early(dispatcher, tracker, *RATING_SLOTS)
+        if early is not None:
+            return early
+        score = int(tracker.get_slot("rating_score"))
+        channel, user_id = channel_identity(tracker)
+        try:
+            ticketing.rate_service(
+                score,
+                tracker.get_slot("rating_comment"),
+                channel,
+                user_id,
+                rated_ticket_code(tracker),
+            )
+        except Exception:
+            logger.exception("rating failed for conversation %s", tracker.sender_id)
+            dispatcher.utter_message(
+                text=(
+                    "Dạ, em cảm ơn anh/chị. Hệ thống tạm thời chưa lưu được đánh giá, "
+                    "anh/chị vui lòng gửi lại sau ít phút ạ."
+                )
+            )
+            return reset(*RATING_SLOTS)
+        if score <= 2:
+            text = (
+                f"Dạ, em ghi nhận đánh giá {score}/5 của anh/chị. Em rất tiếc vì anh/chị chưa hài lòng; "
+                "ý kiến của anh/chị sẽ được chuyển tới bộ phận phụ trách để cải thiện ạ."
+            )
+        else:
+            text = (
+                f"Dạ, em cảm ơn anh/chị đã đánh giá {score}/5. "
+                "Ý kiến của anh/chị giúp Tổng đài 1022 phục vụ tốt hơn ạ."
+            )
+        dispatcher.utter_message(text=text)
+        return reset(*RATING_SLOTS)

@@ -1,0 +1,221 @@
+"""A fast linear intent classifier over the sparse sentence features.
+
+Rasa's LogisticRegressionClassifier uses raw counts, has no regularisation setting and fails on a message
+without features (empty text). This one:
+- scales each featurizer's sentence vector separately (log counts, L2 norm), so word, syllable and
+  character features weigh alike whatever the message length;
+- trains a multinomial logistic regression (sklearn) with a configurable ``C``;
+- stores only the weights (numpy, no pickle) and predicts with one sparse product and a softmax;
+- answers a message without any known feature with confidence 0, so the FallbackClassifier takes over.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.featurizers.featurizer import Featurizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(GraphComponent, IntentClassifier):
+    """Multinomial logistic regression on per-featurizer normalised sparse sentence features."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [Featurizer]
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["sklearn"]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "C": 10.0,
+            # "liblinear": one-vs-rest, trains in a couple of seconds; "lbfgs": multinomial, slower
+            "solver": "liblinear",
+            "max_iter": 2000,
+            "class_weight": "balanced",
+            "random_state": 42,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        weights: np.ndarray | None = None,
+        bias: np.ndarray | None = None,
+        classes: list[str] | None = None,
+        origins: list[str] | None = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.weights = weights  # (n_classes, n_features)
+        self.bias = bias  # (n_classes,)
+        self.classes = classes or []
+        self.origins = origins or []  # featurizer names, in the column order used in training
+        self._widths: dict[str, int] = {}
+        self._one_vs_rest = False
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        return cls(config, model_storage, resource)
+
+    # features -------------------------------------------------------------------------------------------
+    @staticmethod
+    def _sentence_blocks(message: Message) -> dict[str, scipy.sparse.spmatrix]:
+        blocks: dict[str, scipy.sparse.spmatrix] = {}
+        for feature in message.features:
+            if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
+                continue
+            matrix = feature.features
+            if not scipy.sparse.issparse(matrix):
+                matrix = scipy.sparse.csr_matrix(np.asarray(matrix))
+            origin = feature.origin if isinstance(feature.origin, str) else "+".join(feature.origin)
+            blocks[origin] = matrix.tocsr()
+        return blocks
+
+    @staticmethod
+    def _scale(block: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
+        block = block.astype(np.float64)
+        block.data = np.log1p(np.abs(block.data))
+        norm = np.sqrt(block.multiply(block).sum())
+        return block / norm if norm > 0 else block
+
+    def _matrix(self, messages: list[Message], widths: dict[str, int]) -> scipy.sparse.csr_matrix:
+        rows = []
+        for message in messages:
+            blocks = self._sentence_blocks(message)
+            parts = []
+            for origin in self.origins:
+                block = blocks.get(origin)
+                if block is None or block.shape[1] != widths[origin]:
+                    block = scipy.sparse.csr_matrix((1, widths[origin]))
+                parts.append(self._scale(block))
+            rows.append(scipy.sparse.hstack(parts, format="csr"))
+        return scipy.sparse.vstack(rows, format="csr")
+
+    # training -------------------------------------------------------------------------------------------
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        labels = [e.get(INTENT) for e in examples]
+        if len(set(labels)) < 2:
+            logger.warning("LinearIntentClassifier needs at least two intents; not trained")
+            return self._resource
+        widths: dict[str, int] = {}
+        for example in examples:
+            for origin, block in self._sentence_blocks(example).items():
+                widths.setdefault(origin, block.shape[1])
+        self.origins = sorted(widths)
+        X = self._matrix(examples, widths)
+        clf = LogisticRegression(
+            C=float(self._config["C"]),
+            max_iter=int(self._config["max_iter"]),
+            class_weight=self._config["class_weight"],
+            random_state=self._config["random_state"],
+            solver=self._config["solver"],
+        )
+        clf.fit(X, labels)
+        self.classes = [str(c) for c in clf.classes_]
+        self._one_vs_rest = self._config["solver"] == "liblinear"
+        if len(self.classes) == 2:  # sklearn keeps one row for two classes
+            self.weights = np.vstack([-clf.coef_[0], clf.coef_[0]]) / 2
+            self.bias = np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
+        else:
+            self.weights, self.bias = clf.coef_, clf.intercept_
+        self._widths = widths
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        if self.weights is None or self.bias is None:
+            return
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / "weights.npz", weights=self.weights, bias=self.bias)
+            meta = {
+                "classes": self.classes,
+                "origins": self.origins,
+                "widths": self._widths,
+                "one_vs_rest": self._one_vs_rest,
+            }
+            (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        try:
+            with model_storage.read_from(resource) as directory:
+                arrays = np.load(directory / "weights.npz", allow_pickle=False)
+                meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.warning("LinearIntentClassifier: no trained weights in the model; no intents predicted")
+            return cls(config, model_storage, resource)
+        component = cls(
+            config,
+            model_storage,
+            resource,
+            weights=arrays["weights"],
+            bias=arrays["bias"],
+            classes=meta["classes"],
+            origins=meta["origins"],
+        )
+        component._widths = {k: int(v) for k, v in meta["widths"].items()}
+        component._one_vs_rest = bool(meta.get("one_vs_rest", False))
+        return component
+
+    # inference ------------------------------------------------------------------------------------------
+    def predict_proba(self, messages: list[Message]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (n_messages, n_classes) and whether each message had any known feature."""
+        X = self._matrix(messages, self._widths)
+        scores = np.asarray(X @ self.weights.T) + self.bias
+        if self._one_vs_rest and len(self.classes) > 2:  # as sklearn: sigmoid per class, then normalise
+            probabilities = 1.0 / (1.0 + np.exp(-scores))
+        else:
+            probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        return probabilities, np.asarray(X.getnnz(axis=1) > 0)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.weights is None or not messages:
+            return messages
+        probabilities, has_features = self.predict_proba(messages)
+        length = int(self._config["ranking_length"])
+        for message, row, known in zip(messages, probabilities, has_features):
+            if not known:  # nothing we know: let the FallbackClassifier decide
+                row = np.zeros_like(row)
+            order = np.argsort(-row, kind="stable")
+            ranking = [{"name": self.classes[i], "confidence": float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking[:length] if length > 0 else ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,517 @@
+"""Procedure search: Vietnamese, diacritics-insensitive, typo-tolerant, synonym and abbreviation aware.
+
+Ranking, for a query normalised once (``normalize_text`` + ``expand_abbreviations``) and folded
+(``fold``: lower case, no diacritics) into syllables:
+
+1. BM25F over each procedure's fields (name, aliases, keywords, terms from
+   ``bot/data/procedure_terms.yml``, field of work, result), on syllables and syllable bigrams.
+2. Phrase matches: an alias, keyword or synonym met as a whole phrase in the query adds a bonus that
+   grows with its length; a phrase inside a longer matched phrase adds none ("sang tên sổ đỏ" beats
+   "sổ đỏ"). Synonym entries expand the query with their canonical term ("sổ đỏ" -> "giấy chứng nhận
+   quyền sử dụng đất").
+3. Typos: a query syllable that no procedure uses is replaced by the closest known syllables
+   (rapidfuzz), or split in two when two syllables were typed together.
+4. Priors: shipped (curated, Đồng Tháp) records over imported ones; commune/province level over
+   ministry level.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.normalization import expand_abbreviations, fold, normalize_text
+
+__all__ = [
+    "TERMS_PATH",
+    "IndexDoc",
+    "ProcedureHit",
+    "SearchIndex",
+    "TermEntry",
+    "is_ambiguous",
+    "load_terms",
+    "tokenize",
+]
+
+TERMS_PATH = Path(__file__).resolve().parents[1] / "bot" / "data" / "procedure_terms.yml"
+
+# Syllables that carry the question, not the procedure (folded). Bigrams keep them.
+# fmt: off
+STOP_SYLLABLES = frozenset(
+    [
+        "a", "ah", "oi", "da", "vay", "nhe", "ne", "ha", "hoi", "cho", "em", "anh", "chi", "toi", "minh",
+        "con", "ong", "ba", "chu", "bac", "can", "gi", "nhung", "nao", "the", "sao", "lam", "duoc",
+        "khong", "ko", "k", "phai", "muon", "xin", "biet", "voi", "va", "hay", "hoac", "la", "thi", "ma",
+        "bao", "nhieu", "tien", "lau", "may", "ngay", "o", "dau", "den", "ve", "nop", "khoang", "nay",
+        "kia", "roi", "chua", "thu", "tuc", "giay", "nhu", "cach", "thong", "tin", "co",
+    ]
+)
+# fmt: on
+# Phrases that ask about an aspect (fee, time, online, documents) rather than name a procedure: they do
+# not score on their own ("còn lệ phí thì sao?" finds nothing), but still count inside a known phrase.
+ASPECT_PHRASES = tuple(
+    tuple(p.split())
+    for p in (
+        "le phi",
+        "phi",
+        "mien phi",
+        "chi phi",
+        "tien phi",
+        "thoi gian",
+        "thoi han",
+        "bao lau",
+        "mat bao lau",
+        "truc tuyen",
+        "online",
+        "onl",
+        "qua mang",
+        "tren mang",
+        "dich vu cong",
+        "link",
+        "giay to",
+        "ho so",
+        "thanh phan",
+        "tra ket qua",
+        "nhan ket qua",
+        "o dau",
+        "cho nao",
+        "dia chi",
+        "bao nhieu",
+        "nhieu ngay",
+        "giay gi",
+        "nop",
+        "lam sao",
+        "the nao",
+        "nhu the nao",
+        "duoc khong",
+        "thu tuc",
+    )
+)  # fmt: skip
+FIELD_WEIGHTS = {"name": 1.0, "aliases": 1.0, "terms": 0.9, "keywords": 0.6, "result": 0.25, "field": 0.2}
+K1 = 1.2
+B = 0.6
+BIGRAM_WEIGHT = 1.6
+PHRASE_WEIGHT = 2.2
+EXPANSION_WEIGHT = 0.6
+SHIPPED_PRIOR = 1.25
+LOCAL_LEVEL_PRIOR = 1.08
+CENTRAL_ONLY_PRIOR = 0.85
+AMBIGUITY_RATIO = 0.88
+COMMON_FRACTION = 0.08  # a gram in more than this share of documents is "common"
+COMMON_MIN_DF = 50
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded syllables of ``text`` (NFC first, so ``fold`` keeps one character per character)."""
+    return _WORD.findall(fold(unicodedata.normalize("NFC", text)))
+
+
+def _query_tokens(text: str) -> list[str]:
+    return tokenize(expand_abbreviations(normalize_text(text)))
+
+
+def _query_variants(text: str) -> list[list[str]]:
+    """The query's syllables with abbreviations spelt out, and as typed when that differs: a short form
+    can also be a word ("so hong" is "sổ hồng", not "sổ không")."""
+    normalized = normalize_text(text)
+    expanded = tokenize(expand_abbreviations(normalized))
+    raw = tokenize(normalized)
+    return [expanded] if raw == expanded else [expanded, raw]
+
+
+# Words that tell a foreign element is involved (folded, matched as whole syllable sequences).
+FOREIGN_HINTS = (
+    "nuoc ngoai", "yeu to", "viet kieu", "quoc tich", "ngoai quoc", "dinh cu", "ngoai kieu", "han quoc",
+    "trung quoc", "dai loan", "nhat ban", "campuchia", "thai lan", "singapore", "malaysia", "anh quoc",
+    "nguoi my", "nuoc my", "ben my", "nguoi uc", "ben uc", "nguoi tay", "chong tay", "vo tay", "nguoi han",
+    "chong han", "chong dai loan", "chong trung quoc", "nguoi nhat", "nguoi lao", "nuoc lao",
+)  # fmt: skip
+FOREIGN_SUFFIX = ("co", "yeu", "to", "nuoc", "ngoai")
+FOREIGN_PENALTY = 0.6
+# The top hit must match for real (not just one stray word) before its foreign variant is offered.
+MIN_VARIANT_SCORE = 8.0
+
+
+@dataclass(frozen=True)
+class ProcedureHit:
+    """A search result. ``level`` is the lowest level that handles it: commune, province, central."""
+
+    code: str
+    name: str
+    score: float
+    level: str
+    origin: str = "shipped"
+    levels: tuple[str, ...] = ()
+    # "foreign_variant": the same procedure "có yếu tố nước ngoài", offered next to the top hit because
+    # the question did not say whether a foreign element is involved.
+    variant: str | None = None
+
+
+@dataclass
+class IndexDoc:
+    code: str
+    name: str
+    origin: str
+    levels: tuple[str, ...]
+    aliases: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    field_name: str | None = None
+    result: str | None = None
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    """One entry of ``bot/data/procedure_terms.yml``: canonical term, its aliases, optional code."""
+
+    term: str
+    aliases: tuple[str, ...]
+    code: str | None = None
+
+
+def load_terms(path: Path = TERMS_PATH) -> list[TermEntry]:
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = []
+    for item in data:
+        if not isinstance(item, dict) or not item.get("term"):
+            continue
+        code = item.get("code")
+        entries.append(
+            TermEntry(
+                term=str(item["term"]),
+                aliases=tuple(str(a) for a in item.get("aliases") or []),
+                code=str(code) if code else None,
+            )
+        )
+    return entries
+
+
+def _aspect_positions(tokens: Sequence[str]) -> set[int]:
+    covered: set[int] = set()
+    for phrase in ASPECT_PHRASES:
+        n = len(phrase)
+        for start in range(len(tokens) - n + 1):
+            if tuple(tokens[start : start + n]) == phrase:
+                covered.update(range(start, start + n))
+    return covered
+
+
+def _level(levels: Sequence[str]) -> str:
+    for level in ("commune", "province", "central", "other"):
+        if level in levels:
+            return level
+    return levels[0] if levels else "unknown"
+
+
+def _grams(tokens: Sequence[str]) -> list[str]:
+    return [*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))]
+
+
+@dataclass
+class _Phrase:
+    docs: set[int] = field(default_factory=set)
+    expansions: set[tuple[str, ...]] = field(default_factory=set)
+
+
+class SearchIndex:
+    """An in-memory BM25F index over the catalogue. Build it once; ``search`` is read-only."""
+
+    def __init__(self, docs: Sequence[IndexDoc], terms: Sequence[TermEntry] = ()) -> None:
+        self.docs = list(docs)
+        self._by_code = {d.code: i for i, d in enumerate(self.docs)}
+        field_texts: dict[str, list[list[str]]] = {f: [[] for _ in self.docs] for f in FIELD_WEIGHTS}
+        for i, doc in enumerate(self.docs):
+            field_texts["name"][i] = [doc.name]
+            field_texts["aliases"][i] = list(doc.aliases)
+            field_texts["keywords"][i] = list(doc.keywords)
+            field_texts["field"][i] = [doc.field_name] if doc.field_name else []
+            field_texts["result"][i] = [doc.result[:300]] if doc.result else []
+        for entry in terms:
+            if entry.code and entry.code in self._by_code:
+                field_texts["terms"][self._by_code[entry.code]] += [entry.term, *entry.aliases]
+
+        # postings[gram] -> {doc: {field: tf}}
+        self._postings: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+        self._lengths: dict[str, list[int]] = {f: [0] * len(self.docs) for f in FIELD_WEIGHTS}
+        vocabulary: set[str] = set()
+        for name, per_doc in field_texts.items():
+            for i, texts in enumerate(per_doc):
+                length = 0
+                for text in texts:
+                    tokens = tokenize(text)
+                    vocabulary.update(tokens)
+                    length += len(tokens)
+                    for gram in _grams(tokens):
+                        slot = self._postings[gram][i]
+                        slot[name] = slot.get(name, 0) + 1
+                self._lengths[name][i] = length
+        self._avg = {
+            f: (sum(lengths) / max(1, sum(1 for n in lengths if n))) or 1.0
+            for f, lengths in self._lengths.items()
+        }
+        n_docs = max(1, len(self.docs))
+        self._idf = {
+            gram: math.log(1 + (n_docs - len(posting) + 0.5) / (len(posting) + 0.5))
+            for gram, posting in self._postings.items()
+        }
+        # Precompute each (gram, doc) contribution: idf * BM25F-saturated weighted term frequency * prior.
+        # Grams in many documents ("đăng ký", "cấp") only add to documents that rarer grams found.
+        self._priors = [self._prior(doc) for doc in self.docs]
+        common_df = max(COMMON_MIN_DF, int(COMMON_FRACTION * n_docs))
+        self._contrib: dict[str, tuple[list[int], list[float]]] = {}
+        self._common: dict[str, dict[int, float]] = {}
+        for gram, posting in self._postings.items():
+            idf = self._idf[gram]
+            ids: list[int] = []
+            values: list[float] = []
+            for doc, tfs in posting.items():
+                tf = 0.0
+                for name, count in tfs.items():
+                    norm = 1 - B + B * self._lengths[name][doc] / self._avg[name]
+                    tf += FIELD_WEIGHTS[name] * count / norm
+                ids.append(doc)
+                values.append(idf * tf / (K1 + tf) * self._priors[doc])
+            if len(ids) > common_df:
+                self._common[gram] = dict(zip(ids, values, strict=True))
+            else:
+                self._contrib[gram] = (ids, values)
+        del self._postings
+        self.vocabulary = sorted(vocabulary)
+        self._vocab_set = vocabulary
+
+        # Phrases: aliases and keywords of each procedure, term aliases (with or without a code).
+        self._phrases: dict[tuple[str, ...], _Phrase] = defaultdict(_Phrase)
+        for i, doc in enumerate(self.docs):
+            phrases = list(doc.aliases) + list(doc.keywords)
+            if doc.origin == "shipped":
+                phrases.append(doc.name)
+            for text in phrases:
+                tokens = tuple(tokenize(text))
+                if tokens:
+                    self._phrases[tokens].docs.add(i)
+        for entry in terms:
+            canonical = tuple(tokenize(entry.term))
+            for text in (entry.term, *entry.aliases):
+                tokens = tuple(tokenize(text))
+                if not tokens:
+                    continue
+                phrase = self._phrases[tokens]
+                if entry.code and entry.code in self._by_code:
+                    phrase.docs.add(self._by_code[entry.code])
+                if canonical != tokens:
+                    phrase.expansions.add(canonical)
+                vocabulary.update(tokens)
+        self._phrases = dict(self._phrases)  # type: ignore[assignment]
+        # "Đăng ký khai sinh" -> "Đăng ký khai sinh có yếu tố nước ngoài" (and back).
+        by_name = {tuple(tokenize(d.name)): i for i, d in enumerate(self.docs) if d.origin == "shipped"}
+        self._foreign_of: dict[int, int] = {}
+        self._domestic_of: dict[int, int] = {}
+        for name, i in by_name.items():
+            if len(name) > len(FOREIGN_SUFFIX) and name[-len(FOREIGN_SUFFIX) :] == FOREIGN_SUFFIX:
+                base = by_name.get(name[: -len(FOREIGN_SUFFIX)])
+                if base is not None:
+                    self._foreign_of[base] = i
+                    self._domestic_of[i] = base
+        self._max_phrase = max((len(p) for p in self._phrases), default=1)
+        self._vocab_set = vocabulary
+        self.vocabulary = sorted(vocabulary)
+
+    # ------------------------------------------------------------------------------------ queries
+    def _correct(self, tokens: list[str]) -> list[str]:
+        """Replace syllables no procedure uses by the closest known ones (typos, glued syllables)."""
+        return list(self._correct_cached(tuple(tokens)))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the index lives as long as its cache
+    def _correct_cached(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            if token in self._vocab_set or token in STOP_SYLLABLES or token.isdigit() or len(token) < 3:
+                out.append(token)
+                continue
+            split = self._split_glued(token)
+            if split:
+                out.extend(split)
+                continue
+            out.append(
+                self._closest(token, out[-1] if out else None, tokens[i + 1] if i + 1 < len(tokens) else None)
+            )
+        return tuple(out)
+
+    def _closest(self, token: str, before: str | None, after: str | None) -> str:
+        """The known syllable closest to ``token`` (edit distance with transpositions), preferring one
+        that forms a known bigram with its neighbours ("khia sinh" -> "khai sinh", not "khi sinh")."""
+        candidates = process.extract(
+            token, self.vocabulary, scorer=OSA.normalized_similarity, score_cutoff=0.6, limit=12
+        )
+        best, best_score = token, 0.0
+        for candidate, similarity, _ in candidates:
+            score = similarity
+            if (before and f"{before} {candidate}" in self._idf) or (
+                after and f"{candidate} {after}" in self._idf
+            ):
+                score += 0.3
+            if score > best_score:
+                best, best_score = candidate, score
+        return best
+
+    def _split_glued(self, token: str) -> tuple[str, str] | None:
+        for cut in range(2, len(token) - 1):
+            left, right = token[:cut], token[cut:]
+            if len(left) > 1 and len(right) > 1 and f"{left} {right}" in self._idf:
+                return left, right
+        return None
+
+    def _phrase_matches(self, tokens: list[str]) -> list[tuple[int, int, _Phrase]]:
+        found: list[tuple[int, int, _Phrase]] = []
+        for start in range(len(tokens)):
+            for length in range(min(self._max_phrase, len(tokens) - start), 0, -1):
+                key = tuple(tokens[start : start + length])
+                phrase = self._phrases.get(key)
+                if phrase is None:
+                    continue
+                if length == 1 and key[0] in STOP_SYLLABLES:
+                    continue
+                found.append((start, start + length, phrase))
+        return found
+
+    def search(self, query: str, limit: int = 5) -> list[ProcedureHit]:
+        variants = [self._correct(tokens) for tokens in _query_variants(query)]
+        variants = [tokens for tokens in variants if tokens]
+        if not variants:
+            return []
+        weights: dict[str, float] = defaultdict(float)
+        bonus: dict[int, float] = defaultdict(float)
+        for tokens in variants:
+            v_weights, v_bonus = self._query_weights(tokens)
+            for gram, weight in v_weights.items():
+                weights[gram] = max(weights[gram], weight)
+            for doc, value in v_bonus.items():
+                bonus[doc] = max(bonus[doc], value)
+        folded = " " + " ".join(variants[0]) + " "
+        foreign_hint = any(f" {hint} " in folded for hint in FOREIGN_HINTS)
+        return self._rank(weights, bonus, limit, foreign_hint)
+
+    def _query_weights(self, tokens: list[str]) -> tuple[dict[str, float], dict[int, float]]:
+        weights: dict[str, float] = defaultdict(float)
+        aspect = _aspect_positions(tokens)
+        for i, token in enumerate(tokens):
+            if token not in STOP_SYLLABLES and i not in aspect:
+                weights[token] += 1.0
+        for i, (a, b) in enumerate(itertools.pairwise(tokens)):
+            if (a in STOP_SYLLABLES or i in aspect) and (b in STOP_SYLLABLES or i + 1 in aspect):
+                continue
+            weights[f"{a} {b}"] += BIGRAM_WEIGHT
+
+        bonus: dict[int, float] = defaultdict(float)
+        matches = self._phrase_matches(tokens)
+        for start, end, phrase in matches:
+            inside_longer = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in matches)
+            for expansion in phrase.expansions:
+                for gram in _grams(expansion):
+                    if gram not in STOP_SYLLABLES:
+                        weights[gram] += EXPANSION_WEIGHT * (BIGRAM_WEIGHT if " " in gram else 1.0)
+            if inside_longer:
+                continue
+            for doc in phrase.docs:
+                bonus[doc] = max(bonus[doc], PHRASE_WEIGHT * (end - start) ** 0.8)
+        return weights, bonus
+
+    def _rank(
+        self, weights: dict[str, float], bonus: dict[int, float], limit: int, foreign_hint: bool
+    ) -> list[ProcedureHit]:
+        scores: dict[int, float] = defaultdict(float)
+        common: list[tuple[dict[int, float], float]] = []
+        for gram, weight in weights.items():
+            entry = self._contrib.get(gram)
+            if entry is None:
+                if gram in self._common:
+                    common.append((self._common[gram], weight))
+                continue
+            for doc, value in zip(*entry, strict=True):
+                scores[doc] += weight * value
+        prior = self._priors
+        for doc, value in bonus.items():
+            scores[doc] += value * prior[doc]
+        for posting, weight in common:
+            if scores:
+                for doc in scores:
+                    value = posting.get(doc)
+                    if value is not None:
+                        scores[doc] += weight * value
+            else:  # only common words: let them find documents
+                for doc, value in posting.items():
+                    scores[doc] += weight * value
+
+        if foreign_hint:
+            for base in self._foreign_of:
+                if base in scores:
+                    scores[base] *= FOREIGN_PENALTY
+        ranked = heapq.nlargest(limit + 1, ((score, doc) for doc, score in scores.items()))
+        ranked.sort(key=lambda item: (-item[0], self.docs[item[1]].code))
+        ranked = ranked[:limit]
+        variant_at: int | None = None
+        if (
+            ranked
+            and not foreign_hint
+            and limit > 1
+            and ranked[0][1] in self._foreign_of
+            and ranked[0][0] >= MIN_VARIANT_SCORE
+        ):
+            sibling = self._foreign_of[ranked[0][1]]
+            rest = [item for item in ranked[1:] if item[1] != sibling]
+            sibling_score = scores.get(sibling, 0.0)
+            ranked = [ranked[0], (sibling_score, sibling), *rest][:limit]
+            variant_at = 1
+        hits = []
+        for position, (score, doc) in enumerate(ranked):
+            d = self.docs[doc]
+            hits.append(
+                ProcedureHit(
+                    code=d.code,
+                    name=d.name,
+                    score=round(score, 4),
+                    level=_level(d.levels),
+                    origin=d.origin,
+                    levels=d.levels,
+                    variant="foreign_variant" if position == variant_at else None,
+                )
+            )
+        return hits
+
+    @staticmethod
+    def _prior(doc: IndexDoc) -> float:
+        prior = SHIPPED_PRIOR if doc.origin == "shipped" else 1.0
+        if "commune" in doc.levels or "province" in doc.levels:
+            prior *= LOCAL_LEVEL_PRIOR
+        elif doc.levels:
+            prior *= CENTRAL_ONLY_PRIOR
+        return prior
+
+
+def is_ambiguous(hits: Sequence[ProcedureHit], ratio: float = AMBIGUITY_RATIO) -> bool:
+    """True when the bot should ask which of the first two hits is meant: the second is the top one's
+    foreign-element variant and the question did not say, or it scores within ``ratio`` of the first."""
+    if len(hits) < 2 or hits[0].score <= 0:
+        return False
+    if hits[1].variant == "foreign_variant":
+        return True
+    return hits[1].score >= ratio * hits[0].score
+
+
+def build_index(docs: Iterable[IndexDoc], terms_path: Path = TERMS_PATH) -> SearchIndex:
+    return SearchIndex(list(docs), load_terms(terms_path))

@@ -1,0 +1,166 @@
+"""The catalogue behind the facade: database, shipped data kept current, search index kept in memory.
+
+On first use the database schema is migrated and the shipped YAML catalogue is imported when it
+changed since the last import (hash kept in ``kb_meta``), so ``make run`` on an empty embedded database
+answers at once. The search index is rebuilt when the catalogue changes (checked at most every
+``RECHECK_SECONDS``), e.g. after ``python -m knowledge.importer`` ran in another process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.catalogue import SHIPPED_DIR
+from knowledge.db import database_url, session_factory
+from knowledge.models import Meta, Procedure
+from knowledge.search import TERMS_PATH, IndexDoc, ProcedureHit, SearchIndex, load_terms
+from knowledge.views import ProcedureView, load_view
+
+__all__ = ["Catalogue", "get_catalogue", "reset_catalogues"]
+
+RECHECK_SECONDS = 30.0
+SHIPPED_HASH_KEY = "shipped_catalogue_sha256"
+
+
+def shipped_hash(directory: Path = SHIPPED_DIR) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.y*ml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Catalogue:
+    """Procedures in one database, with their search index."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        shipped_dir: Path = SHIPPED_DIR,
+        terms_path: Path = TERMS_PATH,
+        sync_shipped: bool = True,
+    ) -> None:
+        self.url = database_url(url)
+        self.shipped_dir = shipped_dir
+        self.terms_path = terms_path
+        self.sync_shipped = sync_shipped
+        self._sessions: sessionmaker[Session] | None = None
+        self._index: SearchIndex | None = None
+        self._version: tuple[int, str] | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            self._sessions = session_factory(self.url)
+            if self.sync_shipped:
+                self._sync_shipped()
+        return self._sessions
+
+    def _sync_shipped(self) -> None:
+        from knowledge.importer import import_shipped  # importer imports this package's modules
+
+        assert self._sessions is not None
+        if not self.shipped_dir.exists():
+            return
+        current = shipped_hash(self.shipped_dir)
+        with self._sessions() as session:
+            stored = session.get(Meta, SHIPPED_HASH_KEY)
+            if stored is not None and stored.value == current:
+                return
+        import_shipped(self.shipped_dir, self.url)
+        with self._sessions.begin() as session:
+            session.merge(Meta(key=SHIPPED_HASH_KEY, value=current))
+
+    def _current_version(self, session: Session) -> tuple[int, str]:
+        count, latest = session.execute(
+            select(func.count(Procedure.id), func.max(Procedure.updated_at))
+        ).one()
+        return int(count), str(latest)
+
+    def index(self) -> SearchIndex:
+        now = time.monotonic()
+        if self._index is not None and now - self._checked_at < RECHECK_SECONDS:
+            return self._index
+        with self._lock:
+            sessions = self.sessions
+            with sessions() as session:
+                version = self._current_version(session)
+                if self._index is None or version != self._version:
+                    self._index = SearchIndex(self._docs(session), load_terms(self.terms_path))
+                    self._version = version
+            self._checked_at = time.monotonic()
+            return self._index
+
+    @staticmethod
+    def _docs(session: Session) -> list[IndexDoc]:
+        rows = session.execute(
+            select(
+                Procedure.code,
+                Procedure.name,
+                Procedure.origin,
+                Procedure.levels,
+                Procedure.aliases,
+                Procedure.keywords,
+                Procedure.field,
+                Procedure.result,
+            ).where(Procedure.name != "")
+        ).all()
+        return [
+            IndexDoc(
+                code=r.code,
+                name=r.name,
+                origin=r.origin,
+                levels=tuple(r.levels or ()),
+                aliases=list(r.aliases or ()),
+                keywords=list(r.keywords or ()),
+                field_name=r.field,
+                result=r.result,
+            )
+            for r in rows
+        ]
+
+    def reload(self) -> None:
+        """Forget the index (next search rebuilds it)."""
+        with self._lock:
+            self._index = None
+            self._version = None
+
+    def search(self, query: str, limit: int = 5) -> list[ProcedureHit]:
+        if not query or not query.strip():
+            return []
+        return self.index().search(query, limit=limit)
+
+    def get(self, code: str) -> ProcedureView | None:
+        if not code:
+            return None
+        with self.sessions() as session:
+            return load_view(session, code)
+
+
+_catalogues: dict[str, Catalogue] = {}
+_catalogues_lock = threading.Lock()
+
+
+def get_catalogue(url: str | None = None) -> Catalogue:
+    """The process-wide catalogue for ``url`` (default ``DATABASE_URL``)."""
+    key = database_url(url)
+    with _catalogues_lock:
+        catalogue = _catalogues.get(key)
+        if catalogue is None:
+            catalogue = _catalogues[key] = Catalogue(key)
+        return catalogue
+
+
+def reset_catalogues() -> None:
+    """Forget every cached catalogue (tests that switch ``DATABASE_URL``)."""
+    with _catalogues_lock:
+        _catalogues.clear()

@@ -1,0 +1,86 @@
+"""Helpers for the action tests: a ``Tracker`` like the one Rasa sends, and running an action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+def make_tracker(
+    text: str = "",
+    *,
+    intent: str = "",
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    sender_id: str = "citizen-1",
+    channel: str = "telegram",
+    metadata: dict[str, Any] | None = None,
+    active_loop: str | None = None,
+    intent_ranking: list[dict[str, Any]] | None = None,
+    previous_events: list[dict[str, Any]] | None = None,
+    slot_events: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    """A tracker whose latest event is the citizen's message ``text`` (then ``slot_events``)."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
+        "metadata": metadata if metadata is not None else {},
+    }
+    user_event = {"event": "user", "text": text, "parse_data": latest, "input_channel": channel}
+    events = [*(previous_events or []), user_event, *(slot_events or [])]
+    all_slots = {"form_failures": 0.0, **(slots or {})}
+    return Tracker(
+        sender_id=sender_id,
+        slots=all_slots,
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+async def run(action: Action, tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    """Run an action; returns (events, messages)."""
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, domain)
+    return list(events), dispatcher.messages
+
+
+def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The last value each slot is set to by ``events``."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+async def answer_form(
+    validator: Action,
+    domain: dict[str, Any],
+    text: str,
+    slot: str,
+    *,
+    value: Any = None,
+    slots: dict[str, Any] | None = None,
+    prefill: bool = False,
+    **tracker_args: Any,
+) -> tuple[list[dict], list[dict]]:
+    """The citizen's message ``text`` fills ``slot`` of the validator's form (``value``: the extracted
+    candidate, default the text); ``prefill``: the message that started the form (no slot asked yet)."""
+    candidate = text if value is None else value
+    current = {**(slots or {}), slot: candidate, "requested_slot": None if prefill else slot}
+    tracker = make_tracker(
+        text,
+        slots=current,
+        active_loop=validator.form_name(),
+        slot_events=[{"event": "slot", "name": slot, "value": candidate}],
+        **tracker_args,
+    )
+    return await run(validator, tracker, domain)

@@ -1,0 +1,84 @@
+"""Handoff: the conversation is marked for a human and the hub sees {"handoff": true}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from actions.fallback import ActionAcceptSuggestion, ActionClarify
+from actions.handoff import ActionHandoff, ActionOfferHuman
+from tests.actions.support import make_tracker, run, slot_values, texts
+from ticketing.db import get_database
+from ticketing.models import Conversation, ConversationStatus
+
+
+def _conversation(channel_user_id: str) -> tuple[ConversationStatus, str | None, str | None] | None:
+    """(status, conversation id, handoff reason) of the citizen's conversation."""
+    with get_database().session(readonly=True) as session:
+        found = session.scalar(select(Conversation).where(Conversation.channel_user_id == channel_user_id))
+        return (found.status, found.conversation_id, found.handoff_reason) if found else None
+
+
+async def test_asking_for_a_human_marks_the_conversation_and_tells_the_hub(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("cho tôi gặp tổng đài viên", intent="request_human", sender_id="handoff-1")
+    events, messages = await run(ActionHandoff(), tracker, domain)
+    assert slot_values(events) == {"handoff": True}
+    assert "tổng đài viên" in texts(messages)
+    assert {"handoff": True} in [m["custom"] for m in messages]
+    assert _conversation("handoff-1") == (ConversationStatus.OPEN, "handoff-1", "citizen_request")
+
+
+async def test_accepting_the_offer_of_a_human_says_why(domain: dict[str, Any]) -> None:
+    offered = [
+        {"event": "user", "text": "hmm", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+        {"event": "action", "name": "action_offer_human"},
+        {"event": "bot", "text": "..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker("có", intent="affirm", sender_id="handoff-2", previous_events=offered)
+    await run(ActionHandoff(), tracker, domain)
+    assert _conversation("handoff-2") == (ConversationStatus.OPEN, "handoff-2", "bot_could_not_help")
+
+
+async def test_the_offer_of_a_human_has_buttons(domain: dict[str, Any]) -> None:
+    _, messages = await run(ActionOfferHuman(), make_tracker("???", intent="nlu_fallback"), domain)
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/deny"]
+
+
+async def test_the_first_unclear_message_suggests_the_likeliest_need(domain: dict[str, Any]) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.7},
+        {"name": "submit_petition", "confidence": 0.25},
+        {"name": "greet", "confidence": 0.05},
+    ]
+    tracker = make_tracker("đường bị gì đó", intent="nlu_fallback", intent_ranking=ranking)
+    events, messages = await run(ActionClarify(), tracker, domain)
+    assert "gửi phản ánh, kiến nghị" in texts(messages)
+    assert messages[0]["buttons"] == [{"title": "Gửi phản ánh, kiến nghị", "payload": "/submit_petition"}]
+    assert slot_values(events) == {"suggested_intent": "submit_petition"}
+
+
+async def test_yes_to_the_suggestion_replays_the_message_as_the_suggested_intent(
+    domain: dict[str, Any],
+) -> None:
+    metadata = {"channel": "zalo", "channel_user_id": "z-7"}
+    tracker = make_tracker(
+        "có", intent="affirm", slots={"suggested_intent": "submit_petition"}, metadata=metadata
+    )
+    events, messages = await run(ActionAcceptSuggestion(), tracker, domain)
+    assert messages == []
+    assert events[0]["event"] == "rewind"  # the "yes" is taken back...
+    replayed = events[-1]
+    assert replayed["event"] == "user"  # ...and replaced by the suggested intent, with the hub's metadata
+    assert replayed["parse_data"]["intent"] == {"name": "submit_petition", "confidence": 1.0}
+    assert replayed["metadata"] == metadata
+
+
+async def test_an_unclear_message_without_a_likely_need_gets_examples(domain: dict[str, Any]) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+    _, messages = await run(
+        ActionClarify(), make_tracker("asdf", intent="nlu_fallback", intent_ranking=ranking), domain
+    )
+    assert "nói rõ hơn" in texts(messages)
+    assert not messages[0].get("buttons")

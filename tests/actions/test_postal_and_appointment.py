@@ -1,0 +1,77 @@
+"""Postal service and appointment requests: short forms that file a real BC-/LH- ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.appointment import ActionSubmitAppointment, ValidateAppointmentForm
+from actions.postal import ActionSubmitPostal, ValidatePostalForm
+from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
+from ticketing import facade as ticketing
+
+
+async def test_the_postal_service_type_is_understood_with_or_without_diacritics(
+    domain: dict[str, Any],
+) -> None:
+    cases = {
+        "trả kết quả tại nhà": "delivery",
+        "tôi muốn nhận kết quả qua bưu điện": "delivery",
+        "nhan ho so tai nha": "pickup",
+        "bưu điện đến lấy hồ sơ nộp giúp": "pickup",
+    }
+    for text, expected in cases.items():
+        events, _ = await answer_form(ValidatePostalForm(), domain, text, "postal_service_type")
+        assert slot_values(events)["postal_service_type"] == expected, text
+
+
+async def test_a_first_message_without_the_type_leaves_it_to_be_asked(domain: dict[str, Any]) -> None:
+    events, messages = await answer_form(
+        ValidatePostalForm(), domain, "dang ky buu chinh cong ich", "postal_service_type", prefill=True
+    )
+    assert slot_values(events)["postal_service_type"] is None
+    assert messages == []
+
+
+async def test_a_postal_request_is_filed(domain: dict[str, Any]) -> None:
+    slots = {
+        "postal_service_type": "delivery",
+        "postal_address": "12 Lê Lợi, phường Mỹ Tho",
+        "contact_phone": "0912345678",
+    }
+    tracker = make_tracker("0912345678", slots=slots, sender_id="postal-1", channel="telegram")
+    events, messages = await run(ActionSubmitPostal(), tracker, domain)
+    code = slot_values(events)["last_ticket_code"]
+    assert code.startswith("BC-")
+    assert code in texts(messages)
+    status = ticketing.ticket_status(code, "telegram", "postal-1", None)
+    assert status is not None and status.kind == "postal"
+
+
+async def test_the_appointment_type(domain: dict[str, Any]) -> None:
+    cases = {
+        "tại trung tâm phục vụ hành chính công": "center",
+        "len xa lam": "center",
+        "cán bộ đến nhà": "home_visit",
+        "nha co nguoi gia, can bo xuong tan nha duoc ko": "home_visit",
+    }
+    for text, expected in cases.items():
+        events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type")
+        assert slot_values(events)["appointment_type"] == expected, text
+
+
+async def test_an_appointment_request_is_filed(domain: dict[str, Any]) -> None:
+    slots = {
+        "appointment_type": "home_visit",
+        "appointment_purpose": "làm căn cước cho bà nội",
+        "appointment_location": "ấp 4, xã Tân Phước 1",
+        "appointment_time": "chiều thứ Sáu",
+        "contact_phone": "0912345678",
+    }
+    tracker = make_tracker("0912345678", slots=slots, sender_id="appointment-1", channel="zalo")
+    events, messages = await run(ActionSubmitAppointment(), tracker, domain)
+    code = slot_values(events)["last_ticket_code"]
+    assert code.startswith("LH-")
+    assert code in texts(messages)
+    assert "cán bộ đến tận nhà" in texts(messages)
+    status = ticketing.ticket_status(code, "zalo", "appointment-1", None)
+    assert status is not None and status.kind == "appointment"

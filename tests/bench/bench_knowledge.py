@@ -1,0 +1,214 @@
+"""Benchmark procedure search: accuracy on the held-out questions and latency.
+
+    .venv/bin/python tests/bench/bench_knowledge.py [--no-write] [--show-misses]
+
+- Accuracy: top-1 and top-3 on tests/data/procedure_questions.yml, as written and with diacritics
+  stripped, over the shipped catalogue plus the full imported national crawl (../shared/data, when
+  present) and over the shipped catalogue alone.
+- Latency: p50/p95/max of ``search`` over every question (both spellings, 3 rounds, after one warm-up
+  round) on the combined catalogue.
+Writes its section of docs/benchmarks.md between ``<!-- knowledge:start -->`` and ``<!-- knowledge:end -->``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bot.normalization import strip_diacritics  # noqa: E402
+from knowledge.importer import import_portal_file, import_shipped  # noqa: E402
+from knowledge.service import Catalogue  # noqa: E402
+
+QUESTIONS = ROOT / "tests" / "data" / "procedure_questions.yml"
+CRAWL = ROOT.parent / "shared" / "data" / "tthc_catalog.jsonl.gz"
+BENCHMARKS = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- knowledge:start -->", "<!-- knowledge:end -->"
+COMMAND = ".venv/bin/python tests/bench/bench_knowledge.py"
+TARGETS = {"top1": 0.90, "top3": 0.97, "p95_ms": 20.0}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    codes: frozenset[str]
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = data.get("questions", data) if isinstance(data, dict) else data
+    questions = []
+    for item in items:
+        codes = {str(item["code"])} | {str(c) for c in item.get("also") or []}
+        questions.append(Question(str(item["text"]), frozenset(codes)))
+    return questions
+
+
+@dataclass
+class Accuracy:
+    top1: float
+    top3: float
+    misses: list[tuple[str, str, list[str]]]
+
+
+def accuracy(catalogue: Catalogue, questions: list[Question], strip: bool) -> Accuracy:
+    top1 = top3 = 0
+    misses = []
+    for q in questions:
+        text = strip_diacritics(q.text) if strip else q.text
+        codes = [h.code for h in catalogue.search(text, limit=3)]
+        top1 += bool(codes[:1]) and codes[0] in q.codes
+        top3 += bool(set(codes) & q.codes)
+        if not codes or codes[0] not in q.codes:
+            misses.append((text, "/".join(sorted(q.codes)), codes))
+    n = max(1, len(questions))
+    return Accuracy(top1 / n, top3 / n, misses)
+
+
+def latency_ms(catalogue: Catalogue, texts: list[str], rounds: int = 3) -> list[float]:
+    for text in texts:  # warm-up: index built, caches filled
+        catalogue.search(text)
+    timings = []
+    for _ in range(rounds):
+        for text in texts:
+            start = time.perf_counter()
+            catalogue.search(text)
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}, {platform.system()}"
+
+
+def render(results: dict[str, object]) -> str:
+    r = results
+    rows = [
+        f"{START}",
+        "## Knowledge: procedure search",
+        "",
+        f"Command: `{COMMAND}` (run from the repository root; part of `make bench`).",
+        f"Machine: {r['machine']}. Date: {r['date']}.",
+        f"Questions: {r['n_questions']} held-out citizen questions (`tests/data/procedure_questions.yml`).",
+        f"Catalogue: {r['n_shipped']} shipped procedures + {r['n_imported']} imported from the national crawl "
+        f"({r['n_docs']} searchable); import {r['import_s']:.1f} s, index build {r['index_s']:.2f} s.",
+        "",
+        "| catalogue | spelling | top-1 | top-3 |",
+        "|---|---|---|---|",
+    ]
+    for label, acc in r["accuracy"]:  # type: ignore[attr-defined]
+        rows.append(f"| {label[0]} | {label[1]} | {acc.top1:.3f} | {acc.top3:.3f} |")
+    rows += [
+        "",
+        f"Latency of `search` over the combined catalogue ({r['n_timings']} calls, after warm-up): "
+        f"p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, max {r['max']:.2f} ms.",
+        "",
+        f"Targets: top-1 ≥ {TARGETS['top1']}, top-3 ≥ {TARGETS['top3']}, p95 < {TARGETS['p95_ms']:.0f} ms "
+        f"(combined catalogue, both spellings): {'met' if r['met'] else 'NOT met'}.",
+        f"{END}",
+    ]
+    return "\n".join(rows)
+
+
+def write_section(section: str, path: Path = BENCHMARKS) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--show-misses", action="store_true", help="print the questions ranked wrong")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="question set (YAML)")
+    args = parser.parse_args(argv)
+
+    questions = load_questions(args.questions)
+    with tempfile.TemporaryDirectory(prefix="bench-knowledge-") as tmp:
+        shipped_url = f"sqlite:///{tmp}/shipped.sqlite3"
+        full_url = f"sqlite:///{tmp}/full.sqlite3"
+        shipped_report = import_shipped(database_url=shipped_url)
+        start = time.perf_counter()
+        n_imported = 0
+        if CRAWL.exists():
+            n_imported = import_portal_file(CRAWL, full_url).stored
+        import_shipped(database_url=full_url)
+        import_s = time.perf_counter() - start
+
+        shipped = Catalogue(shipped_url, sync_shipped=False)
+        full = Catalogue(full_url, sync_shipped=False)
+        start = time.perf_counter()
+        index = full.index()
+        index_s = time.perf_counter() - start
+        shipped.index()
+
+        label_full = "shipped + imported" if CRAWL.exists() else "shipped (crawl absent)"
+        results_acc = []
+        for label, cat in ((label_full, full), ("shipped only", shipped)):
+            for strip in (False, True):
+                acc = accuracy(cat, questions, strip)
+                results_acc.append(((label, "without diacritics" if strip else "as written"), acc))
+                if args.show_misses and cat is full:
+                    for text, expected, got in acc.misses:
+                        print(f"MISS [{expected}] {text!r} -> {got}")
+
+        texts = [q.text for q in questions] + [strip_diacritics(q.text) for q in questions]
+        timings = latency_ms(full, texts)
+
+    full_accs = [acc for (label, _), acc in results_acc if label == label_full]
+    p95 = percentile(timings, 0.95)
+    met = all(a.top1 >= TARGETS["top1"] and a.top3 >= TARGETS["top3"] for a in full_accs) and p95 < TARGETS["p95_ms"]
+    results = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d"),
+        "n_questions": len(questions),
+        "n_shipped": shipped_report.stored,
+        "n_imported": n_imported,
+        "n_docs": len(index.docs),
+        "import_s": import_s,
+        "index_s": index_s,
+        "accuracy": results_acc,
+        "n_timings": len(timings),
+        "p50": statistics.median(timings),
+        "p95": p95,
+        "max": max(timings),
+        "met": met,
+    }
+    section = render(results)
+    print(section)
+    if not args.no_write:
+        write_section(section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,550 @@
+"""NLU bench: our pipeline (config.yml) against Rasa's default (tests/bench/default_config.yml), same data.
+
+For each configuration, in one run on this machine:
+- trains a full model (``rasa train``: NLU + dialogue) on nlu_data/ + bot/domain, rules, stories;
+- serves it (``rasa run --enable-api`` on 127.0.0.1) and measures on the held-out split
+  tests/data/nlu_test/, as written and with diacritics stripped: intent accuracy, macro-F1, entity F1;
+- ``/model/parse`` requests/s and p50/p95 latency with 1 and 16 concurrent clients;
+- ``/webhooks/rest/webhook`` messages/s (with the action server running when actions/ has actions);
+- RSS of the Rasa server process (after loading, and peak).
+Writes a Markdown section between ``<!-- nlu:start -->`` and ``<!-- nlu:end -->`` in docs/benchmarks.md.
+
+Run in the bot runtime, from the repository root:
+
+    .venv-bot/bin/python tests/bench/bench_nlu.py                       # full (default pipeline: 100 epochs)
+    .venv-bot/bin/python tests/bench/bench_nlu.py --default-epochs 10   # quicker, says so in the report
+
+Every loop is bounded in count and time; servers bind 127.0.0.1 only and are stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bot.normalization import normalize_text, strip_diacritics  # noqa: E402
+
+BOT_BIN = Path(sys.executable).parent
+APP_PYTHON = ROOT / ".venv" / "bin" / "python"
+HELD_OUT = ROOT / "tests" / "data" / "nlu_test"
+DEFAULT_CONFIG = ROOT / "tests" / "bench" / "default_config.yml"
+REPORT = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- nlu:start -->", "<!-- nlu:end -->"
+RASA_DEFAULT_EPOCHS = 100  # what `rasa init` trains with (DIET, ResponseSelector, TED, UnexpecTED)
+ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<name>[^)]+)\)|(?P<json>\{[^}]*\}))")
+
+
+# data -----------------------------------------------------------------------------------------------------
+@dataclass
+class Example:
+    text: str
+    intent: str
+    entities: list[tuple[str, int, int]]  # (entity, start, end)
+
+
+def load_held_out(folder: Path = HELD_OUT) -> list[Example]:
+    """Held-out examples with their annotated entity spans (Rasa YAML markup removed)."""
+    examples: list[Example] = []
+    for file in sorted(folder.glob("*.yml")):
+        for block in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if "intent" not in block:
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if not line.startswith("- "):
+                    continue
+                examples.append(_parse_annotated(normalize_text(line[2:]), block["intent"]))
+    return examples
+
+
+def _parse_annotated(marked: str, intent: str) -> Example:
+    text, entities, cursor = "", [], 0
+    for match in ANNOTATION.finditer(marked):
+        text += marked[cursor : match.start()]
+        start = len(text)
+        text += match.group("text")
+        name = match.group("name")
+        if name is None:
+            name = yaml.safe_load(match.group("json")).get("entity", "")
+        entities.append((name.split(":")[0], start, len(text)))
+        cursor = match.end()
+    text += marked[cursor:]
+    return Example(text, intent, entities)
+
+
+# metrics --------------------------------------------------------------------------------------------------
+def macro_f1(gold: list[str], predicted: list[str]) -> float:
+    labels = sorted(set(gold))
+    scores = []
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, predicted) if g == label and p == label)
+        fp = sum(1 for g, p in zip(gold, predicted) if g != label and p == label)
+        fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def entity_f1(gold: list[set], predicted: list[set], overlap: bool = False) -> float:
+    """Micro F1 over (entity, start, end); with ``overlap`` a prediction of the right type that overlaps
+    a gold span counts as a hit."""
+    tp = fp = fn = 0
+    for g, p in zip(gold, predicted):
+        if overlap:
+            hit_p = {x for x in p if any(x[0] == y[0] and x[1] < y[2] and y[1] < x[2] for y in g)}
+            hit_g = {y for y in g if any(x[0] == y[0] and x[1] < y[2] and y[1] < x[2] for x in p)}
+            tp += len(hit_g)
+            fp += len(p - hit_p)
+            fn += len(g - hit_g)
+        else:
+            tp += len(g & p)
+            fp += len(p - g)
+            fn += len(g - p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# processes ------------------------------------------------------------------------------------------------
+def rss_kib(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) in KiB of a process and its children."""
+    total_rss = total_hwm = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_rss += int(line.split()[1])
+            elif line.startswith("VmHWM:"):
+                total_hwm += int(line.split()[1])
+    return total_rss, total_hwm
+
+
+class Server:
+    """A subprocess in its own process group, stopped with SIGINT then SIGKILL."""
+
+    def __init__(self, command: list[str], log: Path, env: dict[str, str] | None = None) -> None:
+        self.log = log
+        self._file = log.open("w")
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=self._file,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+            start_new_session=True,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._file.close()
+
+
+async def wait_until_ready(url: str, server: Server, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"server exited early; see {server.log}")
+            try:
+                async with session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as response:
+                    if response.status == 200:
+                        body = await response.json()
+                        if body.get("model_file") or body.get("fingerprint") is not None or "version" in body:
+                            return
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                pass
+            await asyncio.sleep(1)
+    raise RuntimeError(f"server not ready after {timeout:.0f}s; see {server.log}")
+
+
+# measurements ---------------------------------------------------------------------------------------------
+@dataclass
+class Quality:
+    accuracy: float
+    macro_f1: float
+    entity_f1: float
+    entity_f1_overlap: float
+    confusions: list[tuple[tuple[str, str], int]] = field(default_factory=list)
+
+
+async def parse_all(base: str, texts: list[str]) -> list[dict[str, Any]]:
+    results = []
+    async with aiohttp.ClientSession() as session:
+        for text in texts:
+            async with session.post(f"{base}/model/parse", json={"text": text}) as response:
+                response.raise_for_status()
+                results.append(await response.json())
+    return results
+
+
+def quality(examples: list[Example], results: list[dict[str, Any]]) -> Quality:
+    gold = [e.intent for e in examples]
+    predicted = [(r.get("intent") or {}).get("name") or "" for r in results]
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+    confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p).most_common(10)
+    gold_entities = [set(e.entities) for e in examples]
+    predicted_entities = [{(x["entity"], x["start"], x["end"]) for x in r.get("entities") or []} for r in results]
+    return Quality(
+        accuracy,
+        macro_f1(gold, predicted),
+        entity_f1(gold_entities, predicted_entities),
+        entity_f1(gold_entities, predicted_entities, overlap=True),
+        confusions,
+    )
+
+
+@dataclass
+class Load:
+    requests: int
+    seconds: float
+    latencies_ms: list[float]
+    errors: int
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+async def load_test(
+    url: str, payloads: list[dict[str, Any]], concurrency: int, max_requests: int, max_seconds: float
+) -> Load:
+    """``max_requests`` POSTs (or fewer when ``max_seconds`` runs out) from ``concurrency`` clients."""
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(max_requests))
+    deadline = time.monotonic() + max_seconds
+    connector = aiohttp.TCPConnector(limit=concurrency)
+
+    async def client(session: aiohttp.ClientSession) -> None:
+        nonlocal errors
+        for i in counter:
+            if time.monotonic() > deadline:
+                return
+            started = time.perf_counter()
+            try:
+                async with session.post(url, json=payloads[i % len(payloads)]) as response:
+                    await response.read()
+                    if response.status != 200:
+                        errors += 1
+            except aiohttp.ClientError:
+                errors += 1
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(session) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return Load(len(latencies), elapsed, latencies, errors)
+
+
+@dataclass
+class SystemResult:
+    name: str
+    config: str
+    train_seconds: float
+    written: Quality
+    stripped: Quality
+    parse: dict[int, Load]
+    webhook: dict[int, Load]
+    rss_loaded_mib: float
+    rss_peak_mib: float
+    model_mib: float
+
+
+def train(name: str, config: Path, workdir: Path) -> tuple[Path, float]:
+    out = workdir / "models"
+    out.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(BOT_BIN / "rasa"), "train",
+        "--config", str(config),
+        "--domain", "bot/domain",
+        "--data", "nlu_data", "bot/rules", "bot/stories",
+        "--out", str(out),
+        "--fixed-model-name", name,
+        "--force",
+    ]
+    log = workdir / f"train-{name}.log"
+    print(f"[{name}] training: {' '.join(command)}", flush=True)
+    started = time.perf_counter()
+    with log.open("w") as file:
+        subprocess.run(
+            command, cwd=ROOT, stdout=file, stderr=subprocess.STDOUT, check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    return out / f"{name}.tar.gz", time.perf_counter() - started
+
+
+def default_config(workdir: Path, epochs: int) -> Path:
+    """Rasa's default config; with other epochs, its auto-filled pipeline and policies written out."""
+    target = workdir / "default_config.yml"
+    if epochs == RASA_DEFAULT_EPOCHS:
+        shutil.copy(DEFAULT_CONFIG, target)  # rasa fills in its defaults (and rewrites this copy)
+        return target
+    import rasa.engine.recipes.default_recipe as recipe_module
+
+    recipe_default = Path(recipe_module.__file__).parent / "config_files" / "default_config.yml"
+    config = yaml.safe_load(recipe_default.read_text(encoding="utf-8"))
+    config["language"] = "vi"
+    for item in config["pipeline"] + config["policies"]:
+        if "epochs" in item:
+            item["epochs"] = epochs
+    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def has_actions() -> bool:
+    return any(p.name != "__init__.py" for p in (ROOT / "actions").glob("*.py"))
+
+
+async def measure(
+    name: str, config: Path, model: Path, train_seconds: float, port: int, endpoints: Path | None,
+    examples: list[Example], args: argparse.Namespace, workdir: Path,
+) -> SystemResult:
+    command = [
+        str(BOT_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "-m", str(model),
+    ]
+    if endpoints:
+        command += ["--endpoints", str(endpoints)]
+    server = Server(command, workdir / f"serve-{name}.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_ready(f"{base}/status", server, timeout=240)
+        rss_loaded, _ = rss_kib(server.pid)
+        print(f"[{name}] serving; parsing the held-out split", flush=True)
+        written = quality(examples, await parse_all(base, [e.text for e in examples]))
+        stripped = quality(examples, await parse_all(base, [strip_diacritics(e.text) for e in examples]))
+        payloads = [{"text": e.text} for e in examples] + [{"text": strip_diacritics(e.text)} for e in examples]
+        parse = {}
+        for concurrency in (1, 16):
+            print(f"[{name}] /model/parse x{concurrency}", flush=True)
+            parse[concurrency] = await load_test(
+                f"{base}/model/parse", payloads, concurrency, args.parse_requests, args.max_seconds
+            )
+        webhook = {}
+        for concurrency in (1, 16):
+            print(f"[{name}] /webhooks/rest/webhook x{concurrency}", flush=True)
+            messages = [
+                {"sender": f"bench-{name}-{concurrency}-{i % 64}", "message": p["text"]}
+                for i, p in enumerate(payloads)
+            ]
+            webhook[concurrency] = await load_test(
+                f"{base}/webhooks/rest/webhook", messages, concurrency, args.webhook_messages, args.max_seconds
+            )
+        _, rss_peak = rss_kib(server.pid)
+    finally:
+        server.stop()
+    return SystemResult(
+        name, str(config.relative_to(ROOT) if config.is_relative_to(ROOT) else config.name), train_seconds,
+        written, stripped, parse, webhook, rss_loaded / 1024, rss_peak / 1024, model.stat().st_size / 2**20,
+    )
+
+
+# report ---------------------------------------------------------------------------------------------------
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        ram = f"{mem_kib / 2**20:.1f} GiB RAM"
+    except (OSError, AttributeError):
+        ram = "unknown RAM"
+    return f"{os.cpu_count()} CPUs (nproc), {cpu}, {ram}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def _load_row(label: str, results: list[SystemResult], kind: str, concurrency: int) -> str:
+    cells = []
+    for r in results:
+        load = (r.parse if kind == "parse" else r.webhook)[concurrency]
+        cell = f"{load.per_second:.1f}/s, p50 {percentile(load.latencies_ms, 0.5):.0f} ms, p95 {percentile(load.latencies_ms, 0.95):.0f} ms"
+        if load.errors:
+            cell += f", {load.errors} errors"
+        cells.append(cell + f" ({load.requests} req)")
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
+def render(results: list[SystemResult], command: str, examples: int, notes: list[str]) -> str:
+    names = [r.name for r in results]
+    lines = [
+        START,
+        "## NLU: our pipeline against Rasa's default",
+        "",
+        f"Command: `{command}`  ",
+        f"Machine: {machine()}  ",
+        f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; held-out split: {examples} examples "
+        "(tests/data/nlu_test/), also sent with diacritics stripped (`bot.normalization.strip_diacritics`).",
+        "",
+        "| | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(results),
+        "| config | " + " | ".join(f"`{r.config}`" for r in results) + " |",
+        "| training time (`rasa train`, NLU + dialogue) | " + " | ".join(f"{r.train_seconds:.0f} s" for r in results) + " |",
+        "| model size | " + " | ".join(f"{r.model_mib:.1f} MiB" for r in results) + " |",
+        "| intent accuracy, as written | " + " | ".join(f"{r.written.accuracy:.3f}" for r in results) + " |",
+        "| intent accuracy, diacritics stripped | " + " | ".join(f"{r.stripped.accuracy:.3f}" for r in results) + " |",
+        "| intent macro-F1, as written | " + " | ".join(f"{r.written.macro_f1:.3f}" for r in results) + " |",
+        "| intent macro-F1, stripped | " + " | ".join(f"{r.stripped.macro_f1:.3f}" for r in results) + " |",
+        "| entity F1 exact span, as written | " + " | ".join(f"{r.written.entity_f1:.3f}" for r in results) + " |",
+        "| entity F1 exact span, stripped | " + " | ".join(f"{r.stripped.entity_f1:.3f}" for r in results) + " |",
+        "| entity F1 overlapping span, as written | " + " | ".join(f"{r.written.entity_f1_overlap:.3f}" for r in results) + " |",
+        "| entity F1 overlapping span, stripped | " + " | ".join(f"{r.stripped.entity_f1_overlap:.3f}" for r in results) + " |",
+        _load_row("`/model/parse`, 1 client", results, "parse", 1),
+        _load_row("`/model/parse`, 16 clients", results, "parse", 16),
+        _load_row("`/webhooks/rest/webhook`, 1 client", results, "webhook", 1),
+        _load_row("`/webhooks/rest/webhook`, 16 clients", results, "webhook", 16),
+        "| Rasa server RSS after loading / peak | " + " | ".join(f"{r.rss_loaded_mib:.0f} / {r.rss_peak_mib:.0f} MiB" for r in results) + " |",
+        "",
+    ]
+    if len(results) == 2:
+        ours, default = results
+        ratio = ours.parse[16].per_second / default.parse[16].per_second if default.parse[16].per_second else 0
+        ratio1 = ours.parse[1].per_second / default.parse[1].per_second if default.parse[1].per_second else 0
+        lines += [
+            f"Throughput ratio ours/default on `/model/parse`: {ratio1:.1f}x (1 client), {ratio:.1f}x (16 clients). "
+            f"Accuracy difference ours - default: {ours.written.accuracy - default.written.accuracy:+.3f} as written, "
+            f"{ours.stripped.accuracy - default.stripped.accuracy:+.3f} stripped.",
+            "",
+        ]
+    lines += ["Most frequent confusions (gold -> predicted), as written / stripped:", ""]
+    for r in results:
+        written = ", ".join(f"{g}->{p} ({n})" for (g, p), n in r.written.confusions[:6]) or "none"
+        stripped = ", ".join(f"{g}->{p} ({n})" for (g, p), n in r.stripped.confusions[:6]) or "none"
+        lines.append(f"- {r.name}: {written} / {stripped}")
+    lines += [""] + [f"Note: {n}" for n in notes] + ["", END]
+    return "\n".join(lines)
+
+
+def write_report(section: str, path: Path = REPORT) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# main -----------------------------------------------------------------------------------------------------
+async def run(args: argparse.Namespace) -> int:
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    examples = load_held_out()
+    if not examples:
+        print(f"no held-out examples in {HELD_OUT}", file=sys.stderr)
+        return 2
+    notes: list[str] = []
+    action_server = None
+    endpoints = None
+    if has_actions() and APP_PYTHON.exists():
+        endpoints = workdir / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{args.port_base + 3}/webhook"\n')
+        action_server = Server(
+            [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(args.port_base + 3)],
+            workdir / "actions.log",
+            env={"SANIC_HOST": "127.0.0.1", "DATABASE_URL": f"sqlite:///{workdir}/bench-actions.sqlite3"},
+        )
+        notes.append(f"action server `{APP_PYTHON.relative_to(ROOT)} -m rasa_sdk --actions actions` ran on "
+                     f"127.0.0.1:{args.port_base + 3} with a fresh SQLite database.")
+    else:
+        notes.append("no action server (actions/ has no actions): custom actions fail fast in the webhook numbers.")
+    if args.default_epochs != RASA_DEFAULT_EPOCHS:
+        notes.append(
+            f"the default pipeline was trained with {args.default_epochs} epochs instead of rasa init's "
+            f"{RASA_DEFAULT_EPOCHS} (flag --default-epochs), to keep the run short."
+        )
+    notes.append("each system is served alone (one Rasa process at a time) on 127.0.0.1; latencies are client-side.")
+    systems = [("ours", ROOT / "config.yml")]
+    if not args.skip_default:
+        systems.append(("rasa-default", default_config(workdir, args.default_epochs)))
+    results: list[SystemResult] = []
+    try:
+        for offset, (name, config) in enumerate(systems):
+            model, seconds = train(name, config, workdir)
+            results.append(
+                await measure(name, config, model, seconds, args.port_base + 1 + offset, endpoints, examples, args, workdir)
+            )
+            print(f"[{name}] accuracy {results[-1].written.accuracy:.3f} / {results[-1].stripped.accuracy:.3f}", flush=True)
+    finally:
+        if action_server:
+            action_server.stop()
+    command = "make bench" if args.from_make else "  ".join([".venv-bot/bin/python tests/bench/bench_nlu.py", *args.argv]).strip()
+    section = render(results, command.replace("  ", " "), len(examples), notes)
+    if args.no_write:
+        print(section)
+    else:
+        write_report(section)
+        print(section)
+        print(f"written to {REPORT}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--default-epochs", type=int, default=RASA_DEFAULT_EPOCHS,
+                        help="epochs for the default pipeline's DIET/ResponseSelector/TED (rasa init: 100)")
+    parser.add_argument("--skip-default", action="store_true", help="measure our config only")
+    parser.add_argument("--parse-requests", type=int, default=600, help="requests per /model/parse load test")
+    parser.add_argument("--webhook-messages", type=int, default=200, help="messages per webhook load test")
+    parser.add_argument("--max-seconds", type=float, default=60, help="time cap of each load test")
+    parser.add_argument("--port-base", type=int, default=5100, help="ports used: base+1.. (Rasa), base+3 (actions)")
+    parser.add_argument("--workdir", default="/tmp/bench_nlu", help="models and logs go here")
+    parser.add_argument("--no-write", action="store_true", help="print the section, leave docs/ alone")
+    parser.add_argument("--from-make", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
+    args.argv = [a for a in args.argv if a != "--from-make"]
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

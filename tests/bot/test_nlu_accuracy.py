@@ -1,0 +1,128 @@
+"""Regression guard: intent accuracy of the trained model on the held-out split (tests/data/nlu_test/).
+
+The model is ``$HELPDESK_MODEL``, else the model of the current inputs (``bot.training``), else the newest
+``models/*.tar.gz`` (``make test`` trains it first).
+Floors sit a little under what the bench measures (docs/benchmarks.md), so a change that makes the NLU
+worse fails here. Runs in the bot runtime: .venv-bot/bin/pytest tests/bot
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("rasa", reason="bot-runtime test: run with .venv-bot/bin/pytest tests/bot")
+
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader  # noqa: E402
+
+from bot.normalization import normalize_text, strip_diacritics  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+HELD_OUT = ROOT / "tests" / "data" / "nlu_test"
+
+# Measured (docs/benchmarks.md, NLU section) minus a margin for noise between data revisions.
+FLOOR_AS_WRITTEN = 0.90
+FLOOR_STRIPPED = 0.90
+FLOOR_ENTITY_RECALL = 0.80  # code entities (dossier_code, petition_code, phone_number): found exactly
+
+
+def _model_path() -> Path:
+    configured = os.environ.get("HELPDESK_MODEL")
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            pytest.fail(f"HELPDESK_MODEL={configured} does not exist; train with `make train` or unset it")
+        return path
+    from bot.training import model_path
+
+    current = model_path(ROOT)  # the model of the current config and data, when trained
+    if current.is_file():
+        return current
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        pytest.fail(
+            "No trained model: set HELPDESK_MODEL or train one into models/ "
+            "(`.venv-bot/bin/python -m bot.training`, which `make test` runs first)"
+        )
+    return models[-1]
+
+
+def _held_out() -> list[Any]:
+    files = sorted(HELD_OUT.glob("*.yml"))
+    if not files:
+        pytest.fail(f"No held-out split in {HELD_OUT}")
+    examples = []
+    for file in files:
+        examples += RasaYAMLReader().read(str(file)).intent_examples
+    return examples
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, list[tuple[Any, dict]]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(_model_path()))
+    examples = _held_out()
+
+    async def parse_all() -> dict[str, list[tuple[Any, dict]]]:
+        results: dict[str, list[tuple[Any, dict]]] = {"written": [], "stripped": []}
+        for example in examples:
+            text = normalize_text(example.get("text"))
+            results["written"].append((example, await agent.parse_message(text)))
+            results["stripped"].append((example, await agent.parse_message(strip_diacritics(text))))
+        return results
+
+    return asyncio.run(parse_all())
+
+
+def _accuracy(pairs: list[tuple[Any, dict]]) -> tuple[float, Counter]:
+    confusions: Counter = Counter()
+    correct = 0
+    for example, result in pairs:
+        predicted = result["intent"]["name"]
+        if predicted == example.get("intent"):
+            correct += 1
+        else:
+            confusions[(example.get("intent"), predicted)] += 1
+    return correct / len(pairs), confusions
+
+
+def test_intent_accuracy_as_written(parsed: dict) -> None:
+    accuracy, confusions = _accuracy(parsed["written"])
+    assert accuracy >= FLOOR_AS_WRITTEN, f"accuracy {accuracy:.3f}; confusions {confusions.most_common(8)}"
+
+
+def test_intent_accuracy_without_diacritics(parsed: dict) -> None:
+    accuracy, confusions = _accuracy(parsed["stripped"])
+    assert accuracy >= FLOOR_STRIPPED, f"accuracy {accuracy:.3f}; confusions {confusions.most_common(8)}"
+
+
+def test_code_entities_are_found_with_their_exact_span(parsed: dict) -> None:
+    wanted = {"dossier_code", "petition_code", "phone_number"}
+    expected = found = 0
+    missed = []
+    for example, result in parsed["written"]:
+        text = normalize_text(example.get("text"))
+        predicted = {(e["entity"], e["start"], e["end"]) for e in result["entities"]}
+        for entity in example.get("entities") or []:
+            if entity["entity"] not in wanted or text != example.get("text"):
+                continue
+            expected += 1
+            if (entity["entity"], entity["start"], entity["end"]) in predicted:
+                found += 1
+            else:
+                missed.append(text[entity["start"] : entity["end"]])
+    if not expected:
+        pytest.skip("no code entities annotated in the held-out split")
+    assert found / expected >= FLOOR_ENTITY_RECALL, f"missed: {missed[:10]}"
+
+
+def test_every_parse_names_a_known_intent_or_the_fallback(parsed: dict) -> None:
+    intents = {example.get("intent") for example, _ in parsed["written"]} | {"nlu_fallback"}
+    for _, result in parsed["written"] + parsed["stripped"]:
+        assert result["intent"]["name"] in intents

@@ -1,0 +1,135 @@
+"""Answers are short, exact and polite, about the aspect the citizen asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answers import detect_aspect, render_answer
+from knowledge.facade import answer, get_procedure
+from knowledge.views import ChannelView, DocumentView, ProcedureView
+
+BIRTH = "1.001193"
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("làm giấy khai sinh cần giấy tờ gì", "documents"),
+        ("lam giay khai sinh can gi", "documents"),
+        ("hồ sơ gồm những gì vậy", "documents"),
+        ("lệ phí bao nhiêu", "fee"),
+        ("còn lệ phí thì sao?", "fee"),
+        ("mat bao nhieu tien", "fee"),
+        ("có mất phí không", "fee"),
+        ("mấy ngày thì có", "time"),
+        ("bao lâu thì lấy được", "time"),
+        ("nop online mat may ngay", "time"),
+        ("nộp ở đâu", "place"),
+        ("nop ho so o dau", "place"),
+        ("làm online được không", "online"),
+        ("co lam qua mang duoc ko", "online"),
+        ("nộp trên VNeID được không", "online"),
+        ("đăng ký khai sinh", "overview"),
+        ("", "overview"),
+    ],
+)
+def test_detect_aspect(text: str, aspect: str) -> None:
+    assert detect_aspect(text) == aspect
+
+
+def view(**changes: object) -> ProcedureView:
+    base = ProcedureView(
+        code="9.000001",
+        name="Đăng ký thử nghiệm",
+        origin="shipped",
+        levels=("commune",),
+        field="Hộ tịch",
+        competent_agency="Ủy ban nhân dân cấp xã",
+        executing_agency="Ủy ban nhân dân xã, phường",
+        place="Bộ phận Một cửa UBND xã, phường nơi cư trú",
+        applicants=None,
+        steps=(),
+        conditions=None,
+        result="Giấy xác nhận",
+        online_level="partial",
+        online_url="https://dichvucong.gov.vn",
+        channels=(
+            ChannelView("in_person", "03 ngày làm việc", 3, "working", "10.000 đồng/bản", 10_000, None),
+            ChannelView("online", "03 ngày làm việc", 3, "working", "5.000 đồng/bản", 5_000, None),
+        ),
+        documents=(
+            DocumentView("Tờ khai theo mẫu", "original", 1, None, None),
+            DocumentView("Giấy tờ chứng minh nơi cư trú", "copy", 2, None, "Nếu có"),
+        ),
+        legal_basis=(),
+        source_url=None,
+        source_date=None,
+        verified=True,
+        notes=None,
+        parse_ok=True,
+    )
+    return ProcedureView(**{**base.__dict__, **changes})
+
+
+def test_documents_answer_lists_each_paper_with_original_or_copy() -> None:
+    text = render_answer(view(), "documents")
+    assert text.startswith("Dạ, hồ sơ đăng ký thử nghiệm gồm:")
+    assert "1. Tờ khai theo mẫu (bản chính)" in text
+    assert "2. Giấy tờ chứng minh nơi cư trú (02 bản sao; nếu có)" in text
+
+
+def test_fee_answer_gives_each_channel_when_they_differ() -> None:
+    text = render_answer(view(), "fee")
+    assert "- Nộp trực tiếp: 10.000 đồng/bản" in text
+    assert "- Nộp trực tuyến: 5.000 đồng/bản" in text
+
+
+def test_time_answer_is_one_sentence_when_all_channels_agree() -> None:
+    assert render_answer(view(), "time") == "Dạ, thời hạn giải quyết đăng ký thử nghiệm: 03 ngày làm việc."
+
+
+def test_place_answer_names_the_office_and_the_online_link() -> None:
+    text = render_answer(view(), "place")
+    assert "Bộ phận Một cửa UBND xã, phường nơi cư trú" in text
+    assert "https://dichvucong.gov.vn" in text
+    assert "trực tiếp hoặc trực tuyến" in text
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("full", "trực tuyến toàn trình"),
+        ("partial", "trực tuyến một phần"),
+        ("none", "chưa nộp trực tuyến được"),
+    ],
+)
+def test_online_answer_follows_the_online_level(level: str, expected: str) -> None:
+    text = render_answer(view(online_level=level, online_url=None if level == "none" else "https://x.example"), "online")
+    assert expected in text
+    assert ("https://x.example" in text) == (level != "none")
+
+
+def test_missing_facts_are_said_plainly_not_invented() -> None:
+    empty = view(channels=(), documents=())
+    assert "chưa có thông tin lệ phí" in render_answer(empty, "fee")
+    assert "chưa có danh sách giấy tờ" in render_answer(empty, "documents")
+
+
+def test_unverified_and_imported_facts_carry_a_caveat() -> None:
+    assert "đang được rà soát" in render_answer(view(verified=False, notes="Chưa rõ lệ phí"), "fee")
+    assert "Cổng Dịch vụ công quốc gia" in render_answer(view(origin="imported", verified=False), "time")
+
+
+def test_facade_answers_from_the_shipped_catalogue(facade_db: str) -> None:
+    procedure = get_procedure(BIRTH)
+    assert procedure is not None and procedure.name == "Đăng ký khai sinh"
+    documents = answer(BIRTH, "documents")
+    assert documents.startswith("Dạ,") and "Tờ khai đăng ký khai sinh" in documents
+    online = answer(BIRTH, "online")
+    assert procedure.online_url and procedure.online_url in online
+    assert answer(BIRTH, "no-such-aspect") == answer(BIRTH, "overview")
+
+
+def test_facade_answer_for_an_unknown_code_is_polite(facade_db: str) -> None:
+    assert get_procedure("0.000000") is None
+    assert answer("0.000000", "fee").startswith("Dạ, em chưa tìm thấy thủ tục này")

@@ -1,0 +1,222 @@
+"""The 102 communes and wards of Đồng Tháp and the names citizens use for them (bot/places.py)."""
+
+import unicodedata
+
+import pytest
+
+from bot.normalization import strip_diacritics
+from bot.places import all_districts, all_places, find_places, get_place, resolve_place
+
+WARDS = {
+    "Mỹ Tho",
+    "Đạo Thạnh",
+    "Mỹ Phong",
+    "Thới Sơn",
+    "Trung An",
+    "Gò Công",
+    "Long Thuận",
+    "Bình Xuân",
+    "Sơn Qui",
+    "An Bình",
+    "Hồng Ngự",
+    "Thường Lạc",
+    "Cao Lãnh",
+    "Mỹ Ngãi",
+    "Mỹ Trà",
+    "Sa Đéc",
+    "Mỹ Phước Tây",
+    "Thanh Hòa",
+    "Cai Lậy",
+    "Nhị Quý",
+}
+PLACES = all_places()
+DISTRICTS = {d.id: d for d in all_districts()}
+
+
+def code_of(text: str) -> str | None:
+    place = resolve_place(text)
+    return place.code if place else None
+
+
+def test_there_are_102_units_82_communes_and_the_20_wards_of_the_resolution() -> None:
+    assert len(PLACES) == 102
+    assert sum(p.kind == "xa" for p in PLACES) == 82
+    assert {p.short_name for p in PLACES if p.kind == "phuong"} == WARDS
+    assert [p.clause for p in PLACES] == list(range(1, 103))
+
+
+def test_codes_are_unique_and_names_official() -> None:
+    assert len({p.code for p in PLACES}) == 102
+    for place in PLACES:
+        assert place.name == unicodedata.normalize("NFC", place.name)
+        assert place.name.startswith("Xã " if place.kind == "xa" else "Phường ")
+        assert place.code.startswith(f"{place.kind}_")
+        assert get_place(place.code) is place
+    assert get_place("xa_khong_co") is None
+
+
+def test_every_unit_lists_its_former_units_and_districts() -> None:
+    # Resolution 1663/NQ-UBTVQH15 merges 308 former units (three of them split between two new units).
+    assert sum(len(p.former_units) for p in PLACES) == 308
+    for place in PLACES:
+        assert place.verified
+        assert place.former_units
+        assert set(place.former_districts) <= set(DISTRICTS)
+        assert {f.district for f in place.former_units} == set(place.former_districts)
+    split = {f.name for p in PLACES for f in p.former_units if f.scope != "whole"}
+    assert split == {"Xã Phú Thuận B", "Xã Gáo Giồng", "Xã Tân Thạnh"}
+
+
+@pytest.mark.parametrize("place", PLACES, ids=lambda p: p.code)
+def test_current_names_resolve_with_and_without_diacritics(place) -> None:
+    assert code_of(place.short_name) == place.code
+    assert code_of(place.name) == place.code
+    stripped = find_places(strip_diacritics(place.name).lower())
+    assert len(stripped) == 1 and place in stripped[0].candidates
+    if place.code not in {"xa_tan_thanh_tan_hong", "xa_tan_thanh_thanh_binh"}:  # "Tan Thanh" is either
+        assert stripped[0].place == place
+
+
+def test_every_alias_resolves_to_its_unit() -> None:
+    aliased = [(alias, p) for p in PLACES for alias in p.aliases]
+    assert aliased
+    for alias, place in aliased:
+        assert code_of(alias) == place.code, alias
+        assert code_of(strip_diacritics(alias)) == place.code, alias
+
+
+@pytest.mark.parametrize("place", PLACES, ids=lambda p: p.code)
+def test_every_former_unit_with_its_district_resolves_as_written_and_stripped(place) -> None:
+    for former in place.former_units:
+        address = f"{former.name}, {DISTRICTS[former.district].name}"
+        for text in (address, strip_diacritics(address)):
+            matches = find_places(text)
+            assert len(matches) == 1, text
+            if former.scope == "whole":
+                assert matches[0].place == place, text
+            else:  # split between two new units: both are candidates (a same-named current unit wins)
+                assert place in matches[0].candidates, text
+                assert matches[0].place is None or matches[0].place.short_name == former.short_name
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("thi tran Sa Rai", "xa_tan_hong"),
+        ("Cai Tau Ha", "xa_phu_huu"),
+        ("tt My Phuoc", "xa_tan_phuoc_1"),
+        ("Vàm Láng", "xa_gia_thuan"),
+        ("xa Thanh Cong", "xa_phu_thanh"),
+        ("phuong 1 thanh pho My Tho", "phuong_my_tho"),
+        ("P.4 Sa Dec", "phuong_sa_dec"),
+        ("F1 Cao Lãnh", "phuong_cao_lanh"),
+        ("p5, tx Cai Lậy", "phuong_cai_lay"),
+        ("xã Tân Phú, huyện Châu Thành", "xa_tan_phu_trung"),
+        ("xa Tan Phu (cu), huyen Tan Phu Dong", "xa_tan_thoi"),
+        ("ấp 3, xã Mỹ Hội, huyện Cái Bè", "xa_hoi_cu"),
+        ("xã Mỹ Hội huyện Cao Lãnh", "xa_my_tho"),
+        ("Thường Phước I", "xa_thuong_phuoc"),
+        ("Tân Lập 2", "xa_tan_phuoc_3"),
+        ("Mỹ Quý", "xa_my_qui"),
+        ("phuong Son Quy", "phuong_son_qui"),
+        ("Hoà Long", "xa_hoa_long"),
+        ("my tho", "phuong_my_tho"),
+    ],
+)
+def test_old_names_abbreviations_and_spellings_resolve(text: str, code: str) -> None:
+    assert code_of(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "district_ids"),
+    [
+        ("huyện Châu Thành", {"dt_chau_thanh", "tg_chau_thanh"}),
+        ("huyen Cai Be", {"tg_cai_be"}),
+        ("H. Cái Bè", {"tg_cai_be"}),
+        ("Gò Công Tây", {"tg_go_cong_tay"}),
+        ("TX Hồng Ngự", {"dt_hong_ngu_tp"}),
+        ("huyện Châu Thành, Tiền Giang", {"tg_chau_thanh"}),
+    ],
+)
+def test_former_districts_give_candidates_not_a_guess(text: str, district_ids: set[str]) -> None:
+    expected = {p.code for p in PLACES if set(p.former_districts) & district_ids}
+    [match] = find_places(text)
+    assert match.place is None
+    assert match.via == "former_district"
+    assert {p.code for p in match.candidates} == expected
+    assert resolve_place(text) is None
+
+
+def test_a_current_name_that_was_also_a_district_resolves_and_lists_the_district() -> None:
+    [match] = find_places("ở Cái Bè")
+    assert match.place.code == "xa_cai_be"
+    assert match.candidates[0].code == "xa_cai_be"
+    assert {"xa_hau_my", "xa_my_thien"} <= {p.code for p in match.candidates}
+
+
+def test_names_shared_by_two_units_without_diacritics_are_ambiguous() -> None:
+    [match] = find_places("xa tan thanh")
+    assert match.place is None
+    # the two current units first, then the units that absorbed former communes spelt that way
+    assert {p.code for p in match.candidates[:2]} == {"xa_tan_thanh_tan_hong", "xa_tan_thanh_thanh_binh"}
+    assert {"xa_lai_vung", "xa_go_cong_dong"} <= {p.code for p in match.candidates}
+    assert code_of("xã Tân Thành") == "xa_tan_thanh_tan_hong"
+    assert code_of("xã Tân Thạnh") == "xa_tan_thanh_thanh_binh"
+    assert code_of("xa Tan Thanh, Thanh Binh") == "xa_tan_thanh_thanh_binh"
+    assert code_of("xã Mỹ Thọ") == "xa_my_tho"
+    assert code_of("numbered ward alone: phường 1") is None
+
+
+def test_find_places_reports_exact_offsets() -> None:
+    text = "Đèn đường ở phường Mỹ Phong hư, còn P1 Mỹ Tho thì ngập; nhà tôi ở huyện Cái Bè."
+    matches = find_places(text)
+    assert [(m.matched, m.place.code if m.place else None) for m in matches] == [
+        ("phường Mỹ Phong", "phuong_my_phong"),
+        ("P1 Mỹ Tho", "phuong_my_tho"),
+        ("huyện Cái Bè", None),
+    ]
+    assert matches[0].start == text.index("phường") and matches[0].end == text.index(" hư")
+    for match in matches:
+        assert text[match.start : match.end] == match.matched
+
+
+def test_offsets_point_into_decomposed_input_too() -> None:
+    text = unicodedata.normalize("NFD", "Cúp điện ở xã Hậu Mỹ")
+    [match] = find_places(text)
+    assert match.place.code == "xa_hau_my"
+    assert text[match.start : match.end] == match.matched
+    assert unicodedata.normalize("NFC", match.matched) == "xã Hậu Mỹ"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hồ sơ nộp chưa thành công, mong được hòa bình và an bình",
+        "Ấp Mỹ Thạnh bị ngập",  # a hamlet, not a commune
+        "đường Đốc Binh Kiều bị hư",  # a street named after a person
+        "Tôi muốn hỏi thủ tục làm giấy khai sinh",
+        "Con tôi là F1 nên phải cách ly",  # a bare "F1"/"P1" without its city is not a ward
+        "",
+        "🙂🙂🙂",
+    ],
+)
+def test_ordinary_words_hamlets_and_streets_are_not_places(text: str) -> None:
+    assert find_places(text) == []
+
+
+def test_a_prefixed_unit_after_a_street_word_is_still_the_unit() -> None:
+    assert code_of("bờ kênh xã Trường Xuân") == "xa_truong_xuan"
+    assert code_of("đường vô ấp Tân Hòa Thành, xã Hưng Thạnh") == "xa_hung_thanh"
+
+
+def test_diacritics_written_must_agree() -> None:
+    assert find_places("xã Mỹ Thạnh") == []  # no such unit; "Mỹ Thành" is another name
+    assert code_of("xã Mỹ Thành") == "xa_my_thanh"
+    assert code_of("xa My Thanh") == "xa_my_thanh"
+
+
+def test_long_and_odd_text_is_handled() -> None:
+    text = ("mất điện " * 600) + "xã Tân Hồng"
+    matches = find_places(text)
+    assert [m.place.code for m in matches] == ["xa_tan_hong"]
+    assert find_places("\x00\u200b xã\tHậu\nMỹ")[0].place.code == "xa_hau_my"

@@ -1,0 +1,44 @@
+"""`python -m ticketing.api --host 127.0.0.1 --port 8080 [--database-url URL]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from ticketing.api.app import create_app
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Method, path (no query string: it may carry an api_key), status, time."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="1022 helpdesk ticketing API")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument(
+        "--database-url", default=None, help="default: DATABASE_URL or the embedded SQLite file"
+    )
+    parser.add_argument("--access-log", action="store_true", help="log every request (paths only)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(args.database_url)
+    # The access log prints paths and status codes, never query strings (they may carry api_key).
+    web.run_app(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=logging.getLogger("aiohttp.access") if args.access_log else None,
+        access_log_class=PathOnlyAccessLogger,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

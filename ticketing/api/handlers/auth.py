@@ -1,0 +1,191 @@
+"""Login, logout, the current user; staff users and integration tokens (admin)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ticketing.api import admin, auth
+from ticketing.api.errors import Unauthorized
+from ticketing.api.handlers.common import no_content, ok
+from ticketing.api.routes import ROLES, Call, Route
+from ticketing.api.schema import Field, Schema
+
+LOGIN = Schema(
+    Field("username", required=True, min_length=1, max_length=100),
+    Field("password", required=True, min_length=1, max_length=1024),
+)
+
+USER_CREATE = Schema(
+    Field("username", required=True, pattern=r"^[a-z0-9_.-]{3,100}$"),
+    Field("display_name", required=True, min_length=1, max_length=200),
+    Field("role", required=True, enum=ROLES),
+    Field("agency", nullable=True, max_length=64, description="Agency code (agency officers only)"),
+    Field("email", nullable=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$"),
+    Field("password", required=True, min_length=10, max_length=1024),
+)
+
+USER_UPDATE = Schema(
+    Field("display_name", min_length=1, max_length=200),
+    Field("role", enum=ROLES),
+    Field("agency", nullable=True, max_length=64),
+    Field("email", nullable=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$"),
+    Field("password", min_length=10, max_length=1024),
+    Field("active", kind="boolean"),
+)
+
+USER_QUERY = Schema(Field("role", enum=ROLES), Field("agency", max_length=64))
+
+TOKEN_CREATE = Schema(
+    Field("username", required=True, max_length=100, description="The integration user the token acts as"),
+    Field("name", required=True, min_length=1, max_length=100),
+    Field("expires_in_days", kind="integer", minimum=1, maximum=3650),
+)
+
+
+async def login(request: web.Request, call: Call) -> web.StreamResponse:
+    throttle = request.app[auth.LOGIN_THROTTLE]
+    keys = (f"user:{call.body['username']}", f"ip:{request.remote}")
+    throttle.check(*keys)
+    result = await call.write(auth.login, call.body["username"], call.body["password"])
+    if result is None:
+        throttle.failed(*keys)
+        raise Unauthorized("Wrong username or password.")
+    throttle.succeeded(keys[0])
+    principal, token = result
+    response = ok({"user": _principal_view(principal)})
+    auth.set_session_cookie(response, request, token)
+    return response
+
+
+async def logout(request: web.Request, call: Call) -> web.StreamResponse:
+    cookie = request.cookies.get(auth.SESSION_COOKIE)
+    if cookie:
+        await call.write(auth.logout, cookie)
+    response = no_content()
+    auth.clear_session_cookie(response)
+    return response
+
+
+def _principal_view(p: auth.Principal) -> dict[str, object]:
+    return {
+        "id": p.user_id,
+        "username": p.username,
+        "display_name": p.full_name,
+        "role": p.role,
+        "agency": p.agency_code,
+    }
+
+
+async def me(request: web.Request, call: Call) -> web.StreamResponse:
+    assert call.principal is not None
+    return ok({"user": _principal_view(call.principal), "via": call.principal.via})
+
+
+async def list_users(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok({"items": await call.read(admin.list_users, call.query.get("role"), call.query.get("agency"))})
+
+
+async def create_user(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok(await call.write(admin.create_user, call.body), status=201)
+
+
+async def update_user(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok(await call.write(admin.update_user, _int_param(request, "user_id"), call.body))
+
+
+async def list_tokens(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok({"items": await call.read(admin.list_tokens)})
+
+
+async def create_token(request: web.Request, call: Call) -> web.StreamResponse:
+    body = call.body
+    return ok(
+        await call.write(admin.create_token, body["username"], body["name"], body.get("expires_in_days")), 201
+    )
+
+
+async def revoke_token(request: web.Request, call: Call) -> web.StreamResponse:
+    await call.write(admin.revoke_token, _int_param(request, "token_id"))
+    return no_content()
+
+
+def _int_param(request: web.Request, name: str) -> int:
+    return int(request.match_info[name])  # the route pattern admits digits only
+
+
+ID = {"type": "integer"}
+ADMIN = frozenset({"admin"})
+USER_DOC = {"type": "object"}
+
+ROUTES = [
+    Route(
+        "POST",
+        "/api/auth/login",
+        login,
+        "Log in (sets the session cookie)",
+        "auth",
+        access="public",
+        body=LOGIN,
+        responses={200: "Logged in"},
+    ),
+    Route(
+        "POST",
+        "/api/auth/logout",
+        logout,
+        "Log out (revokes the session)",
+        "auth",
+        access="public",
+        responses={204: "Logged out"},
+    ),
+    Route("GET", "/api/me", me, "Show the current user", "auth"),
+    Route(
+        "GET",
+        "/api/users",
+        list_users,
+        "List staff users",
+        "users",
+        roles=frozenset({"admin", "supervisor"}),
+        query=USER_QUERY,
+    ),
+    Route(
+        "POST",
+        "/api/users",
+        create_user,
+        "Create a staff user",
+        "users",
+        roles=ADMIN,
+        body=USER_CREATE,
+        responses={201: "Created"},
+    ),
+    Route(
+        "PATCH",
+        r"/api/users/{user_id:\d+}",
+        update_user,
+        "Update a staff user",
+        "users",
+        roles=ADMIN,
+        body=USER_UPDATE,
+        path_params={"user_id": ID},
+    ),
+    Route("GET", "/api/tokens", list_tokens, "List integration tokens", "users", roles=ADMIN),
+    Route(
+        "POST",
+        "/api/tokens",
+        create_token,
+        "Create an integration token (secret shown once)",
+        "users",
+        roles=ADMIN,
+        body=TOKEN_CREATE,
+        responses={201: "Created"},
+    ),
+    Route(
+        "DELETE",
+        r"/api/tokens/{token_id:\d+}",
+        revoke_token,
+        "Revoke an integration token",
+        "users",
+        roles=ADMIN,
+        responses={204: "Revoked"},
+        path_params={"token_id": ID},
+    ),
+]

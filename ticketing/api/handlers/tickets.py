@@ -1,0 +1,236 @@
+"""Tickets: intake, list, show, and the lifecycle transitions; replies and ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from ticketing.api import commands, queries
+from ticketing.api.handlers.common import ok
+from ticketing.api.routes import ALL_ROLES, Call, Route
+from ticketing.api.schema import SLUG_PATTERN, TICKET_CODE_PATTERN, Field, Schema
+from ticketing.models import Channel, Priority, TicketKind, TicketStatus
+
+KINDS = tuple(k.value for k in TicketKind)
+STATUSES = tuple(s.value for s in TicketStatus)
+PRIORITIES = tuple(p.value for p in Priority)
+CHANNELS = tuple(c.value for c in Channel)
+
+CODE_PATH = r"/api/tickets/{code:(PA|HD|BC|LH)-\d{6}-\d{4,6}}"
+CODE_DOC = "/api/tickets/{code}"
+CODE_PARAM = {"code": {"type": "string", "pattern": TICKET_CODE_PATTERN}}
+
+STAFF = frozenset({"agent", "supervisor", "admin"})
+WORKERS = frozenset({"agent", "agency_officer", "supervisor", "admin"})
+SUPERVISORS = frozenset({"supervisor", "admin"})
+
+VERSION = Field("version", kind="integer", minimum=1, description="Expected ticket version (409 if stale)")
+
+LIST_QUERY = Schema(
+    Field("status", kind="array", enum=STATUSES, description="Comma-separated statuses"),
+    Field("kind", enum=KINDS),
+    Field("category", pattern=SLUG_PATTERN),
+    Field("agency", pattern=SLUG_PATTERN),
+    Field("area", pattern=SLUG_PATTERN),
+    Field("priority", enum=PRIORITIES),
+    Field("channel", enum=CHANNELS),
+    Field("overdue", kind="boolean"),
+    Field("q", max_length=200, description="Ticket code or words of the description"),
+    Field("created_from", kind="date"),
+    Field("created_to", kind="date"),
+    Field("cursor", kind="integer", minimum=1, description="next_cursor of the previous page"),
+    Field("limit", kind="integer", minimum=1, maximum=100, default=20),
+)
+
+CREATE = Schema(
+    Field("kind", required=True, enum=KINDS),
+    Field("description", required=True, min_length=1, max_length=5000),
+    Field("location_text", nullable=True, max_length=500),
+    Field("phone", nullable=True, max_length=20, pattern=r"^(\+84|0)[\d .-]{8,14}$"),
+    Field("name", nullable=True, max_length=200),
+    Field("channel", required=True, enum=CHANNELS),
+    Field("channel_user_id", nullable=True, max_length=200),
+    Field("conversation_id", nullable=True, max_length=200),
+    Field("details", kind="object", nullable=True),
+    Field("priority", enum=PRIORITIES),
+    Field("auto_route", kind="boolean", default=True, description="Classify and route when confident"),
+)
+TRIAGE = Schema(
+    Field("category", required=True, pattern=SLUG_PATTERN),
+    Field("area", nullable=True, pattern=SLUG_PATTERN),
+    Field("priority", enum=PRIORITIES),
+    VERSION,
+)
+ASSIGN = Schema(
+    Field("agency", pattern=SLUG_PATTERN, description="Omit to route by the routing rules"),
+    Field("reason", max_length=2000, description="Required to move a ticket from one agency to another"),
+    VERSION,
+)
+EMPTY = Schema(VERSION)
+ASK = Schema(Field("question", max_length=2000), VERSION)
+REASON_OPTIONAL = Schema(Field("reason", max_length=2000), VERSION)
+REASON_REQUIRED = Schema(Field("reason", required=True, min_length=1, max_length=2000), VERSION)
+MERGE = Schema(Field("into", required=True, pattern=TICKET_CODE_PATTERN), VERSION)
+ANSWER = Schema(Field("body", required=True, min_length=1, max_length=5000), VERSION)
+NOTE = Schema(Field("body", required=True, min_length=1, max_length=5000))
+APPROVE = Schema(
+    Field("reply_id", kind="integer", required=True, minimum=1),
+    Field("approve", kind="boolean", required=True),
+    Field("note", max_length=2000),
+)
+RATING = Schema(
+    Field("score", kind="integer", required=True, minimum=1, maximum=5),
+    Field("comment", nullable=True, max_length=2000),
+)
+
+
+async def create(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok(await call.write(commands.create, call.principal, call.body), status=201)
+
+
+async def list_(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok(await call.read(queries.list_tickets, call.principal, queries.TicketFilter(**call.query)))
+
+
+async def show(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok(await call.read(queries.get_ticket, call.principal, request.match_info["code"]))
+
+
+async def events(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok({"items": await call.read(queries.ticket_history, call.principal, request.match_info["code"])})
+
+
+async def replies(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok({"items": await call.read(queries.ticket_replies, call.principal, request.match_info["code"])})
+
+
+def _transition(fn: Callable[..., dict[str, Any]], status: int = 200) -> Callable[[web.Request, Call], Any]:
+    async def handler(request: web.Request, call: Call) -> web.StreamResponse:
+        return ok(await call.write(fn, call.principal, request.match_info["code"], call.body), status=status)
+
+    handler.__name__ = fn.__name__
+    return handler
+
+
+def _t(
+    verb: str,
+    fn: Callable[..., dict[str, Any]],
+    summary: str,
+    roles: frozenset[str],
+    body: Schema,
+    description: str = "",
+    status: int = 200,
+) -> Route:
+    return Route(
+        "POST",
+        f"{CODE_PATH}/{verb}",
+        _transition(fn, status),
+        summary,
+        "tickets",
+        roles=roles,
+        body=body,
+        doc_path=f"{CODE_DOC}/{verb}",
+        path_params=CODE_PARAM,
+        description=description,
+        responses={status: "The ticket after the change"},
+    )
+
+
+ROUTES = [
+    Route(
+        "POST",
+        "/api/tickets",
+        create,
+        "Create a ticket (intake; triaged and routed when confident)",
+        "tickets",
+        roles=STAFF,
+        body=CREATE,
+        responses={201: "Created"},
+    ),
+    Route(
+        "GET",
+        "/api/tickets",
+        list_,
+        "List tickets visible to the caller",
+        "tickets",
+        roles=ALL_ROLES,
+        query=LIST_QUERY,
+        description="Newest first; keyset pagination with `cursor`.",
+    ),
+    Route(
+        "GET",
+        CODE_PATH,
+        show,
+        "Show a ticket with its history and replies",
+        "tickets",
+        doc_path=CODE_DOC,
+        path_params=CODE_PARAM,
+    ),
+    Route(
+        "GET",
+        f"{CODE_PATH}/events",
+        events,
+        "List a ticket's history (who did what, when)",
+        "tickets",
+        doc_path=f"{CODE_DOC}/events",
+        path_params=CODE_PARAM,
+    ),
+    Route(
+        "GET",
+        f"{CODE_PATH}/replies",
+        replies,
+        "List a ticket's answers and internal notes",
+        "tickets",
+        doc_path=f"{CODE_DOC}/replies",
+        path_params=CODE_PARAM,
+    ),
+    _t("triage", commands.triage, "Triage a ticket (category, area, priority)", STAFF, TRIAGE),
+    _t("assign", commands.assign, "Assign a ticket to an agency (or move it, with a reason)", STAFF, ASSIGN),
+    _t("start", commands.start, "Start work on a ticket (the agency accepts it)", WORKERS, EMPTY),
+    _t(
+        "ask-citizen",
+        commands.ask_citizen,
+        "Ask the citizen for more information (pauses the SLA)",
+        WORKERS,
+        ASK,
+    ),
+    _t(
+        "citizen-replied",
+        commands.citizen_replied,
+        "Record the citizen's reply (resumes the SLA)",
+        STAFF,
+        EMPTY,
+    ),
+    _t(
+        "answer",
+        commands.answer,
+        "Answer the citizen (held for approval in some categories)",
+        WORKERS,
+        ANSWER,
+    ),
+    _t("approve", commands.approve, "Approve or reject an answer awaiting approval", SUPERVISORS, APPROVE),
+    _t(
+        "close", commands.close, "Close a ticket (a reason is required if unanswered)", STAFF, REASON_OPTIONAL
+    ),
+    _t("reopen", commands.reopen, "Reopen an answered or closed ticket", STAFF, REASON_REQUIRED),
+    _t(
+        "return",
+        commands.return_to_router,
+        "Return a ticket as not this agency's responsibility",
+        frozenset({"agency_officer", "supervisor", "admin"}),
+        REASON_REQUIRED,
+        description="The ticket goes back to the triage queue to be re-routed; the agency no longer sees it.",
+    ),
+    _t("merge", commands.merge, "Merge a duplicate into another ticket", STAFF, MERGE),
+    _t(
+        "notes",
+        commands.add_note,
+        "Add an internal note (never sent to the citizen)",
+        WORKERS,
+        NOTE,
+        status=201,
+    ),
+    _t("rating", commands.rate, "Record the citizen's rating (1-5)", STAFF, RATING, status=201),
+]

@@ -1,0 +1,185 @@
+"""The route table: every endpoint is one `Route` row.
+
+A row says who may call it (`access`, `roles`), what its query string and body look like
+(`Schema`s) and what it answers. `register_routes` wraps each handler so that authentication,
+role checks and request parsing happen before the handler runs; `ticketing.api.openapi` builds
+the OpenAPI document from the same rows, so the two cannot drift apart.
+
+Handlers have the signature `async def handler(request, call: Call) -> web.StreamResponse`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+from aiohttp import web
+
+from ticketing.api.context import DATABASE
+from ticketing.api.errors import (
+    ApiError,
+    Forbidden,
+    MalformedJson,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    too_large_message,
+)
+from ticketing.api.schema import Schema
+
+Access = Literal["public", "user", "api_key"]
+ROLES = ("agent", "agency_officer", "supervisor", "admin")
+ALL_ROLES = frozenset(ROLES)
+STAFF = frozenset({"agent", "supervisor", "admin"})
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a logged-in user (session cookie) or an integration (bearer token)."""
+
+    user_id: int
+    username: str
+    role: str
+    agency_id: int | None
+    agency_code: str | None
+    full_name: str = ""
+    via: Literal["session", "token"] = "session"
+
+
+@dataclass
+class Call:
+    """What a handler receives besides the request: the caller and the parsed input."""
+
+    request: web.Request
+    principal: Principal | None
+    query: dict[str, Any]
+    body: dict[str, Any]
+
+    @property
+    def app(self) -> web.Application:
+        return self.request.app
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(session, *args)` in a worker thread (read-only work)."""
+        return await self.request.app[DATABASE].read(fn, *args, **kwargs)
+
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(session, *args)` in a worker thread inside one transaction (all or nothing)."""
+        return await self.request.app[DATABASE].write(fn, *args, **kwargs)
+
+
+Handler = Callable[[web.Request, Call], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    access: Access = "user"
+    roles: frozenset[str] = ALL_ROLES
+    query: Schema | None = None
+    body: Schema | None = None
+    body_format: Literal["json", "form"] = "json"
+    responses: dict[int, str] = field(default_factory=lambda: {200: "OK"})
+    response_schema: dict[str, Any] | None = None
+    produces: tuple[str, ...] = ("application/json",)
+    description: str = ""
+    # Path in the OpenAPI document when the aiohttp path uses a regex (`{format:json|xml}`).
+    doc_path: str | None = None
+    path_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def openapi_path(self) -> str:
+        return self.doc_path or self.path
+
+
+# Set by ticketing.api.auth at application start-up: resolves the request's credentials.
+AuthResolver = Callable[[web.Request, Access], Awaitable[Principal | None]]
+AUTH_RESOLVER = web.AppKey("auth_resolver", object)
+
+
+async def read_body_bytes(request: web.Request) -> bytes:
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise PayloadTooLarge(too_large_message(request)) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def read_json(request: web.Request) -> Any:
+    if request.content_type != "application/json":
+        raise UnsupportedMediaType("Request body must be JSON (Content-Type: application/json).")
+    raw = await read_body_bytes(request)
+    if not raw.strip():
+        raise MalformedJson("Request body is empty; expected a JSON object.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedJson("Request body is not valid UTF-8.") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise MalformedJson(f"Malformed JSON: {exc}.") from None
+
+
+async def read_form(request: web.Request) -> dict[str, str]:
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise UnsupportedMediaType("Request body must be application/x-www-form-urlencoded.")
+    await read_body_bytes(request)  # size check with a clear 413 before parsing
+    form = await request.post()
+    return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
+def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def endpoint(request: web.Request) -> web.StreamResponse:
+        resolver: AuthResolver = request.app[AUTH_RESOLVER]  # type: ignore[assignment]
+        principal = await resolver(request, route.access)
+        if route.access != "public":
+            if principal is None:
+                raise Unauthorized("Authentication required: log in or send 'Authorization: Bearer <token>'.")
+            if principal.role not in route.roles:
+                raise Forbidden(
+                    f"Role '{principal.role}' may not {route.summary[0].lower() + route.summary[1:]}."
+                )
+        query = route.query.parse_query(request.query) if route.query else {}
+        body: dict[str, Any] = {}
+        if route.body is not None:
+            if route.body_format == "form":
+                body = route.body.parse_query(await read_form(request))
+            else:
+                body = route.body.validate(await read_json(request))
+        return await route.handler(request, Call(request, principal, query, body))
+
+    endpoint.__name__ = getattr(route.handler, "__name__", "endpoint")
+    endpoint.__doc__ = route.summary
+    return endpoint
+
+
+def register_routes(app: web.Application, routes: list[Route]) -> None:
+    for route in routes:
+        app.router.add_route(route.method, route.path, wrap(route))
+
+
+__all__ = [
+    "ALL_ROLES",
+    "AUTH_RESOLVER",
+    "ROLES",
+    "STAFF",
+    "ApiError",
+    "Call",
+    "Principal",
+    "Route",
+    "read_json",
+    "register_routes",
+    "wrap",
+]

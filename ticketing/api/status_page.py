@@ -1,0 +1,204 @@
+"""The public, anonymised status page of a ticket: `GET /status/{code}` (HTML, Vietnamese) and
+`GET /status/{code}.json`.
+
+Shows only what a passer-by may know: kind, status, category, responsible agency, dates and the
+public answer (with phone numbers, ID numbers and e-mail addresses masked). Never the citizen's
+name, phone, channel identity, the description or internal notes.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from ticketing.api.errors import NotFound
+from ticketing.api.handlers.common import ok
+from ticketing.api.redact import redact
+from ticketing.api.routes import Call, Route
+from ticketing.api.views import LOCAL_TZ
+from ticketing.models import Reply, ReplyState, Ticket
+
+CODE_PATH = r"{code:(PA|HD|BC|LH)-\d{6}-\d{4,6}}"
+
+STATUS_LABELS = {
+    "new": "Đã tiếp nhận",
+    "triaged": "Đã phân loại",
+    "assigned": "Đã chuyển đến cơ quan có thẩm quyền",
+    "in_progress": "Cơ quan đang xử lý",
+    "waiting_citizen": "Đang chờ anh/chị bổ sung thông tin",
+    "answered": "Đã có kết quả trả lời",
+    "closed": "Đã hoàn tất",
+}
+
+KIND_LABELS = {
+    "petition": "Phản ánh, kiến nghị",
+    "question": "Câu hỏi chuyển tổng đài viên",
+    "postal": "Yêu cầu thu gom/trả kết quả qua bưu điện",
+    "appointment": "Đặt lịch hẹn tại Trung tâm phục vụ hành chính công",
+}
+
+
+class StatusNotFound(LookupError):
+    pass
+
+
+def _date(value: Any) -> str | None:
+    return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y") if value is not None else None
+
+
+def public_status(session: Session, code: str) -> dict[str, Any]:
+    ticket = session.scalar(
+        select(Ticket)
+        .where(Ticket.code == code)
+        .options(joinedload(Ticket.category), joinedload(Ticket.agency), joinedload(Ticket.merged_into))
+    )
+    if ticket is None:
+        raise StatusNotFound(code)
+    reply = session.scalar(
+        select(Reply)
+        .where(Reply.ticket_id == ticket.id, Reply.internal.is_(False), Reply.state == ReplyState.APPROVED)
+        .order_by(Reply.id.desc())
+        .limit(1)
+    )
+    status = str(ticket.status)
+    return {
+        "code": ticket.code,
+        "kind": str(ticket.kind),
+        "kind_label": KIND_LABELS.get(str(ticket.kind), str(ticket.kind)),
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, status),
+        "category": ticket.category.name if ticket.category else None,
+        "agency": ticket.agency.name if ticket.agency else None,
+        "received_on": _date(ticket.created_at),
+        "due_on": _date(ticket.resolution_due_at) if ticket.is_open else None,
+        "answered_on": _date(ticket.answered_at),
+        "closed_on": _date(ticket.closed_at),
+        "merged_into": ticket.merged_into.code if ticket.merged_into else None,
+        "public_reply": redact(reply.body) if reply is not None else None,
+    }
+
+
+PAGE = """<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>
+body{{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;
+  line-height:1.5;color:#222}}
+h1{{font-size:1.4rem}} dt{{font-weight:600;margin-top:.6rem}} dd{{margin:0}}
+.reply{{white-space:pre-wrap;background:#f4f6f8;padding:1rem;border-radius:.4rem}}
+footer{{margin-top:2rem;font-size:.9rem;color:#555}}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+{content}
+<footer>Tổng đài 1022 – Thông tin dịch vụ công tỉnh Đồng Tháp. Trang này không hiển thị thông tin cá nhân của
+người gửi.</footer>
+</body>
+</html>
+"""
+
+
+def render_html(view: dict[str, Any]) -> str:
+    rows = [
+        ("Mã hồ sơ phản ánh", view["code"]),
+        ("Loại yêu cầu", view["kind_label"]),
+        ("Tình trạng", view["status_label"]),
+        ("Lĩnh vực", view["category"]),
+        ("Cơ quan xử lý", view["agency"]),
+        ("Ngày tiếp nhận", view["received_on"]),
+        ("Hạn xử lý dự kiến", view["due_on"]),
+        ("Ngày trả lời", view["answered_on"]),
+        ("Ngày hoàn tất", view["closed_on"]),
+        ("Đã gộp vào", view["merged_into"]),
+    ]
+    items = "".join(
+        f"<dt>{escape(label)}</dt><dd>{escape(str(value))}</dd>" for label, value in rows if value is not None
+    )
+    content = f"<dl>{items}</dl>"
+    if view["public_reply"]:
+        content += f'<h2>Nội dung trả lời</h2><div class="reply">{escape(view["public_reply"])}</div>'
+    else:
+        content += (
+            "<p>Dạ, yêu cầu của anh/chị đang được xử lý. Kết quả sẽ được gửi đến anh/chị khi có trả lời.</p>"
+        )
+    return PAGE.format(title=escape(f"Tình trạng xử lý {view['code']}"), content=content)
+
+
+def _not_found_html(code: str) -> web.Response:
+    content = (
+        f"<p>Dạ, hệ thống không tìm thấy mã <strong>{escape(code)}</strong>. "
+        "Anh/chị vui lòng kiểm tra lại mã (ví dụ PA-250701-0001) hoặc gọi Tổng đài 1022 để được hỗ trợ.</p>"
+    )
+    return web.Response(
+        text=PAGE.format(title="Không tìm thấy mã", content=content),
+        status=404,
+        content_type="text/html",
+        charset="utf-8",
+    )
+
+
+async def status_html(request: web.Request, call: Call) -> web.StreamResponse:
+    code = request.match_info["code"]
+    try:
+        view = await call.read(public_status, code)
+    except StatusNotFound:
+        return _not_found_html(code)
+    return web.Response(text=render_html(view), content_type="text/html", charset="utf-8")
+
+
+async def status_json(request: web.Request, call: Call) -> web.StreamResponse:
+    try:
+        return ok(await call.read(public_status, request.match_info["code"]))
+    except StatusNotFound:
+        raise NotFound("No ticket with this code.") from None
+
+
+async def status_unknown_code(request: web.Request, call: Call) -> web.StreamResponse:
+    return _not_found_html(request.match_info["anything"][:40])
+
+
+CODE_PARAM = {"code": {"type": "string", "pattern": r"^(PA|HD|BC|LH)-\d{6}-\d{4,6}$"}}
+
+ROUTES = [
+    Route(
+        "GET",
+        f"/status/{CODE_PATH}.json",
+        status_json,
+        "Get the public status of a ticket (JSON)",
+        "public",
+        access="public",
+        doc_path="/status/{code}.json",
+        path_params=CODE_PARAM,
+    ),
+    Route(
+        "GET",
+        f"/status/{CODE_PATH}",
+        status_html,
+        "Show the public status page of a ticket (Vietnamese)",
+        "public",
+        access="public",
+        produces=("text/html",),
+        doc_path="/status/{code}",
+        path_params=CODE_PARAM,
+        responses={200: "Status page", 404: "Unknown code (page in Vietnamese)"},
+    ),
+    Route(
+        "GET",
+        "/status/{anything}",
+        status_unknown_code,
+        "Explain that a ticket code is malformed",
+        "public",
+        access="public",
+        produces=("text/html",),
+        responses={404: "Malformed code (page in Vietnamese)"},
+    ),
+]

@@ -1,0 +1,93 @@
+"""Citizens and their channel identities. Phone numbers are personal data: stored, never logged."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ticketing.models import Channel, ChannelIdentity, Citizen
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_PHONE_RE = re.compile(r"^0\d{9,10}$")
+
+
+class InvalidPhone(ValueError):
+    """The text is not a Vietnamese phone number (``0`` or ``+84`` then 9-10 digits)."""
+
+
+def normalize_phone(raw: str) -> str:
+    """``+84 912 345 678`` -> ``0912345678``. Raises :class:`InvalidPhone`."""
+    text = _PHONE_SEPARATORS.sub("", raw or "")
+    if text.startswith("+84"):
+        text = "0" + text[3:]
+    elif text.startswith("84") and len(text) in (11, 12):
+        text = "0" + text[2:]
+    if not _PHONE_RE.match(text):
+        raise InvalidPhone("not a Vietnamese phone number")
+    return text
+
+
+def phone_last4(phone: str | None) -> str | None:
+    return phone[-4:] if phone else None
+
+
+def find_or_create_citizen(
+    session: Session,
+    *,
+    channel: Channel | str,
+    channel_user_id: str | None,
+    phone: str | None,
+    name: str | None,
+    now: datetime,
+) -> Citizen:
+    """The citizen behind a channel identity (created on first contact); phone/name filled in when given."""
+    channel = Channel(channel)
+    phone = normalize_phone(phone) if phone else None
+    citizen: Citizen | None = None
+    identity: ChannelIdentity | None = None
+    if channel_user_id:
+        identity = session.scalar(
+            select(ChannelIdentity).where(
+                ChannelIdentity.channel == channel, ChannelIdentity.channel_user_id == channel_user_id
+            )
+        )
+        if identity is not None:
+            citizen = identity.citizen
+            identity.last_seen_at = now
+    if citizen is None and phone and channel == Channel.PHONE:
+        citizen = session.scalar(select(Citizen).where(Citizen.phone == phone).order_by(Citizen.id).limit(1))
+    if citizen is None:
+        citizen = Citizen(name=name, phone=phone, created_at=now)
+        session.add(citizen)
+        session.flush()
+    else:
+        if phone and citizen.phone != phone:
+            citizen.phone = phone
+        if name and not citizen.name:
+            citizen.name = name
+    if channel_user_id and identity is None:
+        try:
+            with session.begin_nested():  # two first messages at once: the second one reuses the first
+                session.add(
+                    ChannelIdentity(
+                        citizen_id=citizen.id,
+                        channel=channel,
+                        channel_user_id=channel_user_id,
+                        created_at=now,
+                        last_seen_at=now,
+                    )
+                )
+        except IntegrityError:
+            identity = session.scalar(
+                select(ChannelIdentity).where(
+                    ChannelIdentity.channel == channel, ChannelIdentity.channel_user_id == channel_user_id
+                )
+            )
+            if identity is None:
+                raise
+            return identity.citizen
+    return citizen

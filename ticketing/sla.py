@@ -1,0 +1,548 @@
+"""SLA clocks in working time: the one place for deadline arithmetic.
+
+Working time
+    Asia/Ho_Chi_Minh office hours (default 07:00-11:30 and 13:30-17:00, Monday to Friday; configurable in
+    ``ticketing/data/sla_policies.yml``), minus Vietnamese public holidays from the maintained ``holidays``
+    library (``holidays.country_holidays("VN")``: New Year, Tết, Hùng Kings, 30/4, 1/5, 2/9 and its
+    adjacent day) and any extra days off listed in the data file.
+
+Two clocks per ticket
+    first response  starts when the ticket is created (the moment the bot hands over: time spent with the
+                    bot is never counted) and stops at the agency's first response: accepting the ticket
+                    (``in_progress``), asking the citizen something, or answering. When a ticket is returned
+                    and re-routed, the first-response clock RESTARTS for the new agency.
+    resolution      starts at intake and stops when the ticket is answered. It keeps running across returns
+                    and re-routes (the citizen has been waiting since intake). While the ticket waits on the
+                    citizen (``waiting_citizen``) it is paused; the paused working time extends the due time.
+                    A reopen starts a fresh resolution clock from the reopen time.
+
+Escalation
+    ``run_escalations(session, now)`` writes one ``sla_warning`` event when ``warn_at_fraction`` (0.8) of a
+    clock's working time is used and one ``sla_breach`` event at the due time, addressed to supervisors.
+    It is idempotent: a ``sla_alerts`` row (unique per ticket, clock, level and due time) records each one.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+import yaml
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from ticketing.models import (
+    ActorKind,
+    Category,
+    Priority,
+    SlaAlert,
+    SlaAlertLevel,
+    SlaClock,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SLA_DATA_FILE = Path(__file__).resolve().parent / "data" / "sla_policies.yml"
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+# Used only when the database has no policy row at all for a priority (e.g. an unseeded database).
+FALLBACK_TARGETS_MINUTES: dict[Priority, tuple[int, int]] = {
+    Priority.URGENT: (120, 960),
+    Priority.HIGH: (240, 1440),
+    Priority.NORMAL: (480, 4800),
+    Priority.LOW: (960, 7200),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Working calendar
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    office_hours: tuple[tuple[time, time], ...] = ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
+    workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    extra_holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
+    tz: ZoneInfo = LOCAL_TZ
+    _holidays: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_holidays", holidays.country_holidays("VN"))
+
+    def holiday_name(self, day: date) -> str | None:
+        if day in self.extra_holidays:
+            return "extra day off"
+        return self._holidays.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        if day.weekday() not in self.workdays:
+            return False
+        return self.holiday_name(day) is None
+
+    def intervals(self, day: date) -> list[tuple[datetime, datetime]]:
+        """Office-hour intervals of a local day, as aware datetimes (empty on days off)."""
+        if not self.is_working_day(day):
+            return []
+        return [
+            (datetime.combine(day, start, self.tz), datetime.combine(day, end, self.tz))
+            for start, end in self.office_hours
+        ]
+
+    @property
+    def seconds_per_day(self) -> int:
+        return sum(
+            int((datetime.combine(date.min, e) - datetime.combine(date.min, s)).total_seconds())
+            for s, e in self.office_hours
+        )
+
+    def working_seconds_between(self, start: datetime, end: datetime) -> int:
+        """Working seconds in [start, end)."""
+        _require_aware(start, end)
+        if end <= start:
+            return 0
+        total = 0.0
+        day = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        while day <= last:
+            for a, b in self.intervals(day):
+                lo, hi = max(a, start), min(b, end)
+                if hi > lo:
+                    total += (hi - lo).total_seconds()
+            day += timedelta(days=1)
+        return int(total)
+
+    def add_working_seconds(self, start: datetime, seconds: float) -> datetime:
+        """The instant when ``seconds`` of working time have passed after ``start`` (UTC)."""
+        _require_aware(start)
+        remaining = float(seconds)
+        if remaining <= 0:
+            return start.astimezone(UTC)
+        day = start.astimezone(self.tz).date()
+        for _ in range(3700):  # ten years of days: a guard against an empty calendar
+            for a, b in self.intervals(day):
+                lo = max(a, start)
+                if lo >= b:
+                    continue
+                available = (b - lo).total_seconds()
+                if remaining <= available:
+                    return (lo + timedelta(seconds=remaining)).astimezone(UTC)
+                remaining -= available
+            day += timedelta(days=1)
+        raise ValueError("working calendar has no working time")
+
+
+def _require_aware(*values: datetime) -> None:
+    for v in values:
+        if v.tzinfo is None:
+            raise ValueError("naive datetime: SLA arithmetic needs timezone-aware datetimes")
+
+
+def _parse_time(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration (data file)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    category: str | None
+    priority: Priority
+    first_response_minutes: int
+    resolution_minutes: int
+
+
+@dataclass(frozen=True)
+class SlaConfig:
+    calendar: WorkingCalendar
+    warn_at_fraction: float
+    policies: tuple[PolicySpec, ...]
+    source: str
+
+
+def load_sla_config(path: Path | str | None = None) -> SlaConfig:
+    path = Path(path or os.environ.get("TICKETING_SLA_FILE") or SLA_DATA_FILE)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cal = raw.get("calendar") or {}
+    calendar = WorkingCalendar(
+        office_hours=tuple(
+            (_parse_time(a), _parse_time(b))
+            for a, b in cal.get("office_hours", [["07:00", "11:30"], ["13:30", "17:00"]])
+        ),
+        workdays=frozenset(_WEEKDAYS[d] for d in cal.get("workdays", ["mon", "tue", "wed", "thu", "fri"])),
+        extra_holidays=frozenset(date.fromisoformat(str(d)) for d in cal.get("extra_holidays") or []),
+        extra_workdays=frozenset(date.fromisoformat(str(d)) for d in cal.get("extra_workdays") or []),
+        tz=ZoneInfo(cal.get("timezone", "Asia/Ho_Chi_Minh")),
+    )
+    policies = tuple(
+        PolicySpec(
+            category=p.get("category"),
+            priority=Priority(p["priority"]),
+            first_response_minutes=int(p["first_response_minutes"]),
+            resolution_minutes=int(p["resolution_minutes"]),
+        )
+        for p in raw.get("policies") or []
+    )
+    fraction = float((raw.get("escalation") or {}).get("warn_at_fraction", 0.8))
+    if not 0 < fraction < 1:
+        raise ValueError("escalation.warn_at_fraction must be between 0 and 1")
+    return SlaConfig(calendar=calendar, warn_at_fraction=fraction, policies=policies, source=str(path))
+
+
+@functools.cache
+def default_config() -> SlaConfig:
+    return load_sla_config()
+
+
+def calendar() -> WorkingCalendar:
+    return default_config().calendar
+
+
+def seed_sla_policies(
+    session: Session, config: SlaConfig | None = None, *, update_existing: bool = False
+) -> int:
+    """Insert the missing policy rows from the data file (``update_existing``: also rewrite edited rows).
+    Idempotent; returns rows written."""
+    config = config or default_config()
+    categories = {c.code: c.id for c in session.scalars(select(Category))}
+    written = 0
+    for spec in config.policies:
+        category_id = None
+        if spec.category is not None:
+            if spec.category not in categories:
+                continue  # category not seeded (yet): skip rather than invent it
+            category_id = categories[spec.category]
+        cond = (
+            SlaPolicy.category_id.is_(None) if category_id is None else SlaPolicy.category_id == category_id
+        )
+        row = session.scalar(select(SlaPolicy).where(cond, SlaPolicy.priority == spec.priority))
+        if row is None:
+            row = SlaPolicy(category_id=category_id, priority=spec.priority)
+            session.add(row)
+        elif not update_existing:
+            continue
+        if (row.first_response_minutes, row.resolution_minutes) != (
+            spec.first_response_minutes,
+            spec.resolution_minutes,
+        ):
+            row.first_response_minutes = spec.first_response_minutes
+            row.resolution_minutes = spec.resolution_minutes
+            row.source = config.source.rsplit("/", 1)[-1]
+            written += 1
+    session.flush()
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets and due times on tickets
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Targets:
+    first_response_seconds: int
+    resolution_seconds: int
+
+
+def targets_for(session: Session, category_id: int | None, priority: Priority | str) -> Targets:
+    """Category-specific policy for the priority, else the default row, else the built-in fallback."""
+    priority = Priority(priority)
+    rows = session.execute(
+        select(SlaPolicy.category_id, SlaPolicy.first_response_minutes, SlaPolicy.resolution_minutes).where(
+            SlaPolicy.priority == priority,
+            or_(SlaPolicy.category_id.is_(None), SlaPolicy.category_id == category_id)
+            if category_id is not None
+            else SlaPolicy.category_id.is_(None),
+        )
+    ).all()
+    chosen = None
+    for row in rows:
+        if row.category_id is not None:
+            chosen = row
+            break
+        chosen = chosen or row
+    if chosen is None:
+        fr, res = FALLBACK_TARGETS_MINUTES[priority]
+    else:
+        fr, res = chosen.first_response_minutes, chosen.resolution_minutes
+    return Targets(first_response_seconds=fr * 60, resolution_seconds=res * 60)
+
+
+def start_clocks(session: Session, ticket: Ticket, now: datetime) -> None:
+    """Start both clocks at intake."""
+    ticket.first_response_started_at = now
+    ticket.resolution_started_at = now
+    ticket.sla_paused_seconds = 0
+    ticket.sla_paused_at = None
+    recompute_due(session, ticket)
+
+
+def restart_first_response(session: Session, ticket: Ticket, now: datetime) -> None:
+    """A re-routed ticket: the new agency gets a full first-response target from now."""
+    ticket.first_response_at = None
+    ticket.first_response_started_at = now
+    recompute_due(session, ticket)
+
+
+def restart_resolution(session: Session, ticket: Ticket, now: datetime) -> None:
+    """A reopened ticket: a fresh resolution clock from the reopen time."""
+    ticket.resolution_started_at = now
+    ticket.sla_paused_seconds = 0
+    ticket.sla_paused_at = None
+    recompute_due(session, ticket)
+
+
+def recompute_due(session: Session, ticket: Ticket, config: SlaConfig | None = None) -> None:
+    """Due and warning instants from the clock starts, the policy and paused time."""
+    config = config or default_config()
+    cal = config.calendar
+    targets = targets_for(session, ticket.category_id, ticket.priority or Priority.NORMAL)
+    fraction = config.warn_at_fraction
+    if ticket.first_response_started_at is not None:
+        start = ticket.first_response_started_at
+        ticket.first_response_due_at = cal.add_working_seconds(start, targets.first_response_seconds)
+        ticket.first_response_warn_at = cal.add_working_seconds(
+            start, targets.first_response_seconds * fraction
+        )
+    if ticket.resolution_started_at is not None:
+        start = ticket.resolution_started_at
+        paused = ticket.sla_paused_seconds or 0
+        ticket.resolution_due_at = cal.add_working_seconds(start, targets.resolution_seconds + paused)
+        ticket.resolution_warn_at = cal.add_working_seconds(
+            start, targets.resolution_seconds * fraction + paused
+        )
+
+
+def pause(ticket: Ticket, now: datetime) -> None:
+    if ticket.sla_paused_at is None:
+        ticket.sla_paused_at = now
+
+
+def resume(session: Session, ticket: Ticket, now: datetime) -> int:
+    """End a pause; returns the working seconds it lasted (added to the resolution clock)."""
+    if ticket.sla_paused_at is None:
+        return 0
+    paused = calendar().working_seconds_between(ticket.sla_paused_at, now)
+    ticket.sla_paused_seconds = (ticket.sla_paused_seconds or 0) + paused
+    ticket.sla_paused_at = None
+    recompute_due(session, ticket)
+    return paused
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the clocks
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockView:
+    clock: SlaClock
+    state: str  # running | paused | met | breached | not_started
+    due_at: datetime | None
+    stopped_at: datetime | None
+    remaining_working_seconds: int | None  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "breached"
+
+
+@dataclass(frozen=True)
+class SlaView:
+    first_response: ClockView
+    resolution: ClockView
+
+    @property
+    def overdue(self) -> bool:
+        return self.first_response.overdue or self.resolution.overdue
+
+
+def _clock_view(
+    clock: SlaClock, due: datetime | None, stopped: datetime | None, paused_at: datetime | None, now: datetime
+) -> ClockView:
+    cal = calendar()
+    if due is None:
+        return ClockView(clock, "not_started", None, stopped, None)
+    if stopped is not None:
+        return ClockView(clock, "met" if stopped <= due else "breached", due, stopped, None)
+    if paused_at is not None:
+        remaining = (
+            cal.working_seconds_between(paused_at, due)
+            if paused_at < due
+            else -cal.working_seconds_between(due, paused_at)
+        )
+        return ClockView(clock, "paused", due, None, remaining)
+    if now <= due:
+        return ClockView(clock, "running", due, None, cal.working_seconds_between(now, due))
+    return ClockView(clock, "breached", due, None, -cal.working_seconds_between(due, now))
+
+
+def sla_view(ticket: Ticket, now: datetime) -> SlaView:
+    """Where each clock stands at ``now``."""
+    fr_paused = ticket.sla_paused_at if ticket.first_response_at is None else None
+    return SlaView(
+        first_response=_clock_view(
+            SlaClock.FIRST_RESPONSE, ticket.first_response_due_at, ticket.first_response_at, fr_paused, now
+        ),
+        resolution=_clock_view(
+            SlaClock.RESOLUTION, ticket.resolution_due_at, ticket.answered_at, ticket.sla_paused_at, now
+        ),
+    )
+
+
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """SQL condition for tickets whose resolution (or first response) is overdue at ``now``."""
+    running = and_(Ticket.status.in_(_RUNNING_STATUSES), Ticket.sla_paused_at.is_(None))
+    return and_(
+        running,
+        or_(
+            Ticket.resolution_due_at < now,
+            and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at < now),
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalation
+# ---------------------------------------------------------------------------------------------
+
+_RUNNING_STATUSES = (TicketStatus.NEW, TicketStatus.TRIAGED, TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    ticket_id: int
+    ticket_code: str
+    clock: SlaClock
+    level: SlaAlertLevel
+    due_at: datetime
+    agency_id: int | None
+
+
+def run_escalations(session: Session, now: datetime, *, batch_size: int = 500) -> list[Escalation]:
+    """Write warning/breach events (to supervisors) for clocks past 80 % or past due. Idempotent.
+
+    Returns the escalations newly raised by this call. The caller commits.
+    """
+    _require_aware(now)
+    candidates = session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.status.in_(_RUNNING_STATUSES),
+            Ticket.sla_paused_at.is_(None),
+            or_(
+                and_(Ticket.first_response_at.is_(None), Ticket.first_response_warn_at <= now),
+                Ticket.resolution_warn_at <= now,
+            ),
+        )
+        .order_by(Ticket.id)
+        .execution_options(yield_per=batch_size)
+    )
+    raised: list[Escalation] = []
+    for ticket in candidates:
+        for clock, warn_at, due_at, stopped in (
+            (
+                SlaClock.FIRST_RESPONSE,
+                ticket.first_response_warn_at,
+                ticket.first_response_due_at,
+                ticket.first_response_at,
+            ),
+            (SlaClock.RESOLUTION, ticket.resolution_warn_at, ticket.resolution_due_at, ticket.answered_at),
+        ):
+            if stopped is not None or warn_at is None or due_at is None or now < warn_at:
+                continue
+            level = SlaAlertLevel.BREACH if now >= due_at else SlaAlertLevel.WARNING
+            if _insert_alert_once(session, ticket, clock, level, due_at):
+                session.add(
+                    TicketEvent(
+                        ticket_id=ticket.id,
+                        at=now,
+                        type=f"sla_{level.value}",
+                        actor_kind=ActorKind.SYSTEM,
+                        actor_label="sla",
+                        from_status=ticket.status,
+                        to_status=ticket.status,
+                        payload={
+                            "clock": clock.value,
+                            "due_at": due_at.isoformat(),
+                            "agency_id": ticket.agency_id,
+                            "notify": "supervisors",
+                        },
+                    )
+                )
+                raised.append(Escalation(ticket.id, ticket.code, clock, level, due_at, ticket.agency_id))
+    session.flush()
+    return raised
+
+
+def _insert_alert_once(
+    session: Session, ticket: Ticket, clock: SlaClock, level: SlaAlertLevel, due_at: datetime
+) -> bool:
+    values: dict[str, Any] = {
+        "ticket_id": ticket.id,
+        "clock": clock,
+        "level": level,
+        "due_at": due_at,
+        "agency_id": ticket.agency_id,
+        "created_at": datetime.now(UTC),
+    }
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert_fn(SlaAlert).values(**values).on_conflict_do_nothing().returning(SlaAlert.id)
+    return session.execute(stmt).scalar() is not None
+
+
+def describe_holidays(year: int) -> Iterable[tuple[date, str]]:
+    """The public holidays the calendar uses for ``year`` (for docs and the admin UI)."""
+    cal = calendar()
+    h = holidays.country_holidays("VN", years=year)
+    days = set(h) | {d for d in cal.extra_holidays if d.year == year}
+    return sorted((d, cal.holiday_name(d) or "") for d in days)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Periodic jobs: ``python -m ticketing.sla escalate`` (run every few minutes) and ``holidays YEAR``."""
+    import argparse
+
+    from ticketing.db import get_database
+    from ticketing.lifecycle import auto_close_answered
+
+    parser = argparse.ArgumentParser(description="SLA jobs")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("escalate", help="raise due warnings/breaches and close answered tickets past the window")
+    hol = sub.add_parser("holidays", help="list the public holidays the calendar uses")
+    hol.add_argument("year", type=int)
+    args = parser.parse_args(argv)
+    if args.command == "holidays":
+        for day, name in describe_holidays(args.year):
+            print(day.isoformat(), name)
+        return 0
+    now = datetime.now(UTC)
+    with get_database().session() as session:
+        raised = run_escalations(session, now)
+        closed = auto_close_answered(session, now)
+    print(f"escalations raised: {len(raised)}; answered tickets closed: {len(closed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
