@@ -11,18 +11,21 @@ from collections.abc import Sequence
 from knowledge import search as _search
 from knowledge.answers import ASPECTS, render_answer
 from knowledge.answers import detect_aspect as _detect_aspect
+from knowledge.dossiers import DossierAnswer, default_service
 from knowledge.search import ProcedureHit
 from knowledge.service import get_catalogue
 from knowledge.views import ProcedureView
 
 __all__ = [
     "ASPECTS",
+    "DossierAnswer",
     "ProcedureHit",
     "ProcedureView",
     "answer",
     "detect_aspect",
     "get_procedure",
     "is_ambiguous",
+    "lookup_dossier",
     "search_procedures",
 ]
 
@@ -56,3 +59,11 @@ def answer(code: str, aspect: str) -> str:
             "Anh/chị vui lòng cho em biết tên thủ tục hoặc để lại câu hỏi, tổng đài viên sẽ hỗ trợ ạ."
         )
     return render_answer(view, aspect if aspect in ASPECTS else "overview")
+
+
+def lookup_dossier(code: str, phone_last4: str | None, requester_key: str) -> DossierAnswer:
+    """Where a dossier stands, given its national code and the last 4 digits of the applicant's phone.
+
+    ``requester_key`` identifies who asks (the chat sender) for rate limiting; speak only ``message``.
+    """
+    return default_service().lookup(code, phone_last4, requester_key)

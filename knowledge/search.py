@@ -103,6 +103,7 @@ FIELD_WEIGHTS = {"name": 1.0, "aliases": 1.0, "terms": 0.9, "keywords": 0.6, "re
 K1 = 1.2
 B = 0.6
 BIGRAM_WEIGHT = 1.6
+STOP_BIGRAM_FACTOR = 0.4
 PHRASE_WEIGHT = 2.2
 EXPANSION_WEIGHT = 0.6
 SHIPPED_PRIOR = 1.25
@@ -413,9 +414,12 @@ class SearchIndex:
             if token not in STOP_SYLLABLES and i not in aspect:
                 weights[token] += 1.0
         for i, (a, b) in enumerate(itertools.pairwise(tokens)):
-            if (a in STOP_SYLLABLES or i in aspect) and (b in STOP_SYLLABLES or i + 1 in aspect):
+            weak_a = a in STOP_SYLLABLES or i in aspect
+            weak_b = b in STOP_SYLLABLES or i + 1 in aspect
+            if weak_a and weak_b:
                 continue
-            weights[f"{a} {b}"] += BIGRAM_WEIGHT
+            # A bigram with a question word ("sinh có", "làm khai") is weaker evidence.
+            weights[f"{a} {b}"] += BIGRAM_WEIGHT * (STOP_BIGRAM_FACTOR if weak_a or weak_b else 1.0)
 
         bonus: dict[int, float] = defaultdict(float)
         matches = self._phrase_matches(tokens)

@@ -236,3 +236,23 @@ def test_every_annotated_location_is_a_real_place_of_dong_thap(
     values = {value for e in training + held_out for value, name in e.entities if name == "location"}
     unknown = sorted(value for value in values if not is_place(value))
     assert not unknown, f"location annotations that are not places of Đồng Tháp: {unknown}"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", fold(text)))
+
+
+def test_held_out_sentences_are_not_near_copies_of_training(
+    training: list[Example], held_out: list[Example]
+) -> None:
+    """A held-out sentence of five words or more shares less than 85% of its words with any training one."""
+    trained = [_words(example.text) for example in training]
+    near_copies = []
+    for example in held_out:
+        words = _words(example.text)
+        if len(words) < 5:
+            continue
+        overlap = max(len(words & other) / len(words | other) for other in trained)
+        if overlap >= 0.85:
+            near_copies.append(f"{example.source}: {example.text}")
+    assert not near_copies, f"held-out near-copies of training examples: {near_copies}"

@@ -1,10 +1,13 @@
 """The ticket state machine: the ONE place where a ticket's status changes.
 
     new ─triage─> triaged ─assign─> assigned ─accept─> in_progress ─answer─> answered ─close─> closed
-                     ^                 │  ^                 │                   │   ^             │
-                     └──── return ─────┘  └─── reassign ────┘                   │   └── reopen ──-┘
-                                                                                 └─ reopen (within N days)
+    assigned/in_progress ─return (reason)─> triaged ─assign─> assigned   (re-route, same ticket)
+    assigned/in_progress ─reassign─> assigned (another agency)
+    answered/closed ─reopen (citizen, within N days of the answer)─> in_progress
     triaged/assigned/in_progress ─ask_citizen─> waiting_citizen ─citizen_replied─> (back where it was)
+    waiting_citizen ─answer─> answered (the pause ends)
+    new/triaged ─answer─> answered (a hotline agent answers a question directly)
+    any open ticket ─close with a reason─> closed (withdrawn, invalid, spam)
     any open or answered ticket ─merge─> closed (merged_into set)
 
 Rules
@@ -151,9 +154,14 @@ def _text(value: str | None, field: str, limit: int, *, required: bool = True) -
     return unicodedata.normalize("NFC", value.strip())
 
 
+_CREATED_HERE = "ticketing_created_ticket_ids"
+
+
 def lock_ticket(session: Session, ticket: Ticket | int) -> Ticket:
     """The ticket row, re-read and locked FOR UPDATE (PostgreSQL) so the check and the change are atomic."""
     ticket_id = ticket if isinstance(ticket, int) else ticket.id
+    if isinstance(ticket, Ticket) and ticket_id in session.info.get(_CREATED_HERE, ()) and ticket in session:
+        return ticket  # created in this transaction: no one else can see it yet
     locked = session.scalar(
         select(Ticket)
         .where(Ticket.id == ticket_id)
@@ -276,6 +284,7 @@ def create_ticket(
     session.add(ticket)
     sla.start_clocks(session, ticket, now)
     session.flush()
+    session.info.setdefault(_CREATED_HERE, set()).add(ticket.id)
     _record(
         session,
         ticket,

@@ -76,16 +76,28 @@ def accuracy(catalogue: Catalogue, questions: list[Question], strip: bool) -> Ac
     return Accuracy(top1 / n, top3 / n, misses)
 
 
-def latency_ms(catalogue: Catalogue, texts: list[str], rounds: int = 3) -> list[float]:
+@dataclass
+class Latency:
+    wall: list[float]  # every call, wall clock
+    cpu: list[float]  # every call, CPU time of this thread (excludes time preempted by other processes)
+    per_query: list[float]  # each query's median wall time over the rounds
+
+
+def latency_ms(catalogue: Catalogue, texts: list[str], rounds: int = 5) -> Latency:
     for text in texts:  # warm-up: index built, caches filled
         catalogue.search(text)
-    timings = []
+    wall: list[float] = []
+    cpu: list[float] = []
+    by_query: list[list[float]] = [[] for _ in texts]
     for _ in range(rounds):
-        for text in texts:
-            start = time.perf_counter()
+        for i, text in enumerate(texts):
+            start, start_cpu = time.perf_counter(), time.thread_time()
             catalogue.search(text)
-            timings.append((time.perf_counter() - start) * 1000)
-    return timings
+            elapsed = (time.perf_counter() - start) * 1000
+            cpu.append((time.thread_time() - start_cpu) * 1000)
+            wall.append(elapsed)
+            by_query[i].append(elapsed)
+    return Latency(wall, cpu, [statistics.median(times) for times in by_query])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -114,21 +126,36 @@ def render(results: dict[str, object]) -> str:
         f"Command: `{COMMAND}` (run from the repository root; part of `make bench`).",
         f"Machine: {r['machine']}. Date: {r['date']}.",
         f"Questions: {r['n_questions']} held-out citizen questions (`tests/data/procedure_questions.yml`).",
-        f"Catalogue: {r['n_shipped']} shipped procedures + {r['n_imported']} imported from the national crawl "
-        f"({r['n_docs']} searchable); import {r['import_s']:.1f} s, index build {r['index_s']:.2f} s.",
+        f"Catalogue: {r['n_shipped']} shipped procedures + {r['n_imported']} imported from the national "
+        f"crawl ({r['n_docs']} searchable); import {r['import_s']:.1f} s, index build {r['index_s']:.2f} s.",
         "",
         "| catalogue | spelling | top-1 | top-3 |",
         "|---|---|---|---|",
     ]
     for label, acc in r["accuracy"]:  # type: ignore[attr-defined]
         rows.append(f"| {label[0]} | {label[1]} | {acc.top1:.3f} | {acc.top3:.3f} |")
+    lat: Latency = r["latency"]  # type: ignore[assignment]
+
+    def row(label: str, values: list[float]) -> str:
+        p50, p95, top = percentile(values, 0.5), percentile(values, 0.95), max(values)
+        return f"| {label} | {p50:.2f} ms | {p95:.2f} ms | {top:.2f} ms |"
+
     rows += [
         "",
-        f"Latency of `search` over the combined catalogue ({r['n_timings']} calls, after warm-up): "
-        f"p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, max {r['max']:.2f} ms.",
+        f"Latency of `search` over the combined catalogue ({len(lat.wall)} calls = {r['n_texts']} queries "
+        f"x 5 rounds, after a warm-up round; load average before the run: {r['load']}):",
+        "",
+        "| measure | p50 | p95 | max |",
+        "|---|---|---|---|",
+        row("wall clock, every call", lat.wall),
+        row("wall clock, median of 5 rounds per query", lat.per_query),
+        row("CPU time of the searching thread", lat.cpu),
+        "",
+        "The machine is shared (2 cores); on a loaded machine the every-call wall clock includes time the "
+        "process waited for a core, which the CPU-time row leaves out.",
         "",
         f"Targets: top-1 ≥ {TARGETS['top1']}, top-3 ≥ {TARGETS['top3']}, p95 < {TARGETS['p95_ms']:.0f} ms "
-        f"(combined catalogue, both spellings): {'met' if r['met'] else 'NOT met'}.",
+        f"(combined catalogue, both spellings, wall clock every call): {'met' if r['met'] else 'NOT met'}.",
         f"{END}",
     ]
     return "\n".join(rows)
@@ -182,11 +209,15 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"MISS [{expected}] {text!r} -> {got}")
 
         texts = [q.text for q in questions] + [strip_diacritics(q.text) for q in questions]
-        timings = latency_ms(full, texts)
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        latency = latency_ms(full, texts)
 
     full_accs = [acc for (label, _), acc in results_acc if label == label_full]
-    p95 = percentile(timings, 0.95)
-    met = all(a.top1 >= TARGETS["top1"] and a.top3 >= TARGETS["top3"] for a in full_accs) and p95 < TARGETS["p95_ms"]
+    p95 = percentile(latency.wall, 0.95)
+    met = (
+        all(a.top1 >= TARGETS["top1"] and a.top3 >= TARGETS["top3"] for a in full_accs)
+        and p95 < TARGETS["p95_ms"]
+    )
     results = {
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d"),
@@ -197,10 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         "import_s": import_s,
         "index_s": index_s,
         "accuracy": results_acc,
-        "n_timings": len(timings),
-        "p50": statistics.median(timings),
-        "p95": p95,
-        "max": max(timings),
+        "n_texts": len(texts),
+        "load": load,
+        "latency": latency,
         "met": met,
     }
     section = render(results)

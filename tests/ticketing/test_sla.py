@@ -181,3 +181,15 @@ def test_escalation_skips_paused_and_answered_tickets(db):
         assert (
             s.scalar(select(func.count()).select_from(TicketEvent).where(TicketEvent.type.like("sla_%"))) == 0
         )
+
+
+def test_an_answer_while_waiting_on_the_citizen_ends_the_pause(db):
+    with db.session() as s:
+        w = build_world(s)
+        t = lc.create_ticket(s, kind="petition", description="Ổ gà", channel="zalo", now=at("2026-03-02 08:00"))
+        lc.triage(s, t, lc.Actor.system(), category_id=w.giao_thong.id, now=at("2026-03-02 08:00"))
+        lc.ask_citizen(s, t, lc.Actor.system(), now=at("2026-03-02 09:00"))
+        lc.mark_answered(s, t, lc.Actor.system(), now=at("2026-03-03 09:00"))
+        assert t.status == "answered" and t.sla_paused_at is None
+        assert t.sla_paused_seconds == 8 * HOUR
+        assert sla.sla_view(t, at("2026-03-04 09:00")).resolution.state == "met"

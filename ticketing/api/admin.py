@@ -220,6 +220,10 @@ def list_rules(
 
 def put_rule(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     """Create or change the rule for (category, area) through ticketing.routing (one place for routing)."""
+    category_by_code(session, data["category"])  # clear messages for unknown codes
+    if data.get("area"):
+        area_by_code(session, data["area"])
+    agency_by_code(session, data["agency"])
     rule = routing.set_routing_rule(
         session,
         category_code=data["category"],

@@ -1,0 +1,350 @@
+"""Dossier status for citizens: where a submitted dossier (hồ sơ) stands, and what to do next.
+
+Privacy rules, all here:
+- details are given only for the national code PLUS the last four digits of the applicant's phone on file;
+- an unknown code and a wrong second factor get the same answer, so codes cannot be enumerated;
+- failed checks are rate-limited per requester (the chat sender) and per dossier code;
+- the phone number is never logged or shown.
+
+The mirror table is filled from CSV exports (``python -m knowledge.dossiers import-csv FILE``) and, when
+``ONESTOP_URL`` is set, refreshed from the one-stop system on lookup (``knowledge/onestop.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.db import session_factory
+from knowledge.dossier_models import Dossier, DossierLookupAttempt
+from knowledge.onestop import (
+    LOCAL_TZ,
+    DossierRecord,
+    HttpOneStopClient,
+    InvalidDossierRecord,
+    OneStopClient,
+    OneStopUnavailable,
+    normalize_dossier_code,
+)
+
+__all__ = ["DossierAnswer", "DossierService", "ImportReport", "default_service"]
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES_PER_REQUESTER = 5
+MAX_FAILURES_PER_CODE = 10
+FAILURE_WINDOW = timedelta(hours=1)
+REFRESH_AFTER = timedelta(minutes=10)
+PUBLIC_PORTAL = "https://dichvucong.gov.vn"
+
+OUTCOMES = ("found", "not_found", "need_second_factor", "wrong_second_factor", "rate_limited", "invalid_code")
+
+_STATUS_LABELS = {
+    "received": "đã được tiếp nhận, đang chờ xử lý",
+    "processing": "đang được giải quyết",
+    "additional_documents": "cần bổ sung giấy tờ",
+    "completed": "đã có kết quả",
+    "returned": "đã được trả lại, không giải quyết",
+}
+
+MESSAGES = {
+    "invalid_code": (
+        "Dạ, mã hồ sơ anh/chị gửi chưa đúng định dạng ạ. Mã hồ sơ in trên giấy tiếp nhận hồ sơ và hẹn trả "
+        "kết quả, có dạng 000.00.20.H19-250312-0004. Anh/chị kiểm tra và gửi lại giúp em nhé."
+    ),
+    "need_second_factor": (
+        "Dạ, để bảo vệ thông tin cá nhân, anh/chị vui lòng cho em biết 4 số cuối của số điện thoại đã "
+        "khai khi nộp hồ sơ ạ."
+    ),
+    "no_match": (
+        "Dạ, em chưa tìm thấy hồ sơ khớp với mã và 4 số cuối điện thoại anh/chị cung cấp ạ. Anh/chị kiểm tra "
+        "lại mã trên giấy tiếp nhận và số điện thoại đã khai khi nộp hồ sơ giúp em nhé."
+    ),
+    "rate_limited": (
+        "Dạ, thông tin xác minh đã nhập sai quá số lần cho phép. Để bảo vệ hồ sơ của anh/chị, em tạm dừng "
+        "tra cứu trong 1 giờ. Anh/chị có thể thử lại sau hoặc gặp tổng đài viên để được hỗ trợ ạ."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DossierAnswer:
+    """What the bot says about a dossier; ``message`` is the only thing to show the citizen."""
+
+    outcome: str
+    message: str
+    status: str | None = None
+    due_date: date | None = None
+    working_days_overdue: int | None = None
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {len(self.errors)} rejected"
+
+
+def _local_date(moment: datetime) -> date:
+    if moment.tzinfo is None:  # SQLite returns naive datetimes for values stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _format(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _working_days_after(due: date, today: date, is_working_day: Callable[[date], bool]) -> int:
+    """Working days strictly after ``due`` up to and including ``today``."""
+    days, day = 0, due + timedelta(days=1)
+    while day <= today:
+        days += is_working_day(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _default_is_working_day() -> Callable[[date], bool]:
+    from ticketing.sla import calendar  # the one working-day calendar (weekends + Vietnamese holidays)
+
+    return calendar().is_working_day
+
+
+class DossierService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        onestop: OneStopClient | None = None,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        is_working_day: Callable[[date], bool] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.onestop = onestop
+        self.now = now
+        self._is_working_day = is_working_day
+
+    @property
+    def is_working_day(self) -> Callable[[date], bool]:
+        if self._is_working_day is None:
+            self._is_working_day = _default_is_working_day()
+        return self._is_working_day
+
+    # ---- lookup ---------------------------------------------------------------------------------
+
+    def lookup(self, code_text: str, phone_last4: str | None, requester_key: str) -> DossierAnswer:
+        code = normalize_dossier_code(code_text or "")
+        if code is None:
+            return DossierAnswer("invalid_code", MESSAGES["invalid_code"])
+        now = self.now()
+        with self.sessions() as session:
+            if self._is_rate_limited(session, requester_key, code, now):
+                log.info("dossier lookup rate-limited")
+                return DossierAnswer("rate_limited", MESSAGES["rate_limited"])
+            digits = "".join(ch for ch in (phone_last4 or "") if ch.isdigit())
+            if len(digits) != 4:
+                return DossierAnswer("need_second_factor", MESSAGES["need_second_factor"])
+            dossier, stale_note = self._find(session, code, now)
+            matched = dossier is not None and dossier.applicant_phone.endswith(digits)
+            session.add(
+                DossierLookupAttempt(requester_key=requester_key, code=code, succeeded=matched, attempted_at=now)
+            )
+            session.commit()
+            if dossier is None:
+                return DossierAnswer("not_found", MESSAGES["no_match"])
+            if not matched:
+                return DossierAnswer("wrong_second_factor", MESSAGES["no_match"])
+            return self._describe(dossier, now, stale_note)
+
+    def _is_rate_limited(self, session: Session, requester_key: str, code: str, now: datetime) -> bool:
+        since = now - FAILURE_WINDOW
+        failed = select(func.count()).select_from(DossierLookupAttempt).where(
+            DossierLookupAttempt.succeeded.is_(False), DossierLookupAttempt.attempted_at >= since
+        )
+        by_requester = session.scalar(failed.where(DossierLookupAttempt.requester_key == requester_key)) or 0
+        by_code = session.scalar(failed.where(DossierLookupAttempt.code == code)) or 0
+        return by_requester >= MAX_FAILURES_PER_REQUESTER or by_code >= MAX_FAILURES_PER_CODE
+
+    def _find(self, session: Session, code: str, now: datetime) -> tuple[Dossier | None, str | None]:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+        if self.onestop is None:
+            return dossier, None
+        if dossier is not None and now - _as_utc(dossier.synced_at) < REFRESH_AFTER:
+            return dossier, None
+        try:
+            record = self.onestop.fetch_dossier(code)
+        except OneStopUnavailable as error:
+            log.warning("one-stop system unavailable, answering from the mirror: %s", error)
+            if dossier is None:
+                return None, None
+            synced = _as_utc(dossier.synced_at).astimezone(LOCAL_TZ)
+            return dossier, f"(Thông tin cập nhật lúc {synced:%H:%M %d/%m/%Y}.)"
+        if record is None:
+            return dossier, None
+        return self._upsert(session, record, source="onestop", now=now)[0], None
+
+    def _describe(self, dossier: Dossier, now: datetime, stale_note: str | None) -> DossierAnswer:
+        today = _local_date(now)
+        due = _local_date(dossier.due_at) if dossier.due_at else None
+        status = dossier.status
+        overdue_days: int | None = None
+        if status in ("received", "processing") and due is not None and due < today:
+            overdue_days = _working_days_after(due, today, self.is_working_day)
+        place = dossier.current_agency or "cơ quan tiếp nhận hồ sơ"
+
+        lines = [f"Dạ, hồ sơ {dossier.code} ({dossier.procedure_name}) của anh/chị {_STATUS_LABELS[status]}."]
+        lines.append(f"- Ngày tiếp nhận: {_format(_local_date(dossier.received_at))}")
+        if due is not None:
+            lines.append(f"- Ngày hẹn trả kết quả: {_format(due)}")
+        if dossier.current_agency and status != "completed":
+            lines.append(f"- Đang xử lý tại: {dossier.current_agency}")
+        if overdue_days is not None and overdue_days > 0:
+            lines.append(
+                f"Hồ sơ đã quá hạn {overdue_days} ngày làm việc. Em thành thật xin lỗi anh/chị vì sự chậm trễ. "
+                "Theo quy định, cơ quan giải quyết phải gửi phiếu xin lỗi và hẹn lại ngày trả kết quả. "
+                "Nếu anh/chị muốn, em có thể ghi nhận phản ánh về việc trễ hạn để chuyển đến cơ quan có "
+                "thẩm quyền ạ."
+            )
+        elif status in ("received", "processing"):
+            lines.append("Hồ sơ đang trong thời hạn giải quyết, anh/chị vui lòng chờ đến ngày hẹn trả kết quả ạ.")
+        elif status == "additional_documents":
+            missing = f" {dossier.note.rstrip('.')}." if dossier.note else ""
+            lines.append(
+                f"Anh/chị cần bổ sung giấy tờ:{missing} Anh/chị nộp bổ sung tại {place} hoặc trên Cổng Dịch vụ "
+                f"công ({PUBLIC_PORTAL}); thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ ạ."
+            )
+        elif status == "completed":
+            lines.append(self._delivery_advice(dossier, place))
+        elif status == "returned":
+            reason = f" Lý do: {dossier.note.rstrip('.')}." if dossier.note else ""
+            lines.append(
+                f"Hồ sơ đã được trả lại.{reason} Anh/chị có thể hoàn thiện và nộp lại, hoặc gặp tổng đài viên "
+                "nếu cần hướng dẫn thêm ạ."
+            )
+        if stale_note:
+            lines.append(stale_note)
+        return DossierAnswer(
+            "found", "\n".join(lines), status="overdue" if overdue_days else status, due_date=due,
+            working_days_overdue=overdue_days,
+        )
+
+    @staticmethod
+    def _delivery_advice(dossier: Dossier, place: str) -> str:
+        if dossier.delivery_method == "postal":
+            return "Kết quả được Bưu điện chuyển đến địa chỉ anh/chị đã đăng ký, anh/chị chú ý điện thoại giúp em ạ."
+        if dossier.delivery_method == "online":
+            return (
+                f"Kết quả điện tử đã được gửi vào tài khoản của anh/chị trên Cổng Dịch vụ công ({PUBLIC_PORTAL}) ạ."
+            )
+        return (
+            f"Anh/chị mang giấy tiếp nhận hồ sơ và giấy tờ tùy thân đến {place} để nhận kết quả, "
+            "trong giờ hành chính ạ."
+        )
+
+    # ---- import -----------------------------------------------------------------------------------
+
+    def _upsert(
+        self, session: Session, record: DossierRecord, *, source: str, now: datetime
+    ) -> tuple[Dossier, bool]:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == record.code))
+        created = dossier is None
+        if dossier is None:
+            dossier = Dossier(code=record.code)
+            session.add(dossier)
+        for name in (
+            "procedure_code", "procedure_name", "applicant_name", "applicant_phone", "received_at", "due_at",
+            "completed_at", "status", "current_agency", "delivery_method", "note",
+        ):
+            setattr(dossier, name, getattr(record, name))
+        dossier.source = source
+        dossier.synced_at = now
+        session.flush()
+        return dossier, created
+
+    def upsert(self, records: list[DossierRecord], *, source: str) -> ImportReport:
+        report = ImportReport()
+        now = self.now()
+        with self.sessions.begin() as session:
+            for record in records:
+                _, created = self._upsert(session, record, source=source, now=now)
+                report.created += created
+                report.updated += not created
+        return report
+
+    def import_csv(self, path: Path) -> ImportReport:
+        """Import a one-stop CSV export: valid rows are upserted in one transaction, each rejected row is
+        reported with its line number and reason (nothing is dropped silently)."""
+        records: list[DossierRecord] = []
+        errors: list[tuple[int, str]] = []
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"code", "procedure_name", "applicant_name", "applicant_phone", "received_at", "status"} - set(
+                reader.fieldnames or []
+            )
+            if missing:
+                raise InvalidDossierRecord("header", f"missing columns: {', '.join(sorted(missing))}")
+            for row in reader:
+                try:
+                    records.append(DossierRecord.from_mapping(row))
+                except InvalidDossierRecord as error:
+                    errors.append((reader.line_num, str(error)))
+        report = self.upsert(records, source="csv")
+        report.errors = errors
+        return report
+
+
+_default: DossierService | None = None
+
+
+def default_service() -> DossierService:
+    """The service on ``DATABASE_URL``, with the one-stop adapter when ``ONESTOP_URL`` is set."""
+    global _default
+    if _default is None:
+        url = os.environ.get("ONESTOP_URL")
+        client = HttpOneStopClient(url, os.environ.get("ONESTOP_TOKEN")) if url else None
+        _default = DossierService(session_factory(), client)
+    return _default
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Dossier mirror of the one-stop system")
+    commands = parser.add_subparsers(dest="command", required=True)
+    importer = commands.add_parser("import-csv", help="import a one-stop CSV export")
+    importer.add_argument("path", type=Path)
+    commands.add_parser("seed-samples", help="load the fictitious sample dossiers (for make run)")
+    args = parser.parse_args(argv)
+    service = DossierService(session_factory())
+    if args.command == "import-csv":
+        report = service.import_csv(args.path)
+        for line, message in report.errors:
+            print(f"{args.path}:{line}: rejected: {message}", file=sys.stderr)
+        print(report.summary())
+        return 1 if report.errors else 0
+    from knowledge.sample_dossiers import sample_dossiers
+
+    samples = sample_dossiers(_local_date(datetime.now(UTC)))
+    print(service.upsert(samples, source="sample").summary(), "sample dossiers (fictitious people):")
+    for record in samples:
+        print(f"  {record.code}  phone ending {record.applicant_phone[-4:]}  {record.status}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
