@@ -99,6 +99,26 @@ ASPECT_PHRASES = tuple(
         "thu tuc",
     )
 )  # fmt: skip
+# Everyday words for what a procedure does, and the administrative words in procedure names. Search
+# only (the NLU gazetteer reads bot/data/procedure_terms.yml, which names procedures).
+QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(k.split()): tuple(v.split())
+    for k, v in {
+        "mat": "cap lai", "bi mat": "cap lai", "lam lai": "cap lai dang ky lai", "xin lai": "cap lai",
+        "het han": "cap doi doi", "doi": "cap doi thay doi",
+        "sua": "cai chinh dinh chinh dieu chinh", "ghi sai": "cai chinh dinh chinh dieu chinh",
+        "sai": "cai chinh dinh chinh", "sua lai": "cai chinh dinh chinh",
+        "nghi ban": "cham dut hoat dong", "dong cua": "cham dut hoat dong", "dep": "cham dut hoat dong",
+        "nghi luon": "cham dut hoat dong",
+        "chua vo": "tinh trang hon nhan", "chua chong": "tinh trang hon nhan",
+        "doc than": "tinh trang hon nhan",
+        "noi o": "cu tru", "cho o": "cu tru",
+        "lan tay": "diem chi", "khong biet ky": "diem chi",
+        "hoan tien": "thanh toan truc tiep", "thuong binh": "nguoi co cong", "liet si": "nguoi co cong",
+        "sanh": "sinh", "cuoi": "ket hon", "lay chong": "ket hon", "lay vo": "ket hon",
+        "chet": "khai tu", "qua doi": "khai tu", "tu tran": "khai tu",
+    }.items()
+}  # fmt: skip
 FIELD_WEIGHTS = {"name": 1.0, "aliases": 1.0, "terms": 0.9, "keywords": 0.6, "result": 0.25, "field": 0.2}
 K1 = 1.2
 B = 0.6
@@ -143,6 +163,7 @@ FOREIGN_HINTS = (
 )  # fmt: skip
 FOREIGN_SUFFIX = ("co", "yeu", "to", "nuoc", "ngoai")
 FOREIGN_PENALTY = 0.6
+FOREIGN_BOOST = 1.2
 # The top hit must match for real (not just one stray word) before its foreign variant is offered.
 MIN_VARIANT_SCORE = 8.0
 
@@ -421,6 +442,13 @@ class SearchIndex:
             # A bigram with a question word ("sinh có", "làm khai") is weaker evidence.
             weights[f"{a} {b}"] += BIGRAM_WEIGHT * (STOP_BIGRAM_FACTOR if weak_a or weak_b else 1.0)
 
+        for n in (3, 2, 1):
+            for start in range(len(tokens) - n + 1):
+                expansion = QUERY_SYNONYMS.get(tuple(tokens[start : start + n]))
+                if expansion:
+                    for gram in _grams(expansion):
+                        weights[gram] += EXPANSION_WEIGHT * (BIGRAM_WEIGHT if " " in gram else 1.0)
+
         bonus: dict[int, float] = defaultdict(float)
         matches = self._phrase_matches(tokens)
         for start, end, phrase in matches:
@@ -462,9 +490,11 @@ class SearchIndex:
                     scores[doc] += weight * value
 
         if foreign_hint:
-            for base in self._foreign_of:
+            for base, variant in self._foreign_of.items():
                 if base in scores:
                     scores[base] *= FOREIGN_PENALTY
+                if variant in scores:
+                    scores[variant] *= FOREIGN_BOOST
         ranked = heapq.nlargest(limit + 1, ((score, doc) for doc, score in scores.items()))
         ranked.sort(key=lambda item: (-item[0], self.docs[item[1]].code))
         ranked = ranked[:limit]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -155,6 +155,12 @@ def _text(value: str | None, field: str, limit: int, *, required: bool = True) -
 
 
 _CREATED_HERE = "ticketing_created_ticket_ids"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_created_tickets(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: its new rows are now visible
+        session.info.pop(_CREATED_HERE, None)
 
 
 def lock_ticket(session: Session, ticket: Ticket | int) -> Ticket:

@@ -230,7 +230,9 @@ def quality(examples: list[Example], results: list[dict[str, Any]]) -> Quality:
     accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
     confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p).most_common(10)
     gold_entities = [set(e.entities) for e in examples]
-    predicted_entities = [{(x["entity"], x["start"], x["end"]) for x in r.get("entities") or []} for r in results]
+    predicted_entities = [
+        {(x["entity"], x["start"], x["end"]) for x in r.get("entities") or []} for r in results
+    ]
     return Quality(
         accuracy,
         macro_f1(gold, predicted),
@@ -302,12 +304,20 @@ def train(name: str, config: Path, workdir: Path) -> tuple[Path, float]:
     out = workdir / "models"
     out.mkdir(parents=True, exist_ok=True)
     command = [
-        str(BOT_BIN / "rasa"), "train",
-        "--config", str(config),
-        "--domain", "bot/domain",
-        "--data", "nlu_data", "bot/rules", "bot/stories",
-        "--out", str(out),
-        "--fixed-model-name", name,
+        str(BOT_BIN / "rasa"),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        "bot/domain",
+        "--data",
+        "nlu_data",
+        "bot/rules",
+        "bot/stories",
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        name,
         "--force",
     ]
     log = workdir / f"train-{name}.log"
@@ -315,7 +325,11 @@ def train(name: str, config: Path, workdir: Path) -> tuple[Path, float]:
     started = time.perf_counter()
     with log.open("w") as file:
         subprocess.run(
-            command, cwd=ROOT, stdout=file, stderr=subprocess.STDOUT, check=True,
+            command,
+            cwd=ROOT,
+            stdout=file,
+            stderr=subprocess.STDOUT,
+            check=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
     return out / f"{name}.tar.gz", time.perf_counter() - started
@@ -344,11 +358,26 @@ def has_actions() -> bool:
 
 
 async def measure(
-    name: str, config: Path, model: Path, train_seconds: float, port: int, endpoints: Path | None,
-    examples: list[Example], args: argparse.Namespace, workdir: Path,
+    name: str,
+    config: Path,
+    model: Path,
+    train_seconds: float,
+    port: int,
+    endpoints: Path | None,
+    examples: list[Example],
+    args: argparse.Namespace,
+    workdir: Path,
 ) -> SystemResult:
     command = [
-        str(BOT_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "-m", str(model),
+        str(BOT_BIN / "rasa"),
+        "run",
+        "--enable-api",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-m",
+        str(model),
     ]
     if endpoints:
         command += ["--endpoints", str(endpoints)]
@@ -360,7 +389,9 @@ async def measure(
         print(f"[{name}] serving; parsing the held-out split", flush=True)
         written = quality(examples, await parse_all(base, [e.text for e in examples]))
         stripped = quality(examples, await parse_all(base, [strip_diacritics(e.text) for e in examples]))
-        payloads = [{"text": e.text} for e in examples] + [{"text": strip_diacritics(e.text)} for e in examples]
+        payloads = [{"text": e.text} for e in examples] + [
+            {"text": strip_diacritics(e.text)} for e in examples
+        ]
         parse = {}
         for concurrency in (1, 16):
             print(f"[{name}] /model/parse x{concurrency}", flush=True)
@@ -375,14 +406,26 @@ async def measure(
                 for i, p in enumerate(payloads)
             ]
             webhook[concurrency] = await load_test(
-                f"{base}/webhooks/rest/webhook", messages, concurrency, args.webhook_messages, args.max_seconds
+                f"{base}/webhooks/rest/webhook",
+                messages,
+                concurrency,
+                args.webhook_messages,
+                args.max_seconds,
             )
         _, rss_peak = rss_kib(server.pid)
     finally:
         server.stop()
     return SystemResult(
-        name, str(config.relative_to(ROOT) if config.is_relative_to(ROOT) else config.name), train_seconds,
-        written, stripped, parse, webhook, rss_loaded / 1024, rss_peak / 1024, model.stat().st_size / 2**20,
+        name,
+        str(config.relative_to(ROOT) if config.is_relative_to(ROOT) else config.name),
+        train_seconds,
+        written,
+        stripped,
+        parse,
+        webhook,
+        rss_loaded / 1024,
+        rss_peak / 1024,
+        model.stat().st_size / 2**20,
     )
 
 
@@ -426,26 +469,42 @@ def render(results: list[SystemResult], command: str, examples: int, notes: list
         "| | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(results),
         "| config | " + " | ".join(f"`{r.config}`" for r in results) + " |",
-        "| training time (`rasa train`, NLU + dialogue) | " + " | ".join(f"{r.train_seconds:.0f} s" for r in results) + " |",
+        "| training time (`rasa train`, NLU + dialogue) | "
+        + " | ".join(f"{r.train_seconds:.0f} s" for r in results)
+        + " |",
         "| model size | " + " | ".join(f"{r.model_mib:.1f} MiB" for r in results) + " |",
         "| intent accuracy, as written | " + " | ".join(f"{r.written.accuracy:.3f}" for r in results) + " |",
-        "| intent accuracy, diacritics stripped | " + " | ".join(f"{r.stripped.accuracy:.3f}" for r in results) + " |",
+        "| intent accuracy, diacritics stripped | "
+        + " | ".join(f"{r.stripped.accuracy:.3f}" for r in results)
+        + " |",
         "| intent macro-F1, as written | " + " | ".join(f"{r.written.macro_f1:.3f}" for r in results) + " |",
         "| intent macro-F1, stripped | " + " | ".join(f"{r.stripped.macro_f1:.3f}" for r in results) + " |",
-        "| entity F1 exact span, as written | " + " | ".join(f"{r.written.entity_f1:.3f}" for r in results) + " |",
-        "| entity F1 exact span, stripped | " + " | ".join(f"{r.stripped.entity_f1:.3f}" for r in results) + " |",
-        "| entity F1 overlapping span, as written | " + " | ".join(f"{r.written.entity_f1_overlap:.3f}" for r in results) + " |",
-        "| entity F1 overlapping span, stripped | " + " | ".join(f"{r.stripped.entity_f1_overlap:.3f}" for r in results) + " |",
+        "| entity F1 exact span, as written | "
+        + " | ".join(f"{r.written.entity_f1:.3f}" for r in results)
+        + " |",
+        "| entity F1 exact span, stripped | "
+        + " | ".join(f"{r.stripped.entity_f1:.3f}" for r in results)
+        + " |",
+        "| entity F1 overlapping span, as written | "
+        + " | ".join(f"{r.written.entity_f1_overlap:.3f}" for r in results)
+        + " |",
+        "| entity F1 overlapping span, stripped | "
+        + " | ".join(f"{r.stripped.entity_f1_overlap:.3f}" for r in results)
+        + " |",
         _load_row("`/model/parse`, 1 client", results, "parse", 1),
         _load_row("`/model/parse`, 16 clients", results, "parse", 16),
         _load_row("`/webhooks/rest/webhook`, 1 client", results, "webhook", 1),
         _load_row("`/webhooks/rest/webhook`, 16 clients", results, "webhook", 16),
-        "| Rasa server RSS after loading / peak | " + " | ".join(f"{r.rss_loaded_mib:.0f} / {r.rss_peak_mib:.0f} MiB" for r in results) + " |",
+        "| Rasa server RSS after loading / peak | "
+        + " | ".join(f"{r.rss_loaded_mib:.0f} / {r.rss_peak_mib:.0f} MiB" for r in results)
+        + " |",
         "",
     ]
     if len(results) == 2:
         ours, default = results
-        ratio = ours.parse[16].per_second / default.parse[16].per_second if default.parse[16].per_second else 0
+        ratio = (
+            ours.parse[16].per_second / default.parse[16].per_second if default.parse[16].per_second else 0
+        )
         ratio1 = ours.parse[1].per_second / default.parse[1].per_second if default.parse[1].per_second else 0
         lines += [
             f"Throughput ratio ours/default on `/model/parse`: {ratio1:.1f}x (1 client), {ratio:.1f}x (16 clients). "
@@ -493,16 +552,22 @@ async def run(args: argparse.Namespace) -> int:
             workdir / "actions.log",
             env={"SANIC_HOST": "127.0.0.1", "DATABASE_URL": f"sqlite:///{workdir}/bench-actions.sqlite3"},
         )
-        notes.append(f"action server `{APP_PYTHON.relative_to(ROOT)} -m rasa_sdk --actions actions` ran on "
-                     f"127.0.0.1:{args.port_base + 3} with a fresh SQLite database.")
+        notes.append(
+            f"action server `{APP_PYTHON.relative_to(ROOT)} -m rasa_sdk --actions actions` ran on "
+            f"127.0.0.1:{args.port_base + 3} with a fresh SQLite database."
+        )
     else:
-        notes.append("no action server (actions/ has no actions): custom actions fail fast in the webhook numbers.")
+        notes.append(
+            "no action server (actions/ has no actions): custom actions fail fast in the webhook numbers."
+        )
     if args.default_epochs != RASA_DEFAULT_EPOCHS:
         notes.append(
             f"the default pipeline was trained with {args.default_epochs} epochs instead of rasa init's "
             f"{RASA_DEFAULT_EPOCHS} (flag --default-epochs), to keep the run short."
         )
-    notes.append("each system is served alone (one Rasa process at a time) on 127.0.0.1; latencies are client-side.")
+    notes.append(
+        "each system is served alone (one Rasa process at a time) on 127.0.0.1; latencies are client-side."
+    )
     systems = [("ours", ROOT / "config.yml")]
     if not args.skip_default:
         systems.append(("rasa-default", default_config(workdir, args.default_epochs)))
@@ -511,13 +576,30 @@ async def run(args: argparse.Namespace) -> int:
         for offset, (name, config) in enumerate(systems):
             model, seconds = train(name, config, workdir)
             results.append(
-                await measure(name, config, model, seconds, args.port_base + 1 + offset, endpoints, examples, args, workdir)
+                await measure(
+                    name,
+                    config,
+                    model,
+                    seconds,
+                    args.port_base + 1 + offset,
+                    endpoints,
+                    examples,
+                    args,
+                    workdir,
+                )
             )
-            print(f"[{name}] accuracy {results[-1].written.accuracy:.3f} / {results[-1].stripped.accuracy:.3f}", flush=True)
+            print(
+                f"[{name}] accuracy {results[-1].written.accuracy:.3f} / {results[-1].stripped.accuracy:.3f}",
+                flush=True,
+            )
     finally:
         if action_server:
             action_server.stop()
-    command = "make bench" if args.from_make else "  ".join([".venv-bot/bin/python tests/bench/bench_nlu.py", *args.argv]).strip()
+    command = (
+        "make bench"
+        if args.from_make
+        else "  ".join([".venv-bot/bin/python tests/bench/bench_nlu.py", *args.argv]).strip()
+    )
     section = render(results, command.replace("  ", " "), len(examples), notes)
     if args.no_write:
         print(section)
@@ -530,13 +612,19 @@ async def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--default-epochs", type=int, default=RASA_DEFAULT_EPOCHS,
-                        help="epochs for the default pipeline's DIET/ResponseSelector/TED (rasa init: 100)")
+    parser.add_argument(
+        "--default-epochs",
+        type=int,
+        default=RASA_DEFAULT_EPOCHS,
+        help="epochs for the default pipeline's DIET/ResponseSelector/TED (rasa init: 100)",
+    )
     parser.add_argument("--skip-default", action="store_true", help="measure our config only")
     parser.add_argument("--parse-requests", type=int, default=600, help="requests per /model/parse load test")
     parser.add_argument("--webhook-messages", type=int, default=200, help="messages per webhook load test")
     parser.add_argument("--max-seconds", type=float, default=60, help="time cap of each load test")
-    parser.add_argument("--port-base", type=int, default=5100, help="ports used: base+1.. (Rasa), base+3 (actions)")
+    parser.add_argument(
+        "--port-base", type=int, default=5100, help="ports used: base+1.. (Rasa), base+3 (actions)"
+    )
     parser.add_argument("--workdir", default="/tmp/bench_nlu", help="models and logs go here")
     parser.add_argument("--no-write", action="store_true", help="print the section, leave docs/ alone")
     parser.add_argument("--from-make", action="store_true", help=argparse.SUPPRESS)

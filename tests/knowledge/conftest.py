@@ -3,12 +3,14 @@ national-portal crawl from ../shared/data when it is present."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from knowledge.importer import import_portal_file, import_shipped
+from knowledge.importer import ImportReport, import_portal_file, import_shipped
 from knowledge.service import Catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,12 +42,29 @@ def shipped_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class CrawlDatabase:
+    path: Path
+    url: str
+    report: ImportReport
+
+
 @pytest.fixture(scope="session")
-def full_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def crawl_db(shared_crawl: Path, tmp_path_factory: pytest.TempPathFactory) -> CrawlDatabase:
+    """A database holding only the national-portal crawl, imported once per session."""
+    path = tmp_path_factory.mktemp("kb-crawl") / "crawl.sqlite3"
+    report = import_portal_file(shared_crawl, sqlite_url(path))
+    return CrawlDatabase(path, sqlite_url(path), report)
+
+
+@pytest.fixture(scope="session")
+def full_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Shipped catalogue plus the full national-portal crawl when present (shipped only otherwise)."""
-    url = sqlite_url(tmp_path_factory.mktemp("kb-full") / "full.sqlite3")
+    path = tmp_path_factory.mktemp("kb-full") / "full.sqlite3"
     if SHARED_CRAWL.exists():
-        import_portal_file(SHARED_CRAWL, url)
+        crawl: CrawlDatabase = request.getfixturevalue("crawl_db")
+        shutil.copyfile(crawl.path, path)
+    url = sqlite_url(path)
     import_shipped(database_url=url)
     return url
 

@@ -104,7 +104,9 @@ def test_place_answer_names_the_office_and_the_online_link() -> None:
     ],
 )
 def test_online_answer_follows_the_online_level(level: str, expected: str) -> None:
-    text = render_answer(view(online_level=level, online_url=None if level == "none" else "https://x.example"), "online")
+    text = render_answer(
+        view(online_level=level, online_url=None if level == "none" else "https://x.example"), "online"
+    )
     assert expected in text
     assert ("https://x.example" in text) == (level != "none")
 

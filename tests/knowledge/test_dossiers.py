@@ -144,7 +144,13 @@ def test_asking_without_digits_is_not_counted_as_a_guess(service: DossierService
 
 def test_sample_dossiers_show_every_status_with_fictitious_people() -> None:
     samples = sample_dossiers(date(2026, 11, 27))
-    assert {s.status for s in samples} == {"received", "processing", "additional_documents", "completed", "returned"}
+    assert {s.status for s in samples} == {
+        "received",
+        "processing",
+        "additional_documents",
+        "completed",
+        "returned",
+    }
     assert all(s.applicant_phone.startswith("0900000") for s in samples)
     assert len({s.code for s in samples}) == len(samples)
     assert all(normalize_dossier_code(s.code) == s.code for s in samples)

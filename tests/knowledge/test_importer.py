@@ -14,6 +14,7 @@ from knowledge.db import get_engine, session_factory
 from knowledge.importer import import_portal_file, import_shipped, main
 from knowledge.models import Channel, Document, Procedure
 from knowledge.portal_format import parse_channels, parse_documents, parse_legal_basis, parse_result
+from tests.knowledge.conftest import CrawlDatabase
 
 HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 DOC_HEADER = "--Tên giấy tờMẫu đơn, tờ khaiSố lượng"
@@ -91,7 +92,9 @@ def test_document_cells_become_rows_with_kind_copies_and_form() -> None:
 
 
 def test_document_count_inside_prose_does_not_split_the_row() -> None:
-    docs, _ = parse_documents(f"{DOC_HEADER}Tờ khai, người khai nộp 02 bản chính tờ khai hàng hóa;1 bản chính")
+    docs, _ = parse_documents(
+        f"{DOC_HEADER}Tờ khai, người khai nộp 02 bản chính tờ khai hàng hóa;1 bản chính"
+    )
     assert len(docs) == 1
     assert docs[0].name.startswith("Tờ khai, người khai nộp 02 bản chính")
 
@@ -175,7 +178,9 @@ def test_reimport_replaces_rows_instead_of_duplicating(tmp_path: Path, db_url: s
 
 def test_shipped_records_win_over_imported_ones_in_either_order(tmp_path: Path, db_url: str) -> None:
     shipped_code = load_shipped()[0].code
-    crawl = write_jsonl(tmp_path / "c.jsonl.gz", [json.dumps(portal_record(shipped_code), ensure_ascii=False)])
+    crawl = write_jsonl(
+        tmp_path / "c.jsonl.gz", [json.dumps(portal_record(shipped_code), ensure_ascii=False)]
+    )
 
     import_portal_file(crawl, db_url)
     import_shipped(database_url=db_url)
@@ -190,7 +195,13 @@ def test_shipped_records_win_over_imported_ones_in_either_order(tmp_path: Path, 
 def test_schema_is_versioned_in_its_own_alembic_table(db_url: str) -> None:
     session_factory(db_url)
     tables = set(inspect(get_engine(db_url)).get_table_names())
-    assert {"kb_procedures", "kb_channels", "kb_documents", "kb_legal_bases", "knowledge_alembic_version"} <= tables
+    assert {
+        "kb_procedures",
+        "kb_channels",
+        "kb_documents",
+        "kb_legal_bases",
+        "knowledge_alembic_version",
+    } <= tables
     assert "alembic_version" not in tables
 
 
@@ -227,16 +238,23 @@ def test_validator_reports_broken_entries(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     problems = "\n".join(validate_dir(tmp_path))
-    for expected in ("quoted string", "'district'", "legal_basis[0].number", "online.url", "'fax'", "fee_vnd", "notes"):
+    for expected in (
+        "quoted string",
+        "'district'",
+        "legal_basis[0].number",
+        "online.url",
+        "'fax'",
+        "fee_vnd",
+        "notes",
+    ):
         assert expected in problems
 
 
 # ------------------------------------------------------------------------- the real national crawl
-def test_full_crawl_is_imported_without_losing_a_record(shared_crawl: Path, db_url: str) -> None:
+def test_full_crawl_is_imported_without_losing_a_record(shared_crawl: Path, crawl_db: CrawlDatabase) -> None:
     with gzip.open(shared_crawl, "rt", encoding="utf-8") as handle:
         lines = sum(1 for line in handle if line.strip())
-
-    report = import_portal_file(shared_crawl, db_url)
+    report = crawl_db.report
 
     assert report.records + report.unreadable == lines
     assert report.stored == lines
@@ -244,7 +262,7 @@ def test_full_crawl_is_imported_without_losing_a_record(shared_crawl: Path, db_u
     assert report.document_parse_rate >= 0.97
     assert report.channel_rows >= 2 * report.records
     assert report.document_rows >= 4 * report.records
-    with session_factory(db_url)() as session:
+    with session_factory(crawl_db.url)() as session:
         assert session.scalar(select(func.count(Procedure.id))) == lines
         flagged = list(session.scalars(select(Procedure).where(Procedure.parse_ok.is_(False))))
         assert len(flagged) == report.flagged

@@ -61,7 +61,12 @@ def test_synonyms_and_abbreviations(catalogue: Catalogue, query: str, code: str)
 
 @pytest.mark.parametrize(
     "query",
-    ["Làm giấy khai sinh cho con cần những gì?", "đăng ký kết hôn ở đâu", "nhập hộ khẩu cho vợ", "đổi bằng lái xe"],
+    [
+        "Làm giấy khai sinh cho con cần những gì?",
+        "đăng ký kết hôn ở đâu",
+        "nhập hộ khẩu cho vợ",
+        "đổi bằng lái xe",
+    ],
 )
 def test_diacritics_do_not_matter(catalogue: Catalogue, query: str) -> None:
     assert top(catalogue, strip_diacritics(query)) == top(catalogue, query)
