@@ -42,9 +42,7 @@ _HOME = (
 )
 _CENTER = ("trung tam", "mot cua", "hanh chinh cong", "tru so", "uy ban", "ubnd", "len xa", "len phuong")
 
-BAD_TYPE_MESSAGE = (
-    'Dạ, anh/chị chọn giúp em: đặt lịch "tại Trung tâm" Phục vụ hành chính công, hay "cán bộ đến nhà" ạ?'
-)
+BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
 BAD_TEXT_MESSAGE = "Dạ, anh/chị nói rõ hơn giúp em ạ."
 FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được lịch hẹn. Anh/chị vui lòng thử lại sau "

@@ -23,6 +23,7 @@ FAILURES_SLOT = "form_failures"
 OUTCOME_SLOT = "form_outcome"
 GAVE_UP = "gave_up"
 CANCELLED = "cancelled"
+HANDOFF = "handoff"
 # Wrong answers in a row after which a form ends politely and a human is offered.
 FAILURE_LIMIT = 3
 
@@ -49,14 +50,8 @@ _CANCEL_PHRASES = (
 )
 _CANCEL_PREFIXES = ("huy ", "thoi khong", "khong can nua", "toi khong muon nua", "em khong muon nua")
 
-BAD_PHONE_MESSAGE = (
-    "Dạ, số điện thoại chưa đúng. Anh/chị nhập số điện thoại Việt Nam gồm 10 chữ số "
-    "(ví dụ: 0912 345 678) giúp em ạ."
-)
-BAD_LAST4_MESSAGE = (
-    "Dạ, anh/chị vui lòng nhập đúng 4 chữ số cuối của số điện thoại đã cung cấp khi nộp hồ sơ "
-    "hoặc gửi phản ánh ạ."
-)
+BAD_PHONE_MESSAGE = "Dạ, số điện thoại chưa đúng: số Việt Nam gồm 10 chữ số, ví dụ 0912 345 678 ạ."
+BAD_LAST4_MESSAGE = "Dạ, em cần đúng 4 chữ số cuối của số điện thoại ạ."
 GAVE_UP_MESSAGE = (
     "Dạ, em xin lỗi vì chưa ghi nhận được thông tin anh/chị cung cấp. "
     "Em xin tạm dừng yêu cầu này để anh/chị không mất thời gian."
@@ -148,10 +143,13 @@ def reset(*slots: str) -> list[EventType]:
 
 
 def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str) -> list[EventType] | None:
-    """When the form that just ended was given up or cancelled: the events that close it, else None."""
+    """When the form that just ended early (given up, cancelled, handed off): the events that close it,
+    else None."""
     outcome = tracker.get_slot(OUTCOME_SLOT)
     if outcome == GAVE_UP:
         return [*reset(*slots), FollowupAction("action_offer_human")]
+    if outcome == HANDOFF:
+        return [*reset(*slots), FollowupAction("action_handoff")]
     if outcome == CANCELLED:
         dispatcher.utter_message(text=CANCELLED_MESSAGE)
         return reset(*slots)
@@ -189,6 +187,9 @@ class GuardedFormValidation(FormValidationAction, ABC):
         cancel = self.cancel_if_asked(tracker, slot)
         if cancel:
             return cancel
+        if latest_intent(tracker) == "request_human":
+            # Not an answer but a request for a person: the form ends and the handoff follows.
+            return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: HANDOFF, REQUESTED_SLOT: None}
         failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
         if failures >= FAILURE_LIMIT:
             dispatcher.utter_message(text=GAVE_UP_MESSAGE)

@@ -14,10 +14,7 @@ from knowledge import facade as knowledge
 
 logger = logging.getLogger(__name__)
 
-BAD_CODE_MESSAGE = (
-    "Dạ, mã hồ sơ anh/chị nhập chưa đúng định dạng. Mã hồ sơ có dạng 000.00.20.H19-250312-0004, "
-    "in trên giấy tiếp nhận hồ sơ và hẹn trả kết quả. Anh/chị kiểm tra và nhập lại giúp em ạ."
-)
+BAD_CODE_MESSAGE = "Dạ, mã hồ sơ anh/chị nhập chưa đúng định dạng ạ."
 LOOKUP_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tra cứu hồ sơ đang gián đoạn. Anh/chị vui lòng thử lại sau ít phút "
     'hoặc nhắn "gặp tổng đài viên" để được hỗ trợ ạ.'

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 # intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
@@ -87,4 +87,10 @@ class ActionAcceptSuggestion(Action):
             text=f"/{intent}", parse_data=parse_data, input_channel=tracker.get_latest_input_channel()
         )
         replayed["metadata"] = tracker.latest_message.get("metadata") or {}  # the hub's channel identity
-        return [UserUtteranceReverted(), SlotSet("suggested_intent", None), replayed]
+        # The rewind also takes back the action_listen before the "yes": listen again, then replay.
+        return [
+            UserUtteranceReverted(),
+            SlotSet("suggested_intent", None),
+            ActionExecuted("action_listen"),
+            replayed,
+        ]

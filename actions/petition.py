@@ -61,20 +61,14 @@ _SKIP_NAME = {
 }
 
 SHORT_DESCRIPTION_MESSAGE = (
-    "Dạ, anh/chị mô tả cụ thể hơn giúp em ạ: sự việc gì, từ khi nào, ảnh hưởng ra sao "
-    '(ví dụ: "đèn đường ở ấp 3 bị hư cả tháng nay, ban đêm rất tối").'
+    "Dạ, nội dung còn ngắn nên em chưa rõ sự việc. "
+    'Ví dụ: "đèn đường ở ấp 3 bị hư cả tháng nay, ban đêm rất tối".'
 )
-BAD_LOCATION_MESSAGE = (
-    "Dạ, anh/chị cho em xin địa điểm cụ thể hơn (số nhà, tên đường, ấp/khóm, xã/phường) để em chuyển "
-    "đúng cơ quan phụ trách ạ."
-)
+BAD_LOCATION_MESSAGE = "Dạ, em cần địa điểm cụ thể hơn để chuyển đúng cơ quan phụ trách ạ."
 BAD_NAME_MESSAGE = (
     'Dạ, anh/chị cho em xin họ tên (không kèm số), hoặc nhắn "bỏ qua" nếu không muốn cung cấp ạ.'
 )
-BAD_TICKET_CODE_MESSAGE = (
-    "Dạ, mã phản ánh chưa đúng định dạng. Mã có dạng PA-250312-0001 (được gửi khi anh/chị gửi phản ánh). "
-    "Anh/chị kiểm tra và nhập lại giúp em ạ."
-)
+BAD_TICKET_CODE_MESSAGE = "Dạ, mã phản ánh chưa đúng định dạng (mã có dạng PA-250312-0001) ạ."
 SUBMIT_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được phản ánh. Anh/chị vui lòng thử lại sau ít phút "
     'hoặc nhắn "gặp tổng đài viên" để được hỗ trợ trực tiếp ạ.'

@@ -32,10 +32,8 @@ LABELS = {
 _DELIVERY = ("ket qua", "giao tra", "tra giay", "chuyen phat", "gui ve nha", "gui ve tan nha", "tra ve nha")
 _PICKUP = ("nhan ho so", "lay ho so", "thu gom", "nop giup", "nop ho", "den lay", "nop ho so", "gom ho so")
 
-BAD_TYPE_MESSAGE = (
-    'Dạ, anh/chị chọn giúp em: bưu điện đến "nhận hồ sơ tại nhà" để nộp giúp, hay "trả kết quả tại nhà" ạ?'
-)
-BAD_ADDRESS_MESSAGE = "Dạ, anh/chị cho em xin địa chỉ cụ thể (số nhà, tên đường, ấp/khóm, xã/phường) ạ."
+BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị cần nhận hồ sơ hay trả kết quả ạ."
+BAD_ADDRESS_MESSAGE = "Dạ, địa chỉ còn thiếu, em cần số nhà hoặc ấp/khóm và xã/phường ạ."
 FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được yêu cầu. Anh/chị vui lòng thử lại sau "
     'hoặc nhắn "gặp tổng đài viên" ạ.'

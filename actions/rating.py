@@ -37,7 +37,7 @@ _PHRASES = (
     ("khong hai long", 2),
     ("hai long", 4),
 )
-BAD_SCORE_MESSAGE = "Dạ, anh/chị chọn giúp em một số từ 1 đến 5 ạ (5 là rất hài lòng)."
+BAD_SCORE_MESSAGE = "Dạ, em cần một số từ 1 đến 5 ạ."
 
 
 def find_score(text: str) -> int | None:

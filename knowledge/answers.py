@@ -24,12 +24,12 @@ _ASPECT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "fee": (
         "le phi", "phi", "bao nhieu tien", "nhieu tien", "mat tien", "ton tien", "het tien", "mien phi",
         "chi phi", "tien phi", "gia bao nhieu", "dong tien", "mat bao nhieu", "ton bao nhieu",
-        "het bao nhieu", "tra tien", "nop tien", "tien",
+        "het bao nhieu", "tra tien", "nop tien", "tien", "ton phi", "mat phi", "co phi", "thu phi",
     ),
     "time": (
         "bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han", "mat bao lau", "lau khong",
         "lau ko", "may hom", "bao gio", "khi nao co", "khi nao lay", "khi nao nhan", "may tuan",
-        "nhanh khong", "ngay nao", "tra ket qua", "lau",
+        "nhanh khong", "ngay nao", "tra ket qua", "lau", "nhieu ngay", "nhieu tuan", "nhieu thang",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
@@ -37,16 +37,19 @@ _ASPECT_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "place": (
         "o dau", "cho nao", "noi nao", "dia chi", "co quan nao", "den dau", "lam o", "nop o", "nop tai",
-        "tai dau", "di dau", "o cho nao", "phong nao", "bo phan nao", "xa nao", "phuong nao", "o xa",
-        "o phuong", "ubnd", "uy ban", "cong an", "dau",
+        "tai dau", "di dau", "o cho nao", "phong nao", "bo phan nao", "xa nao", "phuong nao",
+        "nop dau", "lam dau",
     ),
     "documents": (
         "giay to", "ho so", "can gi", "can nhung gi", "chuan bi", "mang theo", "thanh phan", "can mang",
-        "nhung gi", "giay gi", "can nhung", "dem theo", "can co", "mau don", "to khai", "ban sao", "cmnd",
-        "can cuoc",
+        "nhung gi", "giay gi", "can nhung", "dem theo", "can co", "mau don", "can gi khong",
     ),
 }  # fmt: skip
 _ASPECT_ORDER = ("fee", "time", "online", "place", "documents")
+# A keyword counts 2 when it says the aspect on its own (a phrase, or "online"), 1 when it is also an
+# everyday word ("phí", "lâu") or names the papers without asking for them ("hồ sơ", "giấy tờ").
+_STRONG_WORDS = frozenset({"online", "onl", "vneid", "link", "website", "internet", "dvc"})
+_WEAK_PHRASES = frozenset({"ho so", "giay to"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -62,7 +65,8 @@ def detect_aspect(text: str) -> str:
         hits = 0
         for phrase in _ASPECT_KEYWORDS[aspect]:
             if f" {phrase} " in words:
-                hits += 2 if " " in phrase else 1
+                strong = (" " in phrase and phrase not in _WEAK_PHRASES) or phrase in _STRONG_WORDS
+                hits += 2 if strong else 1
         if hits > best_hits:
             best, best_hits = aspect, hits
     return best
@@ -156,15 +160,23 @@ def _online_sentence(view: ProcedureView) -> str:
 def _answer_documents(view: ProcedureView) -> str:
     if not view.documents:
         return (
-            f"Dạ, hiện chưa có danh sách giấy tờ cụ thể cho thủ tục «{view.name}». "
+            f"Dạ, hiện chưa có danh sách giấy tờ cụ thể cho thủ tục «{_short_name(view, lower=False)}». "
             f"Anh/chị vui lòng liên hệ {_where(view) or 'cơ quan tiếp nhận'} để được hướng dẫn ạ."
         )
     shown = view.documents[:MAX_DOCUMENTS]
-    lines = [f"Dạ, hồ sơ {_lower_first(view.name)} gồm:"]
+    lines = [f"Dạ, hồ sơ {_short_name(view)} gồm:"]
     lines += [_document_line(i, d) for i, d in enumerate(shown, start=1)]
     if len(view.documents) > len(shown):
         lines.append(f"… và {len(view.documents) - len(shown)} giấy tờ khác tùy trường hợp.")
     return "\n".join(lines)
+
+
+def _short_name(view: ProcedureView, *, lower: bool = True, limit: int = 80) -> str:
+    """The procedure's name, cut at a word boundary when it is long (answers stay short)."""
+    name = view.name
+    if len(name) > limit:
+        name = name[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+    return _lower_first(name) if lower else name
 
 
 def _lower_first(name: str) -> str:
@@ -178,24 +190,24 @@ def _answer_fee(view: ProcedureView) -> str:
     text = _same_or_list(_per_channel(view, "fee"))
     if text is None:
         return (
-            f"Dạ, hiện chưa có thông tin lệ phí của thủ tục «{view.name}». "
+            f"Dạ, hiện chưa có thông tin lệ phí của thủ tục «{_short_name(view, lower=False)}». "
             f"Anh/chị vui lòng hỏi {_where(view) or 'cơ quan tiếp nhận'} khi nộp hồ sơ ạ."
         )
     if "\n" in text:
-        return f"Dạ, lệ phí {_lower_first(view.name)}:\n{text}"
-    return f"Dạ, lệ phí {_lower_first(view.name)}: {_sentence(text)}"
+        return f"Dạ, lệ phí {_short_name(view)}:\n{text}"
+    return f"Dạ, lệ phí {_short_name(view)}: {_sentence(text)}"
 
 
 def _answer_time(view: ProcedureView) -> str:
     text = _same_or_list(_per_channel(view, "time"))
     if text is None:
         return (
-            f"Dạ, hiện chưa có thông tin thời hạn giải quyết của thủ tục «{view.name}». "
+            f"Dạ, hiện chưa có thông tin thời hạn giải quyết của thủ tục «{_short_name(view, lower=False)}». "
             f"Anh/chị vui lòng hỏi {_where(view) or 'cơ quan tiếp nhận'} khi nộp hồ sơ ạ."
         )
     if "\n" in text:
-        return f"Dạ, thời hạn giải quyết {_lower_first(view.name)}:\n{text}"
-    return f"Dạ, thời hạn giải quyết {_lower_first(view.name)}: {_sentence(text)}"
+        return f"Dạ, thời hạn giải quyết {_short_name(view)}:\n{text}"
+    return f"Dạ, thời hạn giải quyết {_short_name(view)}: {_sentence(text)}"
 
 
 def _channels_sentence(view: ProcedureView) -> str:
@@ -212,9 +224,11 @@ def _answer_place(view: ProcedureView) -> str:
     where = _where(view)
     parts = []
     if where:
-        parts.append(f"Dạ, hồ sơ {_lower_first(view.name)} nộp tại {_sentence(_shorten(where, 260))}")
+        parts.append(f"Dạ, hồ sơ {_short_name(view)} nộp tại {_sentence(_shorten(where, 260))}")
     else:
-        parts.append(f"Dạ, hiện chưa có thông tin nơi nộp hồ sơ của thủ tục «{view.name}».")
+        parts.append(
+            f"Dạ, hiện chưa có thông tin nơi nộp hồ sơ của thủ tục «{_short_name(view, lower=False)}»."
+        )
     channels = _channels_sentence(view)
     if channels:
         parts.append(channels)

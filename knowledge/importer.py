@@ -91,9 +91,10 @@ class ImportReport:
             f"{self.documents_parsed}/{self.documents_present} ({self.document_parse_rate:.1%})",
         ]
         if self.problems:
-            lines.append("problems (kind: count, examples):")
+            lines.append("problems (kind: count, examples; * = the record is flagged parse_ok=false):")
             for kind, count in self.problems.most_common():
-                lines.append(f"  {kind}: {count}")
+                mark = " *" if kind in SERIOUS_PROBLEMS else ""
+                lines.append(f"  {kind}: {count}{mark}")
                 lines.extend(f"    e.g. {example[:160]}" for example in self.examples.get(kind, []))
         return "\n".join(lines)
 

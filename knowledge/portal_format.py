@@ -256,8 +256,12 @@ def parse_documents(text: str | None) -> tuple[list[DocumentRecord], list[str]]:
             continue
         pos = 0
         found = [m for m in _QUANTITY.finditer(part) if not _continues_text(part, m.end())]
-        # "...: 01 bản chính" + "1 bản chính": the first count belongs to the name.
-        matches = [m for i, m in enumerate(found) if i + 1 == len(found) or found[i + 1].start() != m.end()]
+        # "...: 01 bản chính;" + "1 bản chính": the first count belongs to the name.
+        matches = [
+            m
+            for i, m in enumerate(found)
+            if i + 1 == len(found) or part[m.end() : found[i + 1].start()].strip(" ;.,")
+        ]
         if not matches and part.strip():
             problems.append(f"documents_unparsed: {part[:80]!r}")
             continue

@@ -34,6 +34,11 @@ from rapidfuzz.distance import OSA
 
 from bot.normalization import expand_abbreviations, fold, normalize_text
 
+try:
+    from bot.places import find_places
+except ImportError:  # pragma: no cover - the places module is part of the bot package
+    find_places = None  # type: ignore[assignment]
+
 __all__ = [
     "TERMS_PATH",
     "IndexDoc",
@@ -61,62 +66,52 @@ STOP_SYLLABLES = frozenset(
 # fmt: on
 # Phrases that ask about an aspect (fee, time, online, documents) rather than name a procedure: they do
 # not score on their own ("còn lệ phí thì sao?" finds nothing), but still count inside a known phrase.
-ASPECT_PHRASES = tuple(
-    tuple(p.split())
-    for p in (
-        "le phi",
-        "phi",
-        "mien phi",
-        "chi phi",
-        "tien phi",
-        "thoi gian",
-        "thoi han",
-        "bao lau",
-        "mat bao lau",
-        "truc tuyen",
-        "online",
-        "onl",
-        "qua mang",
-        "tren mang",
-        "dich vu cong",
-        "link",
-        "giay to",
-        "ho so",
-        "thanh phan",
-        "tra ket qua",
-        "nhan ket qua",
-        "o dau",
-        "cho nao",
-        "dia chi",
-        "bao nhieu",
-        "nhieu ngay",
-        "giay gi",
-        "nop",
-        "lam sao",
-        "the nao",
-        "nhu the nao",
-        "duoc khong",
-        "thu tuc",
-    )
-)  # fmt: skip
+# fmt: off
+ASPECT_PHRASES = tuple(tuple(p.split()) for p in (
+    "le phi", "phi", "mien phi", "chi phi", "tien phi", "thoi gian", "thoi han", "bao lau",
+    "mat bao lau", "truc tuyen", "online", "onl", "qua mang", "tren mang", "dich vu cong", "link",
+    "giay to", "ho so", "thanh phan", "tra ket qua", "nhan ket qua", "o dau", "cho nao", "dia chi",
+    "bao nhieu", "nhieu ngay", "giay gi", "nop", "lam sao", "the nao", "nhu the nao", "duoc khong",
+    "thu tuc", "ton tien", "mat tien", "het tien", "ton phi", "mat phi", "may ngay", "lau khong",
+    "bao gio", "khi nao", "mang theo", "dem theo", "can mang", "chuan bi",
+))
+# fmt: on
 # Everyday words for what a procedure does, and the administrative words in procedure names. Search
 # only (the NLU gazetteer reads bot/data/procedure_terms.yml, which names procedures).
 QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(k.split()): tuple(v.split())
     for k, v in {
-        "mat": "cap lai", "bi mat": "cap lai", "lam lai": "cap lai dang ky lai", "xin lai": "cap lai",
-        "het han": "cap doi doi", "doi": "cap doi thay doi",
-        "sua": "cai chinh dinh chinh dieu chinh", "ghi sai": "cai chinh dinh chinh dieu chinh",
-        "sai": "cai chinh dinh chinh", "sua lai": "cai chinh dinh chinh",
-        "nghi ban": "cham dut hoat dong", "dong cua": "cham dut hoat dong", "dep": "cham dut hoat dong",
+        "mat": "cap lai",
+        "bi mat": "cap lai",
+        "lam lai": "cap lai dang ky lai",
+        "xin lai": "cap lai",
+        "het han": "cap doi doi",
+        "doi": "cap doi thay doi",
+        "sua": "cai chinh dinh chinh dieu chinh",
+        "ghi sai": "cai chinh dinh chinh dieu chinh",
+        "sai": "cai chinh dinh chinh",
+        "sua lai": "cai chinh dinh chinh",
+        "nghi ban": "cham dut hoat dong",
+        "dong cua": "cham dut hoat dong",
+        "dep": "cham dut hoat dong",
         "nghi luon": "cham dut hoat dong",
-        "chua vo": "tinh trang hon nhan", "chua chong": "tinh trang hon nhan",
+        "chua vo": "tinh trang hon nhan",
+        "chua chong": "tinh trang hon nhan",
         "doc than": "tinh trang hon nhan",
-        "noi o": "cu tru", "cho o": "cu tru",
-        "lan tay": "diem chi", "khong biet ky": "diem chi",
-        "hoan tien": "thanh toan truc tiep", "thuong binh": "nguoi co cong", "liet si": "nguoi co cong",
-        "sanh": "sinh", "cuoi": "ket hon", "lay chong": "ket hon", "lay vo": "ket hon",
-        "chet": "khai tu", "qua doi": "khai tu", "tu tran": "khai tu",
+        "noi o": "cu tru",
+        "cho o": "cu tru",
+        "lan tay": "diem chi",
+        "khong biet ky": "diem chi",
+        "hoan tien": "thanh toan truc tiep",
+        "thuong binh": "nguoi co cong",
+        "liet si": "nguoi co cong",
+        "sanh": "sinh",
+        "cuoi": "ket hon",
+        "lay chong": "ket hon",
+        "lay vo": "ket hon",
+        "chet": "khai tu",
+        "qua doi": "khai tu",
+        "tu tran": "khai tu",
     }.items()
 }  # fmt: skip
 FIELD_WEIGHTS = {"name": 1.0, "aliases": 1.0, "terms": 0.9, "keywords": 0.6, "result": 0.25, "field": 0.2}
@@ -130,6 +125,7 @@ SHIPPED_PRIOR = 1.25
 LOCAL_LEVEL_PRIOR = 1.08
 CENTRAL_ONLY_PRIOR = 0.85
 AMBIGUITY_RATIO = 0.88
+VARIANT_RATIO = 0.6
 COMMON_FRACTION = 0.08  # a gram in more than this share of documents is "common"
 COMMON_MIN_DF = 50
 
@@ -145,10 +141,23 @@ def _query_tokens(text: str) -> list[str]:
     return tokenize(expand_abbreviations(normalize_text(text)))
 
 
+def _without_places(text: str) -> str:
+    """Blank out commune/ward/district names: "ở Cao Lãnh" says where, not which procedure ("lãnh")."""
+    if find_places is None:
+        return text
+    matches = find_places(text)
+    if not matches:
+        return text
+    chars = list(text)
+    for match in matches:
+        chars[match.start : match.end] = " " * (match.end - match.start)
+    return "".join(chars)
+
+
 def _query_variants(text: str) -> list[list[str]]:
     """The query's syllables with abbreviations spelt out, and as typed when that differs: a short form
-    can also be a word ("so hong" is "sổ hồng", not "sổ không")."""
-    normalized = normalize_text(text)
+    can also be a word ("so hong" is "sổ hồng", not "sổ không"). Place names are left out."""
+    normalized = _without_places(normalize_text(text))
     expanded = tokenize(expand_abbreviations(normalized))
     raw = tokenize(normalized)
     return [expanded] if raw == expanded else [expanded, raw]
@@ -350,6 +359,7 @@ class SearchIndex:
                     self._foreign_of[base] = i
                     self._domestic_of[i] = base
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
+        _query_variants("hoà thuận ở Cao Lãnh")  # load normaliser and places tables now, not on a question
         self._vocab_set = vocabulary
         self.vocabulary = sorted(vocabulary)
 
@@ -539,11 +549,12 @@ class SearchIndex:
 
 def is_ambiguous(hits: Sequence[ProcedureHit], ratio: float = AMBIGUITY_RATIO) -> bool:
     """True when the bot should ask which of the first two hits is meant: the second is the top one's
-    foreign-element variant and the question did not say, or it scores within ``ratio`` of the first."""
+    foreign-element variant, the question did not say and says little else (the variant scores at least
+    ``VARIANT_RATIO`` of the top), or the second scores within ``ratio`` of the first."""
     if len(hits) < 2 or hits[0].score <= 0:
         return False
     if hits[1].variant == "foreign_variant":
-        return True
+        return hits[1].score >= VARIANT_RATIO * hits[0].score
     return hits[1].score >= ratio * hits[0].score
 
 

@@ -9,11 +9,13 @@ answers at once. The search index is rebuilt when the catalogue changes (checked
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.catalogue import SHIPPED_DIR
@@ -23,6 +25,8 @@ from knowledge.search import TERMS_PATH, IndexDoc, ProcedureHit, SearchIndex, lo
 from knowledge.views import ProcedureView, load_view
 
 __all__ = ["Catalogue", "get_catalogue", "reset_catalogues"]
+
+logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 30.0
 SHIPPED_HASH_KEY = "shipped_catalogue_sha256"
@@ -46,39 +50,54 @@ class Catalogue:
         shipped_dir: Path = SHIPPED_DIR,
         terms_path: Path = TERMS_PATH,
         sync_shipped: bool = True,
+        recheck_seconds: float = RECHECK_SECONDS,
     ) -> None:
         self.url = database_url(url)
         self.shipped_dir = shipped_dir
         self.terms_path = terms_path
         self.sync_shipped = sync_shipped
+        self.recheck_seconds = recheck_seconds
         self._sessions: sessionmaker[Session] | None = None
         self._index: SearchIndex | None = None
-        self._version: tuple[int, str] | None = None
+        self._version: tuple[int, int, str] | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        self._setup_lock = threading.Lock()
 
     @property
     def sessions(self) -> sessionmaker[Session]:
         if self._sessions is None:
-            self._sessions = session_factory(self.url)
-            if self.sync_shipped:
-                self._sync_shipped()
+            with self._setup_lock:
+                if self._sessions is None:
+                    sessions = session_factory(self.url)
+                    if self.sync_shipped:
+                        self._sync_shipped(sessions)
+                    self._sessions = sessions
         return self._sessions
 
-    def _sync_shipped(self) -> None:
+    def _sync_shipped(self, sessions: sessionmaker[Session]) -> None:
         from knowledge.importer import import_shipped  # importer imports this package's modules
 
-        assert self._sessions is not None
         if not self.shipped_dir.exists():
             return
         current = shipped_hash(self.shipped_dir)
-        with self._sessions() as session:
-            stored = session.get(Meta, SHIPPED_HASH_KEY)
-            if stored is not None and stored.value == current:
-                return
-        import_shipped(self.shipped_dir, self.url)
-        with self._sessions.begin() as session:
-            session.merge(Meta(key=SHIPPED_HASH_KEY, value=current))
+
+        def up_to_date() -> bool:
+            with sessions() as session:
+                stored = session.get(Meta, SHIPPED_HASH_KEY)
+                return stored is not None and stored.value == current
+
+        if up_to_date():
+            return
+        try:
+            import_shipped(self.shipped_dir, self.url)
+            with sessions.begin() as session:
+                session.merge(Meta(key=SHIPPED_HASH_KEY, value=current))
+        except DBAPIError:
+            # Another process (action server and API starting together) imported it at the same time.
+            if not up_to_date():
+                raise
+            logger.info("shipped catalogue imported concurrently by another process")
 
     def _current_version(self, session: Session) -> tuple[int, str]:
         count, latest = session.execute(
@@ -88,7 +107,7 @@ class Catalogue:
 
     def index(self) -> SearchIndex:
         now = time.monotonic()
-        if self._index is not None and now - self._checked_at < RECHECK_SECONDS:
+        if self._index is not None and now - self._checked_at < self.recheck_seconds:
             return self._index
         with self._lock:
             sessions = self.sessions

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ticketing.models import Channel, ChannelIdentity, Citizen
@@ -70,24 +70,26 @@ def find_or_create_citizen(
         if name and not citizen.name:
             citizen.name = name
     if channel_user_id and identity is None:
-        try:
-            with session.begin_nested():  # two first messages at once: the second one reuses the first
-                session.add(
-                    ChannelIdentity(
-                        citizen_id=citizen.id,
-                        channel=channel,
-                        channel_user_id=channel_user_id,
-                        created_at=now,
-                        last_seen_at=now,
-                    )
-                )
-        except IntegrityError:
+        # ON CONFLICT DO NOTHING: two first messages at once; the second reuses the first one's citizen.
+        insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        inserted = session.execute(
+            insert_fn(ChannelIdentity)
+            .values(
+                citizen_id=citizen.id,
+                channel=channel,
+                channel_user_id=channel_user_id,
+                created_at=now,
+                last_seen_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(ChannelIdentity.id)
+        ).scalar()
+        if inserted is None:
             identity = session.scalar(
                 select(ChannelIdentity).where(
                     ChannelIdentity.channel == channel, ChannelIdentity.channel_user_id == channel_user_id
                 )
             )
-            if identity is None:
-                raise
-            return identity.citizen
+            if identity is not None:
+                return identity.citizen
     return citizen

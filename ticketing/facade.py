@@ -10,6 +10,7 @@ Personal data (phone, name) is stored, never logged.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -153,10 +154,30 @@ STATUS_TEXT = {
 }
 
 
+# Wrong "last 4 digits" answers allowed per channel identity and window before lookups are refused.
+SECOND_FACTOR_MAX_FAILURES = 5
+SECOND_FACTOR_WINDOW_SECONDS = 3600
+_failures: dict[tuple[str, str], list[float]] = {}
+_failures_lock = threading.Lock()
+
+
+def _too_many_failures(key: tuple[str, str], now: float) -> bool:
+    with _failures_lock:
+        recent = [t for t in _failures.get(key, []) if now - t < SECOND_FACTOR_WINDOW_SECONDS]
+        _failures[key] = recent
+        return len(recent) >= SECOND_FACTOR_MAX_FAILURES
+
+
+def _record_failure(key: tuple[str, str], now: float) -> None:
+    with _failures_lock:
+        _failures.setdefault(key, []).append(now)
+
+
 @dataclass(frozen=True)
 class TicketStatusView:
-    """``outcome``: ``found`` (details filled), ``need_second_factor`` (ask the last 4 phone digits) or
-    ``wrong_second_factor``. Only ``found`` carries details of the ticket."""
+    """``outcome``: ``found`` (details filled), ``need_second_factor`` (ask the last 4 phone digits),
+    ``wrong_second_factor`` or ``rate_limited`` (too many wrong answers from this channel identity in the
+    last hour; in-process counter). Only ``found`` carries details of the ticket."""
 
     code: str
     outcome: str
@@ -219,7 +240,17 @@ def ticket_status(
                     message="Dạ, để bảo mật thông tin, anh/chị vui lòng cho biết 4 số cuối của số điện thoại "
                     "đã dùng khi gửi yêu cầu ạ.",
                 )
+            key = (str(channel), str(channel_user_id))
+            clock = time.monotonic()
+            if _too_many_failures(key, clock):
+                return TicketStatusView(
+                    code=code,
+                    outcome="rate_limited",
+                    message="Dạ, anh/chị đã nhập sai nhiều lần. Anh/chị vui lòng thử lại sau 1 giờ hoặc "
+                    "gọi tổng đài 1022 để được hỗ trợ ạ.",
+                )
             if not phone or phone[-4:] != phone_last4.strip():
+                _record_failure(key, clock)
                 return TicketStatusView(
                     code=code,
                     outcome="wrong_second_factor",

@@ -178,7 +178,9 @@ def intake(
                 }
             session.flush()
             return IntakeResult(ticket, classification, None)
-        category_id = session.scalar(select(Category.id).where(Category.code == classification.category))
+        # The row stays referenced (identity map) so the triage step does not read it again.
+        category = session.scalar(select(Category).where(Category.code == classification.category))
+        category_id = category.id if category is not None else None
         if category_id is None:
             log.warning("classifier returned an unknown category code %r", classification.category)
             return IntakeResult(ticket, classification, None)

@@ -453,6 +453,8 @@ def return_ticket(
 
 
 def agencies_that_returned(session: Session, ticket: Ticket) -> set[int]:
+    if not ticket.return_count:
+        return set()
     rows = session.scalars(
         select(TicketEvent.payload).where(TicketEvent.ticket_id == ticket.id, TicketEvent.type == "returned")
     )

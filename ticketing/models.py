@@ -463,6 +463,7 @@ class Ticket(Base):
         Index("ix_tickets_agency_status", "agency_id", "status"),
         Index("ix_tickets_agency_created", "agency_id", "created_at"),
         Index("ix_tickets_status_created", "status", "created_at"),
+        Index("ix_tickets_created_at", "created_at"),  # monthly reports (tkapi)
         Index("ix_tickets_channel_user", "channel", "channel_user_id"),
         CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_itself"),
     )
@@ -618,7 +619,10 @@ class OutboundMessage(Base):
 
 class Rating(Base):
     __tablename__ = "ratings"
-    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),)
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),
+        Index("ix_ratings_created_at", "created_at"),  # monthly reports (tkapi)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)

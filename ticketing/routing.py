@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ticketing.lifecycle import Actor, agencies_that_returned, assign
+from ticketing.lifecycle import Actor, agencies_that_returned, assign, return_ticket
 from ticketing.models import Agency, AgencyKind, Area, Category, RoutingRule, Ticket
 
 DEFAULT_CATEGORY = "khac"
@@ -109,6 +109,17 @@ def route_ticket(
     if route is not None:
         assign(session, ticket, actor, agency_id=route.agency_id, now=now)
     return route
+
+
+def return_and_reroute(
+    session: Session, ticket: Ticket, actor: Actor, *, reason: str, now: datetime | None = None
+) -> Route | None:
+    """The agency returns the ticket (not its responsibility) and it is re-routed at once to the next
+    agency the rules give, skipping every agency that returned it. Two events: ``returned`` (by the
+    agency) and ``rerouted`` (by routing). None: no other agency fits, the ticket waits in the triage
+    queue for an agent."""
+    return_ticket(session, ticket, actor, reason=reason, now=now)
+    return route_ticket(session, ticket, Actor.system("routing"), now=now)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import yaml
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, event, exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -223,6 +223,7 @@ def seed_sla_policies(
     """Insert the missing policy rows from the data file (``update_existing``: also rewrite edited rows).
     Idempotent; returns rows written."""
     config = config or default_config()
+    session.info.pop(_POLICY_CACHE, None)
     categories = {c.code: c.id for c in session.scalars(select(Category))}
     written = 0
     for spec in config.policies:
@@ -249,6 +250,7 @@ def seed_sla_policies(
             row.source = config.source.rsplit("/", 1)[-1]
             written += 1
     session.flush()
+    session.info.pop(_POLICY_CACHE, None)
     return written
 
 
@@ -263,27 +265,44 @@ class Targets:
     resolution_seconds: int
 
 
+_POLICY_CACHE = "ticketing_sla_policies"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_policies(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_POLICY_CACHE, None)
+
+
+def _policies(session: Session) -> dict[tuple[int | None, Priority], tuple[int, int]]:
+    """All policy rows, read once per transaction (a small table)."""
+    cached = session.info.get(_POLICY_CACHE)
+    if cached is None:
+        with session.no_autoflush:
+            rows = session.execute(
+                select(
+                    SlaPolicy.category_id,
+                    SlaPolicy.priority,
+                    SlaPolicy.first_response_minutes,
+                    SlaPolicy.resolution_minutes,
+                )
+            ).all()
+        cached = {
+            (r.category_id, Priority(r.priority)): (r.first_response_minutes, r.resolution_minutes)
+            for r in rows
+        }
+        session.info[_POLICY_CACHE] = cached
+    return cached
+
+
 def targets_for(session: Session, category_id: int | None, priority: Priority | str) -> Targets:
     """Category-specific policy for the priority, else the default row, else the built-in fallback."""
     priority = Priority(priority)
-    rows = session.execute(
-        select(SlaPolicy.category_id, SlaPolicy.first_response_minutes, SlaPolicy.resolution_minutes).where(
-            SlaPolicy.priority == priority,
-            or_(SlaPolicy.category_id.is_(None), SlaPolicy.category_id == category_id)
-            if category_id is not None
-            else SlaPolicy.category_id.is_(None),
-        )
-    ).all()
-    chosen = None
-    for row in rows:
-        if row.category_id is not None:
-            chosen = row
-            break
-        chosen = chosen or row
-    if chosen is None:
-        fr, res = FALLBACK_TARGETS_MINUTES[priority]
-    else:
-        fr, res = chosen.first_response_minutes, chosen.resolution_minutes
+    policies = _policies(session)
+    found = policies.get((category_id, priority)) if category_id is not None else None
+    if found is None:
+        found = policies.get((None, priority))
+    fr, res = found if found is not None else FALLBACK_TARGETS_MINUTES[priority]
     return Targets(first_response_seconds=fr * 60, resolution_seconds=res * 60)
 
 
@@ -450,8 +469,18 @@ def run_escalations(session: Session, now: datetime, *, batch_size: int = 500) -
             Ticket.status.in_(_RUNNING_STATUSES),
             Ticket.sla_paused_at.is_(None),
             or_(
-                and_(Ticket.first_response_at.is_(None), Ticket.first_response_warn_at <= now),
-                Ticket.resolution_warn_at <= now,
+                and_(
+                    Ticket.first_response_at.is_(None),
+                    _clock_needs_alert(
+                        SlaClock.FIRST_RESPONSE,
+                        Ticket.first_response_warn_at,
+                        Ticket.first_response_due_at,
+                        now,
+                    ),
+                ),
+                _clock_needs_alert(
+                    SlaClock.RESOLUTION, Ticket.resolution_warn_at, Ticket.resolution_due_at, now
+                ),
             ),
         )
         .order_by(Ticket.id)
@@ -492,6 +521,23 @@ def run_escalations(session: Session, now: datetime, *, batch_size: int = 500) -
                 raised.append(Escalation(ticket.id, ticket.code, clock, level, due_at, ticket.agency_id))
     session.flush()
     return raised
+
+
+def _alert_missing(clock: SlaClock, level: SlaAlertLevel, due: Any) -> ColumnElement[bool]:
+    return ~exists().where(
+        SlaAlert.ticket_id == Ticket.id,
+        SlaAlert.clock == clock,
+        SlaAlert.level == level,
+        SlaAlert.due_at == due,
+    )
+
+
+def _clock_needs_alert(clock: SlaClock, warn: Any, due: Any, now: datetime) -> ColumnElement[bool]:
+    """SQL: this clock has reached a level not alerted yet (so repeated runs touch only new work)."""
+    return or_(
+        and_(warn <= now, due > now, _alert_missing(clock, SlaAlertLevel.WARNING, due)),
+        and_(due <= now, _alert_missing(clock, SlaAlertLevel.BREACH, due)),
+    )
 
 
 def _insert_alert_once(

@@ -52,5 +52,7 @@ def find_codes(text: str) -> list[CodeMatch]:
         for match in regex.finditer(text):
             if any(match.start() < m.end and m.start < match.end() for m in found):
                 continue
-            found.append(CodeMatch(entity, match.start(), match.end(), normalize_code(entity, match.group(0))))
+            found.append(
+                CodeMatch(entity, match.start(), match.end(), normalize_code(entity, match.group(0)))
+            )
     return sorted(found, key=lambda m: m.start)

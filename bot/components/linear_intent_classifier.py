@@ -98,25 +98,24 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             blocks[origin] = matrix.tocsr()
         return blocks
 
-    @staticmethod
-    def _scale(block: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-        block = block.astype(np.float64)
-        block.data = np.log1p(np.abs(block.data))
-        norm = np.sqrt(block.multiply(block).sum())
-        return block / norm if norm > 0 else block
-
     def _matrix(self, messages: list[Message], widths: dict[str, int]) -> scipy.sparse.csr_matrix:
-        rows = []
+        """One row per message: each featurizer's block with log counts and unit L2 norm, side by side."""
+        from sklearn.preprocessing import normalize
+
+        per_origin: dict[str, list[scipy.sparse.spmatrix]] = {origin: [] for origin in self.origins}
         for message in messages:
             blocks = self._sentence_blocks(message)
-            parts = []
             for origin in self.origins:
                 block = blocks.get(origin)
-                if block is None or block.shape[1] != widths[origin]:
+                if block is None or block.shape != (1, widths[origin]):
                     block = scipy.sparse.csr_matrix((1, widths[origin]))
-                parts.append(self._scale(block))
-            rows.append(scipy.sparse.hstack(parts, format="csr"))
-        return scipy.sparse.vstack(rows, format="csr")
+                per_origin[origin].append(block)
+        scaled = []
+        for origin in self.origins:
+            block = scipy.sparse.vstack(per_origin[origin], format="csr").astype(np.float64)
+            block.data = np.log1p(np.abs(block.data))
+            scaled.append(normalize(block, norm="l2", copy=False))
+        return scipy.sparse.hstack(scaled, format="csr")
 
     # training -------------------------------------------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
@@ -195,23 +194,59 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return component
 
     # inference ------------------------------------------------------------------------------------------
+    def _offsets(self) -> dict[str, int]:
+        offsets, column = {}, 0
+        for origin in self.origins:
+            offsets[origin] = column
+            column += self._widths[origin]
+        return offsets
+
+    def _scores(self, message: Message, offsets: dict[str, int]) -> tuple[np.ndarray, bool]:
+        """Class scores of one message, straight from its sparse blocks (same scaling as ``_matrix``)."""
+        scores = np.array(self.bias, dtype=np.float64)
+        known = False
+        for feature in message.features:
+            if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
+                continue
+            origin = feature.origin if isinstance(feature.origin, str) else "+".join(feature.origin)
+            offset = offsets.get(origin)
+            matrix = feature.features
+            if offset is None or matrix.shape != (1, self._widths[origin]):
+                continue
+            if scipy.sparse.issparse(matrix):
+                row = matrix.tocsr()
+                row.sum_duplicates()
+                columns, values = row.indices, row.data
+            else:
+                dense = np.asarray(matrix).ravel()
+                columns = np.flatnonzero(dense)
+                values = dense[columns]
+            values = np.log1p(np.abs(values.astype(np.float64)))
+            norm = float(np.sqrt(values @ values))
+            if norm == 0:
+                continue
+            scores += self.weights[:, offset + columns] @ (values / norm)
+            known = True
+        return scores, known
+
     def predict_proba(self, messages: list[Message]) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities (n_messages, n_classes) and whether each message had any known feature."""
-        X = self._matrix(messages, self._widths)
-        scores = np.asarray(X @ self.weights.T) + self.bias
+        offsets = self._offsets()
+        rows = [self._scores(message, offsets) for message in messages]
+        scores = np.vstack([r[0] for r in rows])
         if self._one_vs_rest and len(self.classes) > 2:  # as sklearn: sigmoid per class, then normalise
             probabilities = 1.0 / (1.0 + np.exp(-scores))
         else:
             probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities /= probabilities.sum(axis=1, keepdims=True)
-        return probabilities, np.asarray(X.getnnz(axis=1) > 0)
+        return probabilities, np.array([r[1] for r in rows])
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.weights is None or not messages:
             return messages
         probabilities, has_features = self.predict_proba(messages)
         length = int(self._config["ranking_length"])
-        for message, row, known in zip(messages, probabilities, has_features):
+        for message, row, known in zip(messages, probabilities, has_features, strict=False):
             if not known:  # nothing we know: let the FallbackClassifier decide
                 row = np.zeros_like(row)
             order = np.argsort(-row, kind="stable")

@@ -18,6 +18,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -51,6 +52,7 @@ class Segment:
     lemma: str
 
 
+@lru_cache(maxsize=8192)
 def _char_key(char: str) -> str:
     """The matching key of one character: '' for whitespace and combining marks."""
     if char.isspace() or unicodedata.combining(char):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from actions.dossier import ActionLookupDossier, ValidateDossierStatusForm
 from knowledge import facade as knowledge
+from knowledge.dossiers import default_service
+from knowledge.onestop import DossierRecord
+from knowledge.sample_dossiers import sample_dossiers
 from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
 
 CODE = "000.00.20.H19-250312-0004"
@@ -23,7 +27,7 @@ async def test_a_dossier_code_is_normalised(domain: dict[str, Any]) -> None:
 async def test_a_wrong_code_is_explained_and_counted(domain: dict[str, Any]) -> None:
     events, messages = await answer_form(ValidateDossierStatusForm(), domain, "HS12345", "dossier_code")
     assert slot_values(events) == {"dossier_code": None, "form_failures": 1}
-    assert "000.00.20.H19-250312-0004" in texts(messages)  # shows what a code looks like
+    assert "chưa đúng định dạng" in texts(messages)  # the question asked again shows an example
 
 
 async def test_the_last_four_digits_of_the_phone(domain: dict[str, Any]) -> None:
@@ -47,13 +51,57 @@ async def test_the_third_wrong_code_ends_the_form_and_offers_a_human(domain: dic
     assert messages == []
 
 
-@pytest.mark.skipif(
-    not hasattr(knowledge, "lookup_dossier"), reason="knowledge.facade.lookup_dossier not built yet"
-)
-async def test_the_lookup_speaks_the_facade_answer_and_forgets_the_code(domain: dict[str, Any]) -> None:
-    tracker = make_tracker("5678", slots={"dossier_code": CODE, "phone_last4": "5678"}, sender_id="dossier-1")
-    events, messages = await run(ActionLookupDossier(), tracker, domain)
-    expected = knowledge.lookup_dossier(CODE, "5678", "dossier-1-check")
-    assert texts(messages).split(".")[0] == expected.message.split(".")[0]
+@pytest.fixture
+def sample_dossier() -> DossierRecord:
+    """One of the fictitious sample dossiers, loaded into the test database."""
+    samples = sample_dossiers(date.today())
+    default_service().upsert(samples, source="sample")
+    return samples[0]
+
+
+async def test_the_lookup_tells_the_status_and_forgets_the_code(
+    domain: dict[str, Any], sample_dossier: DossierRecord
+) -> None:
+    last4 = sample_dossier.applicant_phone[-4:]
+    slots = {"dossier_code": sample_dossier.code, "phone_last4": last4}
+    events, messages = await run(
+        ActionLookupDossier(), make_tracker(last4, slots=slots, sender_id="d-1"), domain
+    )
+    expected = knowledge.lookup_dossier(sample_dossier.code, last4, "d-1-expected")
+    assert expected.outcome == "found"
+    assert texts(messages) == expected.message
     assert slot_values(events)["dossier_code"] is None
     assert slot_values(events)["phone_last4"] is None
+
+
+async def test_wrong_digits_get_the_facade_answer_without_details(
+    domain: dict[str, Any], sample_dossier: DossierRecord
+) -> None:
+    wrong = "0000" if not sample_dossier.applicant_phone.endswith("0000") else "1111"
+    slots = {"dossier_code": sample_dossier.code, "phone_last4": wrong}
+    _, messages = await run(ActionLookupDossier(), make_tracker(wrong, slots=slots, sender_id="d-2"), domain)
+    assert texts(messages) == knowledge.lookup_dossier(sample_dossier.code, wrong, "d-2-expected").message
+    assert sample_dossier.procedure_name not in texts(messages)
+
+
+async def test_asking_for_a_human_instead_of_the_code_hands_off(domain: dict[str, Any]) -> None:
+    events, messages = await answer_form(
+        ValidateDossierStatusForm(),
+        domain,
+        "cho tôi gặp tổng đài viên",
+        "dossier_code",
+        intent="request_human",
+    )
+    assert slot_values(events)["form_outcome"] == "handoff"
+    assert slot_values(events)["requested_slot"] is None
+    assert messages == []
+    events, _ = await run(ActionLookupDossier(), make_tracker("x", slots={"form_outcome": "handoff"}), domain)
+    assert events[-1] == {"event": "followup", "name": "action_handoff", "timestamp": None}
+
+
+async def test_a_phone_number_is_never_taken_for_a_request_for_a_human(domain: dict[str, Any]) -> None:
+    # The NLU may label a bare number request_human; a valid answer wins over the intent.
+    events, _ = await answer_form(
+        ValidateDossierStatusForm(), domain, "5678", "phone_last4", intent="request_human"
+    )
+    assert slot_values(events)["phone_last4"] == "5678"

@@ -69,6 +69,7 @@ async def test_yes_to_the_suggestion_replays_the_message_as_the_suggested_intent
     events, messages = await run(ActionAcceptSuggestion(), tracker, domain)
     assert messages == []
     assert events[0]["event"] == "rewind"  # the "yes" is taken back...
+    assert (events[-2]["event"], events[-2]["name"]) == ("action", "action_listen")  # listen again...
     replayed = events[-1]
     assert replayed["event"] == "user"  # ...and replaced by the suggested intent, with the hub's metadata
     assert replayed["parse_data"]["intent"] == {"name": "submit_petition", "confidence": 1.0}

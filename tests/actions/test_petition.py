@@ -40,7 +40,7 @@ async def test_a_detailed_first_message_is_the_description(domain: dict[str, Any
 async def test_a_vague_description_is_asked_again(domain: dict[str, Any]) -> None:
     events, messages = await answer_form(ValidatePetitionForm(), domain, "có việc", "petition_description")
     assert slot_values(events) == {"petition_description": None, "form_failures": 1}
-    assert "mô tả cụ thể" in texts(messages)
+    assert "chưa rõ sự việc" in texts(messages)
 
 
 async def test_phone_numbers_are_normalised_and_wrong_ones_rejected(domain: dict[str, Any]) -> None:

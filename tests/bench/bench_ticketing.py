@@ -109,8 +109,33 @@ def bench_url() -> str:
     return make_url(ADMIN_URL).set(database=DB_NAME).render_as_string(hide_password=False)
 
 
+def schema_drift(url: str) -> list[str]:
+    """Differences between the models and an existing bench database (a schema changed since)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ticketing.models import Base
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        engine.dispose()
+    return [str(d)[:120] for d in diff if "alembic_version" not in str(d)]
+
+
 def prepare_database(n_tickets: int, fresh: bool, seed: int) -> tuple[Database, float | None]:
     engine = _admin_engine()
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": DB_NAME})
+    if exists and not fresh:
+        drift = schema_drift(bench_url())
+        if drift:
+            print(
+                f"schema changed since the bench database was built ({drift[0]} ...): rebuilding", flush=True
+            )
+            fresh = True
     with engine.connect() as conn:
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": DB_NAME})
         if exists and fresh:
@@ -454,8 +479,8 @@ def render(results: dict[str, Any]) -> str:
         "## Ticketing (API on PostgreSQL, 1,000,000 tickets)",
         "",
         f"Command: `{results['command']}` (part of `make bench`). Date: {results['date']}.",
-        f"Machine: {results['machine']}; PostgreSQL {results['pg_version']} on 127.0.0.1 (shared with the "
-        "other benchmarks and 8 engineers' work).",
+        f"Machine: {results['machine']}; PostgreSQL {results['pg_version']} on 127.0.0.1, shared with other "
+        f"work (load average {results['load']} at the start of the run).",
         "",
         f"Data: {results['tickets']:,} generated tickets over 36 months (80% petitions, 12% questions, "
         "5% postal, 3% appointments; 14 categories and 102 communes/wards weighted, agencies by the seeded "
@@ -481,7 +506,8 @@ def render(results: dict[str, Any]) -> str:
         ok = "met" if rep["max"] < TARGETS["report_ms"] else "**missed**"
         lines.append(
             f"| monthly report {rep['month']}, {rep['agency']} ({rep['received']:,} tickets, "
-            f"{rep['agencies']} agencies) | median **{rep['median']:.0f} ms**, max {rep['max']:.0f} ms | "
+            f"{rep['agencies']} agenc{'y' if rep['agencies'] == 1 else 'ies'}) | "
+            f"median **{rep['median']:.0f} ms**, max {rep['max']:.0f} ms | "
             f"< 500 ms: {ok} |"
         )
     tri = results.get("triage")
@@ -535,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args(argv)
 
+    load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     database, load_s = prepare_database(args.tickets, args.fresh, args.seed)
     tokens = bench_tokens(database)
     with database.session(readonly=True) as s:
@@ -559,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
         "tickets": n_tickets,
         "ratings": n_ratings,
         "load_s": load_s,
+        "load": load_before,
         "concurrency": args.concurrency,
         "report_rounds": args.report_rounds,
         "http": http,

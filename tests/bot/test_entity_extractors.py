@@ -75,9 +75,9 @@ def test_offsets_point_into_text_that_is_not_nfc() -> None:
     text = unicodedata.normalize("NFD", "đăng ký kết hôn nhé")
     entities = _gazetteer(text, entities=["procedure"])
     assert len(entities) == 1
-    assert strip_diacritics(unicodedata.normalize("NFC", text[entities[0]["start"] : entities[0]["end"]])) == (
-        "dang ky ket hon"
-    )
+    assert strip_diacritics(
+        unicodedata.normalize("NFC", text[entities[0]["start"] : entities[0]["end"]])
+    ) == ("dang ky ket hon")
 
 
 def test_several_procedures_are_found_left_to_right() -> None:
@@ -152,7 +152,12 @@ def test_dossier_code_petition_code_and_phone_numbers_are_normalised() -> None:
 
 def test_landline_numbers_and_all_ticket_prefixes() -> None:
     text = "gọi 02773851234 về HD-250101-0001, BC-250101-00012, LH-250101-000123"
-    assert [e["entity"] for e in _codes(text)] == ["phone_number", "petition_code", "petition_code", "petition_code"]
+    assert [e["entity"] for e in _codes(text)] == [
+        "phone_number",
+        "petition_code",
+        "petition_code",
+        "petition_code",
+    ]
 
 
 @pytest.mark.parametrize(

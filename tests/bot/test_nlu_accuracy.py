@@ -18,9 +18,9 @@ import pytest
 
 pytest.importorskip("rasa", reason="bot-runtime test: run with .venv-bot/bin/pytest tests/bot")
 
-from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader  # noqa: E402
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from bot.normalization import normalize_text, strip_diacritics  # noqa: E402
+from bot.normalization import normalize_text, strip_diacritics
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "data" / "nlu_test"
@@ -63,10 +63,14 @@ def _held_out() -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def parsed() -> dict[str, list[tuple[Any, dict]]]:
+def agent() -> Any:
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(_model_path()))
+    return Agent.load(str(_model_path()))
+
+
+@pytest.fixture(scope="module")
+def parsed(agent: Any) -> dict[str, list[tuple[Any, dict]]]:
     examples = _held_out()
 
     async def parse_all() -> dict[str, list[tuple[Any, dict]]]:
@@ -126,3 +130,18 @@ def test_every_parse_names_a_known_intent_or_the_fallback(parsed: dict) -> None:
     intents = {example.get("intent") for example, _ in parsed["written"]} | {"nlu_fallback"}
     for _, result in parsed["written"] + parsed["stripped"]:
         assert result["intent"]["name"] in intents
+
+
+ODD_MESSAGES = ["", "   ", "😀", "👍👍", "?", "a" * 5000, "Ｆｕｌｌ текст 中文", "\u0301", "xin chàо", "\x00"]
+
+
+def test_odd_messages_parse_without_error_and_unknown_ones_fall_back(agent: Any) -> None:
+    async def parse_all() -> list[dict]:
+        return [await agent.parse_message(text) for text in ODD_MESSAGES]
+
+    results = asyncio.run(parse_all())
+    for result in results:
+        assert result["intent"]["name"]
+    by_text = dict(zip(ODD_MESSAGES, results, strict=False))
+    for text in ("", "   ", "\u0301", "\x00"):  # nothing to classify: the FallbackClassifier answers
+        assert by_text[text]["intent"]["name"] == "nlu_fallback"

@@ -161,5 +161,9 @@ def test_training_adds_a_copy_of_each_example_without_diacritics() -> None:
     )
     processed = tokenizer.process_training_data(data)
     texts = sorted((m.get("text"), m.get("intent")) for m in processed.intent_examples)
-    assert texts == [("hello", "greet"), ("lam giay khai sinh", "ask_procedure"), ("làm giấy khai sinh", "ask_procedure")]
+    assert texts == [
+        ("hello", "greet"),
+        ("lam giay khai sinh", "ask_procedure"),
+        ("làm giấy khai sinh", "ask_procedure"),
+    ]
     assert all(m.get("text_tokens") for m in processed.intent_examples)

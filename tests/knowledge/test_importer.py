@@ -99,6 +99,17 @@ def test_document_count_inside_prose_does_not_split_the_row() -> None:
     assert docs[0].name.startswith("Tờ khai, người khai nộp 02 bản chính")
 
 
+def test_a_count_repeated_in_the_name_cell_stays_in_the_name() -> None:
+    docs, problems = parse_documents(
+        f"{DOC_HEADER}Giấy phép nhập khẩu: 01 bản chính;1 bản chínhHóa đơn0 bản chính,1 bản sao"
+    )
+    assert problems == []
+    assert [(d.name, d.kind) for d in docs] == [
+        ("Giấy phép nhập khẩu: 01 bản chính", "original"),
+        ("Hóa đơn", "copy"),
+    ]
+
+
 def test_document_groups_keep_their_heading_as_note() -> None:
     docs, _ = parse_documents(
         "Hồ sơ cấp mới:Tên giấy tờMẫu đơn, tờ khaiSố lượngĐơn đề nghị1 bản chính"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.normalization import strip_diacritics
+from knowledge.catalogue import load_shipped
 from knowledge.facade import is_ambiguous, search_procedures
-from knowledge.search import IndexDoc, SearchIndex, TermEntry
+from knowledge.search import IndexDoc, SearchIndex, TermEntry, load_terms
 from knowledge.service import Catalogue
 
 BIRTH = "1.001193"
@@ -143,3 +144,40 @@ def test_facade_searches_the_configured_database(facade_db: str) -> None:
     hits = search_procedures("lam giay khai sinh", limit=3)
     assert hits[0].code == BIRTH
     assert len(hits) <= 3
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["còn lệ phí thì sao?", "làm online được không?", "nộp ở đâu", "cần mang theo gì"]
+)
+def test_a_bare_follow_up_names_no_procedure(catalogue: Catalogue, follow_up: str) -> None:
+    """Aspect words alone find nothing, so the conversation stays on the procedure it was about."""
+    assert catalogue.search(follow_up) == []
+
+
+def test_every_code_in_the_synonym_table_is_a_shipped_procedure() -> None:
+    shipped = {p.code for p in load_shipped()}
+    entries = load_terms()
+    assert len(entries) >= 60
+    assert {e.code for e in entries if e.code} <= shipped
+
+
+@pytest.mark.parametrize(
+    ("query", "without_place"),
+    [
+        ("đăng ký kết hôn ở Cao Lãnh", "đăng ký kết hôn"),
+        ("lam so do o xa my phuoc tay", "lam so do"),
+        ("xin phép xây nhà ở Tân Phước", "xin phép xây nhà"),
+    ],
+)
+def test_place_names_do_not_change_the_ranking(catalogue: Catalogue, query: str, without_place: str) -> None:
+    assert [h.code for h in catalogue.search(query)] == [h.code for h in catalogue.search(without_place)]
+
+
+def test_a_question_full_of_everyday_detail_is_not_asked_about_a_foreign_element(
+    catalogue: Catalogue,
+) -> None:
+    hits = catalogue.search(
+        "con tui sinh ở trạm y tế xã được 3 tuần, giờ đi khai sanh trễ có bị phạt tiền không", limit=5
+    )
+    assert hits[0].code == BIRTH
+    assert not is_ambiguous(hits)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from knowledge.catalogue import SHIPPED_DIR, load_shipped
 from knowledge.db import session_factory
 from knowledge.facade import search_procedures
+from knowledge.importer import import_shipped
 from knowledge.models import Procedure
 from knowledge.service import Catalogue, reset_catalogues
 
@@ -51,3 +52,25 @@ def _codes(path: Path) -> set[str]:
     import yaml
 
     return {str(p["code"]) for p in yaml.safe_load(path.read_text(encoding="utf-8"))["procedures"]}
+
+
+def test_search_sees_procedures_imported_by_another_process(db_url: str, tmp_path: Path) -> None:
+    catalogue = Catalogue(db_url, recheck_seconds=0)
+    before = catalogue.search("cấp giấy phép nuôi chim yến")
+    assert all(hit.code != "DT.nuoi_chim_yen" for hit in before)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "extra.yml").write_text(
+        "procedures:\n"
+        '  - code: "DT.nuoi_chim_yen"\n'
+        "    name: Cấp giấy phép nuôi chim yến\n"
+        "    levels: [commune]\n"
+        "    field: Nông nghiệp\n"
+        '    legal_basis: [{number: "13/2020/NĐ-CP", title: "Nghị định hướng dẫn Luật Chăn nuôi"}]\n'
+        "    channels: [{channel: in_person, time: 05 ngày làm việc, days: 5}]\n"
+        "    verified: false\n"
+        "    notes: Thủ tục thử nghiệm trong kiểm thử.\n",
+        encoding="utf-8",
+    )
+    import_shipped(extra / "extra.yml", db_url)
+    assert catalogue.search("cấp giấy phép nuôi chim yến")[0].code == "DT.nuoi_chim_yen"

@@ -83,3 +83,33 @@ async def test_role_and_agency_must_agree(api: Api) -> None:
         "admin", "POST", "/api/users", 422, json={**body, "agency": AGENCY_A, "password": "ngan"}
     )
     assert short["error"]["details"] == [{"field": "password", "message": "must be at least 10 characters"}]
+
+
+async def test_the_directory_is_readable_by_staff(api: Api) -> None:
+    categories = (await api.json("officer_a", "GET", "/api/categories"))["items"]
+    assert len(categories) == 14 and {"giao_thong", "khac"} <= {c["code"] for c in categories}
+    wards = (await api.json("agent", "GET", "/api/areas?kind=phuong"))["items"]
+    assert len(wards) == 20 and "Phường Mỹ Tho" in {w["name"] for w in wards}
+    communes = (await api.json("agent", "GET", "/api/areas?kind=xa"))["items"]
+    assert len(communes) == 82
+    agency = await api.json("agent", "GET", f"/api/agencies/{AGENCY_A}")
+    assert agency["area"] == AREA_A and agency["kind"] == "commune_committee"
+    found = (await api.json("agent", "GET", "/api/agencies?q=Xây dựng"))["items"]
+    assert any(a["name"].startswith("Sở Xây dựng") for a in found)
+    await api.json("agent", "GET", "/api/agencies/so_khong_co", 404)
+    await api.json("agent", "GET", "/api/areas?kind=huyen", 422)  # districts are gone since 1 July 2025
+
+
+def test_the_first_admin_and_a_token_come_from_the_command_line(db, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from ticketing.api.__main__ import main
+    from ticketing.api.auth import principal_from_token
+
+    monkeypatch.setenv("HELPDESK_PASSWORD", "mat-khau-quan-tri-1022")
+    assert main(["create-user", "--username", "quan_tri", "--role", "admin", "--database-url", db.url]) == 0
+    assert main(["create-user", "--username", "quan_tri", "--role", "admin", "--database-url", db.url]) == 2
+    assert "already taken" in capsys.readouterr().err
+    assert main(["create-token", "--username", "quan_tri", "--name", "hub", "--database-url", db.url]) == 0
+    token = capsys.readouterr().out.strip()
+    with db.session(readonly=True) as s:
+        principal, _ = principal_from_token(s, token, "token")
+    assert (principal.username, principal.role) == ("quan_tri", "admin")

@@ -101,6 +101,8 @@ async def test_reopen_and_merge(api: Api) -> None:
     duplicate = await ticket_at(api, AGENCY_A, "Đèn đường Ấp Bắc vẫn hư")
     merged = await api.json("agent", "POST", f"/api/tickets/{duplicate}/merge", json={"into": code})
     assert merged["status"] == "closed" and merged["merged_into"] == code
+    page = await (await api.anonymous.get(f"/status/{duplicate}")).text()
+    assert "đã được gộp để xử lý chung" in page and code in page
     target = await api.json("supervisor", "GET", f"/api/tickets/{code}")
     assert target["events"][-1]["type"] == "merge_received"
 
@@ -248,3 +250,39 @@ async def test_a_confident_petition_is_routed_at_intake(api: Api) -> None:
     assert created["category"]["code"] == "do_thi"
     assert created["agency"]["code"] == AGENCY_A
     assert [e["type"] for e in created["events"]] == ["created", "triaged", "assigned"]
+
+
+async def test_waiting_on_the_citizen_pauses_the_clock_and_a_move_needs_a_reason(api: Api) -> None:
+    code = await ticket_at(api, AGENCY_A)
+    waiting = await api.json(
+        "officer_a", "POST", f"/api/tickets/{code}/ask-citizen", json={"question": "Xin số nhà cụ thể ạ"}
+    )
+    assert waiting["status"] == "waiting_citizen"
+    assert waiting["sla"]["paused"] is True and waiting["sla"]["resolution"]["state"] == "paused"
+    resumed = await api.json("agent", "POST", f"/api/tickets/{code}/citizen-replied", json={})
+    assert resumed["status"] == "assigned" and resumed["sla"]["paused"] is False
+
+    moved = await api.json(
+        "supervisor",
+        "POST",
+        f"/api/tickets/{code}/assign",
+        json={"agency": AGENCY_B, "reason": "Địa điểm thuộc phường Cao Lãnh"},
+    )
+    assert moved["agency"]["code"] == AGENCY_B
+    assert moved["events"][-1]["type"] == "reassigned"
+    await api.json("officer_a", "GET", f"/api/tickets/{code}", 404)
+    assert (await api.json("officer_b", "GET", f"/api/tickets/{code}"))["code"] == code
+
+
+async def test_public_lookups_are_rate_limited_per_client(api: Api) -> None:
+    from ticketing.api.ratelimit import PUBLIC_RATE_LIMIT
+
+    api.client.app[PUBLIC_RATE_LIMIT].limit = 3
+    code = await ticket_at(api, AGENCY_A)
+    statuses = [(await api.anonymous.get(f"/status/{code}")).status for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    page = await api.anonymous.get(f"/status/{code}")
+    assert page.status == 429 and "tra cứu quá nhiều lần" in await page.text()
+    open311 = await api.anonymous.get("/open311/v2/services.json")
+    assert open311.status == 429 and (await open311.json())[0]["code"] == 429
+    assert (await api.as_("agent").get(f"/api/tickets/{code}")).status == 200  # staff are not limited

@@ -113,3 +113,49 @@ def test_concurrent_intakes_get_distinct_consecutive_codes(db):
     assert not [r for r in results if isinstance(r, Exception)], results
     codes = sorted(c for r in results for c in r)  # type: ignore[union-attr]
     assert codes == [f"PA-260302-{n:04d}" for n in range(1, 25)]
+
+
+def test_a_stale_edit_is_refused_not_silently_applied(db):
+    ticket_id, ids = assigned_ticket(db)
+    editor = db.sessionmaker()()
+    try:
+        stale = editor.get(lc.Ticket, ticket_id)  # read, then the editor's transaction ends
+        editor.commit()
+        with db.session() as s:  # meanwhile the officer accepts the ticket
+            lc.accept(s, ticket_id, Actor(kind="user", user_id=ids["officer"], label="xd1"))
+        stale.priority = "urgent"  # the editor saves based on what they read
+        with pytest.raises(lc.ConcurrentUpdate):
+            lc._flush(editor)
+        editor.rollback()
+    finally:
+        editor.close()
+    with db.session() as s:
+        ticket = s.get(lc.Ticket, ticket_id)
+        assert ticket.status == "in_progress" and ticket.priority == "normal"
+
+
+def test_first_messages_from_one_citizen_at_once_share_one_identity(db):
+    from sqlalchemy import func, select
+
+    from ticketing.models import ChannelIdentity
+
+    def first_contact(i: int):
+        def job():
+            with db.session() as s:
+                t = lc.create_ticket(
+                    s,
+                    kind="question",
+                    description=f"Câu hỏi {i}",
+                    channel="telegram",
+                    channel_user_id="tg-same",
+                )
+                return t.citizen_id
+
+        return job
+
+    results = run_together(*(first_contact(i) for i in range(4)))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ChannelIdentity)) == 1
+        identity = s.scalars(select(ChannelIdentity)).one()
+    assert set(results) == {identity.citizen_id}  # every ticket belongs to that one citizen

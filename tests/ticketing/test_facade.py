@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -112,6 +113,15 @@ def test_the_citizen_checks_the_status_of_their_ticket(db):
     assert wrong.outcome == "wrong_second_factor" and wrong.agency_name is None
     right = facade.ticket_status(receipt.code, "telegram", "tg-7", "5678")
     assert right.outcome == "found" and right.agency_name == receipt.agency_name
+
+    guesser = f"tg-guesser-{uuid.uuid4()}"
+    for _ in range(facade.SECOND_FACTOR_MAX_FAILURES):
+        assert (
+            facade.ticket_status(receipt.code, "telegram", guesser, "0000").outcome == "wrong_second_factor"
+        )
+    blocked = facade.ticket_status(receipt.code, "telegram", guesser, "5678")
+    assert blocked.outcome == "rate_limited" and blocked.status is None
+    assert facade.ticket_status(receipt.code, "zalo", "zalo-42", None).outcome == "found"  # the owner is not
 
     assert facade.ticket_status("PA-991231-9999", "zalo", "zalo-42", None) is None
     assert facade.ticket_status("not a code", "zalo", "zalo-42", None) is None

@@ -186,7 +186,9 @@ def test_escalation_skips_paused_and_answered_tickets(db):
 def test_an_answer_while_waiting_on_the_citizen_ends_the_pause(db):
     with db.session() as s:
         w = build_world(s)
-        t = lc.create_ticket(s, kind="petition", description="Ổ gà", channel="zalo", now=at("2026-03-02 08:00"))
+        t = lc.create_ticket(
+            s, kind="petition", description="Ổ gà", channel="zalo", now=at("2026-03-02 08:00")
+        )
         lc.triage(s, t, lc.Actor.system(), category_id=w.giao_thong.id, now=at("2026-03-02 08:00"))
         lc.ask_citizen(s, t, lc.Actor.system(), now=at("2026-03-02 09:00"))
         lc.mark_answered(s, t, lc.Actor.system(), now=at("2026-03-03 09:00"))

@@ -20,6 +20,7 @@ from ticketing.api.handlers import auth as auth_handlers
 from ticketing.api.handlers import directory, reports
 from ticketing.api.open311 import open311_errors
 from ticketing.api.openapi import build_openapi
+from ticketing.api.ratelimit import PUBLIC_RATE_LIMIT, PublicRateLimit, public_rate_limit
 from ticketing.api.routes import AUTH_RESOLVER, Call, Route, register_routes
 from ticketing.db import get_database
 
@@ -62,11 +63,13 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
 def create_app(database_url: str | None = None) -> web.Application:
     """The API over the database at `database_url` (default DATABASE_URL), migrated on first use."""
     app = web.Application(
-        client_max_size=CLIENT_MAX_SIZE, middlewares=[security_headers, open311_errors, error_middleware]
+        client_max_size=CLIENT_MAX_SIZE,
+        middlewares=[security_headers, open311_errors, error_middleware, public_rate_limit],
     )
     app[DATABASE] = ApiDatabase(get_database(database_url))
     app[AUTH_RESOLVER] = auth.resolve_principal
     app[auth.LOGIN_THROTTLE] = auth.LoginThrottle()
+    app[PUBLIC_RATE_LIMIT] = PublicRateLimit()
     routes = all_routes()
     app[ROUTE_TABLE] = routes
     register_routes(app, routes)

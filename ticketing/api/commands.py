@@ -116,13 +116,11 @@ def merge(session: Session, principal: Principal, code: str, data: dict[str, Any
     return get_ticket(session, principal, code)
 
 
-def ticket_id_by_code(session: Session, code: str) -> int | None:
-    return session.scalar(select(Ticket.id).where(Ticket.code == code))
-
-
-def create(session: Session, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
-    """Intake through the API. With `auto_route` (default) `ticketing.intake` classifies and routes
-    it when confident (else it waits in the triage queue); without, it stays `new` for an agent."""
+def create(session: Session, principal: Principal, data: dict[str, Any]) -> str:
+    """Intake through the API; returns the new ticket's code. With `auto_route` (default)
+    `ticketing.intake` classifies and routes it when confident (else it waits in the triage queue);
+    without, it stays `new` for an agent. The caller renders the ticket in a second, read-only unit
+    of work: the day's code counter row stays locked until this one commits, so it must be short."""
     fields = {
         "kind": data["kind"],
         "description": data["description"],
@@ -140,7 +138,7 @@ def create(session: Session, principal: Principal, data: dict[str, Any]) -> dict
         ticket = intake.intake(session, **fields).ticket
     else:
         ticket = lifecycle.create_ticket(session, **fields)
-    return get_ticket(session, principal, ticket.code)
+    return ticket.code
 
 
 def create_open311(

@@ -73,12 +73,7 @@ def get_ticket(session: Session, principal: Principal, code: str) -> dict[str, A
     ticket = session.scalar(stmt)
     if ticket is None:
         raise TicketNotFound(code)
-    view = ticket_detail(ticket)
-    if principal.role == "agency_officer":
-        # Internal notes of the hotline are for staff of every agency working the ticket; nothing to hide
-        # here beyond scoping, but drafts of other agencies (before a return) are not shown.
-        view["replies"] = [r for r in view["replies"] if r["state"] != "draft"]
-    return view
+    return ticket_detail(ticket)
 
 
 @dataclass(frozen=True)

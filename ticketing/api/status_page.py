@@ -109,7 +109,7 @@ người gửi.</footer>
 
 def render_html(view: dict[str, Any]) -> str:
     rows = [
-        ("Mã hồ sơ phản ánh", view["code"]),
+        ("Mã yêu cầu", view["code"]),
         ("Loại yêu cầu", view["kind_label"]),
         ("Tình trạng", view["status_label"]),
         ("Lĩnh vực", view["category"]),
@@ -126,6 +126,13 @@ def render_html(view: dict[str, Any]) -> str:
     content = f"<dl>{items}</dl>"
     if view["public_reply"]:
         content += f'<h2>Nội dung trả lời</h2><div class="reply">{escape(view["public_reply"])}</div>'
+    elif view["merged_into"]:
+        content += (
+            f"<p>Dạ, yêu cầu này trùng nội dung với yêu cầu {escape(view['merged_into'])} nên đã được gộp "
+            "để xử lý chung. Anh/chị vui lòng theo dõi kết quả ở mã đó.</p>"
+        )
+    elif view["status"] == "closed":
+        content += "<p>Dạ, yêu cầu đã được đóng. Nếu cần hỗ trợ thêm, anh/chị vui lòng gọi Tổng đài 1022.</p>"
     else:
         content += (
             "<p>Dạ, yêu cầu của anh/chị đang được xử lý. Kết quả sẽ được gửi đến anh/chị khi có trả lời.</p>"

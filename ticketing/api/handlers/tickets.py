@@ -87,7 +87,8 @@ RATING = Schema(
 
 
 async def create(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.write(commands.create, call.principal, call.body), status=201)
+    code = await call.write(commands.create, call.principal, call.body)
+    return ok(await call.read(queries.get_ticket, call.principal, code), status=201)
 
 
 async def list_(request: web.Request, call: Call) -> web.StreamResponse:

@@ -356,6 +356,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tickets_citizen_id"), ["citizen_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_resolution_due_at"), ["resolution_due_at"], unique=False)
         batch_op.create_index("ix_tickets_status_created", ["status", "created_at"], unique=False)
+        batch_op.create_index("ix_tickets_created_at", ["created_at"], unique=False)
 
     op.create_table(
         "users",
@@ -501,6 +502,7 @@ def upgrade() -> None:
     with op.batch_alter_table("ratings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ratings_agency_id"), ["agency_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ratings_ticket_id"), ["ticket_id"], unique=False)
+        batch_op.create_index("ix_ratings_created_at", ["created_at"], unique=False)
 
     op.create_table(
         "replies",
