@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import GuardedFormValidation, ended_early, find_dossier_code, reset
@@ -61,4 +61,8 @@ class ActionLookupDossier(Action):
             dispatcher.utter_message(text=LOOKUP_FAILED_MESSAGE)
             return reset(*DOSSIER_SLOTS)
         dispatcher.utter_message(text=result.message)
-        return reset(*DOSSIER_SLOTS)
+        events = reset(*DOSSIER_SLOTS)
+        if result.outcome == "found" and (result.working_days_overdue or 0) > 0:
+            # The answer offers to record a petition about the delay: "có" takes the citizen there.
+            events.append(SlotSet("suggested_intent", "submit_petition"))
+        return events

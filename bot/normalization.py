@@ -140,7 +140,7 @@ def fold(text: str) -> str:
 
 # Abbreviations citizens type, keyed by their lower-case form. Spelt-out forms carry diacritics.
 ABBREVIATIONS: dict[str, str] = {
-    "ko": "không", "k": "không", "kh": "không", "hok": "không", "hong": "không", "khong": "không",
+    "ko": "không", "k": "không", "kh": "không", "hok": "không", "hông": "không", "khong": "không",
     "dc": "được", "đc": "được", "dk": "đăng ký", "đk": "đăng ký", "dky": "đăng ký",
     "hs": "hồ sơ", "hso": "hồ sơ",
     "gplx": "giấy phép lái xe", "blx": "bằng lái xe",

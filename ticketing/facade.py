@@ -17,9 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ticketing import replies
+from ticketing import conversations, replies
 from ticketing.codes import is_ticket_code, normalize_ticket_code
 from ticketing.db import Database, get_database
 from ticketing.intake import intake
@@ -29,14 +28,11 @@ from ticketing.models import (
     Category,
     Channel,
     Citizen,
-    Conversation,
-    ConversationStatus,
     Reply,
     ReplyState,
     Ticket,
     TicketKind,
     TicketStatus,
-    utcnow,
 )
 from ticketing.seed import ensure_seeded
 
@@ -320,52 +316,13 @@ def request_handoff(
 ) -> None:
     """Mark the conversation for a human agent (Chatwoot-style ``pending`` -> ``open``); idempotent.
 
-    The agents' first-response time counts from ``handoff_requested_at`` (time with the bot excluded)."""
-    if not channel_user_id:
-        raise InvalidInput("channel_user_id is required")
+    The agents' first-response time counts from the handoff (time with the bot excluded)."""
     db = _database()
     with db.session() as session:
-        handoff(
+        conversations.handoff(
             session,
             channel=_channel(channel),
             channel_user_id=channel_user_id,
             conversation_id=conversation_id,
             reason=reason,
         )
-
-
-def handoff(
-    session: Session,
-    *,
-    channel: Channel,
-    channel_user_id: str,
-    conversation_id: str | None,
-    reason: str | None,
-    now: datetime | None = None,
-) -> Conversation:
-    now = now or utcnow()
-    reason = (reason or "").strip()[:2000] or None
-    stmt = select(Conversation).where(
-        Conversation.channel == channel,
-        Conversation.channel_user_id == channel_user_id,
-        Conversation.status != ConversationStatus.RESOLVED,
-    )
-    if conversation_id:
-        stmt = stmt.where(Conversation.conversation_id == conversation_id)
-    conversation = session.scalar(stmt.order_by(Conversation.id.desc()).limit(1))
-    if conversation is None:
-        conversation = Conversation(
-            channel=channel,
-            channel_user_id=channel_user_id,
-            conversation_id=conversation_id,
-            status=ConversationStatus.PENDING,
-            created_at=now,
-        )
-        session.add(conversation)
-    if conversation.status == ConversationStatus.PENDING:
-        conversation.status = ConversationStatus.OPEN
-        conversation.handoff_requested_at = now
-        conversation.handoff_reason = reason
-    conversation.updated_at = now
-    session.flush()
-    return conversation

@@ -105,3 +105,20 @@ async def test_a_phone_number_is_never_taken_for_a_request_for_a_human(domain: d
         ValidateDossierStatusForm(), domain, "5678", "phone_last4", intent="request_human"
     )
     assert slot_values(events)["phone_last4"] == "5678"
+
+
+async def test_an_overdue_dossier_offers_a_petition_about_the_delay(domain: dict[str, Any]) -> None:
+    samples = sample_dossiers(date.today())
+    default_service().upsert(samples, source="sample")
+    overdue = next(
+        s
+        for s in samples
+        if (
+            knowledge.lookup_dossier(s.code, s.applicant_phone[-4:], f"probe-{s.code}").working_days_overdue
+            or 0
+        )
+        > 0
+    )
+    slots = {"dossier_code": overdue.code, "phone_last4": overdue.applicant_phone[-4:]}
+    events, _ = await run(ActionLookupDossier(), make_tracker("0002", slots=slots, sender_id="d-3"), domain)
+    assert slot_values(events)["suggested_intent"] == "submit_petition"  # "có" then starts the petition

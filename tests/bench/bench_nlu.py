@@ -211,6 +211,7 @@ class Quality:
     entity_f1: float
     entity_f1_overlap: float
     confusions: list[tuple[tuple[str, str], int]] = field(default_factory=list)
+    by_entity: dict[str, tuple[float, float]] = field(default_factory=dict)  # type -> (exact, overlap)
 
 
 async def parse_all(base: str, texts: list[str]) -> list[dict[str, Any]]:
@@ -232,12 +233,21 @@ def quality(examples: list[Example], results: list[dict[str, Any]]) -> Quality:
     predicted_entities = [
         {(x["entity"], x["start"], x["end"]) for x in r.get("entities") or []} for r in results
     ]
+    by_entity = {}
+    for kind in sorted({x[0] for spans in gold_entities for x in spans}):
+        gold_kind = [{x for x in spans if x[0] == kind} for spans in gold_entities]
+        predicted_kind = [{x for x in spans if x[0] == kind} for spans in predicted_entities]
+        by_entity[kind] = (
+            entity_f1(gold_kind, predicted_kind),
+            entity_f1(gold_kind, predicted_kind, overlap=True),
+        )
     return Quality(
         accuracy,
         macro_f1(gold, predicted),
         entity_f1(gold_entities, predicted_entities),
         entity_f1(gold_entities, predicted_entities, overlap=True),
         confusions,
+        by_entity,
     )
 
 
@@ -516,7 +526,11 @@ def render(results: list[SystemResult], command: str, examples: int, notes: list
             f"{stripped_gain:+.3f} stripped.",
             "",
         ]
-    lines += ["Most frequent confusions (gold -> predicted), as written / stripped:", ""]
+    lines += ["Entity F1 by type, as written (exact span / overlapping span):", ""]
+    for r in results:
+        cells = ", ".join(f"{k} {e:.2f}/{o:.2f}" for k, (e, o) in r.written.by_entity.items()) or "none"
+        lines.append(f"- {r.name}: {cells}")
+    lines += ["", "Most frequent confusions (gold -> predicted), as written / stripped:", ""]
     for r in results:
         written = ", ".join(f"{g}->{p} ({n})" for (g, p), n in r.written.confusions[:6]) or "none"
         stripped = ", ".join(f"{g}->{p} ({n})" for (g, p), n in r.stripped.confusions[:6]) or "none"

@@ -320,6 +320,15 @@ def bench_tokens(database: Database) -> dict[str, str]:
     return tokens
 
 
+def officer_token(database: Database, agency: str) -> str:
+    username = f"bench_officer_{agency}"[:100]
+    with database.session() as s:
+        if s.scalar(select(User.id).where(User.username == username)) is None:
+            admin.create_user(s, {"username": username, "display_name": username, "role": "agency_officer",
+                                  "agency": agency, "password": "bench-password-1022"})  # fmt: skip
+        return admin.create_token(s, username, "bench", 1)["token"]
+
+
 # ----------------------------------------------------------------------------------- HTTP load
 
 
@@ -408,6 +417,15 @@ async def http_benchmarks(
                                 "max": max(lat), "agencies": len(body["agencies"]), "received": received,
                                 "statuses": statuses})  # fmt: skip
         results["reports"] = reports
+        # An agency officer's console: the first page of their agency's tickets, open ones first page.
+        officer = officer_token(database, busiest[0])
+        pages = [
+            ("GET", "/api/tickets?limit=20", None),
+            ("GET", "/api/tickets?status=assigned,in_progress", None),
+        ]
+        lat, wall, statuses = await run_load(session, pages * (args.lists // 2), args.concurrency, officer)
+        results["list"] = {"n": len(lat), "p50": percentile(lat, 0.5), "p95": percentile(lat, 0.95),
+                           "statuses": statuses}  # fmt: skip
     return results
 
 
@@ -502,6 +520,12 @@ def render(results: dict[str, Any]) -> str:
         f"p50 {get['p50']:.1f} ms, **p95 {get['p95']:.1f} ms**, p99 {get['p99']:.1f} ms "
         f"({get['rps']:.0f} req/s) | - |"
     )
+    lst = results["http"]["list"]
+    lines.append(
+        f"| GET /api/tickets as an officer of the busiest agency (first page, all / open; "
+        f"{lst['n']} requests) | "
+        f"p50 {lst['p50']:.1f} ms, **p95 {lst['p95']:.1f} ms** | - |"
+    )
     for rep in results["http"]["reports"]:
         ok = "met" if rep["max"] < TARGETS["report_ms"] else "**missed**"
         lines.append(
@@ -555,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--intake", type=int, default=1000, help="intake requests to send")
     parser.add_argument("--gets", type=int, default=3000, help="GET requests to send")
     parser.add_argument("--report-rounds", type=int, default=5)
+    parser.add_argument("--lists", type=int, default=400, help="ticket-list requests (agency officer)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1022)
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the bench database")

@@ -13,6 +13,7 @@ carry JSON, which browsers cannot send cross-site without a CORS preflight.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict, deque
 from datetime import timedelta
@@ -212,7 +213,8 @@ def set_session_cookie(response: web.StreamResponse, request: web.Request, token
         max_age=SESSION_HOURS * 3600,
         httponly=True,
         samesite="Strict",
-        secure=request.secure,
+        # Behind a TLS-terminating proxy the app sees plain HTTP: HELPDESK_COOKIE_SECURE=1 forces Secure.
+        secure=request.secure or os.environ.get("HELPDESK_COOKIE_SECURE", "") in ("1", "true", "yes"),
         path="/",
     )
 
