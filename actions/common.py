@@ -24,6 +24,25 @@ OUTCOME_SLOT = "form_outcome"
 GAVE_UP = "gave_up"
 CANCELLED = "cancelled"
 HANDOFF = "handoff"
+# Every slot a form fills: cleared when the conversation goes to a human mid-form.
+FORM_SLOTS = (
+    "dossier_code",
+    "phone_last4",
+    "petition_description",
+    "petition_location",
+    "contact_phone",
+    "contact_name",
+    "petition_code",
+    "postal_service_type",
+    "postal_address",
+    "appointment_type",
+    "appointment_purpose",
+    "appointment_location",
+    "appointment_time",
+    "rating_score",
+    "rating_comment",
+    "rating_ticket_code",
+)
 # Wrong answers in a row after which a form ends politely and a human is offered.
 FAILURE_LIMIT = 3
 

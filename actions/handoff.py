@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_identity
+from actions.common import FORM_SLOTS, channel_identity, reset
 from ticketing import facade as ticketing
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,8 @@ class ActionHandoff(Action):
             return []
         dispatcher.utter_message(text=HANDOFF_MESSAGE)
         dispatcher.utter_message(json_message={"handoff": True})
-        return [SlotSet("handoff", True)]
+        # A form left half-filled must not prefill the next one.
+        return [SlotSet("handoff", True), *reset(*FORM_SLOTS)]
 
 
 class ActionOfferHuman(Action):

@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    TICKET_CODE,
     GuardedFormValidation,
     channel_identity,
     ended_early,
@@ -23,7 +24,7 @@ from ticketing import facade as ticketing
 
 logger = logging.getLogger(__name__)
 
-RATING_SLOTS = ("rating_score", "rating_comment")
+RATING_SLOTS = ("rating_score", "rating_comment", "rating_ticket_code")
 _WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5}
 _DIGIT = re.compile(r"(?<!\d)([1-5])(?:\s*(?:/\s*5|sao|diem|d)\b)?(?!\d)")
 _WORD = re.compile(r"\b(mot|hai|ba|bon|tu|nam)\s*(?:sao|diem)\b")
@@ -42,7 +43,7 @@ BAD_SCORE_MESSAGE = "Dạ, em cần một số từ 1 đến 5 ạ."
 
 def find_score(text: str) -> int | None:
     """A 1-5 score in the citizen's words: "5", "4/5", "5 sao", "năm sao", "⭐⭐⭐⭐", "rất hài lòng"."""
-    text = normalize_text(text)
+    text = re.sub(TICKET_CODE.pattern, " ", normalize_text(text), flags=re.IGNORECASE)  # "PA-250312-0001"
     stars = text.count("⭐") + text.count("★")
     if 1 <= stars <= 5:
         return stars
@@ -58,7 +59,8 @@ def find_score(text: str) -> int | None:
 
 
 def rated_ticket_code(tracker: Tracker) -> str | None:
-    """The ticket the rating is about when the citizen names its code; else the service in general."""
+    """The ticket the rating is about when the citizen names its code in the message that starts the
+    rating; else the rating is about the service in general."""
     return next(
         (find_ticket_code(v) for v in entity_values(tracker, "petition_code") if find_ticket_code(v)), None
     )
@@ -73,8 +75,11 @@ class ValidateRatingForm(GuardedFormValidation):
     ) -> dict[str, Any]:
         text = normalize_text(str(value or ""))
         result: dict[str, Any] = {}
-        if self.is_prefill(tracker, "rating_score") and len(text.split()) >= 3 and not text.startswith("/"):
-            result["rating_comment"] = text  # the message that started the rating is the comment
+        if self.is_prefill(tracker, "rating_score"):
+            if len(text.split()) >= 3 and not text.startswith("/"):
+                result["rating_comment"] = text  # the message that started the rating is the comment
+            if code := rated_ticket_code(tracker):
+                result["rating_ticket_code"] = code
         if cancel := self.cancel_if_asked(tracker, "rating_score"):
             return cancel
         score = find_score(text)
@@ -101,7 +106,7 @@ class ActionSubmitRating(Action):
                 tracker.get_slot("rating_comment"),
                 channel,
                 user_id,
-                rated_ticket_code(tracker),
+                tracker.get_slot("rating_ticket_code"),
             )
         except Exception:
             logger.exception("rating failed for conversation %s", tracker.sender_id)

@@ -76,25 +76,14 @@ ASPECT_PHRASES = tuple(tuple(p.split()) for p in (
     "bao gio", "khi nao", "mang theo", "dem theo", "can mang", "chuan bi",
 ))
 # fmt: on
+_ASPECT_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+for _aspect_phrase in ASPECT_PHRASES:
+    _ASPECT_BY_FIRST[_aspect_phrase[0]].append(_aspect_phrase)
 # Everyday words for what a procedure does, and the administrative words in procedure names. Search
 # only (the NLU gazetteer reads bot/data/procedure_terms.yml, which names procedures).
 QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(k.split()): tuple(v.split())
     for k, v in {
-        "mat": "cap lai",
-        "bi mat": "cap lai",
-        "lam lai": "cap lai dang ky lai",
-        "xin lai": "cap lai",
-        "het han": "cap doi doi",
-        "doi": "cap doi thay doi",
-        "sua": "cai chinh dinh chinh dieu chinh",
-        "ghi sai": "cai chinh dinh chinh dieu chinh",
-        "sai": "cai chinh dinh chinh",
-        "sua lai": "cai chinh dinh chinh",
-        "nghi ban": "cham dut hoat dong",
-        "dong cua": "cham dut hoat dong",
-        "dep": "cham dut hoat dong",
-        "nghi luon": "cham dut hoat dong",
         "chua vo": "tinh trang hon nhan",
         "chua chong": "tinh trang hon nhan",
         "doc than": "tinh trang hon nhan",
@@ -141,6 +130,9 @@ def _query_tokens(text: str) -> list[str]:
     return tokenize(expand_abbreviations(normalize_text(text)))
 
 
+_PLACE_PREPOSITION = re.compile(r"(?i)(?<!\w)(?:ở|o|tại|tai)\s+$")
+
+
 def _without_places(text: str) -> str:
     """Blank out commune/ward/district names: "ở Cao Lãnh" says where, not which procedure ("lãnh")."""
     if find_places is None:
@@ -150,7 +142,12 @@ def _without_places(text: str) -> str:
         return text
     chars = list(text)
     for match in matches:
-        chars[match.start : match.end] = " " * (match.end - match.start)
+        start = match.start
+        # "ở Cao Lãnh", "tại xã ...": the preposition goes with the place.
+        before = _PLACE_PREPOSITION.search(text, 0, start)
+        if before and before.end() == start:
+            start = before.start()
+        chars[start : match.end] = " " * (match.end - start)
     return "".join(chars)
 
 
@@ -175,6 +172,207 @@ FOREIGN_PENALTY = 0.6
 FOREIGN_BOOST = 1.2
 # The top hit must match for real (not just one stray word) before its foreign variant is offered.
 MIN_VARIANT_SCORE = 8.0
+# Action fit (see ``action_factor``), multiplying a procedure's score.
+ACTION_MATCH = 1.4
+ACTION_MISMATCH = 0.75
+ACTION_UNASKED = 0.95
+
+
+# ------------------------------------------------------------------------------------ actions
+# What the citizen wants done (a new paper, a replacement, a change, ...), read from cue words in the
+# question, against what each procedure does, read from its official name. Siblings ("Đăng ký khai
+# sinh" / "Đăng ký lại khai sinh", "Đăng ký thành lập hộ kinh doanh" / "Chấm dứt hoạt động hộ kinh
+# doanh") share their topic words, so BM25 alone cannot tell them apart; the action can.
+NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE = (
+    "new", "reissue", "exchange", "extend", "reregister", "change", "correct", "suspend", "terminate",
+    "authorise",
+)  # fmt: skip
+# Not lifecycle actions but the same kind of sibling split: certifying a signature or thumbprint vs
+# certifying a copy.
+SIGNATURE, COPY = "signature", "copy"
+LIFECYCLE = frozenset(
+    {NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE}
+)
+
+
+# A procedure doing a related action is not penalised: a lost birth certificate is replaced by a copy
+# of the register's extract; a card past its date is exchanged or renewed; a wrong entry is corrected
+# by a change.
+RELATED_ACTIONS: dict[str, frozenset[str]] = {
+    REISSUE: frozenset({COPY, EXCHANGE}),
+    EXCHANGE: frozenset({REISSUE, EXTEND}),
+    EXTEND: frozenset({EXCHANGE}),
+    REREGISTER: frozenset({REISSUE}),
+    CHANGE: frozenset({CORRECT}),
+    CORRECT: frozenset({CHANGE}),
+}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _phrases(spec: dict[str, str]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    return tuple(
+        (tuple(phrase.split()), action)
+        for action, phrases in spec.items()
+        for phrase in phrases.split(",")
+        if phrase.strip()
+    )
+
+
+# Words of official procedure names (folded) -> the action the procedure performs.
+NAME_ACTION_CUES = _phrases({
+    NEW: "lan dau,cap moi,thanh lap,dang ky moi,xay dung moi",
+    REISSUE: "cap lai,lam lai",
+    EXCHANGE: "cap doi,doi lai",
+    EXTEND: "gia han",
+    REREGISTER: "dang ky lai",
+    CHANGE: "thay doi,bien dong,dieu chinh,cap nhat,bo sung",
+    CORRECT: "cai chinh,dinh chinh,dieu chinh",
+    SUSPEND: "tam ngung,tam dung,tiep tuc kinh doanh",
+    TERMINATE: "cham dut,thu hoi,thoi huong,giai the,xoa dang ky",
+    AUTHORISE: "uy quyen,linh thay,nhan thay",
+    SIGNATURE: "chu ky,diem chi",
+    COPY: "ban sao",
+})  # fmt: skip
+# Citizens' words (folded) -> the action they want. "mất" and "đổi" are read in context (below).
+QUERY_ACTION_CUES = _phrases({
+    NEW: "lan dau,cap moi,lam moi,dang ky moi,chua tung co,chua bao gio co,chua co,mo moi,mo tiem,"
+         "mo cua hang,mo quan,thanh lap",
+    REISSUE: "cap lai,xin lai,lam lai,in lai,bi mat,lam mat,danh mat,danh roi,that lac,bi chay,chay mat",
+    # A damaged paper is exchanged (Luật Căn cước 2023 art. 24, Luật Đất đai 2024 art. 136), a lost one
+    # re-issued.
+    EXCHANGE: "cap doi,doi lai,het han,qua han,het date,mau moi,bi hong,hu hong,bi hu,bi rach,rach,bi uot,"
+              "bi mo,mo het,nhoe,bi o,bong troc",
+    EXTEND: "gia han,het han,qua han,o them,them thoi gian",
+    REREGISTER: "dang ky lai",
+    CHANGE: "thay doi,dieu chinh,bo sung,cap nhat,sang ten,doi ten,doi ho,doi dia chi,doi chu,doi nganh,"
+            "them nganh,bot nganh,doi tru so,chuyen dia diem,chuyen cho,doi cho,doi noi,tang von,giam von",
+    CORRECT: "cai chinh,dinh chinh,dieu chinh,sua lai,sua thong tin,ghi sai,bi sai,sai,nham,ghi nham,in sai,"
+             "ghi lon",
+    SUSPEND: "tam ngung,tam nghi,nghi tam,ngung tam,tam dung,tam dong,nghi mot thoi gian,tiep tuc kinh doanh,"
+             "kinh doanh lai,ban lai,mo cua lai,hoat dong lai",
+    TERMINATE: "cham dut,dong cua,nghi ban,dep,giai the,nghi luon,nghi han,ngung han,khong kinh doanh nua,"
+               "khong ban nua,tra giay phep,tra lai giay,thoi kinh doanh,xoa,nghi kinh doanh,"
+               "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua",
+    AUTHORISE: "uy quyen,linh thay,lanh thay,nhan thay,nhan dum,nhan gium,lanh dum,lanh gium,"
+               "linh dum,lay dum,lay gium,nho nguoi nhan,nho nguoi lanh,nho con nhan,"
+               "nho con lanh",
+    SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan",
+    COPY: "ban sao,sao y,photo",
+})  # fmt: skip
+# "mất" means "lost" before or after a paper, "died" after a person, "takes" before a duration.
+_LOSS_NOT_AFTER = _words(
+    "ba me bo ma cha ong chong vo con chau ngoai noi toi tui minh nguoi em anh chi co chu bac di cau thim "
+    "da vua moi"
+)
+_LOSS_NOT_BEFORE = _words("bao tien phi nhieu may het cong thoi gian lau ngay thang nam")
+# A lost register book ("sổ gốc bị cháy", "xã không còn sổ"): the civil status event is registered
+# again. A loss word within three syllables after "sổ", "mất"/"cháy" just before it, or "không còn"
+# ("không còn lưu sổ") within three syllables before it.
+_BOOK_LOSS_AFTER = _words("mat chay hu hong lac")
+_BOOK_LOSS_JUST_BEFORE = _words("het mat chay")
+_NO_LONGER = frozenset({("khong", "con"), ("hong", "con"), ("ko", "con"), ("k", "con")})
+# "Đăng ký khai sinh lại": "lại" after the event, not right after "đăng ký".
+_REGISTER_AGAIN_WINDOW = 4
+_QUERY_CUES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+for _phrase, _action in QUERY_ACTION_CUES:
+    _QUERY_CUES_BY_FIRST[_phrase[0]].append((_phrase, _action))
+# "sửa chữa nhà" repairs a house (a building permit), it corrects nothing.
+_REPAIR_AFTER_SUA = _words("chua nha xe mai tuong cai")
+# Folded "doi" is "đổi" (exchange, change) but also "đối với", "đối tượng", "đời sống", "đội", "đợi".
+# "đổi tên", "đổi địa chỉ", "sửa đổi" change a record; "đổi thẻ", "đổi bằng" exchange a paper.
+_NOT_EXCHANGE_BEFORE_DOI = _words("thay chuyen bien cap")
+_CHANGE_BEFORE_DOI = _words("sua")
+_NOT_DOI_AFTER = _words("voi tuong chieu tac thoai ung xu dien song ngu phuong khang lap ngoai dau moi")
+_CHANGE_AFTER_DOI = _words("ten ho chu dia nganh tru noi cho von thanh")
+
+
+def _doi_action(before: str, after: str) -> str | None:
+    """The action of a bare "doi" between ``before`` and ``after``, if it is "đổi" at all."""
+    if after in _NOT_DOI_AFTER or before in _NOT_EXCHANGE_BEFORE_DOI:
+        return None
+    if before in _CHANGE_BEFORE_DOI or after in _CHANGE_AFTER_DOI:
+        return CHANGE
+    return EXCHANGE
+
+
+def _find(tokens: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
+    n = len(phrase)
+    return [i for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) == phrase]
+
+
+def name_actions(name: str) -> frozenset[str]:
+    """What a procedure does, from its official name; ``new`` when its name says no other action."""
+    tokens = tokenize(name)
+    actions = {action for phrase, action in NAME_ACTION_CUES if _find(tokens, phrase)}
+    # "Đổi giấy phép lái xe", "Đổi, cấp lại ...": a bare "đổi" (not "thay đổi", "chuyển đổi") exchanges.
+    for i in _find(tokens, ("doi",)):
+        action = _doi_action(tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else "")
+        if action:
+            actions.add(action)
+    if not actions & LIFECYCLE:
+        actions.add(NEW)
+    return frozenset(actions)
+
+
+def query_actions(tokens: Sequence[str]) -> frozenset[str]:
+    """What the citizen wants done, from cue words of the (folded, corrected) question; empty when the
+    question does not say."""
+    return _query_actions(tuple(tokens))
+
+
+@lru_cache(maxsize=4096)
+def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
+    aspect = _aspect_positions(tokens)
+    actions: set[str] = set()
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        for phrase, action in _QUERY_CUES_BY_FIRST.get(token, ()):
+            if tokens[i : i + len(phrase)] == phrase and (len(phrase) > 1 or i not in aspect):
+                actions.add(action)
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i < last else ""
+        if token == "mat":
+            if i not in aspect and before not in _LOSS_NOT_AFTER and after not in _LOSS_NOT_BEFORE:
+                actions.add(REISSUE)
+        elif token == "doi":
+            doi = _doi_action(before, after)
+            if doi:
+                actions.add(doi)
+        elif token == "sua":
+            if after not in _REPAIR_AFTER_SUA:
+                actions.add(CORRECT)
+        elif token == "dang" and after == "ky" and "lai" in tokens[i + 2 : i + 2 + _REGISTER_AGAIN_WINDOW]:
+            actions.add(REREGISTER)
+    if SUSPEND in actions:  # "tạm nghỉ bán" pauses; "nghỉ bán" alone would close
+        actions.discard(TERMINATE)
+    if REISSUE in actions and _book_lost(tokens):
+        actions.add(REREGISTER)
+    return frozenset(actions)
+
+
+def _book_lost(tokens: Sequence[str]) -> bool:
+    for i in _find(tokens, ("so",)):
+        if _BOOK_LOSS_AFTER.intersection(tokens[i + 1 : i + 4]):
+            return True
+        if i and tokens[i - 1] in _BOOK_LOSS_JUST_BEFORE:
+            return True
+        if any(pair in _NO_LONGER for pair in itertools.pairwise(tokens[max(0, i - 4) : i])):
+            return True
+    return False
+
+
+def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
+    """How much a procedure that ``does`` these actions fits a question that ``wanted`` these."""
+    if not wanted:
+        return 1.0 if does & LIFECYCLE <= {NEW} else ACTION_UNASKED
+    if wanted & does:
+        return ACTION_MATCH
+    if any(RELATED_ACTIONS.get(action, frozenset()) & does for action in wanted):
+        return 1.0
+    return ACTION_MISMATCH
 
 
 @dataclass(frozen=True)
@@ -234,11 +432,11 @@ def load_terms(path: Path = TERMS_PATH) -> list[TermEntry]:
 
 def _aspect_positions(tokens: Sequence[str]) -> set[int]:
     covered: set[int] = set()
-    for phrase in ASPECT_PHRASES:
-        n = len(phrase)
-        for start in range(len(tokens) - n + 1):
-            if tuple(tokens[start : start + n]) == phrase:
-                covered.update(range(start, start + n))
+    tokens = tuple(tokens)
+    for start, token in enumerate(tokens):
+        for phrase in _ASPECT_BY_FIRST.get(token, ()):
+            if tokens[start : start + len(phrase)] == phrase:
+                covered.update(range(start, start + len(phrase)))
     return covered
 
 
@@ -358,10 +556,12 @@ class SearchIndex:
                 if base is not None:
                     self._foreign_of[base] = i
                     self._domestic_of[i] = base
+        self._actions = [name_actions(d.name) for d in self.docs]
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
         _query_variants("hoà thuận ở Cao Lãnh")  # load normaliser and places tables now, not on a question
-        self._vocab_set = vocabulary
         self.vocabulary = sorted(vocabulary)
+        # Action cue words are known words, never "corrected" into something else (not targets either).
+        self._vocab_set = vocabulary | {t for phrase, _ in QUERY_ACTION_CUES for t in phrase}
 
     # ------------------------------------------------------------------------------------ queries
     def _correct(self, tokens: list[str]) -> list[str]:
@@ -422,7 +622,8 @@ class SearchIndex:
         return found
 
     def search(self, query: str, limit: int = 5) -> list[ProcedureHit]:
-        variants = [self._correct(tokens) for tokens in _query_variants(query)]
+        raw_variants = _query_variants(query)
+        variants = [self._correct(tokens) for tokens in raw_variants]
         variants = [tokens for tokens in variants if tokens]
         if not variants:
             return []
@@ -436,7 +637,9 @@ class SearchIndex:
                 bonus[doc] = max(bonus[doc], value)
         folded = " " + " ".join(variants[0]) + " "
         foreign_hint = any(f" {hint} " in folded for hint in FOREIGN_HINTS)
-        return self._rank(weights, bonus, limit, foreign_hint)
+        # Cue words as typed too: slang the catalogue never uses ("nhận dùm") is not a typo.
+        wanted = frozenset().union(*(query_actions(tokens) for tokens in (*variants, *raw_variants)))
+        return self._rank(weights, bonus, limit, foreign_hint, wanted)
 
     def _query_weights(self, tokens: list[str]) -> tuple[dict[str, float], dict[int, float]]:
         weights: dict[str, float] = defaultdict(float)
@@ -474,7 +677,12 @@ class SearchIndex:
         return weights, bonus
 
     def _rank(
-        self, weights: dict[str, float], bonus: dict[int, float], limit: int, foreign_hint: bool
+        self,
+        weights: dict[str, float],
+        bonus: dict[int, float],
+        limit: int,
+        foreign_hint: bool,
+        wanted: frozenset[str] = frozenset(),
     ) -> list[ProcedureHit]:
         scores: dict[int, float] = defaultdict(float)
         common: list[tuple[dict[int, float], float]] = []
@@ -499,6 +707,15 @@ class SearchIndex:
                 for doc, value in posting.items():
                     scores[doc] += weight * value
 
+        factors: dict[frozenset[str], float] = {}
+        actions = self._actions
+        for doc in scores:
+            does = actions[doc]
+            factor = factors.get(does)
+            if factor is None:
+                factor = factors[does] = action_factor(wanted, does)
+            if factor != 1.0:
+                scores[doc] *= factor
         if foreign_hint:
             for base, variant in self._foreign_of.items():
                 if base in scores:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from actions.common import channel_identity, find_dossier_code, find_last4, find_ticket_code, normalize_phone
+from actions.common import (
+    FORM_SLOTS,
+    channel_identity,
+    find_dossier_code,
+    find_last4,
+    find_ticket_code,
+    normalize_phone,
+)
 from tests.actions.support import make_tracker
 
 
@@ -47,3 +54,9 @@ def test_ticket_codes_and_last_four_digits() -> None:
     assert find_last4("4 số cuối là 5 6 7 8") == "5678"
     assert find_last4("0912345678") == "5678"
     assert find_last4("567") is None
+
+
+def test_every_form_slot_is_cleared_on_handoff(domain: dict) -> None:
+    required = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
+    assert required <= set(FORM_SLOTS)
+    assert set(FORM_SLOTS) <= set(domain["slots"])

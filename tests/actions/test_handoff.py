@@ -21,9 +21,13 @@ def _conversation(channel_user_id: str) -> tuple[ConversationStatus, str | None,
 
 
 async def test_asking_for_a_human_marks_the_conversation_and_tells_the_hub(domain: dict[str, Any]) -> None:
-    tracker = make_tracker("cho tôi gặp tổng đài viên", intent="request_human", sender_id="handoff-1")
+    half_filled = {"petition_description": "Đèn đường ở ấp 3 bị hư cả tháng nay"}
+    tracker = make_tracker(
+        "cho tôi gặp tổng đài viên", intent="request_human", sender_id="handoff-1", slots=half_filled
+    )
     events, messages = await run(ActionHandoff(), tracker, domain)
-    assert slot_values(events) == {"handoff": True}
+    assert slot_values(events)["handoff"] is True
+    assert slot_values(events)["petition_description"] is None  # no stale prefill for a later petition
     assert "tổng đài viên" in texts(messages)
     assert {"handoff": True} in [m["custom"] for m in messages]
     assert _conversation("handoff-1") == (ConversationStatus.OPEN, "handoff-1", "citizen_request")

@@ -22,6 +22,7 @@ def test_scores_are_read_from_digits_words_stars_and_phrases() -> None:
     assert find_score("không hài lòng") == 2
     assert find_score("gọi 1022 mãi không ai nghe") is None
     assert find_score("7") is None
+    assert find_score("phản ánh PA-251231-0005 được trả lời rồi") is None  # digits of a code are no score
 
 
 async def test_the_first_message_gives_the_score_and_the_comment(domain: dict[str, Any]) -> None:
@@ -48,3 +49,13 @@ async def test_the_rating_is_saved(domain: dict[str, Any]) -> None:
             select(Rating.score, Rating.comment).where(Rating.channel_user_id == "rating-1")
         ).all()
     assert [tuple(row) for row in saved] == [(2, "chờ lâu quá")]
+
+
+async def test_a_ticket_code_in_the_first_message_says_what_is_rated(domain: dict[str, Any]) -> None:
+    text = "đánh giá phản ánh PA-261127-0001 4 sao"
+    entities = [{"entity": "petition_code", "value": "PA-261127-0001"}]
+    events, _ = await answer_form(
+        ValidateRatingForm(), domain, text, "rating_score", prefill=True, entities=entities
+    )
+    assert slot_values(events)["rating_ticket_code"] == "PA-261127-0001"
+    assert slot_values(events)["rating_score"] == "4"

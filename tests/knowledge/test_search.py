@@ -7,7 +7,25 @@ import pytest
 from bot.normalization import strip_diacritics
 from knowledge.catalogue import load_shipped
 from knowledge.facade import is_ambiguous, search_procedures
-from knowledge.search import IndexDoc, SearchIndex, TermEntry, load_terms
+from knowledge.search import (
+    AUTHORISE,
+    CHANGE,
+    CORRECT,
+    EXCHANGE,
+    NEW,
+    REISSUE,
+    REREGISTER,
+    SIGNATURE,
+    SUSPEND,
+    TERMINATE,
+    IndexDoc,
+    SearchIndex,
+    TermEntry,
+    load_terms,
+    name_actions,
+    query_actions,
+    tokenize,
+)
 from knowledge.service import Catalogue
 
 BIRTH = "1.001193"
@@ -181,3 +199,174 @@ def test_a_question_full_of_everyday_detail_is_not_asked_about_a_foreign_element
     )
     assert hits[0].code == BIRTH
     assert not is_ambiguous(hits)
+
+
+# ------------------------------------------------------------------------------------ sibling procedures
+# Procedures on the same topic that differ by what is done (first issue / replacement / exchange /
+# re-registration / change / suspension / closing / correction / authorising someone): the question's
+# action decides between them.
+ID_CARD_REISSUE = "1.014064"
+ID_CARD_EXCHANGE = "1.014063"
+DRIVING_LICENCE_REISSUE = "3.000348"
+BIRTH_REREGISTRATION = "1.004884"
+MARRIAGE_REREGISTRATION = "1.004746"
+DEATH = "1.000656"
+DEATH_REREGISTRATION = "1.005461"
+CIVIL_STATUS_COPY = "2.000635"
+CIVIL_STATUS_CORRECTION = "1.004859"
+HOUSEHOLD_BUSINESS_CHANGE = "2.000720"
+HOUSEHOLD_BUSINESS_SUSPENSION = "1.001570"
+HOUSEHOLD_BUSINESS_CLOSING = "1.001266"
+HOUSEHOLD_BUSINESS_REISSUE = "2.000575"
+RESIDENCE_INFO_CHANGE = "1.010039"
+VEHICLE_TRANSFER = "1.013076"
+LAND_TRANSFER = "1.013831"
+LAND_CERTIFICATE_REISSUE = "1.012786"
+LAND_CERTIFICATE_EXCHANGE = "1.012783"
+BENEFIT_BY_PROXY = "1.001601"
+SIGNATURE_CERTIFICATION = "2.000884"
+BUILDING_PERMIT_REISSUE = "1.013228"
+BUILDING_PERMIT_EXTENSION = "1.013227"
+BUILDING_PERMIT_NEW = "1.013225"
+
+
+@pytest.mark.parametrize(
+    ("name", "actions"),
+    [
+        ("Đăng ký khai sinh", {NEW}),
+        ("Cấp lại thẻ căn cước", {REISSUE}),
+        ("Cấp đổi thẻ căn cước", {EXCHANGE}),
+        ("Đổi giấy phép lái xe", {EXCHANGE}),
+        ("Đổi, cấp lại Giấy xác nhận khuyết tật", {EXCHANGE, REISSUE}),
+        ("Đăng ký lại khai tử", {REREGISTER}),
+        ("Thay đổi, cải chính, bổ sung thông tin hộ tịch", {CHANGE, CORRECT}),
+        ("Đăng ký thành lập hộ kinh doanh", {NEW}),
+        (
+            "Tạm ngừng kinh doanh, tiếp tục kinh doanh trước thời hạn đã thông báo của hộ kinh doanh",
+            {SUSPEND},
+        ),
+        ("Chấm dứt hoạt động hộ kinh doanh", {TERMINATE}),
+        ("Ủy quyền lĩnh thay các chế độ bảo hiểm xã hội, trợ cấp thất nghiệp", {AUTHORISE}),
+    ],
+)
+def test_a_procedure_s_action_is_read_from_its_official_name(name: str, actions: set[str]) -> None:
+    assert (
+        name_actions(name)
+        & (actions | {NEW, REISSUE, EXCHANGE, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE})
+        == actions
+    )
+
+
+def test_certifying_a_signature_and_a_copy_are_told_apart_by_name() -> None:
+    assert SIGNATURE in name_actions("Chứng thực chữ ký trong các giấy tờ, văn bản (kể cả điểm chỉ)")
+    assert SIGNATURE not in name_actions("Chứng thực bản sao từ bản chính giấy tờ, văn bản")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "absent"),
+    [
+        ("lỡ làm mất bằng lái rồi", {REISSUE}, set()),
+        ("thẻ bị rách, muốn đổi thẻ khác", {EXCHANGE}, {REISSUE}),
+        ("giấy tờ hết hạn thì làm sao", {EXCHANGE}, set()),
+        ("lần đầu xin cấp giấy này", {NEW}, set()),
+        ("ông nội tôi mất tuần trước", set(), {REISSUE}),  # died, not lost
+        ("làm mất bao lâu", set(), {REISSUE}),  # takes, not lost
+        ("xin phép sửa chữa nhà", set(), {CORRECT}),  # repairs a house
+        ("tạm nghỉ bán vài tháng", {SUSPEND}, {TERMINATE}),
+        ("nghỉ bán luôn, dẹp tiệm", {TERMINATE}, set()),
+        ("giấy ghi sai ngày sinh, sửa ra sao", {CORRECT}, set()),
+        ("đổi tên chủ cơ sở", {CHANGE}, {EXCHANGE}),
+        ("sổ gốc ở xã cũng bị cháy, giấy cũng mất, làm lại", {REISSUE, REREGISTER}, set()),
+        ("đăng ký khai tử lại cho bà", {REREGISTER}, set()),
+        ("cho con lãnh dùm được không", {AUTHORISE}, set()),
+        ("không biết ký tên thì lăn tay", {SIGNATURE}, set()),
+        ("hỏi thủ tục chung chung", set(), set()),
+    ],
+)
+def test_the_citizen_s_action_is_read_from_cue_words(
+    question: str, expected: set[str], absent: set[str]
+) -> None:
+    for text in (question, strip_diacritics(question)):
+        actions = query_actions(tokenize(text))
+        assert expected <= actions, text
+        assert not absent & actions, text
+
+
+SIBLING_QUESTIONS = [
+    # replacement / exchange vs first issue
+    ("đánh rơi thẻ căn cước ngoài chợ, xin cấp lại", ID_CARD_REISSUE),
+    ("căn cước bị gãy đôi rồi, đổi sao", ID_CARD_EXCHANGE),
+    ("bị mất bằng lái ô tô", DRIVING_LICENCE_REISSUE),
+    ("làm mất sổ đỏ xin cấp lại", LAND_CERTIFICATE_REISSUE),
+    ("sổ hồng bị rách muốn đổi sổ mới", LAND_CERTIFICATE_EXCHANGE),
+    ("mất giấy phép xây dựng xin cấp lại", BUILDING_PERMIT_REISSUE),
+    ("giấy phép xây dựng sắp hết hạn muốn gia hạn", BUILDING_PERMIT_EXTENSION),
+    ("xin giấy phép xây dựng nhà ở", BUILDING_PERMIT_NEW),
+    ("xin bản sao giấy khai sinh vì bản chính bị mất", CIVIL_STATUS_COPY),
+    # re-registration vs registration
+    (
+        "khai sinh ở xã cũ bị mất, sổ hộ tịch cũng không còn, đăng ký khai sinh lại thế nào",
+        BIRTH_REREGISTRATION,
+    ),
+    (
+        "giấy đăng ký kết hôn bị thất lạc, ủy ban xã không còn lưu sổ, làm lại thế nào",
+        MARRIAGE_REREGISTRATION,
+    ),
+    ("đăng ký khai tử lại cho ông nội vì sổ bị cháy", DEATH_REREGISTRATION),
+    ("ông ngoại mất rồi đi báo tử ở đâu", DEATH),
+    # household business: opening vs changing, suspending, closing, replacing
+    ("muốn mở quán cà phê đăng ký kinh doanh hộ gia đình", HOUSEHOLD_BUSINESS),
+    ("hộ kinh doanh chuyển địa điểm sang xã khác", HOUSEHOLD_BUSINESS_CHANGE),
+    ("tạm nghỉ bán 3 tháng thì báo hộ kinh doanh sao", HOUSEHOLD_BUSINESS_SUSPENSION),
+    ("dẹp tiệm rồi thì trả giấy phép hộ kinh doanh sao", HOUSEHOLD_BUSINESS_CLOSING),
+    ("mất giấy chứng nhận đăng ký hộ kinh doanh", HOUSEHOLD_BUSINESS_REISSUE),
+    # "sang tên": household head vs vehicle vs land
+    ("thay đổi chủ hộ trong sổ hộ khẩu vì ba mất", RESIDENCE_INFO_CHANGE),
+    ("sang tên chủ hộ cho con trai", RESIDENCE_INFO_CHANGE),
+    ("mua lại chiếc xe máy của người quen, sang tên thế nào", VEHICLE_TRANSFER),
+    ("cha mẹ muốn sang tên đất cho con", LAND_TRANSFER),
+    # correcting vs issuing
+    ("cải chính năm sinh trong giấy khai sinh", CIVIL_STATUS_CORRECTION),
+    ("đăng ký khai sinh cho con mới đẻ", BIRTH),
+    # authorising someone vs the benefit itself
+    ("bà già yếu, muốn ủy quyền cho cháu lãnh lương hưu", BENEFIT_BY_PROXY),
+    ("nhờ người nhà nhận dùm tiền bảo hiểm xã hội được không", BENEFIT_BY_PROXY),
+    # signature / thumbprint vs copy certification
+    ("ông tôi không ký được, muốn điểm chỉ vào giấy tờ thì chứng thực ở đâu", SIGNATURE_CERTIFICATION),
+    ("chứng thực bản sao căn cước", CERTIFIED_COPY),
+]
+
+
+@pytest.mark.parametrize(("query", "code"), SIBLING_QUESTIONS)
+def test_the_wanted_action_picks_the_right_sibling(catalogue: Catalogue, query: str, code: str) -> None:
+    assert top(catalogue, query) == code
+    assert top(catalogue, strip_diacritics(query)) == code
+
+
+SIBLINGS = [
+    IndexDoc("9.000100", "Cấp giấy phép kinh doanh bán lẻ rượu", "shipped", ("commune",)),
+    IndexDoc("9.000101", "Cấp lại giấy phép kinh doanh bán lẻ rượu", "shipped", ("commune",)),
+    IndexDoc("9.000102", "Cấp sửa đổi, bổ sung giấy phép kinh doanh bán lẻ rượu", "shipped", ("commune",)),
+    IndexDoc("9.000200", "Cấp giấy phép lái tàu", "shipped", ("province",)),
+]
+
+
+def test_an_action_cue_outweighs_repeated_topic_words() -> None:
+    index = SearchIndex(SIBLINGS)
+    question = "giấy phép kinh doanh rượu, bán lẻ rượu, giấy phép bán rượu bị mất"
+    hits = index.search(question)
+    assert hits[0].code == "9.000101"
+    assert not is_ambiguous(hits)
+    assert index.search("giấy phép bán rượu ghi sai địa chỉ, cần bổ sung")[0].code == "9.000102"
+
+
+def test_without_an_action_cue_the_first_issue_leads_and_the_bot_may_ask() -> None:
+    hits = SearchIndex(SIBLINGS).search("giấy phép kinh doanh bán lẻ rượu")
+    assert hits[0].code == "9.000100"
+    assert {h.code for h in hits[:2]} <= {"9.000100", "9.000101", "9.000102"}
+    assert is_ambiguous(hits)
+
+
+def test_the_action_does_not_pull_in_a_procedure_on_another_topic() -> None:
+    hits = SearchIndex(SIBLINGS).search("mất giấy phép lái tàu")
+    assert hits[0].code == "9.000200"

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
 from tests.ticketing.api_support import (  # noqa: F401  (fixture)
     AGENCY_A,
     AGENCY_B,
@@ -113,3 +123,43 @@ def test_the_first_admin_and_a_token_come_from_the_command_line(db, monkeypatch,
     with db.session(readonly=True) as s:
         principal, _ = principal_from_token(s, token, "token")
     assert (principal.username, principal.role) == ("quan_tri", "admin")
+
+
+@pytest.mark.slow
+def test_python_m_ticketing_api_serves_on_127_0_0_1(db) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ticketing.api",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database-url",
+            db.url,
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/openapi.json", timeout=2
+                ) as response:
+                    assert response.status == 200
+                    assert json.load(response)["info"]["title"] == "1022 helpdesk ticketing API"
+                    break
+            except OSError:
+                assert server.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not start within 60 s"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

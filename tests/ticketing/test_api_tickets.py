@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import update
-
 from tests.ticketing.api_support import (  # noqa: F401  (fixture)
     AGENCY_A,
     AGENCY_B,
@@ -16,7 +14,6 @@ from tests.ticketing.api_support import (  # noqa: F401  (fixture)
     new_ticket,
     ticket_at,
 )
-from ticketing.models import Category
 
 
 async def test_a_petition_is_triaged_routed_answered_rated_and_closed(api: Api) -> None:
@@ -72,8 +69,9 @@ async def test_a_petition_is_triaged_routed_answered_rated_and_closed(api: Api) 
 
 
 async def test_an_answer_in_a_sensitive_category_waits_for_a_supervisor(api: Api) -> None:
-    with api.db.session() as s:
-        s.execute(update(Category).where(Category.code == "do_thi").values(requires_approval=True))
+    await api.json("supervisor", "PATCH", "/api/categories/do_thi", 403, json={"requires_approval": True})
+    category = await api.json("admin", "PATCH", "/api/categories/do_thi", json={"requires_approval": True})
+    assert category["requires_approval"] is True
     code = await ticket_at(api, AGENCY_A)
     held = await api.json("officer_a", "POST", f"/api/tickets/{code}/answer", json={"body": "Dạ, đã xử lý."})
     assert held["status"] == "assigned"

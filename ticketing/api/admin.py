@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from ticketing import routing
 from ticketing.api.auth import SESSION_TOKEN_NAME
 from ticketing.api.passwords import hash_password, new_token, token_digest
-from ticketing.api.views import iso, rule_view, user_view
+from ticketing.api.views import category_view, iso, rule_view, user_view
 from ticketing.models import Agency, ApiToken, Area, Category, RoutingRule, User, utcnow
 
 
@@ -24,6 +24,11 @@ class UserNotFound(LookupError):
 class AgencyNotFound(LookupError):
     def __init__(self, code: str) -> None:
         super().__init__(f"Agency {code} not found.")
+
+
+class CategoryNotFound(LookupError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Category {code} not found.")
 
 
 class RuleNotFound(LookupError):
@@ -194,6 +199,21 @@ def revoke_token(session: Session, token_id: int) -> None:
         raise TokenNotFound(token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+
+
+# -- categories ------------------------------------------------------------------------------
+
+
+def update_category(session: Session, code: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Rename a category, switch supervisor approval of its answers on or off, or retire it."""
+    category = session.scalar(select(Category).where(Category.code == code).with_for_update())
+    if category is None:
+        raise CategoryNotFound(code)
+    for key in ("name", "description", "requires_approval", "active"):
+        if key in data:
+            setattr(category, key, data[key])
+    session.flush()
+    return category_view(category)
 
 
 # -- routing rules -----------------------------------------------------------------------------

@@ -53,6 +53,12 @@ RULE_QUERY = Schema(
     Field("area", pattern=SLUG_PATTERN),
     Field("agency", pattern=SLUG_PATTERN),
 )
+CATEGORY_UPDATE = Schema(
+    Field("name", min_length=1, max_length=200),
+    Field("description", nullable=True, max_length=2000),
+    Field("requires_approval", kind="boolean", description="Answers wait for a supervisor's approval"),
+    Field("active", kind="boolean"),
+)
 RULE_PUT = Schema(
     Field("category", required=True, pattern=SLUG_PATTERN),
     Field(
@@ -82,6 +88,10 @@ async def categories(request: web.Request, call: Call) -> web.StreamResponse:
     return ok({"items": await call.read(list_categories)})
 
 
+async def update_category(request: web.Request, call: Call) -> web.StreamResponse:
+    return ok(await call.write(admin.update_category, request.match_info["code"], call.body))
+
+
 async def rules(request: web.Request, call: Call) -> web.StreamResponse:
     q = call.query
     return ok({"items": await call.read(admin.list_rules, q.get("category"), q.get("area"), q.get("agency"))})
@@ -106,6 +116,15 @@ ROUTES = [
         "GET", "/api/areas", areas, "List areas (province, communes, wards)", "directory", query=AREA_QUERY
     ),
     Route("GET", "/api/categories", categories, "List ticket categories", "directory"),
+    Route(
+        "PATCH",
+        "/api/categories/{code}",
+        update_category,
+        "Change a category (name, approval, active)",
+        "directory",
+        roles=ADMIN,
+        body=CATEGORY_UPDATE,
+    ),
     Route("GET", "/api/routing-rules", rules, "List routing rules", "directory", query=RULE_QUERY),
     Route(
         "PUT",
