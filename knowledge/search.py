@@ -119,6 +119,7 @@ COMMON_FRACTION = 0.08  # a gram in more than this share of documents is "common
 COMMON_MIN_DF = 50
 
 _WORD = re.compile(r"[a-z0-9]+")
+_ANY_WORD = re.compile(r"\w+")
 
 
 def tokenize(text: str) -> list[str]:
@@ -305,7 +306,11 @@ def _find(tokens: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
 
 def name_actions(name: str) -> frozenset[str]:
     """What a procedure does, from its official name; ``new`` when its name says no other action."""
-    tokens = tokenize(name)
+    # Official names carry diacritics: only "đổi" folds to "doi" here, never "đối với" or "đời".
+    words = _ANY_WORD.findall(unicodedata.normalize("NFC", name).lower())
+    tokens = [
+        folded if folded != "doi" or word == "đổi" else "-" for word in words for folded in [fold(word)]
+    ]
     actions = {action for phrase, action in NAME_ACTION_CUES if _find(tokens, phrase)}
     # "Đổi giấy phép lái xe", "Đổi, cấp lại ...": a bare "đổi" (not "thay đổi", "chuyển đổi") exchanges.
     for i in _find(tokens, ("doi",)):
@@ -330,8 +335,12 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
         for phrase, action in _QUERY_CUES_BY_FIRST.get(token, ()):
-            if tokens[i : i + len(phrase)] == phrase and (len(phrase) > 1 or i not in aspect):
-                actions.add(action)
+            end = i + len(phrase)
+            if tokens[i:end] != phrase or (end - i == 1 and i in aspect):
+                continue
+            if phrase[-1] == "doi" and end < len(tokens) and tokens[end] in _NOT_DOI_AFTER:
+                continue  # "trợ cấp đối với"
+            actions.add(action)
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i < last else ""
         if token == "mat":
