@@ -57,7 +57,7 @@ run: venvs model seed
 	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
 	trap 'kill 0' INT TERM EXIT; \
 	echo "Rasa on 127.0.0.1:$(RASA_PORT), actions on :$(ACTIONS_PORT), ticketing API on :$(API_PORT). Ctrl-C stops all."; \
-	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) & \
+	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --endpoints bot/endpoints.yml --port $(ACTIONS_PORT) & \
 	$(APP_PY) -m ticketing.api --host 127.0.0.1 --port $(API_PORT) & \
 	$(RASA) run --enable-api --interface 127.0.0.1 --port $(RASA_PORT) --model "$$MODEL" \
 		--endpoints bot/endpoints.yml --credentials bot/credentials.yml & \
@@ -66,7 +66,7 @@ run: venvs model seed
 chat: venvs model seed
 	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
 	trap 'kill 0' INT TERM EXIT; \
-	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --port $(ACTIONS_PORT) --quiet & \
+	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --endpoints bot/endpoints.yml --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) shell --model "$$MODEL" --endpoints bot/endpoints.yml
 
 lint: $(APP_VENV)/.installed

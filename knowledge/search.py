@@ -13,6 +13,13 @@ Ranking, for a query normalised once (``normalize_text`` + ``expand_abbreviation
    (rapidfuzz), or split in two when two syllables were typed together.
 4. Priors: shipped (curated, Đồng Tháp) records over imported ones; commune/province level over
    ministry level.
+5. Action: what the citizen wants done (first issue, re-issue, exchange, extension, re-registration,
+   change, correction, suspension, closing, authorising someone; certifying a signature or a copy),
+   read from cue words of the question ("mất", "hết hạn", "đăng ký lại", "tạm nghỉ", "lãnh dùm"),
+   is matched with what each procedure does, read from its official name ("Cấp lại ...", "Đổi ...",
+   "Đăng ký lại ...", "Chấm dứt ..."). The fit multiplies the score, so sibling procedures that share
+   every topic word are told apart however many topic words the question repeats. A question that
+   names no action leaves siblings close (the first issue slightly ahead) and the bot asks.
 """
 
 from __future__ import annotations
@@ -225,7 +232,7 @@ def _phrases(spec: dict[str, str]) -> tuple[tuple[tuple[str, ...], str], ...]:
 # Words of official procedure names (folded) -> the action the procedure performs.
 NAME_ACTION_CUES = _phrases({
     NEW: "lan dau,cap moi,thanh lap,dang ky moi,xay dung moi",
-    REISSUE: "cap lai,lam lai",
+    REISSUE: "cap lai,lam lai,bao mat,bi mat",
     EXCHANGE: "cap doi,doi lai",
     EXTEND: "gia han",
     REREGISTER: "dang ky lai",
@@ -256,22 +263,28 @@ QUERY_ACTION_CUES = _phrases({
              "kinh doanh lai,ban lai,mo cua lai,hoat dong lai",
     TERMINATE: "cham dut,dong cua,nghi ban,dep,giai the,nghi luon,nghi han,ngung han,khong kinh doanh nua,"
                "khong ban nua,tra giay phep,tra lai giay,thoi kinh doanh,xoa,nghi kinh doanh,"
-               "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua",
+               "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua,cat ho khau,"
+               "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua",
     AUTHORISE: "uy quyen,linh thay,lanh thay,nhan thay,nhan dum,nhan gium,lanh dum,lanh gium,"
                "linh dum,lay dum,lay gium,nho nguoi nhan,nho nguoi lanh,nho con nhan,"
                "nho con lanh",
     SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan",
     COPY: "ban sao,sao y,photo",
 })  # fmt: skip
-# "mất" means "lost" before or after a paper, "died" after a person, "takes" before a duration.
-_LOSS_NOT_AFTER = _words(
+# "mất" means "lost" before or after a paper, "died" after a person ("ông tôi (đã) mất"), "takes"
+# before a duration ("mất bao lâu").
+_PERSON = _words(
     "ba me bo ma cha ong chong vo con chau ngoai noi toi tui minh nguoi em anh chi co chu bac di cau thim "
-    "da vua moi"
+    "nha ay"
 )
+_JUST = _words("da vua moi")
 _LOSS_NOT_BEFORE = _words("bao tien phi nhieu may het cong thoi gian lau ngay thang nam")
 # A lost register book ("sổ gốc bị cháy", "xã không còn sổ"): the civil status event is registered
-# again. A loss word within three syllables after "sổ", "mất"/"cháy" just before it, or "không còn"
-# ("không còn lưu sổ") within three syllables before it.
+# again. A loss word within a few syllables after "sổ" ("sổ gốc ở xã cũng bị cháy"), "mất"/"cháy" just
+# before it, or "không còn" ("không còn lưu sổ") within three syllables before it. Not "sổ đỏ", "sổ
+# hồng", "sổ BHXH", "sổ hộ khẩu", "sổ tiết kiệm": those are papers, not the civil status register.
+_BOOK_LOSS_WINDOW = 6
+_NOT_REGISTER_BOOK = _words("do hong bhxh bao ho tiet")
 _BOOK_LOSS_AFTER = _words("mat chay hu hong lac")
 _BOOK_LOSS_JUST_BEFORE = _words("het mat chay")
 _NO_LONGER = frozenset({("khong", "con"), ("hong", "con"), ("ko", "con"), ("k", "con")})
@@ -338,13 +351,18 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
             end = i + len(phrase)
             if tokens[i:end] != phrase or (end - i == 1 and i in aspect):
                 continue
-            if phrase[-1] == "doi" and end < len(tokens) and tokens[end] in _NOT_DOI_AFTER:
+            following = tokens[end] if end < len(tokens) else ""
+            if phrase[-1] == "doi" and following in _NOT_DOI_AFTER:
                 continue  # "trợ cấp đối với"
+            if phrase[-1] == "mat" and following in _LOSS_NOT_BEFORE:
+                continue  # "làm mất bao lâu" takes time
             actions.add(action)
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i < last else ""
         if token == "mat":
-            if i not in aspect and before not in _LOSS_NOT_AFTER and after not in _LOSS_NOT_BEFORE:
+            if before in _JUST:
+                before = tokens[i - 2] if i > 1 else ""
+            if i not in aspect and before not in _PERSON and after not in _LOSS_NOT_BEFORE:
                 actions.add(REISSUE)
         elif token == "doi":
             doi = _doi_action(before, after)
@@ -364,7 +382,9 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
 
 def _book_lost(tokens: Sequence[str]) -> bool:
     for i in _find(tokens, ("so",)):
-        if _BOOK_LOSS_AFTER.intersection(tokens[i + 1 : i + 4]):
+        if i + 1 < len(tokens) and tokens[i + 1] in _NOT_REGISTER_BOOK:
+            continue
+        if _BOOK_LOSS_AFTER.intersection(tokens[i + 1 : i + 1 + _BOOK_LOSS_WINDOW]):
             return True
         if i and tokens[i - 1] in _BOOK_LOSS_JUST_BEFORE:
             return True
