@@ -47,7 +47,9 @@ def _input_files(root: Path) -> list[Path]:
             files.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and "__pycache__" not in p.parts and p.suffix in {".yml", ".yaml", ".py", ".txt"}
+                if p.is_file()
+                and "__pycache__" not in p.parts
+                and p.suffix in {".yml", ".yaml", ".py", ".txt"}
             )
     return files
 
@@ -74,11 +76,16 @@ def train(root: Path = ROOT) -> Path:
     command = [
         str(rasa),
         "train",
-        "--config", "config.yml",
-        "--domain", "bot/domain",
-        "--data", *DATA_PATHS,
-        "--out", str(target.parent),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        "--config",
+        "config.yml",
+        "--domain",
+        "bot/domain",
+        "--data",
+        *DATA_PATHS,
+        "--out",
+        str(target.parent),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
     ]
     print("training:", " ".join(command), file=sys.stderr, flush=True)
     subprocess.run(command, cwd=root, check=True, env={**os.environ, "PYTHONPATH": str(root)})

@@ -164,7 +164,9 @@ class DossierService:
             dossier, stale_note = self._find(session, code, now)
             matched = dossier is not None and dossier.applicant_phone.endswith(digits)
             session.add(
-                DossierLookupAttempt(requester_key=requester_key, code=code, succeeded=matched, attempted_at=now)
+                DossierLookupAttempt(
+                    requester_key=requester_key, code=code, succeeded=matched, attempted_at=now
+                )
             )
             session.commit()
             if dossier is None:
@@ -175,8 +177,10 @@ class DossierService:
 
     def _is_rate_limited(self, session: Session, requester_key: str, code: str, now: datetime) -> bool:
         since = now - FAILURE_WINDOW
-        failed = select(func.count()).select_from(DossierLookupAttempt).where(
-            DossierLookupAttempt.succeeded.is_(False), DossierLookupAttempt.attempted_at >= since
+        failed = (
+            select(func.count())
+            .select_from(DossierLookupAttempt)
+            .where(DossierLookupAttempt.succeeded.is_(False), DossierLookupAttempt.attempted_at >= since)
         )
         by_requester = session.scalar(failed.where(DossierLookupAttempt.requester_key == requester_key)) or 0
         by_code = session.scalar(failed.where(DossierLookupAttempt.code == code)) or 0
@@ -217,41 +221,52 @@ class DossierService:
             lines.append(f"- Đang xử lý tại: {dossier.current_agency}")
         if overdue_days is not None and overdue_days > 0:
             lines.append(
-                f"Hồ sơ đã quá hạn {overdue_days} ngày làm việc. Em thành thật xin lỗi anh/chị vì sự chậm trễ. "
+                f"Hồ sơ đã quá hạn {overdue_days} ngày làm việc. "
+                "Em thành thật xin lỗi anh/chị vì sự chậm trễ. "
                 "Theo quy định, cơ quan giải quyết phải gửi phiếu xin lỗi và hẹn lại ngày trả kết quả. "
                 "Nếu anh/chị muốn, em có thể ghi nhận phản ánh về việc trễ hạn để chuyển đến cơ quan có "
                 "thẩm quyền ạ."
             )
         elif status in ("received", "processing"):
-            lines.append("Hồ sơ đang trong thời hạn giải quyết, anh/chị vui lòng chờ đến ngày hẹn trả kết quả ạ.")
+            lines.append(
+                "Hồ sơ đang trong thời hạn giải quyết, anh/chị vui lòng chờ đến ngày hẹn trả kết quả ạ."
+            )
         elif status == "additional_documents":
             missing = f" {dossier.note.rstrip('.')}." if dossier.note else ""
             lines.append(
-                f"Anh/chị cần bổ sung giấy tờ:{missing} Anh/chị nộp bổ sung tại {place} hoặc trên Cổng Dịch vụ "
-                f"công ({PUBLIC_PORTAL}); thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ ạ."
+                f"Anh/chị cần bổ sung giấy tờ:{missing} Anh/chị nộp bổ sung tại {place} "
+                f"hoặc trên Cổng Dịch vụ công ({PUBLIC_PORTAL}); thời hạn giải quyết được tính lại "
+                "từ khi nhận đủ hồ sơ ạ."
             )
         elif status == "completed":
             lines.append(self._delivery_advice(dossier, place))
         elif status == "returned":
             reason = f" Lý do: {dossier.note.rstrip('.')}." if dossier.note else ""
             lines.append(
-                f"Hồ sơ đã được trả lại.{reason} Anh/chị có thể hoàn thiện và nộp lại, hoặc gặp tổng đài viên "
-                "nếu cần hướng dẫn thêm ạ."
+                f"Hồ sơ đã được trả lại.{reason} Anh/chị có thể hoàn thiện và nộp lại, "
+                "hoặc gặp tổng đài viên nếu cần hướng dẫn thêm ạ."
             )
         if stale_note:
             lines.append(stale_note)
         return DossierAnswer(
-            "found", "\n".join(lines), status="overdue" if overdue_days else status, due_date=due,
+            "found",
+            "\n".join(lines),
+            status="overdue" if overdue_days else status,
+            due_date=due,
             working_days_overdue=overdue_days,
         )
 
     @staticmethod
     def _delivery_advice(dossier: Dossier, place: str) -> str:
         if dossier.delivery_method == "postal":
-            return "Kết quả được Bưu điện chuyển đến địa chỉ anh/chị đã đăng ký, anh/chị chú ý điện thoại giúp em ạ."
+            return (
+                "Kết quả được Bưu điện chuyển đến địa chỉ anh/chị đã đăng ký, "
+                "anh/chị chú ý điện thoại giúp em ạ."
+            )
         if dossier.delivery_method == "online":
             return (
-                f"Kết quả điện tử đã được gửi vào tài khoản của anh/chị trên Cổng Dịch vụ công ({PUBLIC_PORTAL}) ạ."
+                "Kết quả điện tử đã được gửi vào tài khoản của anh/chị trên Cổng Dịch vụ công "
+                f"({PUBLIC_PORTAL}) ạ."
             )
         return (
             f"Anh/chị mang giấy tiếp nhận hồ sơ và giấy tờ tùy thân đến {place} để nhận kết quả, "
@@ -269,8 +284,17 @@ class DossierService:
             dossier = Dossier(code=record.code)
             session.add(dossier)
         for name in (
-            "procedure_code", "procedure_name", "applicant_name", "applicant_phone", "received_at", "due_at",
-            "completed_at", "status", "current_agency", "delivery_method", "note",
+            "procedure_code",
+            "procedure_name",
+            "applicant_name",
+            "applicant_phone",
+            "received_at",
+            "due_at",
+            "completed_at",
+            "status",
+            "current_agency",
+            "delivery_method",
+            "note",
         ):
             setattr(dossier, name, getattr(record, name))
         dossier.source = source
@@ -295,9 +319,14 @@ class DossierService:
         errors: list[tuple[int, str]] = []
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            missing = {"code", "procedure_name", "applicant_name", "applicant_phone", "received_at", "status"} - set(
-                reader.fieldnames or []
-            )
+            missing = {
+                "code",
+                "procedure_name",
+                "applicant_name",
+                "applicant_phone",
+                "received_at",
+                "status",
+            } - set(reader.fieldnames or [])
             if missing:
                 raise InvalidDossierRecord("header", f"missing columns: {', '.join(sorted(missing))}")
             for row in reader:

@@ -151,7 +151,8 @@ class DossierRecord:
             code=code,
             procedure_code=_text("procedure_code", data.get("procedure_code"), required=False, limit=32),
             procedure_name=_text("procedure_name", data.get("procedure_name"), required=True) or "",
-            applicant_name=_text("applicant_name", data.get("applicant_name"), required=True, limit=200) or "",
+            applicant_name=_text("applicant_name", data.get("applicant_name"), required=True, limit=200)
+            or "",
             applicant_phone="0" + phone_match.group(1),
             received_at=_parse_time("received_at", data.get("received_at"), required=True),  # type: ignore[arg-type]
             due_at=_parse_time("due_at", data.get("due_at"), required=False),
@@ -159,7 +160,9 @@ class DossierRecord:
             status=_choice("status", data.get("status"), STATUSES, _STATUS_ALIASES),
             current_agency=_text("current_agency", data.get("current_agency"), required=False, limit=300),
             delivery_method=(
-                _choice("delivery_method", delivery, DELIVERY_METHODS, _DELIVERY_ALIASES) if delivery else None
+                _choice("delivery_method", delivery, DELIVERY_METHODS, _DELIVERY_ALIASES)
+                if delivery
+                else None
             ),
             note=_text("note", data.get("note"), required=False),
         )

@@ -127,6 +127,7 @@ COMMON_MIN_DF = 50
 
 _WORD = re.compile(r"[a-z0-9]+")
 _ANY_WORD = re.compile(r"\w+")
+_LIST_SEPARATOR = re.compile(r"[,;/]")
 
 
 def tokenize(text: str) -> list[str]:
@@ -248,7 +249,8 @@ NAME_ACTION_CUES = _phrases({
 QUERY_ACTION_CUES = _phrases({
     NEW: "lan dau,cap moi,lam moi,dang ky moi,chua tung co,chua bao gio co,chua co,mo moi,mo tiem,"
          "mo cua hang,mo quan,thanh lap",
-    REISSUE: "cap lai,xin lai,lam lai,in lai,bi mat,lam mat,danh mat,danh roi,that lac,bi chay,chay mat",
+    REISSUE: "cap lai,xin lai,lam lai,in lai,bi mat,lam mat,danh mat,danh roi,that lac,bi chay,chay mat,"
+             "bi trom,bi moc tui,bi cuop,khong tim thay,tim khong thay,kiem khong ra,lam rot",
     # A damaged paper is exchanged (Luật Căn cước 2023 art. 24, Luật Đất đai 2024 art. 136), a lost one
     # re-issued.
     EXCHANGE: "cap doi,doi lai,het han,qua han,het date,mau moi,bi hong,hu hong,bi hu,bi rach,rach,bi uot,"
@@ -258,17 +260,18 @@ QUERY_ACTION_CUES = _phrases({
     CHANGE: "thay doi,dieu chinh,bo sung,cap nhat,sang ten,doi ten,doi ho,doi dia chi,doi chu,doi nganh,"
             "them nganh,bot nganh,doi tru so,chuyen dia diem,chuyen cho,doi cho,doi noi,tang von,giam von",
     CORRECT: "cai chinh,dinh chinh,dieu chinh,sua lai,sua thong tin,ghi sai,bi sai,sai,nham,ghi nham,in sai,"
-             "ghi lon",
+             "ghi lon,bi lon,lon ten,lon ngay,khong khop,khong trung khop",
     SUSPEND: "tam ngung,tam nghi,nghi tam,ngung tam,tam dung,tam dong,nghi mot thoi gian,tiep tuc kinh doanh,"
              "kinh doanh lai,ban lai,mo cua lai,hoat dong lai",
     TERMINATE: "cham dut,dong cua,nghi ban,dep,giai the,nghi luon,nghi han,ngung han,khong kinh doanh nua,"
                "khong ban nua,tra giay phep,tra lai giay,thoi kinh doanh,xoa,nghi kinh doanh,"
                "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua,cat ho khau,"
-               "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua",
+               "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua,nghi buon,khong buon ban nua",
     AUTHORISE: "uy quyen,linh thay,lanh thay,nhan thay,nhan dum,nhan gium,lanh dum,lanh gium,"
                "linh dum,lay dum,lay gium,nho nguoi nhan,nho nguoi lanh,nho con nhan,"
-               "nho con lanh",
-    SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan",
+               "nho con lanh,nho nguoi nha,nguoi nha nhan,nguoi nha lanh,nguoi nha di,nguoi than nhan,"
+               "lanh ho,nhan ho,linh ho",
+    SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan,khong biet chu,mu chu",
     COPY: "ban sao,sao y,photo",
 })  # fmt: skip
 # "mất" means "lost" before or after a paper, "died" after a person ("ông tôi (đã) mất"), "takes"
@@ -278,7 +281,11 @@ _PERSON = _words(
     "nha ay"
 )
 _JUST = _words("da vua moi")
-_LOSS_NOT_BEFORE = _words("bao tien phi nhieu may het cong thoi gian lau ngay thang nam")
+_LOSS_NOT_BEFORE = _words("bao tien phi nhieu may cong thoi gian lau ngay thang nam hang truoc sau")
+# "mặt bằng" (premises) unless "mất bằng lái", "mất bằng tốt nghiệp".
+_PAPER_AFTER_BANG = _words("lai tot dai cap")
+# "nhận hộ" (on someone's behalf), not "chứng nhận hộ kinh doanh", "lãnh hộ nghèo".
+_HOUSEHOLD_AFTER_HO = _words("kinh ngheo can gia khau tich chieu dan")
 # A lost register book ("sổ gốc bị cháy", "xã không còn sổ"): the civil status event is registered
 # again. A loss word within a few syllables after "sổ" ("sổ gốc ở xã cũng bị cháy"), "mất"/"cháy" just
 # before it, or "không còn" ("không còn lưu sổ") within three syllables before it. Not "sổ đỏ", "sổ
@@ -318,7 +325,17 @@ def _find(tokens: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
 
 
 def name_actions(name: str) -> frozenset[str]:
-    """What a procedure does, from its official name; ``new`` when its name says no other action."""
+    """What a procedure does, from its official name; ``new`` when its name says no other action, or
+    when it lists several and the first names none ("Thực hiện, điều chỉnh, thôi hưởng trợ cấp ...",
+    "Đăng ký, đăng ký lại, điều chỉnh đóng BHXH tự nguyện")."""
+    actions = _name_actions(name)
+    head = _LIST_SEPARATOR.split(name, maxsplit=1)
+    if len(head) > 1 and actions & LIFECYCLE != {NEW} and not _name_actions(head[0]) & (LIFECYCLE - {NEW}):
+        actions = actions | {NEW}
+    return actions
+
+
+def _name_actions(name: str) -> frozenset[str]:
     # Official names carry diacritics: only "đổi" folds to "doi" here, never "đối với" or "đời".
     words = _ANY_WORD.findall(unicodedata.normalize("NFC", name).lower())
     tokens = [
@@ -356,13 +373,16 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
                 continue  # "trợ cấp đối với"
             if phrase[-1] == "mat" and following in _LOSS_NOT_BEFORE:
                 continue  # "làm mất bao lâu" takes time
+            if phrase[-1] == "ho" and following in _HOUSEHOLD_AFTER_HO:
+                continue
             actions.add(action)
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i < last else ""
         if token == "mat":
             if before in _JUST:
                 before = tokens[i - 2] if i > 1 else ""
-            if i not in aspect and before not in _PERSON and after not in _LOSS_NOT_BEFORE:
+            premises = after == "bang" and (tokens[i + 2] if i + 2 <= last else "") not in _PAPER_AFTER_BANG
+            if i not in aspect and before not in _PERSON and after not in _LOSS_NOT_BEFORE and not premises:
                 actions.add(REISSUE)
         elif token == "doi":
             doi = _doi_action(before, after)
@@ -381,7 +401,9 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
 
 
 def _book_lost(tokens: Sequence[str]) -> bool:
-    for i in _find(tokens, ("so",)):
+    for i, token in enumerate(tokens):
+        if token not in ("so", "luu"):  # the register book, its archive ("không còn lưu")
+            continue
         if i + 1 < len(tokens) and tokens[i + 1] in _NOT_REGISTER_BOOK:
             continue
         if _BOOK_LOSS_AFTER.intersection(tokens[i + 1 : i + 1 + _BOOK_LOSS_WINDOW]):

@@ -28,7 +28,9 @@ def _top(module: str) -> str:
     return module.split(".")[0]
 
 
-@pytest.mark.parametrize("path", _python_files(*APP_PACKAGES, "tests"), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", _python_files(*APP_PACKAGES, "tests"), ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_app_runtime_never_imports_rasa(path: Path) -> None:
     if path.is_relative_to(ROOT / "tests" / "bot") or path.is_relative_to(ROOT / "tests" / "bench"):
         return  # bot-runtime tests and benches run in .venv-bot

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import func, select
@@ -164,10 +165,10 @@ ONESTOP_TOKEN = "test-token"
 class FakeOneStop(BaseHTTPRequestHandler):
     """Speaks the documented one-stop interface: GET /dossiers/{code} with a bearer token."""
 
-    dossiers: dict[str, dict[str, str]] = {}
-    broken = False
+    dossiers: ClassVar[dict[str, dict[str, str]]] = {}
+    broken: ClassVar[bool] = False
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         if self.headers.get("Authorization") != f"Bearer {ONESTOP_TOKEN}":
             self._send(401, {"error": "unauthorized"})
         elif self.broken:
