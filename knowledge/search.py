@@ -266,7 +266,8 @@ QUERY_ACTION_CUES = _phrases({
     TERMINATE: "cham dut,dong cua,nghi ban,dep,giai the,nghi luon,nghi han,ngung han,khong kinh doanh nua,"
                "khong ban nua,tra giay phep,tra lai giay,thoi kinh doanh,xoa,nghi kinh doanh,"
                "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua,cat ho khau,"
-               "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua,nghi buon,khong buon ban nua",
+               "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua,nghi buon,"
+               "khong buon ban nua",
     AUTHORISE: "uy quyen,linh thay,lanh thay,nhan thay,nhan dum,nhan gium,lanh dum,lanh gium,"
                "linh dum,lay dum,lay gium,nho nguoi nhan,nho nguoi lanh,nho con nhan,"
                "nho con lanh,nho nguoi nha,nguoi nha nhan,nguoi nha lanh,nguoi nha di,nguoi than nhan,"
