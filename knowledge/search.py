@@ -86,8 +86,10 @@ ASPECT_PHRASES = tuple(tuple(p.split()) for p in (
 _ASPECT_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
 for _aspect_phrase in ASPECT_PHRASES:
     _ASPECT_BY_FIRST[_aspect_phrase[0]].append(_aspect_phrase)
-# Everyday words for what a procedure does, and the administrative words in procedure names. Search
-# only (the NLU gazetteer reads bot/data/procedure_terms.yml, which names procedures).
+# Everyday words for what a procedure is about, and the administrative words in procedure names. Search
+# only (the NLU gazetteer reads bot/data/procedure_terms.yml, which names procedures). Words for what
+# is to be done ("mất", "đổi", "sửa", "nghỉ bán") are not expanded into topic words here: they are
+# read as the question's action (see ``query_actions``), which cannot pull in another topic.
 QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(k.split()): tuple(v.split())
     for k, v in {

@@ -248,6 +248,9 @@ BUILDING_PERMIT_NEW = "1.013225"
         ),
         ("Chấm dứt hoạt động hộ kinh doanh", {TERMINATE}),
         ("Ủy quyền lĩnh thay các chế độ bảo hiểm xã hội, trợ cấp thất nghiệp", {AUTHORISE}),
+        # a list whose first item names no action starts something too
+        ("Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng", {NEW, CHANGE, CORRECT, TERMINATE}),
+        ("Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH", {REISSUE, EXCHANGE, CHANGE, CORRECT}),
     ],
 )
 def test_a_procedure_s_action_is_read_from_its_official_name(name: str, actions: set[str]) -> None:
@@ -288,6 +291,12 @@ def test_certifying_a_signature_and_a_copy_are_told_apart_by_name() -> None:
         ("cho con lãnh dùm được không", {AUTHORISE}, set()),
         ("không biết ký tên thì lăn tay", {SIGNATURE}, set()),
         ("hỏi thủ tục chung chung", set(), set()),
+        ("thuê mặt bằng mở tiệm", {NEW}, {REISSUE}),  # premises, not a lost paper
+        ("giấy chứng nhận hộ kinh doanh bị mất", {REISSUE}, {AUTHORISE}),  # "nhận hộ" inside
+        ("bị móc túi mất luôn căn cước", {REISSUE}, set()),
+        ("người nhà đi nhận lương hưu thay", {AUTHORISE}, set()),
+        ("giấy kết hôn thất lạc, xã không còn lưu", {REISSUE, REREGISTER}, set()),
+        ("mất sổ đỏ", {REISSUE}, {REREGISTER}),  # a paper, not the civil status register
     ],
 )
 def test_the_citizen_s_action_is_read_from_cue_words(
