@@ -19,7 +19,7 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 API_PORT ?= 8080
 
-.PHONY: help venvs model run chat test test-app test-bot test-stories validate lint format bench clean
+.PHONY: help venvs model seed run chat test test-app test-bot test-stories validate lint format bench clean
 
 help:
 	@echo "make run    - create venvs if missing, train the model if stale, start everything (SQLite)"
@@ -66,8 +66,11 @@ run: venvs model seed
 chat: venvs model seed
 	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
 	trap 'kill 0' INT TERM EXIT; \
-	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --endpoints bot/endpoints.yml --port $(ACTIONS_PORT) --quiet & \
-	$(RASA) shell --model "$$MODEL" --endpoints bot/endpoints.yml
+	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --endpoints bot/endpoints.yml --port $(ACTIONS_PORT) \
+		--quiet > var/actions.log 2>&1 & \
+	$(RASA) run --enable-api --interface 127.0.0.1 --port $(RASA_PORT) --model "$$MODEL" \
+		--endpoints bot/endpoints.yml --credentials bot/credentials.yml > var/rasa.log 2>&1 & \
+	$(APP_PY) -m bot.chat --url http://127.0.0.1:$(RASA_PORT)
 
 lint: $(APP_VENV)/.installed
 	$(APP_VENV)/bin/ruff check .

@@ -45,7 +45,7 @@ def test_bot_runtime_imports_no_app_package(path: Path) -> None:
     assert not imported & set(APP_PACKAGES), f"{path} imports {imported & set(APP_PACKAGES)}"
 
 
-@pytest.mark.parametrize("name", ["normalization.py", "places.py"])
+@pytest.mark.parametrize("name", ["normalization.py", "places.py", "chat.py"])
 def test_shared_modules_are_runtime_neutral(name: str) -> None:
     path = ROOT / "bot" / name
     if not path.exists():

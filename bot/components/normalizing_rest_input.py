@@ -1,0 +1,27 @@
+"""Rasa's REST input channel, with every incoming text normalised before Rasa sees it.
+
+Registered in ``bot/credentials.yml`` under the same name, ``rest``, so the URL stays
+``POST /webhooks/rest/webhook`` (``{"sender", "message", "metadata"}``). The rules themselves live once, in
+``bot/normalization.py``; :func:`~bot.normalization.normalize_text` is idempotent, so a caller that has
+already normalised (the hub) loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.channels.rest import RestInput
+
+from bot.normalization import normalize_text
+
+
+class NormalizingRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def _extract_message(self, req: Any) -> str | None:
+        message = super()._extract_message(req)
+        if not isinstance(message, str):
+            return message
+        return normalize_text(message)
