@@ -99,7 +99,7 @@ test: lint test-app validate test-bot test-stories
 
 bench: venvs model
 	@mkdir -p docs
-	$(BOT_PY) tests/bench/bench_nlu.py
+	$(BOT_PY) tests/bench/bench_nlu.py --from-make
 	$(APP_PY) tests/bench/bench_knowledge.py
 	$(APP_PY) tests/bench/bench_ticketing.py
 

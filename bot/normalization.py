@@ -214,6 +214,7 @@ ABBREVIATIONS: dict[str, str] = {
     "cccd": "căn cước công dân",
     "cmnd": "chứng minh nhân dân",
     "sdt": "số điện thoại",
+    "sđt": "số điện thoại",
     "đt": "điện thoại",
     "ubnd": "ủy ban nhân dân",
     "hđnd": "hội đồng nhân dân",

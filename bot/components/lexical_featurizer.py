@@ -166,12 +166,13 @@ class VietnameseLexicalFeaturizer(SparseFeaturizer, GraphComponent):
             index = self.vocabulary[family]
             if not index:
                 continue
-            known = [(index[f], c) for f, c in counts[family].items() if f in index]
+            known = sorted((index[f], c) for f, c in counts[family].items() if f in index)
             columns = np.array([k for k, _ in known], dtype=np.int64)
             values = np.array([c for _, c in known], dtype=np.float64)
             matrix = scipy.sparse.coo_matrix(
                 (values, (np.zeros(len(known), dtype=np.int64), columns)), shape=(1, len(index))
             )
+            matrix.has_canonical_format = True  # sorted, unique columns
             message.add_features(
                 Features(matrix, FEATURE_TYPE_SENTENCE, TEXT, f"{self._identifier}:{family}")
             )

@@ -213,7 +213,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             matrix = feature.features
             if offset is None or matrix.shape != (1, self._widths[origin]):
                 continue
-            if scipy.sparse.issparse(matrix):
+            if isinstance(matrix, scipy.sparse.coo_matrix) and matrix.has_canonical_format:
+                columns, values = matrix.col, matrix.data  # what our featurizer emits: no conversion
+            elif scipy.sparse.issparse(matrix):
                 row = matrix.tocsr()
                 row.sum_duplicates()
                 columns, values = row.indices, row.data

@@ -226,7 +226,9 @@ class VietnameseTokenizer(Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> VietnameseTokenizer:
-        return cls({**cls.get_default_config(), **config})
+        tokenizer = cls({**cls.get_default_config(), **config})
+        segment_words("xin chào")  # load underthesea's model now rather than on the first message
+        return tokenizer
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         if self._config.get("train_on_stripped_copies", True):
