@@ -88,6 +88,16 @@ class ValidateRatingForm(GuardedFormValidation):
         return {**result, **self.reject(dispatcher, tracker, "rating_score", BAD_SCORE_MESSAGE)}
 
 
+NOT_THEIRS_NOTE = (
+    "Dạ, em chưa tìm thấy phản ánh có mã này trong các phản ánh anh/chị đã gửi từ tài khoản này, "
+    "nên em ghi nhận đây là đánh giá chung về dịch vụ của Tổng đài 1022 ạ."
+)
+NOT_ANSWERED_NOTE = (
+    "Dạ, phản ánh này chưa có trả lời nên chưa đánh giá được kết quả xử lý; "
+    "em ghi nhận đây là đánh giá chung về dịch vụ của Tổng đài 1022 ạ."
+)
+
+
 class ActionSubmitRating(Action):
     def name(self) -> str:
         return "action_submit_rating"
@@ -100,14 +110,18 @@ class ActionSubmitRating(Action):
             return early
         score = int(tracker.get_slot("rating_score"))
         channel, user_id = channel_identity(tracker)
+        comment = tracker.get_slot("rating_comment")
+        ticket_code = tracker.get_slot("rating_ticket_code")
+        note = None
         try:
-            ticketing.rate_service(
-                score,
-                tracker.get_slot("rating_comment"),
-                channel,
-                user_id,
-                tracker.get_slot("rating_ticket_code"),
-            )
+            try:
+                ticketing.rate_service(score, comment, channel, user_id, ticket_code)
+            except (ticketing.TicketNotFound, ticketing.NotAllowed, ticketing.IllegalTransition) as problem:
+                # The citizen's opinion still counts: keep it as a rating of the hotline in general.
+                note = (
+                    NOT_ANSWERED_NOTE if isinstance(problem, ticketing.IllegalTransition) else NOT_THEIRS_NOTE
+                )
+                ticketing.rate_service(score, comment, channel, user_id, None)
         except Exception:
             logger.exception("rating failed for conversation %s", tracker.sender_id)
             dispatcher.utter_message(
@@ -117,6 +131,8 @@ class ActionSubmitRating(Action):
                 )
             )
             return reset(*RATING_SLOTS)
+        if note:
+            dispatcher.utter_message(text=note)
         if score <= 2:
             text = (
                 f"Dạ, em ghi nhận đánh giá {score}/5 của anh/chị. Em rất tiếc vì anh/chị chưa hài lòng; "

@@ -22,7 +22,13 @@ from ticketing import conversations, replies
 from ticketing.codes import is_ticket_code, normalize_ticket_code
 from ticketing.db import Database, get_database
 from ticketing.intake import intake
-from ticketing.lifecycle import InvalidInput, TicketNotFound, get_ticket_by_code
+from ticketing.lifecycle import (
+    IllegalTransition,
+    InvalidInput,
+    TicketError,
+    TicketNotFound,
+    get_ticket_by_code,
+)
 from ticketing.models import (
     Agency,
     Category,
@@ -34,11 +40,17 @@ from ticketing.models import (
     TicketKind,
     TicketStatus,
 )
+from ticketing.replies import NotAllowed
 from ticketing.seed import ensure_seeded
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 __all__ = [
+    "IllegalTransition",
+    "InvalidInput",
+    "NotAllowed",
+    "TicketError",
+    "TicketNotFound",
     "TicketReceipt",
     "TicketStatusView",
     "format_local",

@@ -59,3 +59,16 @@ async def test_a_ticket_code_in_the_first_message_says_what_is_rated(domain: dic
     )
     assert slot_values(events)["rating_ticket_code"] == "PA-261127-0001"
     assert slot_values(events)["rating_score"] == "4"
+
+
+async def test_rating_a_code_that_is_not_theirs_is_kept_as_a_general_rating(domain: dict[str, Any]) -> None:
+    slots = {"rating_score": "4", "rating_comment": "ok", "rating_ticket_code": "PA-200101-9999"}
+    tracker = make_tracker("4", slots=slots, sender_id="rating-2", channel="telegram")
+    _, messages = await run(ActionSubmitRating(), tracker, domain)
+    assert "đánh giá chung" in texts(messages)
+    assert "tạm thời chưa lưu" not in texts(messages)
+    with get_database().session(readonly=True) as session:
+        saved = session.execute(
+            select(Rating.score, Rating.ticket_id).where(Rating.channel_user_id == "rating-2")
+        ).all()
+    assert [tuple(row) for row in saved] == [(4, None)]
