@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from knowledge.answers import detect_aspect  # noqa: E402
 from knowledge.importer import import_portal_file, import_shipped  # noqa: E402
 from knowledge.search import is_ambiguous  # noqa: E402
 from knowledge.service import Catalogue  # noqa: E402
+from tests.bench.report import machine, write_section  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "procedure_questions.yml"
 BLIND_QUESTIONS = ROOT / "tests" / "data" / "procedure_questions_blind.yml"
@@ -51,7 +51,6 @@ QUESTION_SETS = (
     ),
 )
 CRAWL = ROOT.parent / "shared" / "data" / "tthc_catalog.jsonl.gz"
-BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- knowledge:start -->", "<!-- knowledge:end -->"
 COMMAND = ".venv/bin/python tests/bench/bench_knowledge.py"
 TARGETS = {"top1": 0.90, "top3": 0.97, "p95_ms": 20.0}
@@ -149,18 +148,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}, {platform.system()}"
-
-
 def render(results: dict[str, object]) -> str:
     r = results
     rows = [
@@ -219,17 +206,6 @@ def render(results: dict[str, object]) -> str:
         f"{END}",
     ]
     return "\n".join(rows)
-
-
-def write_section(section: str, path: Path = BENCHMARKS) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(results)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section(section, START, END)
     return 0
 
 

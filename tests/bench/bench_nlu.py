@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import re
 import shutil
 import signal
@@ -41,12 +40,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.normalization import normalize_text, strip_diacritics  # noqa: E402
+from tests.bench.report import BENCHMARKS, machine, write_section  # noqa: E402
 
 BOT_BIN = Path(sys.executable).parent
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 HELD_OUT = ROOT / "tests" / "data" / "nlu_test"
 DEFAULT_CONFIG = ROOT / "tests" / "bench" / "default_config.yml"
-REPORT = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- nlu:start -->", "<!-- nlu:end -->"
 RASA_DEFAULT_EPOCHS = 100  # what `rasa init` trains with (DIET, ResponseSelector, TED, UnexpecTED)
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<name>[^)]+)\)|(?P<json>\{[^}]*\}))")
@@ -440,21 +439,6 @@ async def measure(
 
 
 # report ---------------------------------------------------------------------------------------------------
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        ram = f"{mem_kib / 2**20:.1f} GiB RAM"
-    except (OSError, AttributeError):
-        ram = "unknown RAM"
-    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    return f"{os.cpu_count()} CPUs (nproc), {cpu}, {ram}, {system}"
-
-
 def _load_row(label: str, results: list[SystemResult], kind: str, concurrency: int) -> str:
     cells = []
     for r in results:
@@ -539,18 +523,6 @@ def render(results: list[SystemResult], command: str, examples: int, notes: list
     return "\n".join(lines)
 
 
-def write_report(section: str, path: Path = REPORT) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 # main -----------------------------------------------------------------------------------------------------
 async def run(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir)
@@ -622,9 +594,9 @@ async def run(args: argparse.Namespace) -> int:
     if args.no_write:
         print(section)
     else:
-        write_report(section)
+        write_section(section, START, END)
         print(section)
-        print(f"written to {REPORT}")
+        print(f"written to {BENCHMARKS}")
     return 0
 
 

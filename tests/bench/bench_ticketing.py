@@ -23,7 +23,6 @@ import asyncio
 import json
 import math
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -41,6 +40,7 @@ import aiohttp  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from tests.bench.report import BENCHMARKS, machine, write_section  # noqa: E402
 from ticketing.api import admin  # noqa: E402
 from ticketing.db import Database, migrate  # noqa: E402
 from ticketing.models import (  # noqa: E402
@@ -56,7 +56,6 @@ from ticketing.models import (  # noqa: E402
 )
 from ticketing.seed import seed_all  # noqa: E402
 
-BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- ticketing:start -->", "<!-- ticketing:end -->"
 COMMAND = ".venv/bin/python tests/bench/bench_ticketing.py"
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -472,25 +471,6 @@ def triage_accuracy() -> dict[str, Any] | None:
 # ----------------------------------------------------------------------------------- report
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    return f"{cpu}, {os.cpu_count()} cores{mem}, {system}"
-
-
 def render(results: dict[str, Any]) -> str:
     lines = [
         START,
@@ -564,16 +544,6 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_section(section: str, path: Path = BENCHMARKS) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
@@ -621,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(results, indent=1, default=str))
     if not args.no_write:
-        write_section(render(results))
+        write_section(render(results), START, END)
         print(f"wrote {BENCHMARKS.relative_to(ROOT)}")
     return 0
 
