@@ -50,7 +50,7 @@ model: $(BOT_VENV)/.installed
 # Prepares the embedded SQLite database: schema, directory, catalogue, sample dossiers.
 seed: $(APP_VENV)/.installed
 	@mkdir -p var
-	@$(APP_PY) -m ticketing.seed
+	@$(APP_PY) -m ticketing.cli seed
 	@$(APP_PY) -m knowledge.seed
 
 run: venvs model seed
@@ -70,7 +70,7 @@ chat: venvs model seed
 		--quiet > var/actions.log 2>&1 & \
 	$(RASA) run --enable-api --interface 127.0.0.1 --port $(RASA_PORT) --model "$$MODEL" \
 		--endpoints bot/endpoints.yml --credentials bot/credentials.yml > var/rasa.log 2>&1 & \
-	$(APP_PY) -m bot.chat --url http://127.0.0.1:$(RASA_PORT)
+	$(APP_PY) -m channels.terminal_chat --url http://127.0.0.1:$(RASA_PORT)
 
 lint: $(APP_VENV)/.installed
 	$(APP_VENV)/bin/ruff check .

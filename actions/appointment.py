@@ -11,8 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import GuardedFormValidation, channel_identity, ended_early, reset
-from bot.normalization import fold, normalize_text
 from ticketing import facade as ticketing
+from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
 

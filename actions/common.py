@@ -6,17 +6,15 @@ Actions stay thin: they check what the citizen typed and phrase the reply; the w
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from abc import ABC, abstractmethod
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.normalization import fold, normalize_text
+from vietnam.codes import find_phone_last4, normalize_phone
+from vietnam.text import fold, normalize_text
 
 REQUESTED_SLOT = "requested_slot"
 FAILURES_SLOT = "form_failures"
@@ -48,12 +46,7 @@ FAILURE_LIMIT = 3
 
 CHANNELS = ("zalo", "telegram", "webchat", "phone")
 DEFAULT_CHANNEL = "webchat"
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-# Formats of docs/architecture.md ("Codes").
-DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
-TICKET_CODE = re.compile(r"(?:PA|HD|BC|LH)-\d{6}-\d{4,6}")
-PHONE = re.compile(r"0\d{9,10}")
 
 # Folded phrases by which a citizen stops a form.
 _CANCEL_PHRASES = (
@@ -108,52 +101,6 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
 def wants_to_cancel(text: str) -> bool:
     folded = fold(normalize_text(text)).strip(" .!?")
     return folded in _CANCEL_PHRASES or folded.startswith(_CANCEL_PREFIXES)
-
-
-def find_dossier_code(text: str) -> str | None:
-    """A dossier code in ``text``, typed in any case and with stray spaces, in its stored form."""
-    compact = re.sub(r"\s+", "", normalize_text(text)).upper()
-    match = DOSSIER_CODE.search(compact)
-    return match.group(0) if match else None
-
-
-def find_ticket_code(text: str) -> str | None:
-    compact = re.sub(r"\s+", "", normalize_text(text)).upper().replace("_", "-")
-    match = TICKET_CODE.search(compact)
-    return match.group(0) if match else None
-
-
-def normalize_phone(text: str) -> str | None:
-    """A Vietnamese phone number as ``0xxxxxxxxx`` (``+84``/``84`` prefixes, spaces, dots accepted)."""
-    raw = normalize_text(text).strip()
-    digits = re.sub(r"\D", "", raw)
-    if raw.startswith("+84") or (digits.startswith("84") and len(digits) in (11, 12)):
-        digits = "0" + digits[2:]
-    return digits if PHONE.fullmatch(digits) else None
-
-
-def find_last4(text: str) -> str | None:
-    """The last 4 digits of a phone number: a group of exactly four digits ("5678", "5 6 7 8"), or the
-    end of a whole phone number."""
-    for run in reversed(re.findall(r"\+?\d(?:[ .\-]?\d)*", normalize_text(text))):
-        digits = re.sub(r"\D", "", run)
-        if len(digits) == 4:
-            return digits
-        phone = normalize_phone(run)
-        if phone:
-            return phone[-4:]
-    return None
-
-
-def format_date(value: dt.datetime | dt.date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        value = value.astimezone(LOCAL_TZ)
-        return value.strftime("%H:%M ngày %d/%m/%Y")
-    return value.strftime("%d/%m/%Y")
 
 
 def reset(*slots: str) -> list[EventType]:
@@ -222,7 +169,7 @@ class GuardedFormValidation(FormValidationAction, ABC):
         """A contact phone number, stored as ``0xxxxxxxxx``."""
         if cancel := self.cancel_if_asked(tracker, slot):
             return cancel
-        phone = normalize_phone(str(value or ""))
+        phone = normalize_phone(normalize_text(str(value or "")))
         if phone:
             return self.accept(slot, phone)
         return self.reject(dispatcher, tracker, slot, BAD_PHONE_MESSAGE)
@@ -233,7 +180,7 @@ class GuardedFormValidation(FormValidationAction, ABC):
         """The last 4 digits of the phone on file (the second factor of a lookup)."""
         if cancel := self.cancel_if_asked(tracker, slot):
             return cancel
-        last4 = find_last4(str(value or ""))
+        last4 = find_phone_last4(normalize_text(str(value or "")))
         if last4:
             return self.accept(slot, last4)
         return self.reject(dispatcher, tracker, slot, BAD_LAST4_MESSAGE)

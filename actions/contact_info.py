@@ -1,4 +1,4 @@
-"""Where to go and whom to call: answered from the directory (ticketing.directory, bot.places).
+"""Where to go and whom to call: answered from the directory (ticketing.directory, vietnam.places).
 
 The directory has verified names of the commune/ward service centres and People's Committees but no
 verified addresses or phone numbers, so the bot names the right office and says honestly that it
@@ -14,8 +14,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity_values, latest_text
-from bot.places import find_places, resolve_place
 from ticketing.directory import Agency, load_agencies
+from vietnam.places import find_places, resolve_place
 
 NATIONAL_PORTAL = "https://dichvucong.gov.vn"
 NO_ADDRESS_NOTE = (

@@ -9,8 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import GuardedFormValidation, ended_early, find_dossier_code, reset
+from actions.common import GuardedFormValidation, ended_early, reset
 from knowledge import facade as knowledge
+from vietnam.codes import find_dossier_code
 
 logger = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ from actions.common import (
     GuardedFormValidation,
     channel_identity,
     ended_early,
-    find_ticket_code,
-    format_date,
     latest_intent,
     reset,
 )
-from bot.normalization import fold, normalize_text
 from ticketing import facade as ticketing
+from vietnam.codes import find_ticket_code
+from vietnam.text import fold, normalize_text
+from vietnam.workdays import format_datetime_vi
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ class ActionSubmitPetition(Action):
             logger.exception("petition submission failed for conversation %s", tracker.sender_id)
             dispatcher.utter_message(text=SUBMIT_FAILED_MESSAGE)
             return []
-        due = format_date(receipt.due_at)
+        due = format_datetime_vi(receipt.due_at)
         if receipt.agency_name:
             text = (
                 f"Dạ, em đã ghi nhận phản ánh của anh/chị với mã {receipt.code} "

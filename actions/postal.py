@@ -16,8 +16,8 @@ from actions.common import (
     ended_early,
     reset,
 )
-from bot.normalization import fold, normalize_text
 from ticketing import facade as ticketing
+from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity_values, latest_text
-from bot.normalization import fold
 from knowledge import facade as knowledge
+from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
 

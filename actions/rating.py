@@ -11,16 +11,15 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    TICKET_CODE,
     GuardedFormValidation,
     channel_identity,
     ended_early,
     entity_values,
-    find_ticket_code,
     reset,
 )
-from bot.normalization import fold, normalize_text
 from ticketing import facade as ticketing
+from vietnam.codes import TICKET_CODE_PATTERN, find_ticket_code
+from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ BAD_SCORE_MESSAGE = "Dạ, em cần một số từ 1 đến 5 ạ."
 
 def find_score(text: str) -> int | None:
     """A 1-5 score in the citizen's words: "5", "4/5", "5 sao", "năm sao", "⭐⭐⭐⭐", "rất hài lòng"."""
-    text = re.sub(TICKET_CODE.pattern, " ", normalize_text(text), flags=re.IGNORECASE)  # "PA-250312-0001"
+    text = re.sub(TICKET_CODE_PATTERN, " ", normalize_text(text), flags=re.IGNORECASE)  # "PA-250312-0001"
     stars = text.count("⭐") + text.count("★")
     if 1 <= stars <= 5:
         return stars

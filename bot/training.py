@@ -29,9 +29,7 @@ TRAINING_INPUTS = (
     "bot/rules",
     "bot/stories",
     "bot/components",
-    "bot/data",
-    "bot/normalization.py",
-    "bot/places.py",
+    "vietnam",
     "requirements-bot.txt",
 )
 DATA_PATHS = ("nlu_data", "bot/rules", "bot/stories")

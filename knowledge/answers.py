@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from bot.normalization import expand_abbreviations, fold, normalize_text
 from knowledge.views import DocumentView, ProcedureView
+from vietnam.text import expand_abbreviations, fold, normalize_text
 
 __all__ = ["ASPECTS", "NATIONAL_PORTAL", "detect_aspect", "render_answer"]
 

@@ -28,14 +28,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.db import session_factory
 from knowledge.dossier_models import Dossier, DossierLookupAttempt
 from knowledge.onestop import (
-    LOCAL_TZ,
     DossierRecord,
     HttpOneStopClient,
     InvalidDossierRecord,
     OneStopClient,
     OneStopUnavailable,
-    normalize_dossier_code,
 )
+from vietnam.codes import normalize_dossier_code
+from vietnam.workdays import WorkingCalendar, default_calendar, format_date_vi, format_datetime_vi, local_date
 
 __all__ = ["DossierAnswer", "DossierService", "ImportReport", "default_service"]
 
@@ -98,33 +98,8 @@ class ImportReport:
         return f"{self.created} created, {self.updated} updated, {len(self.errors)} rejected"
 
 
-def _local_date(moment: datetime) -> date:
-    if moment.tzinfo is None:  # SQLite returns naive datetimes for values stored in UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ).date()
-
-
 def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _format(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def _working_days_after(due: date, today: date, is_working_day: Callable[[date], bool]) -> int:
-    """Working days strictly after ``due`` up to and including ``today``."""
-    days, day = 0, due + timedelta(days=1)
-    while day <= today:
-        days += is_working_day(day)
-        day += timedelta(days=1)
-    return days
-
-
-def _default_is_working_day() -> Callable[[date], bool]:
-    from ticketing.sla import calendar  # the one working-day calendar (weekends + Vietnamese holidays)
-
-    return calendar().is_working_day
 
 
 class DossierService:
@@ -134,18 +109,16 @@ class DossierService:
         onestop: OneStopClient | None = None,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        is_working_day: Callable[[date], bool] | None = None,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
         self.sessions = sessions
         self.onestop = onestop
         self.now = now
-        self._is_working_day = is_working_day
+        self._calendar = calendar
 
     @property
-    def is_working_day(self) -> Callable[[date], bool]:
-        if self._is_working_day is None:
-            self._is_working_day = _default_is_working_day()
-        return self._is_working_day
+    def calendar(self) -> WorkingCalendar:
+        return self._calendar or default_calendar()
 
     # ---- lookup ---------------------------------------------------------------------------------
 
@@ -198,25 +171,24 @@ class DossierService:
             log.warning("one-stop system unavailable, answering from the mirror: %s", error)
             if dossier is None:
                 return None, None
-            synced = _as_utc(dossier.synced_at).astimezone(LOCAL_TZ)
-            return dossier, f"(Thông tin cập nhật lúc {synced:%H:%M %d/%m/%Y}.)"
+            return dossier, f"(Thông tin cập nhật lúc {format_datetime_vi(dossier.synced_at)}.)"
         if record is None:
             return dossier, None
         return self._upsert(session, record, source="onestop", now=now)[0], None
 
     def _describe(self, dossier: Dossier, now: datetime, stale_note: str | None) -> DossierAnswer:
-        today = _local_date(now)
-        due = _local_date(dossier.due_at) if dossier.due_at else None
+        today = local_date(now)
+        due = local_date(dossier.due_at) if dossier.due_at else None
         status = dossier.status
         overdue_days: int | None = None
         if status in ("received", "processing") and due is not None and due < today:
-            overdue_days = _working_days_after(due, today, self.is_working_day)
+            overdue_days = self.calendar.working_days_after(due, today)
         place = dossier.current_agency or "cơ quan tiếp nhận hồ sơ"
 
         lines = [f"Dạ, hồ sơ {dossier.code} ({dossier.procedure_name}) của anh/chị {_STATUS_LABELS[status]}."]
-        lines.append(f"- Ngày tiếp nhận: {_format(_local_date(dossier.received_at))}")
+        lines.append(f"- Ngày tiếp nhận: {format_date_vi(dossier.received_at)}")
         if due is not None:
-            lines.append(f"- Ngày hẹn trả kết quả: {_format(due)}")
+            lines.append(f"- Ngày hẹn trả kết quả: {format_date_vi(due)}")
         if dossier.current_agency and status != "completed":
             lines.append(f"- Đang xử lý tại: {dossier.current_agency}")
         if overdue_days is not None and overdue_days > 0:
@@ -368,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if report.errors else 0
     from knowledge.sample_dossiers import sample_dossiers
 
-    samples = sample_dossiers(_local_date(datetime.now(UTC)))
+    samples = sample_dossiers(local_date(datetime.now(UTC)))
     print(service.upsert(samples, source="sample").summary(), "sample dossiers (fictitious people):")
     for record in samples:
         print(f"  {record.code}  phone ending {record.applicant_phone[-4:]}  {record.status}")

@@ -8,7 +8,6 @@ HTTP adapter; ``DossierRecord.from_mapping`` is the one place where incoming fie
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,23 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
-from bot.normalization import fold
+from vietnam.codes import normalize_dossier_code, normalize_phone
+from vietnam.text import fold
+from vietnam.workdays import LOCAL_TZ
 
 __all__ = [
-    "DOSSIER_CODE",
     "STATUSES",
     "DossierRecord",
     "HttpOneStopClient",
     "InvalidDossierRecord",
     "OneStopClient",
     "OneStopUnavailable",
-    "normalize_dossier_code",
 ]
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$")
 STATUSES = ("received", "processing", "additional_documents", "completed", "returned")
 DELIVERY_METHODS = ("counter", "postal", "online")
 
@@ -59,7 +55,6 @@ _DELIVERY_ALIASES = {
     "buu chinh cong ich": "postal",
     "truc tuyen": "online",
 }
-_PHONE = re.compile(r"^(?:\+?84|0)(\d{9,10})$")
 
 
 class InvalidDossierRecord(ValueError):
@@ -72,15 +67,6 @@ class InvalidDossierRecord(ValueError):
 
 class OneStopUnavailable(RuntimeError):
     """The one-stop system did not answer usefully (network, timeout, 5xx, bad body)."""
-
-
-def normalize_dossier_code(text: str) -> str | None:
-    """The code in canonical form (``000.00.20.H19-250312-0004``), or None when it is not one.
-
-    Citizens type it in lower case, with spaces, or with the dots as commas; all of that is accepted.
-    """
-    candidate = re.sub(r"\s+", "", text or "").replace(",", ".").upper()
-    return candidate if DOSSIER_CODE.match(candidate) else None
 
 
 def _parse_time(field: str, value: Any, *, required: bool) -> datetime | None:
@@ -142,9 +128,8 @@ class DossierRecord:
         code = normalize_dossier_code(str(data.get("code") or ""))
         if code is None:
             raise InvalidDossierRecord("code", f"not a national dossier code: {data.get('code')!r}")
-        phone_digits = re.sub(r"[\s.\-()]", "", str(data.get("applicant_phone") or ""))
-        phone_match = _PHONE.match(phone_digits)
-        if phone_match is None:
+        phone = normalize_phone(str(data.get("applicant_phone") or ""))
+        if phone is None:
             raise InvalidDossierRecord("applicant_phone", "not a Vietnamese phone number")
         delivery = data.get("delivery_method")
         return cls(
@@ -153,7 +138,7 @@ class DossierRecord:
             procedure_name=_text("procedure_name", data.get("procedure_name"), required=True) or "",
             applicant_name=_text("applicant_name", data.get("applicant_name"), required=True, limit=200)
             or "",
-            applicant_phone="0" + phone_match.group(1),
+            applicant_phone=phone,
             received_at=_parse_time("received_at", data.get("received_at"), required=True),  # type: ignore[arg-type]
             due_at=_parse_time("due_at", data.get("due_at"), required=False),
             completed_at=_parse_time("completed_at", data.get("completed_at"), required=False),

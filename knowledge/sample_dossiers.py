@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from knowledge.onestop import LOCAL_TZ, DossierRecord
+from knowledge.onestop import DossierRecord
+from vietnam.workdays import LOCAL_TZ
 
 __all__ = ["sample_dossiers"]
 

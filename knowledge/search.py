@@ -4,7 +4,7 @@ Ranking, for a query normalised once (``normalize_text`` + ``expand_abbreviation
 (``fold``: lower case, no diacritics) into syllables:
 
 1. BM25F over each procedure's fields (name, aliases, keywords, terms from
-   ``bot/data/procedure_terms.yml``, field of work, result), on syllables and syllable bigrams.
+   ``vietnam/data/procedure_terms.yml``, field of work, result), on syllables and syllable bigrams.
 2. Phrase matches: an alias, keyword or synonym met as a whole phrase in the query adds a bonus that
    grows with its length; a phrase inside a longer matched phrase adds none ("sang tên sổ đỏ" beats
    "sổ đỏ"). Synonym entries expand the query with their canonical term ("sổ đỏ" -> "giấy chứng nhận
@@ -35,14 +35,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.normalization import expand_abbreviations, fold, normalize_text
+from vietnam.procedure_terms import TERMS_FILE, TermEntry, load_terms
+from vietnam.text import expand_abbreviations, fold, normalize_text
 
 try:
-    from bot.places import find_places
+    from vietnam.places import find_places
 except ImportError:  # pragma: no cover - the places module is part of the bot package
     find_places = None  # type: ignore[assignment]
 
@@ -57,7 +57,7 @@ __all__ = [
     "tokenize",
 ]
 
-TERMS_PATH = Path(__file__).resolve().parents[1] / "bot" / "data" / "procedure_terms.yml"
+TERMS_PATH = TERMS_FILE
 
 # Syllables that carry the question, not the procedure (folded). Bigrams keep them.
 # fmt: off
@@ -87,7 +87,7 @@ _ASPECT_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
 for _aspect_phrase in ASPECT_PHRASES:
     _ASPECT_BY_FIRST[_aspect_phrase[0]].append(_aspect_phrase)
 # Everyday words for what a procedure is about, and the administrative words in procedure names. Search
-# only (the NLU gazetteer reads bot/data/procedure_terms.yml, which names procedures). Words for what
+# only (the NLU gazetteer reads vietnam/data/procedure_terms.yml, which names procedures). Words for what
 # is to be done ("mất", "đổi", "sửa", "nghỉ bán") are not expanded into topic words here: they are
 # read as the question's action (see ``query_actions``), which cannot pull in another topic.
 QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
@@ -456,34 +456,6 @@ class IndexDoc:
     keywords: list[str] = field(default_factory=list)
     field_name: str | None = None
     result: str | None = None
-
-
-@dataclass(frozen=True)
-class TermEntry:
-    """One entry of ``bot/data/procedure_terms.yml``: canonical term, its aliases, optional code."""
-
-    term: str
-    aliases: tuple[str, ...]
-    code: str | None = None
-
-
-def load_terms(path: Path = TERMS_PATH) -> list[TermEntry]:
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    entries = []
-    for item in data:
-        if not isinstance(item, dict) or not item.get("term"):
-            continue
-        code = item.get("code")
-        entries.append(
-            TermEntry(
-                term=str(item["term"]),
-                aliases=tuple(str(a) for a in item.get("aliases") or []),
-                code=str(code) if code else None,
-            )
-        )
-    return entries
 
 
 def _aspect_positions(tokens: Sequence[str]) -> set[int]:

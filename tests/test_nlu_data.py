@@ -1,6 +1,6 @@
 """The bot's NLU training data and its held-out test split are complete and kept apart.
 
-Runs in the app runtime with PyYAML and the runtime-neutral bot.places (no rasa import).
+Runs in the app runtime with PyYAML and the runtime-neutral vietnam.places (no rasa import).
 Training data lives in ``nlu_data/*.yml`` (Rasa 3.x format); the held-out split in
 ``tests/data/nlu_test/*.yml`` is never trained on and must not contain a training example,
 even one that differs only by case or diacritics.
@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.places import find_places
+from vietnam.codes import DOSSIER_CODE_RE
+from vietnam.places import find_places
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_DIR = ROOT / "nlu_data"
@@ -42,7 +43,6 @@ ENTITIES = {"dossier_code", "petition_code", "procedure", "location", "phone_num
 MIN_TRAINING_EXAMPLES = 60
 MIN_HELD_OUT = {**dict.fromkeys(SMALL_TALK_INTENTS, 20), **dict.fromkeys(TASK_INTENTS, 30)}
 
-DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$")
 PETITION_CODE = re.compile(r"^(PA|HD|BC|LH)-\d{6}-\d{4,6}$")
 
 # [text](entity), [text]{"entity": "..."} and [text]{"entity": "...", "value": "..."}
@@ -191,7 +191,7 @@ def test_code_entities_have_the_national_and_ticket_formats(
         f"{e.source}: {value} as {name}"
         for e in training + held_out
         for value, name in e.entities
-        if (name == "dossier_code" and not DOSSIER_CODE.match(value))
+        if (name == "dossier_code" and not DOSSIER_CODE_RE.match(value))
         or (name == "petition_code" and not PETITION_CODE.match(value))
     )
     assert not wrong

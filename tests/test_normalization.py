@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from bot.normalization import expand_abbreviations, fold, normalize_text, strip_diacritics
+from vietnam.text import expand_abbreviations, fold, normalize_text, strip_diacritics
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,29 +9,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ticketing.models import Channel, ChannelIdentity, Citizen
-
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_PHONE_RE = re.compile(r"^0\d{9,10}$")
+from vietnam.codes import normalize_phone
 
 
 class InvalidPhone(ValueError):
     """The text is not a Vietnamese phone number (``0`` or ``+84`` then 9-10 digits)."""
 
 
-def normalize_phone(raw: str) -> str:
+def require_phone(raw: str) -> str:
     """``+84 912 345 678`` -> ``0912345678``. Raises :class:`InvalidPhone`."""
-    text = _PHONE_SEPARATORS.sub("", raw or "")
-    if text.startswith("+84"):
-        text = "0" + text[3:]
-    elif text.startswith("84") and len(text) in (11, 12):
-        text = "0" + text[2:]
-    if not _PHONE_RE.match(text):
+    phone = normalize_phone(raw)
+    if phone is None:
         raise InvalidPhone("not a Vietnamese phone number")
-    return text
-
-
-def phone_last4(phone: str | None) -> str | None:
-    return phone[-4:] if phone else None
+    return phone
 
 
 def find_or_create_citizen(
@@ -46,7 +35,7 @@ def find_or_create_citizen(
 ) -> Citizen:
     """The citizen behind a channel identity (created on first contact); phone/name filled in when given."""
     channel = Channel(channel)
-    phone = normalize_phone(phone) if phone else None
+    phone = require_phone(phone) if phone else None
     citizen: Citizen | None = None
     identity: ChannelIdentity | None = None
     if channel_user_id:

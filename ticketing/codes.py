@@ -10,27 +10,15 @@ the intake's transaction (a rolled-back intake gives it back). Past 9999 a day t
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ticketing.models import TICKET_CODE_PREFIX, TicketCodeCounter, TicketKind
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-TICKET_CODE_RE = re.compile(r"^(PA|HD|BC|LH)-\d{6}-\d{4,6}$")
-
-
-def is_ticket_code(text: str) -> bool:
-    return bool(TICKET_CODE_RE.match(text.strip().upper()))
-
-
-def normalize_ticket_code(text: str) -> str:
-    return text.strip().upper()
+from vietnam.workdays import LOCAL_TZ
 
 
 def _counter_upsert(dialect: str, prefix: str, day: str) -> Any:

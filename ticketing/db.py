@@ -218,22 +218,3 @@ def forget_databases() -> None:
 def session_scope(url: str | None = None, *, readonly: bool = False) -> Iterator[Session]:
     with get_database(url).session(readonly=readonly) as session:
         yield session
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(description="Ticketing database tools")
-    sub = parser.add_subparsers(dest="command", required=True)
-    up = sub.add_parser("migrate", help="upgrade the schema to head")
-    up.add_argument("--url", default=None)
-    up.add_argument("--revision", default="head")
-    args = parser.parse_args(argv)
-    if args.command == "migrate":
-        migrate(args.url, args.revision)
-        print(f"migrated {make_url(database_url(args.url)).render_as_string(hide_password=True)}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

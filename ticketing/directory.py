@@ -1,7 +1,7 @@
 """The directory as data: agencies, areas, petition categories and routing rules of Đồng Tháp.
 
 Loaders only (no database code): ``ticketing.seed`` writes what they return into the database, where
-admins edit it. Sources are cited in the data files under ``ticketing/data/`` and ``bot/data/places.yml``.
+admins edit it. Sources are cited in the data files under ``ticketing/data/`` and ``vietnam/data/places.yml``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from bot.places import Place, all_districts, all_places
+from vietnam.places import Place, all_districts, all_places
 
 __all__ = [
     "CATEGORY_CODES",

@@ -14,12 +14,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from ticketing import conversations, replies
-from ticketing.codes import is_ticket_code, normalize_ticket_code
 from ticketing.db import Database, get_database
 from ticketing.intake import intake
 from ticketing.lifecycle import (
@@ -42,8 +40,8 @@ from ticketing.models import (
 )
 from ticketing.replies import NotAllowed
 from ticketing.seed import ensure_seeded
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from vietnam.codes import is_ticket_code, normalize_ticket_code
+from vietnam.workdays import LOCAL_TZ, format_datetime_vi
 
 __all__ = [
     "IllegalTransition",
@@ -53,7 +51,6 @@ __all__ = [
     "TicketNotFound",
     "TicketReceipt",
     "TicketStatusView",
-    "format_local",
     "rate_service",
     "request_handoff",
     "submit_ticket",
@@ -74,14 +71,6 @@ def _database() -> Database:
     return db
 
 
-def format_local(moment: datetime | None) -> str | None:
-    """``17:00 ngày 06/03/2026`` in Asia/Ho_Chi_Minh."""
-    if moment is None:
-        return None
-    local = moment.astimezone(LOCAL_TZ)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
-
-
 # ---------------------------------------------------------------------------------------------
 # submit_ticket
 # ---------------------------------------------------------------------------------------------
@@ -98,7 +87,7 @@ class TicketReceipt:
 
     @property
     def due_text(self) -> str | None:
-        return format_local(self.due_at)
+        return format_datetime_vi(self.due_at)
 
 
 def submit_ticket(
@@ -216,7 +205,7 @@ def _status_message(ticket: Ticket, agency: Agency | None, merged_into: str | No
         TicketStatus.ASSIGNED,
         TicketStatus.IN_PROGRESS,
     ):
-        due = format_local(ticket.resolution_due_at)
+        due = format_datetime_vi(ticket.resolution_due_at)
         if due:
             message += f" Thời hạn trả lời dự kiến: {due}."
     return message

@@ -108,7 +108,7 @@ def _area_id(session: Session, code: str | None) -> int | None:
 
 def _place_area(session: Session, *texts: str | None) -> int | None:
     try:
-        from bot.places import resolve_place
+        from vietnam.places import resolve_place
     except ImportError:  # pragma: no cover - bot/places.py ships with the repo
         return None
     for text in texts:

@@ -183,24 +183,3 @@ def ensure_seeded(session: Session) -> SeedReport | None:
     if session.scalar(select(func.count()).select_from(Category)):
         return None
     return seed_all(session)
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    from ticketing.db import get_database
-
-    parser = argparse.ArgumentParser(description="Seed the ticketing directory and SLA policies")
-    parser.add_argument("--url", default=None, help="database URL (default DATABASE_URL)")
-    parser.add_argument(
-        "--update", action="store_true", help="also overwrite existing rows from the data files"
-    )
-    args = parser.parse_args(argv)
-    with get_database(args.url).session() as session:
-        report = seed_all(session, update_existing=args.update)
-    print(f"seeded: {report}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

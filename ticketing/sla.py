@@ -1,10 +1,8 @@
 """SLA clocks in working time: the one place for deadline arithmetic.
 
 Working time
-    Asia/Ho_Chi_Minh office hours (default 07:00-11:30 and 13:30-17:00, Monday to Friday; configurable in
-    ``ticketing/data/sla_policies.yml``), minus Vietnamese public holidays from the maintained ``holidays``
-    library (``holidays.country_holidays("VN")``: New Year, Tết, Hùng Kings, 30/4, 1/5, 2/9 and its
-    adjacent day) and any extra days off listed in the data file.
+    The shared calendar of :mod:`vietnam.workdays` (office hours, weekends and Vietnamese public holidays;
+    data ``vietnam/data/working_calendar.yml``).
 
 Two clocks per ticket
     first response  starts when the ticket is created (the moment the bot hands over: time spent with the
@@ -26,14 +24,11 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import holidays
 import yaml
 from sqlalchemy import and_, event, exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,10 +47,9 @@ from ticketing.models import (
     TicketEvent,
     TicketStatus,
 )
+from vietnam.workdays import WorkingCalendar, load_calendar
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SLA_DATA_FILE = Path(__file__).resolve().parent / "data" / "sla_policies.yml"
-_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 # Used only when the database has no policy row at all for a priority (e.g. an unseeded database).
 FALLBACK_TARGETS_MINUTES: dict[Priority, tuple[int, int]] = {
@@ -64,98 +58,6 @@ FALLBACK_TARGETS_MINUTES: dict[Priority, tuple[int, int]] = {
     Priority.NORMAL: (480, 4800),
     Priority.LOW: (960, 7200),
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# Working calendar
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkingCalendar:
-    office_hours: tuple[tuple[time, time], ...] = ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
-    workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
-    extra_holidays: frozenset[date] = frozenset()
-    extra_workdays: frozenset[date] = frozenset()
-    tz: ZoneInfo = LOCAL_TZ
-    _holidays: Any = field(default=None, compare=False, hash=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_holidays", holidays.country_holidays("VN"))
-
-    def holiday_name(self, day: date) -> str | None:
-        if day in self.extra_holidays:
-            return "extra day off"
-        return self._holidays.get(day)
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.extra_workdays:
-            return True
-        if day.weekday() not in self.workdays:
-            return False
-        return self.holiday_name(day) is None
-
-    def intervals(self, day: date) -> list[tuple[datetime, datetime]]:
-        """Office-hour intervals of a local day, as aware datetimes (empty on days off)."""
-        if not self.is_working_day(day):
-            return []
-        return [
-            (datetime.combine(day, start, self.tz), datetime.combine(day, end, self.tz))
-            for start, end in self.office_hours
-        ]
-
-    @property
-    def seconds_per_day(self) -> int:
-        return sum(
-            int((datetime.combine(date.min, e) - datetime.combine(date.min, s)).total_seconds())
-            for s, e in self.office_hours
-        )
-
-    def working_seconds_between(self, start: datetime, end: datetime) -> int:
-        """Working seconds in [start, end)."""
-        _require_aware(start, end)
-        if end <= start:
-            return 0
-        total = 0.0
-        day = start.astimezone(self.tz).date()
-        last = end.astimezone(self.tz).date()
-        while day <= last:
-            for a, b in self.intervals(day):
-                lo, hi = max(a, start), min(b, end)
-                if hi > lo:
-                    total += (hi - lo).total_seconds()
-            day += timedelta(days=1)
-        return int(total)
-
-    def add_working_seconds(self, start: datetime, seconds: float) -> datetime:
-        """The instant when ``seconds`` of working time have passed after ``start`` (UTC)."""
-        _require_aware(start)
-        remaining = float(seconds)
-        if remaining <= 0:
-            return start.astimezone(UTC)
-        day = start.astimezone(self.tz).date()
-        for _ in range(3700):  # ten years of days: a guard against an empty calendar
-            for a, b in self.intervals(day):
-                lo = max(a, start)
-                if lo >= b:
-                    continue
-                available = (b - lo).total_seconds()
-                if remaining <= available:
-                    return (lo + timedelta(seconds=remaining)).astimezone(UTC)
-                remaining -= available
-            day += timedelta(days=1)
-        raise ValueError("working calendar has no working time")
-
-
-def _require_aware(*values: datetime) -> None:
-    for v in values:
-        if v.tzinfo is None:
-            raise ValueError("naive datetime: SLA arithmetic needs timezone-aware datetimes")
-
-
-def _parse_time(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,20 +81,10 @@ class SlaConfig:
     source: str
 
 
-def load_sla_config(path: Path | str | None = None) -> SlaConfig:
+def load_sla_config(path: Path | str | None = None, calendar_path: Path | str | None = None) -> SlaConfig:
     path = Path(path or os.environ.get("TICKETING_SLA_FILE") or SLA_DATA_FILE)
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cal = raw.get("calendar") or {}
-    calendar = WorkingCalendar(
-        office_hours=tuple(
-            (_parse_time(a), _parse_time(b))
-            for a, b in cal.get("office_hours", [["07:00", "11:30"], ["13:30", "17:00"]])
-        ),
-        workdays=frozenset(_WEEKDAYS[d] for d in cal.get("workdays", ["mon", "tue", "wed", "thu", "fri"])),
-        extra_holidays=frozenset(date.fromisoformat(str(d)) for d in cal.get("extra_holidays") or []),
-        extra_workdays=frozenset(date.fromisoformat(str(d)) for d in cal.get("extra_workdays") or []),
-        tz=ZoneInfo(cal.get("timezone", "Asia/Ho_Chi_Minh")),
-    )
+    calendar = load_calendar(calendar_path)
     policies = tuple(
         PolicySpec(
             category=p.get("category"),
@@ -462,7 +354,8 @@ def run_escalations(session: Session, now: datetime, *, batch_size: int = 500) -
 
     Returns the escalations newly raised by this call. The caller commits.
     """
-    _require_aware(now)
+    if now.tzinfo is None:
+        raise ValueError("naive datetime: SLA arithmetic needs timezone-aware datetimes")
     candidates = session.scalars(
         select(Ticket)
         .where(
@@ -555,40 +448,3 @@ def _insert_alert_once(
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert_fn(SlaAlert).values(**values).on_conflict_do_nothing().returning(SlaAlert.id)
     return session.execute(stmt).scalar() is not None
-
-
-def describe_holidays(year: int) -> Iterable[tuple[date, str]]:
-    """The public holidays the calendar uses for ``year`` (for docs and the admin UI)."""
-    cal = calendar()
-    h = holidays.country_holidays("VN", years=year)
-    days = set(h) | {d for d in cal.extra_holidays if d.year == year}
-    return sorted((d, cal.holiday_name(d) or "") for d in days)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Periodic jobs: ``python -m ticketing.sla escalate`` (run every few minutes) and ``holidays YEAR``."""
-    import argparse
-
-    from ticketing.db import get_database
-    from ticketing.lifecycle import auto_close_answered
-
-    parser = argparse.ArgumentParser(description="SLA jobs")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("escalate", help="raise due warnings/breaches and close answered tickets past the window")
-    hol = sub.add_parser("holidays", help="list the public holidays the calendar uses")
-    hol.add_argument("year", type=int)
-    args = parser.parse_args(argv)
-    if args.command == "holidays":
-        for day, name in describe_holidays(args.year):
-            print(day.isoformat(), name)
-        return 0
-    now = datetime.now(UTC)
-    with get_database().session() as session:
-        raised = run_escalations(session, now)
-        closed = auto_close_answered(session, now)
-    print(f"escalations raised: {len(raised)}; answered tickets closed: {len(closed)}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

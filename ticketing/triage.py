@@ -6,7 +6,7 @@
   Place names are masked before featurising, so "Mỹ Tho" is no evidence for any category. Text is folded
   (lower case, no diacritics) and citizens' abbreviations spelt out first, so "mất điện" and "mat dien" are
   the same evidence.
-- Area: the first place that resolves to one unit (``bot.places``), from the location field if given,
+- Area: the first place that resolves to one unit (``vietnam.places``), from the location field if given,
   else from the text.
 - ``needs_human``: the model's confidence is below :data:`CONFIDENCE_THRESHOLD`; such petitions go to the
   agents' triage queue instead of being routed on a guess.
@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from bot.normalization import expand_abbreviations, fold, strip_diacritics
-from bot.places import Place, find_places
 from ticketing.directory import CATEGORY_CODES
+from vietnam.places import Place, find_places
+from vietnam.text import expand_abbreviations, fold, strip_diacritics
 
 __all__ = ["CONFIDENCE_THRESHOLD", "TriageResult", "classify", "evaluate"]
 

@@ -1,13 +1,12 @@
 """Diacritics- and case-insensitive gazetteer entity extraction: `procedure` and `location`.
 
-- `procedure`: terms and aliases from ``bot/data/procedure_terms.yml``; the entity value is the
+- `procedure`: terms and aliases from ``vietnam/data/procedure_terms.yml``; the entity value is the
   canonical procedure name.
-- `location`: the communes/wards of Đồng Tháp through ``bot.places.find_places``; the value is the
+- `location`: the communes/wards of Đồng Tháp through ``vietnam.places.find_places``; the value is the
   official unit name ("Phường Mỹ Tho"). A former district that now spans several units is reported with
-  the name as written and its ``candidates``. Until ``bot/places.py`` exists the unit names in
-  ``bot/data/places.yml`` are matched directly.
+  the name as written and its ``candidates``.
 
-Matching is on whole syllables of the folded text (``bot.normalization.fold``), leftmost-longest,
+Matching is on whole syllables of the folded text (``vietnam.text.fold``), leftmost-longest,
 without overlaps; offsets are into the original text.
 """
 
@@ -22,7 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,13 +30,13 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.normalization import fold
+from vietnam.places import find_places
+from vietnam.procedure_terms import TERMS_FILE, load_terms
+from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PROCEDURE_TERMS = ROOT / "bot" / "data" / "procedure_terms.yml"
-DEFAULT_PLACES = ROOT / "bot" / "data" / "places.yml"
+DEFAULT_PROCEDURE_TERMS = TERMS_FILE
 _SYLLABLE = re.compile(r"\w+")
 
 
@@ -114,55 +112,27 @@ class TermMatcher:
 
 @lru_cache(maxsize=8)
 def procedure_matcher(path: str = str(DEFAULT_PROCEDURE_TERMS)) -> TermMatcher:
-    file = Path(path)
-    if not file.is_file():
-        logger.warning("Procedure terms file %s not found: no `procedure` entities", file)
+    if not Path(path).is_file():
+        logger.warning("Procedure terms file %s not found: no `procedure` entities", path)
         return TermMatcher([])
-    entries = yaml.safe_load(file.read_text(encoding="utf-8")) or []
     pairs: list[tuple[str, str]] = []
-    for entry in entries:
-        term = str(entry["term"])
-        pairs.append((term, term))
-        pairs.extend((str(alias), term) for alias in entry.get("aliases") or [])
-    return TermMatcher(pairs)
-
-
-@lru_cache(maxsize=2)
-def _places_yaml_matcher(path: str = str(DEFAULT_PLACES)) -> TermMatcher:
-    """Stand-in for ``bot.places.find_places`` while that module does not exist: unit names only."""
-    file = Path(path)
-    if not file.is_file():
-        return TermMatcher([])
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    pairs: list[tuple[str, str]] = []
-    for unit in data.get("units") or []:
-        name = str(unit["name"])
-        pairs.append((name, name))
-        bare = re.sub(r"^(Xã|Phường)\s+", "", name)
-        pairs.append((bare, name))
-        pairs.extend((str(alias), name) for alias in unit.get("aliases") or [])
+    for entry in load_terms(path):
+        pairs.append((entry.term, entry.term))
+        pairs.extend((alias, entry.term) for alias in entry.aliases)
     return TermMatcher(pairs)
 
 
 def find_locations(text: str) -> list[dict[str, Any]]:
     """Location entities (without extractor name) in ``text``."""
-    try:
-        from bot.places import find_places
-    except ImportError:
-        return [
-            {"entity": "location", "start": m.start, "end": m.end, "value": m.value}
-            for m in _places_yaml_matcher().find(text)
-        ]
     entities = []
     for match in find_places(text):
-        place = getattr(match, "place", None)
+        place = match.place
         entity: dict[str, Any] = {"entity": "location", "start": match.start, "end": match.end}
         if place is not None:
             entity["value"] = place.name
         else:
             entity["value"] = text[match.start : match.end]
-            candidates = getattr(match, "candidates", None) or []
-            entity["candidates"] = [getattr(c, "name", str(c)) for c in candidates]
+            entity["candidates"] = [c.name for c in match.candidates]
         entities.append(entity)
     return entities
 
@@ -181,7 +151,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            "procedure_terms": None,  # path; default bot/data/procedure_terms.yml
+            "procedure_terms": None,  # path; default vietnam/data/procedure_terms.yml
             "entities": ["procedure", "location"],
         }
 

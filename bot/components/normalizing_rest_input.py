@@ -2,7 +2,7 @@
 
 Registered in ``bot/credentials.yml`` under the same name, ``rest``, so the URL stays
 ``POST /webhooks/rest/webhook`` (``{"sender", "message", "metadata"}``). The rules themselves live once, in
-``bot/normalization.py``; :func:`~bot.normalization.normalize_text` is idempotent, so a caller that has
+``vietnam/text.py``; :func:`~vietnam.text.normalize_text` is idempotent, so a caller that has
 already normalised (the hub) loses nothing.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from rasa.core.channels.rest import RestInput
 
-from bot.normalization import normalize_text
+from vietnam.text import normalize_text
 
 
 class NormalizingRestInput(RestInput):

@@ -30,9 +30,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.codes import LEMMAS as CODE_LEMMAS
-from bot.components.codes import find_codes
-from bot.normalization import ABBREVIATIONS, fold, strip_diacritics
+from vietnam.codes import LEMMAS as CODE_LEMMAS
+from vietnam.codes import find_codes
+from vietnam.text import ABBREVIATIONS, fold, strip_diacritics
 
 logger = logging.getLogger(__name__)
 

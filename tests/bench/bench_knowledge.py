@@ -26,12 +26,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.normalization import strip_diacritics  # noqa: E402
 from knowledge.answers import detect_aspect  # noqa: E402
 from knowledge.importer import import_portal_file, import_shipped  # noqa: E402
 from knowledge.search import is_ambiguous  # noqa: E402
 from knowledge.service import Catalogue  # noqa: E402
 from tests.bench.report import machine, write_section  # noqa: E402
+from vietnam.text import strip_diacritics  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "procedure_questions.yml"
 BLIND_QUESTIONS = ROOT / "tests" / "data" / "procedure_questions_blind.yml"

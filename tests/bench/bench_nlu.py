@@ -39,8 +39,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.normalization import normalize_text, strip_diacritics  # noqa: E402
 from tests.bench.report import BENCHMARKS, machine, write_section  # noqa: E402
+from vietnam.text import normalize_text, strip_diacritics  # noqa: E402
 
 BOT_BIN = Path(sys.executable).parent
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -460,7 +460,7 @@ def render(results: list[SystemResult], command: str, examples: int, notes: list
         f"Command: `{command}`  ",
         f"Machine: {machine()}  ",
         f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; held-out split: {examples} examples "
-        "(tests/data/nlu_test/), also sent with diacritics stripped (`bot.normalization.strip_diacritics`).",
+        "(tests/data/nlu_test/), also sent with diacritics stripped (`vietnam.text.strip_diacritics`).",
         "",
         "| | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(results),

@@ -31,7 +31,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -55,13 +54,14 @@ from ticketing.models import (  # noqa: E402
     User,
 )
 from ticketing.seed import seed_all  # noqa: E402
+from vietnam.workdays import LOCAL_TZ  # noqa: E402
 
 START, END = "<!-- ticketing:start -->", "<!-- ticketing:end -->"
 COMMAND = ".venv/bin/python tests/bench/bench_ticketing.py"
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "tkapi_bench"
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_TICKETING_PORT", "8150"))
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL = LOCAL_TZ
 TARGETS = {"report_ms": 500.0, "category": 0.90, "area": 0.95}
 
 CATEGORY_WEIGHTS = {

@@ -16,9 +16,9 @@ pytest.importorskip("rasa", reason="bot-runtime test: run with .venv-bot/bin/pyt
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.code_extractor import CodeEntityExtractor
-from bot.components.codes import PATTERNS, find_codes
 from bot.components.gazetteer import DEFAULT_PROCEDURE_TERMS, GazetteerEntityExtractor, TermMatcher
-from bot.normalization import strip_diacritics
+from vietnam.codes import PATTERNS, find_codes
+from vietnam.text import strip_diacritics
 
 ROOT = Path(__file__).resolve().parents[2]
 

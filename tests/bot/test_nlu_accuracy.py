@@ -20,7 +20,7 @@ pytest.importorskip("rasa", reason="bot-runtime test: run with .venv-bot/bin/pyt
 
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from bot.normalization import normalize_text, strip_diacritics
+from vietnam.text import normalize_text, strip_diacritics
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "data" / "nlu_test"

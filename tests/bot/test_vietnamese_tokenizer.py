@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.vietnamese_tokenizer import VietnameseTokenizer, segment_words
-from bot.normalization import strip_diacritics
+from vietnam.text import strip_diacritics
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.normalization import strip_diacritics
 from knowledge.catalogue import load_shipped
 from knowledge.service import Catalogue
+from vietnam.text import strip_diacritics
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "procedure_questions.yml"
 TOP1_FLOOR = 0.85

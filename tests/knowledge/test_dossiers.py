@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from knowledge.db import session_factory
 from knowledge.dossier_models import Dossier, DossierLookupAttempt
 from knowledge.dossiers import MAX_FAILURES_PER_CODE, MAX_FAILURES_PER_REQUESTER, DossierService
-from knowledge.onestop import HttpOneStopClient, OneStopUnavailable, normalize_dossier_code
+from knowledge.onestop import HttpOneStopClient, OneStopUnavailable
 from knowledge.sample_dossiers import sample_dossiers
+from vietnam.codes import normalize_dossier_code
 
 EXPORT = Path(__file__).resolve().parents[1] / "data" / "dossiers_export.csv"
 # Monday 10 November 2025, 09:00 in Đồng Tháp.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.normalization import strip_diacritics
 from knowledge.catalogue import load_shipped
 from knowledge.facade import is_ambiguous, search_procedures
 from knowledge.search import (
@@ -28,6 +27,7 @@ from knowledge.search import (
     tokenize,
 )
 from knowledge.service import Catalogue
+from vietnam.text import strip_diacritics
 
 BIRTH = "1.001193"
 BIRTH_FOREIGN = "2.000528"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -24,8 +23,9 @@ from ticketing.models import (
     UserRole,
 )
 from ticketing.sla import seed_sla_policies
+from vietnam.workdays import LOCAL_TZ
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL = LOCAL_TZ
 
 
 def at(local: str) -> datetime:

@@ -110,21 +110,6 @@ async def test_the_directory_is_readable_by_staff(api: Api) -> None:
     await api.json("agent", "GET", "/api/areas?kind=huyen", 422)  # districts are gone since 1 July 2025
 
 
-def test_the_first_admin_and_a_token_come_from_the_command_line(db, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from ticketing.api.__main__ import main
-    from ticketing.api.auth import principal_from_token
-
-    monkeypatch.setenv("HELPDESK_PASSWORD", "mat-khau-quan-tri-1022")
-    assert main(["create-user", "--username", "quan_tri", "--role", "admin", "--database-url", db.url]) == 0
-    assert main(["create-user", "--username", "quan_tri", "--role", "admin", "--database-url", db.url]) == 2
-    assert "already taken" in capsys.readouterr().err
-    assert main(["create-token", "--username", "quan_tri", "--name", "hub", "--database-url", db.url]) == 0
-    token = capsys.readouterr().out.strip()
-    with db.session(readonly=True) as s:
-        principal, _ = principal_from_token(s, token, "token")
-    assert (principal.username, principal.role) == ("quan_tri", "admin")
-
-
 @pytest.mark.slow
 def test_python_m_ticketing_api_serves_on_127_0_0_1(db) -> None:  # type: ignore[no-untyped-def]
     with socket.socket() as probe:

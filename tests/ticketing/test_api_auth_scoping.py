@@ -11,6 +11,7 @@ from tests.ticketing.api_support import (  # noqa: F401  (fixtures)
     new_ticket,
     ticket_at,
 )
+from vietnam.workdays import LOCAL_TZ
 
 
 async def test_login_sets_a_session_cookie_that_logout_revokes(api: Api) -> None:
@@ -142,9 +143,8 @@ async def test_monthly_report_of_an_officer_is_limited_to_their_agency(api: Api)
     await ticket_at(api, AGENCY_A)
     await ticket_at(api, AGENCY_B)
     from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    month = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m")
+    month = datetime.now(LOCAL_TZ).strftime("%Y-%m")
     own = await api.json("officer_a", "GET", f"/api/reports/monthly?month={month}&agency={AGENCY_B}")
     assert [a["agency"]["code"] for a in own["agencies"]] == [AGENCY_A]
     everyone = await api.json("supervisor", "GET", f"/api/reports/monthly?month={month}")

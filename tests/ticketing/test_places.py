@@ -4,8 +4,8 @@ import unicodedata
 
 import pytest
 
-from bot.normalization import strip_diacritics
-from bot.places import all_districts, all_places, find_places, get_place, resolve_place
+from vietnam.places import all_districts, all_places, find_places, get_place, resolve_place
+from vietnam.text import strip_diacritics
 
 WARDS = {
     "Mỹ Tho",

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.normalization import fold, strip_diacritics
 from ticketing.directory import CATEGORY_CODES
 from ticketing.triage import CONFIDENCE_THRESHOLD, TRAIN_PATH, classify, evaluate
+from vietnam.text import fold, strip_diacritics
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "data" / "triage_test.yml"

@@ -20,6 +20,7 @@ from ticketing.api.queries import get_ticket, visible_ticket
 from ticketing.api.routes import Principal
 from ticketing.models import ActorKind, Area, Channel, Reply, Ticket, TicketKind, User
 from ticketing.routing import UnknownCode
+from vietnam.places import resolve_place
 
 
 def actor_of(principal: Principal) -> lifecycle.Actor:
@@ -179,8 +180,6 @@ def create_open311(
 
 
 def intake_area(session: Session, text: str) -> Area | None:
-    from bot.places import resolve_place
-
     place = resolve_place(text)
     return session.scalar(select(Area).where(Area.code == place.code)) if place is not None else None
 

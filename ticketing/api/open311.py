@@ -27,7 +27,6 @@ from ticketing.api.redact import redact
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
 from ticketing.api.status_page import STATUS_LABELS
-from ticketing.api.views import LOCAL_TZ
 from ticketing.models import (
     OPEN_STATUSES,
     Category,
@@ -39,6 +38,8 @@ from ticketing.models import (
     TicketKind,
     TicketStatus,
 )
+from vietnam.codes import TICKET_CODE_PATTERN
+from vietnam.workdays import LOCAL_TZ
 
 PREFIX = "/open311/v2"
 FMT = "{format:json|xml}"
@@ -368,12 +369,13 @@ UPDATES_QUERY = Schema(COMMON, *DATE_RANGE, allow_unknown=True)
 SIMPLE_QUERY = Schema(COMMON, allow_unknown=True)
 
 
+REQUEST_ID_PATH = "{service_request_id:" + TICKET_CODE_PATTERN + "}"
+
+
 def _r(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Route:
     params = dict(FORMAT_PARAM)
     params.update(kw.pop("path_params", {}))
-    doc = PREFIX + path.replace(FMT, "{format}").replace(
-        r"{service_request_id:(PA|HD|BC|LH)-\d{6}-\d{4,6}}", "{service_request_id}"
-    )
+    doc = PREFIX + path.replace(FMT, "{format}").replace(REQUEST_ID_PATH, "{service_request_id}")
     return Route(
         method,
         PREFIX + path,
@@ -426,7 +428,7 @@ ROUTES = [
     ),
     _r(
         "GET",
-        rf"/requests/{{service_request_id:(PA|HD|BC|LH)-\d{{6}}-\d{{4,6}}}}.{FMT}",
+        f"/requests/{REQUEST_ID_PATH}.{FMT}",
         get_request_handler,
         "Open311 one service request (anonymised)",
         access="public",

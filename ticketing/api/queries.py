@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ticketing import sla
 from ticketing.api.routes import Principal
-from ticketing.api.views import LOCAL_TZ, ticket_detail, ticket_summary
+from ticketing.api.views import ticket_detail, ticket_summary
 from ticketing.models import (
     OPEN_STATUSES,
     Agency,
@@ -28,6 +28,7 @@ from ticketing.models import (
     TicketEvent,
 )
 from ticketing.routing import UnknownCode
+from vietnam.workdays import LOCAL_TZ
 
 
 class TicketNotFound(LookupError):

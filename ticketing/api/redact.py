@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from vietnam.codes import DOSSIER_CODE_PATTERN, TICKET_CODE_PATTERN
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Phone numbers (0xxx or +84, with optional separators) and ID numbers (CMND 9 / CCCD 12 digits).
 _NUMBER = re.compile(r"(?<!\w)(\+?84|0)?(?:[\s.\-]?\d){8,11}(?!\w)")
 # Ticket and dossier codes are not personal data and must stay readable.
-_CODE = re.compile(r"(?:PA|HD|BC|LH)-\d{6}-\d{4,6}|\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
+_CODE = re.compile(TICKET_CODE_PATTERN + "|" + DOSSIER_CODE_PATTERN)
 MASK = "***"
 
 

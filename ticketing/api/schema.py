@@ -16,10 +16,11 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ticketing.api.errors import ValidationFailed
+from vietnam.codes import TICKET_CODE_RE
 
 Kind = Literal["string", "integer", "number", "boolean", "array", "object", "date", "date-time"]
 
-TICKET_CODE_PATTERN = r"^(PA|HD|BC|LH)-\d{6}-\d{4,6}$"
+TICKET_CODE_PATTERN = TICKET_CODE_RE.pattern
 SLUG_PATTERN = r"^[a-z0-9_]{1,64}$"
 
 

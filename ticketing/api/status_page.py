@@ -19,10 +19,11 @@ from ticketing.api.errors import NotFound
 from ticketing.api.handlers.common import ok
 from ticketing.api.redact import redact
 from ticketing.api.routes import Call, Route
-from ticketing.api.views import LOCAL_TZ
 from ticketing.models import Reply, ReplyState, Ticket
+from vietnam.codes import TICKET_CODE_PATTERN, TICKET_CODE_RE
+from vietnam.workdays import format_date_vi
 
-CODE_PATH = r"{code:(PA|HD|BC|LH)-\d{6}-\d{4,6}}"
+CODE_PATH = "{code:" + TICKET_CODE_PATTERN + "}"
 
 STATUS_LABELS = {
     "new": "Đã tiếp nhận",
@@ -44,10 +45,6 @@ KIND_LABELS = {
 
 class StatusNotFound(LookupError):
     pass
-
-
-def _date(value: Any) -> str | None:
-    return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y") if value is not None else None
 
 
 def public_status(session: Session, code: str) -> dict[str, Any]:
@@ -73,10 +70,10 @@ def public_status(session: Session, code: str) -> dict[str, Any]:
         "status_label": STATUS_LABELS.get(status, status),
         "category": ticket.category.name if ticket.category else None,
         "agency": ticket.agency.name if ticket.agency else None,
-        "received_on": _date(ticket.created_at),
-        "due_on": _date(ticket.resolution_due_at) if ticket.is_open else None,
-        "answered_on": _date(ticket.answered_at),
-        "closed_on": _date(ticket.closed_at),
+        "received_on": format_date_vi(ticket.created_at),
+        "due_on": format_date_vi(ticket.resolution_due_at) if ticket.is_open else None,
+        "answered_on": format_date_vi(ticket.answered_at),
+        "closed_on": format_date_vi(ticket.closed_at),
         "merged_into": ticket.merged_into.code if ticket.merged_into else None,
         "public_reply": redact(reply.body) if reply is not None else None,
     }
@@ -173,7 +170,7 @@ async def status_unknown_code(request: web.Request, call: Call) -> web.StreamRes
     return _not_found_html(request.match_info["anything"][:40])
 
 
-CODE_PARAM = {"code": {"type": "string", "pattern": r"^(PA|HD|BC|LH)-\d{6}-\d{4,6}$"}}
+CODE_PARAM = {"code": {"type": "string", "pattern": TICKET_CODE_RE.pattern}}
 
 ROUTES = [
     Route(

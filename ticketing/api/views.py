@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ticketing import sla
 from ticketing.models import Agency, Area, Category, Reply, RoutingRule, Ticket, TicketEvent, User, utcnow
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from vietnam.workdays import LOCAL_TZ
 
 
 def iso(value: datetime | None) -> str | None:

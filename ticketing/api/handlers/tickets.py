@@ -12,13 +12,14 @@ from ticketing.api.handlers.common import ok
 from ticketing.api.routes import ALL_ROLES, Call, Route
 from ticketing.api.schema import SLUG_PATTERN, TICKET_CODE_PATTERN, Field, Schema
 from ticketing.models import Channel, Priority, TicketKind, TicketStatus
+from vietnam.codes import TICKET_CODE_PATTERN as TICKET_CODE_PATTERN_BARE
 
 KINDS = tuple(k.value for k in TicketKind)
 STATUSES = tuple(s.value for s in TicketStatus)
 PRIORITIES = tuple(p.value for p in Priority)
 CHANNELS = tuple(c.value for c in Channel)
 
-CODE_PATH = r"/api/tickets/{code:(PA|HD|BC|LH)-\d{6}-\d{4,6}}"
+CODE_PATH = "/api/tickets/{code:" + TICKET_CODE_PATTERN_BARE + "}"
 CODE_DOC = "/api/tickets/{code}"
 CODE_PARAM = {"code": {"type": "string", "pattern": TICKET_CODE_PATTERN}}
 

@@ -1,7 +1,7 @@
 """The one place where Vietnamese text is normalised, for both runtimes.
 
 Runtime-neutral on purpose: the bot runtime (Rasa components) and the app runtime (hub, search, triage)
-both import this module, so it imports neither ``rasa`` nor any app package.
+both import this module; it imports only the standard library.
 
 - :func:`normalize_text` is applied once to every incoming message, at the hub, before Rasa.
 - :func:`strip_diacritics` and :func:`fold` give the keys for diacritics-insensitive matching; on NFC text
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 __all__ = [
     "ABBREVIATIONS",
@@ -114,24 +115,26 @@ _LOOKALIKE_TABLE = str.maketrans(
 )
 
 
+TONE_PLACEMENT_FILE = Path(__file__).resolve().parent / "data" / "tone_placement.tsv"
+
+
 @lru_cache(maxsize=1)
 def _tone_placement_map() -> dict[str, str]:
-    """underthesea's table of misplaced tone marks ("hoà" -> "hòa", "thuỷ" -> "thủy").
+    """Misplaced tone marks to the standard placement ("hoà" -> "hòa", "thuỷ" -> "thủy").
 
-    Entries that only change plain ASCII spelling ("qui" -> "quy") are left out: "Sơn Qui" is an official
-    ward name, and a citizen's spelling is theirs.
+    The table is vendored from underthesea (source and what was left out: the header of
+    ``data/tone_placement.tsv``), so both runtimes place tones the same way whatever they install.
     """
-    try:
-        from underthesea.pipeline.text_normalize.text_normalizer import token_map
-    except ImportError:  # underthesea missing: normalisation still works without tone re-placement
-        return {}
-    return {k: v for k, v in token_map.items() if not k.isascii()}
+    table: dict[str, str] = {}
+    for line in TONE_PLACEMENT_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            typed, standard = line.split("\t")
+            table[typed] = standard
+    return table
 
 
 def _fix_tone_placement(text: str) -> str:
     table = _tone_placement_map()
-    if not table:
-        return text
     words = text.split(" ")
     for i, word in enumerate(words):
         if word.isascii() or len(word) > 12:

@@ -1,9 +1,9 @@
 """The 102 communes and wards of Đồng Tháp (from 1 July 2025) and the names citizens still use for them.
 
 Runtime-neutral: imported by the bot runtime (the Rasa gazetteer entity extractor) and the app runtime
-(triage, directory). It imports only the standard library, PyYAML and :mod:`bot.normalization`.
+(triage, directory). It imports only the standard library, PyYAML and :mod:`vietnam.text`.
 
-Data: ``bot/data/places.yml`` (Resolution 1663/NQ-UBTVQH15, Article 1, clauses 1-102). Matching is
+Data: ``vietnam/data/places.yml`` (Resolution 1663/NQ-UBTVQH15, Article 1, clauses 1-102). Matching is
 diacritics- and case-insensitive, at syllable boundaries, longest match first, and understands:
 
 - current names with or without ``xã``/``phường``/``x.``/``p.`` prefixes ("P. Mỹ Phong", "xa Hau My");
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.normalization import fold
+from vietnam.text import fold
 
 __all__ = [
     "District",
