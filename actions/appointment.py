@@ -6,11 +6,11 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import GuardedFormValidation, channel_identity, ended_early, reset
+from actions.common import GuardedFormValidation, OffLoopAction, channel_identity, ended_early, reset
 from ticketing import facade as ticketing
 from vietnam.text import fold, normalize_text
 
@@ -108,11 +108,11 @@ class ValidateAppointmentForm(GuardedFormValidation):
         return self.check_phone("contact_phone", value, dispatcher, tracker)
 
 
-class ActionSubmitAppointment(Action):
+class ActionSubmitAppointment(OffLoopAction):
     def name(self) -> str:
         return "action_submit_appointment"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *APPOINTMENT_SLOTS)

@@ -1,20 +1,33 @@
-"""What every action shares: who is talking on which channel, form failure counting, code formats.
+"""What every action shares: the off-loop seam, who is talking on which channel, form failure counting.
 
 Actions stay thin: they check what the citizen typed and phrase the reply; the work is done by
 ``knowledge.facade`` and ``ticketing.facade``.
+
+The action server runs every conversation on one asyncio event loop, and that work is blocking
+(SQLAlchemy sessions that may wait up to SQLite's busy timeout for the write lock, urllib calls to the
+one-stop system). So every action derives from :class:`OffLoopAction` (its work is ``act``, a plain
+method) and every form validation from :class:`GuardedFormValidation`: both run in a worker thread, so
+a slow lookup stalls only its own conversation.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from vietnam.codes import find_phone_last4, normalize_phone
 from vietnam.text import fold, normalize_text
+
+T = TypeVar("T")
 
 REQUESTED_SLOT = "requested_slot"
 FAILURES_SLOT = "form_failures"
@@ -69,6 +82,41 @@ GAVE_UP_MESSAGE = (
     "Em xin tạm dừng yêu cầu này để anh/chị không mất thời gian."
 )
 CANCELLED_MESSAGE = "Dạ, em đã dừng yêu cầu này theo ý anh/chị. Anh/chị cần hỗ trợ gì khác cứ nhắn em nhé ạ."
+
+
+# Worker threads for the actions' blocking work. More than the default executor's min(32, cores + 4):
+# on a 2-core machine six conversations waiting for SQLite's write lock would otherwise hold every
+# thread and stall the rest again. Threads start lazily, so idle servers pay nothing.
+ACTION_WORKERS = 32
+_workers = ThreadPoolExecutor(max_workers=ACTION_WORKERS, thread_name_prefix="action")
+
+
+async def off_loop(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` in a worker thread, with the caller's context variables: the event loop (and every
+    other conversation on it) goes on while the work waits for the database or the network."""
+    context = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(
+        _workers, functools.partial(context.run, work, *args)
+    )
+
+
+class OffLoopAction(Action, ABC):
+    """An action whose work (``act``) runs off the event loop; write ``act``, never override ``run``."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """``action_...``, as in the domain."""
+
+    @abstractmethod
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """What the action does; may block (database, HTTP)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return await off_loop(self.act, dispatcher, tracker, domain)
 
 
 def channel_identity(tracker: Tracker) -> tuple[str, str]:
@@ -127,11 +175,24 @@ class GuardedFormValidation(FormValidationAction, ABC):
 
     Slots prefilled from the message that started the form are checked silently (the citizen did not
     answer a question yet): a value that does not fit is simply asked for.
+
+    The whole validation (``validate_<slot>`` and ``extract_<slot>`` methods, which may query the
+    database) runs in a worker thread with its own event loop, off the server's loop.
     """
 
     @abstractmethod
     def name(self) -> str:
         """``validate_<form name>``."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return await off_loop(self._validate_in_worker, dispatcher, tracker, domain)
+
+    def _validate_in_worker(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return asyncio.run(super().run(dispatcher, tracker, domain))
 
     def is_prefill(self, tracker: Tracker, slot: str) -> bool:
         return tracker.get_slot(REQUESTED_SLOT) != slot

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entity_values, latest_text
+from actions.common import OffLoopAction, entity_values, latest_text
 from ticketing.directory import Agency, load_agencies
 from vietnam.places import find_places, resolve_place
 
@@ -37,11 +37,11 @@ def _service_centre(area_code: str) -> Agency | None:
     )
 
 
-class ActionContactInfo(Action):
+class ActionContactInfo(OffLoopAction):
     def name(self) -> str:
         return "action_contact_info"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = latest_text(tracker)

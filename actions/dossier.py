@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import GuardedFormValidation, ended_early, reset
+from actions.common import GuardedFormValidation, OffLoopAction, ended_early, reset
 from knowledge import facade as knowledge
 from vietnam.codes import find_dossier_code
 
@@ -43,11 +43,11 @@ class ValidateDossierStatusForm(GuardedFormValidation):
         return self.check_last4("phone_last4", value, dispatcher, tracker)
 
 
-class ActionLookupDossier(Action):
+class ActionLookupDossier(OffLoopAction):
     def name(self) -> str:
         return "action_lookup_dossier"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *DOSSIER_SLOTS)

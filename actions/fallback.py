@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import OffLoopAction
 
 # intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
 SUGGESTIONS: dict[str, tuple[str, str | None]] = {
@@ -41,11 +43,11 @@ def _likeliest_intent(tracker: Tracker) -> str | None:
     return None
 
 
-class ActionClarify(Action):
+class ActionClarify(OffLoopAction):
     def name(self) -> str:
         return "action_clarify"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = _likeliest_intent(tracker)
@@ -64,11 +66,11 @@ class ActionClarify(Action):
         return [SlotSet("suggested_intent", None)]
 
 
-class ActionAcceptSuggestion(Action):
+class ActionAcceptSuggestion(OffLoopAction):
     def name(self) -> str:
         return "action_accept_suggestion"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = tracker.get_slot("suggested_intent")

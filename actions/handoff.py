@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import FORM_SLOTS, channel_identity, reset
+from actions.common import FORM_SLOTS, OffLoopAction, channel_identity, reset
 from ticketing import facade as ticketing
 
 logger = logging.getLogger(__name__)
@@ -47,11 +47,11 @@ def _reason(tracker: Tracker) -> str:
     return "citizen_request"
 
 
-class ActionHandoff(Action):
+class ActionHandoff(OffLoopAction):
     def name(self) -> str:
         return "action_handoff"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         channel, user_id = channel_identity(tracker)
@@ -67,11 +67,11 @@ class ActionHandoff(Action):
         return [SlotSet("handoff", True), *reset(*FORM_SLOTS)]
 
 
-class ActionOfferHuman(Action):
+class ActionOfferHuman(OffLoopAction):
     def name(self) -> str:
         return "action_offer_human"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(

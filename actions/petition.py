@@ -10,12 +10,13 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     GuardedFormValidation,
+    OffLoopAction,
     channel_identity,
     ended_early,
     latest_intent,
@@ -132,11 +133,11 @@ class ValidatePetitionForm(GuardedFormValidation):
         return self.reject(dispatcher, tracker, "contact_name", BAD_NAME_MESSAGE)
 
 
-class ActionSummarizePetition(Action):
+class ActionSummarizePetition(OffLoopAction):
     def name(self) -> str:
         return "action_summarize_petition"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *PETITION_SLOTS)
@@ -160,11 +161,11 @@ class ActionSummarizePetition(Action):
         return []
 
 
-class ActionSubmitPetition(Action):
+class ActionSubmitPetition(OffLoopAction):
     def name(self) -> str:
         return "action_submit_petition"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         description = tracker.get_slot("petition_description")
@@ -209,22 +210,22 @@ class ActionSubmitPetition(Action):
         return [*reset(*PETITION_SLOTS), SlotSet("last_ticket_code", receipt.code)]
 
 
-class ActionResetPetition(Action):
+class ActionResetPetition(OffLoopAction):
     def name(self) -> str:
         return "action_reset_petition"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(text="Dạ, mình cùng nhập lại thông tin phản ánh nhé ạ.")
         return reset(*PETITION_SLOTS)
 
 
-class ActionCancelPetition(Action):
+class ActionCancelPetition(OffLoopAction):
     def name(self) -> str:
         return "action_cancel_petition"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_petition_cancelled")
@@ -264,11 +265,11 @@ class ValidatePetitionStatusForm(GuardedFormValidation):
         return self.check_last4("phone_last4", value, dispatcher, tracker)
 
 
-class ActionPetitionStatus(Action):
+class ActionPetitionStatus(OffLoopAction):
     def name(self) -> str:
         return "action_petition_status"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *STATUS_SLOTS)

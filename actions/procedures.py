@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entity_values, latest_text
+from actions.common import OffLoopAction, entity_values, latest_text
 from knowledge import facade as knowledge
 from vietnam.text import fold
 
@@ -38,11 +38,11 @@ FAILED_MESSAGE = (
 )
 
 
-class ActionAnswerProcedure(Action):
+class ActionAnswerProcedure(OffLoopAction):
     def name(self) -> str:
         return "action_answer_procedure"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         try:

@@ -6,12 +6,13 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     GuardedFormValidation,
+    OffLoopAction,
     channel_identity,
     ended_early,
     entity_values,
@@ -97,11 +98,11 @@ NOT_ANSWERED_NOTE = (
 )
 
 
-class ActionSubmitRating(Action):
+class ActionSubmitRating(OffLoopAction):
     def name(self) -> str:
         return "action_submit_rating"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *RATING_SLOTS)
