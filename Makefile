@@ -2,10 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Python 3.10 for the bot runtime (Rasa 3.6), 3.11+ for the app runtime. Override: make PY310=/path/python3.10
+# Python 3.10 for the bot runtime (Rasa 3.6), 3.11+ for the app runtime (3.11 first: the version its lock
+# is tested on). Override: make PY310=/path/python3.10
 PY310 ?= $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$c" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$c"; break; }; done)
-PY311 ?= $(shell for c in python3.13 python3.12 python3.11 python3; do \
+PY311 ?= $(shell for c in python3.11 python3.12 python3.13 python3; do \
 	"$$c" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$c"; break; }; done)
 
 BOT_VENV := .venv-bot
@@ -19,7 +20,7 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 API_PORT ?= 8080
 
-.PHONY: help venvs model seed run chat test test-app test-bot test-stories validate lint format bench clean
+.PHONY: help venvs lock model seed run chat test test-app test-bot test-stories validate lint format bench clean
 
 help:
 	@echo "make run    - create venvs if missing, train the model if stale, start everything (SQLite)"
@@ -27,6 +28,7 @@ help:
 	@echo "make test   - lint, unit and integration tests, data validation, conversation tests"
 	@echo "make bench  - benchmarks; writes docs/benchmarks.md"
 	@echo "make lint   - ruff"
+	@echo "make lock   - re-resolve the app runtime's dependencies into requirements-app.lock"
 
 $(BOT_VENV)/.installed: requirements-bot.txt
 	@test -n "$(PY310)" || { echo "Python 3.10 not found: install it (e.g. pyenv install 3.10) or pass PY310=..."; exit 1; }
@@ -35,12 +37,20 @@ $(BOT_VENV)/.installed: requirements-bot.txt
 	$(BOT_PY) -m pip install --quiet -r requirements-bot.txt
 	touch $@
 
-$(APP_VENV)/.installed: pyproject.toml
+# The app runtime installs exactly what requirements-app.lock says (hashes checked), then the project itself.
+$(APP_VENV)/.installed: pyproject.toml requirements-app.lock
 	@test -n "$(PY311)" || { echo "Python 3.11+ not found"; exit 1; }
 	"$(PY311)" -m venv $(APP_VENV)
 	$(APP_PY) -m pip install --quiet --upgrade pip
-	$(APP_PY) -m pip install --quiet -e '.[dev]'
+	$(APP_PY) -m pip install --quiet --require-hashes -r requirements-app.lock
+	$(APP_PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-resolves the app runtime's dependencies (pyproject.toml, dev extra included) into requirements-app.lock.
+# Upgrade one package: make lock LOCK_ARGS='--upgrade-package aiohttp'
+lock: $(APP_VENV)/.installed
+	$(APP_VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --no-emit-index-url --quiet $(LOCK_ARGS) -o requirements-app.lock
 
 venvs: $(BOT_VENV)/.installed $(APP_VENV)/.installed
 
