@@ -295,9 +295,8 @@ class ActionPetitionStatus(OffLoopAction):
         return reset(*STATUS_SLOTS)
 
 
-def describe_status(view: Any) -> str:
-    """The citizen-facing text of a ``TicketStatusView``, with the agency's answer when there is one."""
-    message = str(view.message)
-    if getattr(view, "outcome", None) == "found" and getattr(view, "answer", None):
-        message += f"\nNội dung trả lời: {view.answer}"
-    return message
+def describe_status(view: ticketing.TicketStatusView) -> str:
+    """The citizen-facing text of a ticket's status, with the agency's answer when there is one."""
+    if view.outcome == "found" and view.answer:
+        return f"{view.message}\nNội dung trả lời: {view.answer}"
+    return view.message

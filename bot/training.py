@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODELS = ROOT / "models"
 KEEP_MODELS = 3
 
 # What a trained model depends on, relative to the repository root.

@@ -87,9 +87,6 @@ class TermMatcher:
                 self._index[key] = value
         self._longest = max((len(k) for k in self._index), default=0)
 
-    def __len__(self) -> int:
-        return len(self._index)
-
     def find(self, text: str) -> list[TermMatch]:
         if not text or not self._index:
             return []

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from actions.fallback import ActionAcceptSuggestion, ActionClarify
 from actions.handoff import ActionHandoff, ActionOfferHuman
 from tests.actions.support import make_tracker, run, slot_values, texts
 from ticketing.db import get_database
@@ -48,42 +47,3 @@ async def test_accepting_the_offer_of_a_human_says_why(domain: dict[str, Any]) -
 async def test_the_offer_of_a_human_has_buttons(domain: dict[str, Any]) -> None:
     _, messages = await run(ActionOfferHuman(), make_tracker("???", intent="nlu_fallback"), domain)
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/deny"]
-
-
-async def test_the_first_unclear_message_suggests_the_likeliest_need(domain: dict[str, Any]) -> None:
-    ranking = [
-        {"name": "nlu_fallback", "confidence": 0.7},
-        {"name": "submit_petition", "confidence": 0.25},
-        {"name": "greet", "confidence": 0.05},
-    ]
-    tracker = make_tracker("đường bị gì đó", intent="nlu_fallback", intent_ranking=ranking)
-    events, messages = await run(ActionClarify(), tracker, domain)
-    assert "gửi phản ánh, kiến nghị" in texts(messages)
-    assert messages[0]["buttons"] == [{"title": "Gửi phản ánh, kiến nghị", "payload": "/submit_petition"}]
-    assert slot_values(events) == {"suggested_intent": "submit_petition"}
-
-
-async def test_yes_to_the_suggestion_replays_the_message_as_the_suggested_intent(
-    domain: dict[str, Any],
-) -> None:
-    metadata = {"channel": "zalo", "channel_user_id": "z-7"}
-    tracker = make_tracker(
-        "có", intent="affirm", slots={"suggested_intent": "submit_petition"}, metadata=metadata
-    )
-    events, messages = await run(ActionAcceptSuggestion(), tracker, domain)
-    assert messages == []
-    assert events[0]["event"] == "rewind"  # the "yes" is taken back...
-    assert (events[-2]["event"], events[-2]["name"]) == ("action", "action_listen")  # listen again...
-    replayed = events[-1]
-    assert replayed["event"] == "user"  # ...and replaced by the suggested intent, with the hub's metadata
-    assert replayed["parse_data"]["intent"] == {"name": "submit_petition", "confidence": 1.0}
-    assert replayed["metadata"] == metadata
-
-
-async def test_an_unclear_message_without_a_likely_need_gets_examples(domain: dict[str, Any]) -> None:
-    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
-    _, messages = await run(
-        ActionClarify(), make_tracker("asdf", intent="nlu_fallback", intent_ranking=ranking), domain
-    )
-    assert "nói rõ hơn" in texts(messages)
-    assert not messages[0].get("buttons")
