@@ -20,7 +20,7 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 API_PORT ?= 8080
 
-.PHONY: help venvs lock model seed run chat test test-app test-bot test-stories validate lint format bench clean
+.PHONY: help venvs lock model seed run chat test test-app test-bot test-stories test-e2e validate lint format bench clean
 
 help:
 	@echo "make run    - create venvs if missing, train the model if stale, start everything (SQLite)"
@@ -94,7 +94,7 @@ validate: $(BOT_VENV)/.installed
 	$(RASA) data validate --fail-on-warnings --config config.yml --domain bot/domain --data nlu_data bot/rules bot/stories
 
 test-app: $(APP_VENV)/.installed
-	$(APP_VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/bot
+	$(APP_VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/bot --ignore=tests/e2e
 
 test-bot: model
 	HELPDESK_MODEL=$$($(BOT_PY) -m bot.training --check) $(BOT_VENV)/bin/pytest -q -p no:cacheprovider tests/bot
@@ -104,7 +104,11 @@ test-stories: model
 	$(RASA) test core --model "$$($(BOT_PY) -m bot.training --check)" --stories tests/stories \
 		--endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/stories
 
-test: lint test-app validate test-bot test-stories
+# Whole conversations over the REST webhook: real Rasa + action server on free ports, fresh seeded SQLite.
+test-e2e: model $(APP_VENV)/.installed
+	HELPDESK_MODEL=$$($(BOT_PY) -m bot.training --check) $(APP_VENV)/bin/pytest -q -p no:cacheprovider tests/e2e
+
+test: lint test-app validate test-bot test-stories test-e2e
 	@echo "make test: all suites passed"
 
 bench: venvs model
@@ -112,6 +116,7 @@ bench: venvs model
 	$(BOT_PY) tests/bench/bench_nlu.py --from-make
 	$(APP_PY) tests/bench/bench_knowledge.py
 	$(APP_PY) tests/bench/bench_ticketing.py
+	$(APP_PY) tests/bench/bench_conversations.py --from-make
 
 clean:
 	rm -rf var/test-results models/*.tar.gz
