@@ -5,7 +5,7 @@ catalogue, sample dossiers), writes an endpoints file pointing Rasa at the actio
 servers on 127.0.0.1 and waits until they answer. :meth:`BotStack.stop` stops them (process groups, SIGINT
 then SIGKILL). Used by tests/e2e/conftest.py and tests/bench/bench_conversations.py.
 
-Standard library only (plus the app runtime's python for seeding), so it runs from either venv.
+Standard library and the harness only (the app runtime's python seeds), so it runs from either venv.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.e2e.harness import ConversationResult, shown_ticket_codes
+
 ROOT = Path(__file__).resolve().parents[2]
 BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
@@ -37,7 +39,6 @@ CREDENTIALS = ROOT / "bot" / "credentials.yml"
 SEED_COMMANDS = (("-m", "ticketing.cli", "seed"), ("-m", "knowledge.seed"))
 # A line of `python -m knowledge.seed`: "  000.00.20.H19-261201-0001  phone ending 0001  processing".
 _SAMPLE_LINE = re.compile(r"^\s+(\S+)\s+phone ending (\d{4})\s+(\w+)\s*$")
-_TICKET_CODE = re.compile(r"\b(?:PA|HD|BC|LH)-\d{6}-\d{4,6}\b")
 
 RASA_START_TIMEOUT = 300.0  # loading TensorFlow and the model on a busy 2-core machine
 ACTIONS_START_TIMEOUT = 120.0
@@ -217,6 +218,25 @@ class BotStack:
             ).fetchall()
         return [row[0] for row in rows]
 
+    def ticket_problems(self, result: ConversationResult) -> list[str]:
+        """The database against a played conversation: a ticket stored for it that the citizen was never
+        shown, or a ticket code of the expected kind announced in a reply but not stored for it."""
+        stored = self.tickets_of(result.sender)
+        shown = shown_ticket_codes(result)
+        problems = [
+            f"ticket {code} was stored but never shown to the citizen" for code in stored if code not in shown
+        ]
+        for record in result.records:
+            kind = result.conversation.turns[record.number - 1].expect.ticket
+            if kind in (None, "none") or record.reply is None:
+                continue
+            for code in record.reply.ticket_codes:
+                if code.startswith(kind + "-") and code not in stored:
+                    problems.append(
+                        f"turn {record.number} announced {code}, not stored for this conversation"
+                    )
+        return problems
+
     def server_logs(self, lines: int = 30) -> str:
         return "\n".join(f"--- {s.name} ({s.log}) ---\n{s.log_tail(lines)}" for s in self.servers)
 
@@ -289,8 +309,3 @@ def start_bot(workdir: Path, model: Path | None = None) -> BotStack:
         stack.stop()
         raise
     return stack
-
-
-def ticket_codes(text: str) -> list[str]:
-    """Ticket codes (PA/HD/BC/LH-YYMMDD-NNNN) in a text."""
-    return _TICKET_CODE.findall(text or "")

@@ -16,35 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import (
-    Conversation,
-    ConversationResult,
-    RestTransport,
-    load_conversations,
-    run_conversation,
-    shown_ticket_codes,
-)
+from tests.e2e.harness import Conversation, RestTransport, load_conversations, run_conversation
 from tests.e2e.servers import BotStack
 
 CONVERSATIONS_DIR = Path(__file__).parent / "conversations"
 CONVERSATIONS = load_conversations(CONVERSATIONS_DIR)
-
-
-def database_problems(bot: BotStack, result: ConversationResult) -> list[str]:
-    """What the database says against the transcript: tickets created silently, or announced, not stored."""
-    stored = bot.tickets_of(result.sender)
-    shown = shown_ticket_codes(result)
-    problems = [
-        f"ticket {code} was stored but never shown to the citizen" for code in stored if code not in shown
-    ]
-    for record in result.records:
-        kind = result.conversation.turns[record.number - 1].expect.ticket
-        if kind in (None, "none") or record.reply is None:
-            continue
-        for code in record.reply.ticket_codes:
-            if code.startswith(kind + "-") and code not in stored:
-                problems.append(f"turn {record.number} announced {code}, not stored for this conversation")
-    return problems
 
 
 @pytest.mark.parametrize("conversation", CONVERSATIONS, ids=lambda c: f"{c.kind}:{c.id}")
@@ -53,7 +29,7 @@ def test_conversation(conversation: Conversation, transport: RestTransport, bot:
         transport,
         conversation,
         variables=bot.variables(),
-        after=lambda played: database_problems(bot, played),
+        after=bot.ticket_problems,
     )
     if not result.passed:
         pytest.fail("\n" + result.transcript(), pytrace=False)
