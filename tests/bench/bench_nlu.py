@@ -6,7 +6,9 @@ For each configuration, in one run on this machine:
   tests/data/nlu_test/, as written and with diacritics stripped: intent accuracy, macro-F1, entity F1;
 - ``/model/parse`` requests/s and p50/p95 latency with 1 and 16 concurrent clients;
 - ``/webhooks/rest/webhook`` messages/s (with the action server running when actions/ has actions);
-- RSS of the Rasa server process (after loading, and peak).
+- RSS of the Rasa server process (after loading, and peak);
+- intent accuracy on the same split of a standard strong baseline: TF-IDF word 1-3 and char 2-5 n-grams +
+  LinearSVC (scikit-learn), trained on nlu_data/ with the diacritics-stripped copies our tokenizer adds.
 Writes a Markdown section between ``<!-- nlu:start -->`` and ``<!-- nlu:end -->`` in docs/benchmarks.md.
 
 Run in the bot runtime, from the repository root:
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import re
 import shutil
@@ -211,6 +214,7 @@ class Quality:
     entity_f1_overlap: float
     confusions: list[tuple[tuple[str, str], int]] = field(default_factory=list)
     by_entity: dict[str, tuple[float, float]] = field(default_factory=dict)  # type -> (exact, overlap)
+    correct: list[bool] = field(default_factory=list)  # per held-out example, in order
 
 
 async def parse_all(base: str, texts: list[str]) -> list[dict[str, Any]]:
@@ -247,6 +251,7 @@ def quality(examples: list[Example], results: list[dict[str, Any]]) -> Quality:
         entity_f1(gold_entities, predicted_entities, overlap=True),
         confusions,
         by_entity,
+        [g == p for g, p in zip(gold, predicted, strict=False)],
     )
 
 
@@ -438,6 +443,138 @@ async def measure(
     )
 
 
+# baseline -------------------------------------------------------------------------------------------------
+BASELINE_NAME = "TF-IDF word 1-3 + char 2-5, LinearSVC"
+
+
+@dataclass
+class BaselineResult:
+    name: str
+    train_seconds: float
+    train_examples: int  # nlu_data/ examples
+    stripped_copies: int  # their copies without diacritics
+    written: Quality
+    stripped: Quality
+    predict_ms: float  # per message, in process
+
+
+def baseline_training_data(data: Path = ROOT / "nlu_data") -> tuple[list[str], list[str], int]:
+    """(texts, intents, number of originals) of nlu_data/ followed by the copies without diacritics that our
+    tokenizer trains on too (bot.components.vietnamese_tokenizer.stripped_copies): the pipeline's data."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.components.vietnamese_tokenizer import stripped_copies
+
+    training_data = load_data(str(data))
+    originals = training_data.intent_examples
+    examples = [*originals, *stripped_copies(training_data)]
+    texts = [normalize_text(e.get("text")) for e in examples]
+    return texts, [e.get("intent") for e in examples], len(originals)
+
+
+def train_baseline(texts: list[str], intents: list[str]) -> Any:
+    """TF-IDF of word 1-3-grams and character 2-5-grams (within word boundaries), sublinear tf, into a
+    linear SVM: the usual strong baseline for short-text intent classification. No tuning on the split."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.svm import LinearSVC
+
+    features = FeatureUnion(
+        [
+            # \w+ keeps one-letter words and teen code ("k", "j", "r", "ở")
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word", ngram_range=(1, 3), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True
+                ),
+            ),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ]
+    )
+    return make_pipeline(features, LinearSVC(C=1.0)).fit(texts, intents)
+
+
+def measure_baseline(examples: list[Example]) -> BaselineResult:
+    texts, intents, originals = baseline_training_data()
+    started = time.perf_counter()
+    model = train_baseline(texts, intents)
+    seconds = time.perf_counter() - started
+
+    def as_results(predicted: list[str]) -> list[dict[str, Any]]:
+        return [{"intent": {"name": name}, "entities": []} for name in predicted]
+
+    written_texts = [e.text for e in examples]
+    started = time.perf_counter()
+    written = list(model.predict(written_texts))
+    predict_ms = (time.perf_counter() - started) * 1000 / max(1, len(written_texts))
+    stripped = list(model.predict([strip_diacritics(t) for t in written_texts]))
+    return BaselineResult(
+        BASELINE_NAME,
+        seconds,
+        originals,
+        len(texts) - originals,
+        quality(examples, as_results(written)),
+        quality(examples, as_results(stripped)),
+        predict_ms,
+    )
+
+
+def mcnemar_p(b: int, c: int) -> float:
+    """Two-sided exact McNemar p-value for b and c discordant pairs (binomial, p = 1/2)."""
+    n = b + c
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, k) for k in range(min(b, c) + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
+def render_baseline(results: list[SystemResult], baseline: BaselineResult) -> list[str]:
+    """The intent rows of every system and of the baseline, side by side."""
+    import sklearn
+
+    lines = [
+        "Intent classification on the held-out split, against a standard strong baseline "
+        f"({baseline.name}, scikit-learn {sklearn.__version__}, C=1, untuned; trained on the "
+        f"{baseline.train_examples} examples of nlu_data/ and {baseline.stripped_copies} copies of them "
+        "without diacritics, the data our pipeline learns from):",
+        "",
+        "| system | accuracy, as written | accuracy, stripped | macro-F1, as written | macro-F1, stripped "
+        "| training |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} (`{r.config}`) | {r.written.accuracy:.3f} | {r.stripped.accuracy:.3f} | "
+            f"{r.written.macro_f1:.3f} | {r.stripped.macro_f1:.3f} | {r.train_seconds:.0f} s (full model) |"
+        )
+    lines.append(
+        f"| {baseline.name} | {baseline.written.accuracy:.3f} | {baseline.stripped.accuracy:.3f} | "
+        f"{baseline.written.macro_f1:.3f} | {baseline.stripped.macro_f1:.3f} | "
+        f"{baseline.train_seconds:.1f} s (intents only) |"
+    )
+    lines.append("")
+    if results:
+        ours = results[0]
+        lines.append(
+            f"Ours - baseline: {ours.written.accuracy - baseline.written.accuracy:+.3f} accuracy as written, "
+            f"{ours.stripped.accuracy - baseline.stripped.accuracy:+.3f} stripped. Our pipeline's "
+            "FallbackClassifier may answer `nlu_fallback` (counted wrong); the baseline always names one."
+        )
+        for label, mine, theirs in (
+            ("as written", ours.written.correct, baseline.written.correct),
+            ("stripped", ours.stripped.correct, baseline.stripped.correct),
+        ):
+            only_ours = sum(a and not b for a, b in zip(mine, theirs, strict=False))
+            only_baseline = sum(b and not a for a, b in zip(mine, theirs, strict=False))
+            lines.append(
+                f"- {label}: right only for ours {only_ours}, right only for the baseline {only_baseline} "
+                f"(exact McNemar test, two-sided p = {mcnemar_p(only_ours, only_baseline):.2f})."
+            )
+    confusions = ", ".join(f"{g}->{p} ({n})" for (g, p), n in baseline.written.confusions[:6]) or "none"
+    lines += ["", f"Baseline's most frequent confusions, as written: {confusions}.", ""]
+    return lines
+
+
 # report ---------------------------------------------------------------------------------------------------
 def _load_row(label: str, results: list[SystemResult], kind: str, concurrency: int) -> str:
     cells = []
@@ -451,7 +588,13 @@ def _load_row(label: str, results: list[SystemResult], kind: str, concurrency: i
     return f"| {label} | " + " | ".join(cells) + " |"
 
 
-def render(results: list[SystemResult], command: str, examples: int, notes: list[str]) -> str:
+def render(
+    results: list[SystemResult],
+    command: str,
+    examples: int,
+    notes: list[str],
+    baseline: BaselineResult | None = None,
+) -> str:
     names = [r.name for r in results]
     lines = [
         START,
@@ -519,7 +662,10 @@ def render(results: list[SystemResult], command: str, examples: int, notes: list
         written = ", ".join(f"{g}->{p} ({n})" for (g, p), n in r.written.confusions[:6]) or "none"
         stripped = ", ".join(f"{g}->{p} ({n})" for (g, p), n in r.stripped.confusions[:6]) or "none"
         lines.append(f"- {r.name}: {written} / {stripped}")
-    lines += [""] + [f"Note: {n}" for n in notes] + ["", END]
+    lines.append("")
+    if baseline is not None:
+        lines += render_baseline(results, baseline)
+    lines += [f"Note: {n}" for n in notes] + ["", END]
     return "\n".join(lines)
 
 
@@ -561,6 +707,14 @@ async def run(args: argparse.Namespace) -> int:
     systems = [("ours", ROOT / "config.yml")]
     if not args.skip_default:
         systems.append(("rasa-default", default_config(workdir, args.default_epochs)))
+    baseline = None
+    if not args.skip_baseline:
+        print(f"[baseline] {BASELINE_NAME}: training and predicting", flush=True)
+        baseline = measure_baseline(examples)
+        print(
+            f"[baseline] accuracy {baseline.written.accuracy:.3f} / {baseline.stripped.accuracy:.3f}",
+            flush=True,
+        )
     results: list[SystemResult] = []
     try:
         for offset, (name, config) in enumerate(systems):
@@ -590,7 +744,7 @@ async def run(args: argparse.Namespace) -> int:
         if args.from_make
         else "  ".join([".venv-bot/bin/python tests/bench/bench_nlu.py", *args.argv]).strip()
     )
-    section = render(results, command.replace("  ", " "), len(examples), notes)
+    section = render(results, command.replace("  ", " "), len(examples), notes, baseline)
     if args.no_write:
         print(section)
     else:
@@ -609,6 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         help="epochs for the default pipeline's DIET/ResponseSelector/TED (rasa init: 100)",
     )
     parser.add_argument("--skip-default", action="store_true", help="measure our config only")
+    parser.add_argument("--skip-baseline", action="store_true", help="no TF-IDF + LinearSVC row")
     parser.add_argument("--parse-requests", type=int, default=600, help="requests per /model/parse load test")
     parser.add_argument("--webhook-messages", type=int, default=200, help="messages per webhook load test")
     parser.add_argument("--max-seconds", type=float, default=60, help="time cap of each load test")
