@@ -26,6 +26,7 @@ help:
 	@echo "make run    - create venvs if missing, train the model if stale, start everything (SQLite)"
 	@echo "make chat   - talk to the bot in the terminal"
 	@echo "make test   - lint, unit and integration tests, data validation, conversation tests"
+	@echo "make test-e2e - end-to-end conversations over the REST webhook (real Rasa + actions)"
 	@echo "make bench  - benchmarks; writes docs/benchmarks.md"
 	@echo "make lint   - ruff"
 	@echo "make lock   - re-resolve the app runtime's dependencies into requirements-app.lock"
