@@ -29,6 +29,7 @@ from tests.e2e.harness import (
     parse_conversations,
     run_conversation,
 )
+from tests.e2e.servers import SEED_COMMANDS
 
 CONVERSATIONS_DIR = Path(__file__).parent / "conversations"
 ISSUE_ITEMS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12}  # issue 11's list; 10 is the companion issue
@@ -274,3 +275,16 @@ def test_the_suite_covers_every_item_of_the_issue_with_multi_turn_conversations(
             per_item[item] = per_item.get(item, 0) + 1
     thin = {item: per_item.get(item, 0) for item in ISSUE_ITEMS if per_item.get(item, 0) < 3}
     assert not thin, f"items with fewer than 3 conversations: {thin}"
+
+
+def test_the_suite_seeds_its_database_the_way_make_seed_does() -> None:
+    """servers.SEED_COMMANDS must follow the Makefile's `seed` recipe, or the suite tests another setup."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^seed:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe, "no `seed` target in the Makefile"
+    commands = [
+        tuple(line.split("$(APP_PY)", 1)[1].split())
+        for line in recipe.group(1).splitlines()
+        if "$(APP_PY)" in line
+    ]
+    assert commands == [tuple(c) for c in SEED_COMMANDS]
