@@ -17,16 +17,24 @@ from typing import Any
 import yaml
 
 __all__ = [
+    "AUDIT_STATUSES",
     "CHANNELS",
     "DOCUMENT_KINDS",
+    "KINDS",
     "LEVELS",
     "ONLINE_LEVELS",
     "SHIPPED_DIR",
+    "AuditRecord",
     "CatalogueError",
     "ChannelRecord",
+    "DeadlineRecord",
     "DocumentRecord",
+    "FormRecord",
     "LegalBasisRecord",
+    "PointerRecord",
     "ProcedureRecord",
+    "citizen_texts",
+    "find_placeholder",
     "load_shipped",
     "validate_dir",
 ]
@@ -39,6 +47,23 @@ CHANNELS = ("in_person", "online", "postal")
 ONLINE_LEVELS = ("full", "partial", "none")
 DOCUMENT_KINDS = ("original", "copy", "original_or_copy", "present")
 DAY_UNITS = ("working", "calendar")
+# "procedure": handled through the one-stop desks; "pointer": a matter the commune does not handle (a court,
+# the police): the entry names the competent body and what the citizen should do.
+KINDS = ("procedure", "pointer")
+# Result of comparing a fee or a processing time with the source (see knowledge/schema.md, `audit`):
+# checked = the entry agrees with the source; corrected = the audit changed it to agree;
+# not_published = no official amount/time was found, so the entry states none (fee_vnd/days null).
+AUDIT_STATUSES = ("checked", "corrected", "not_published")
+
+# Texts that must never reach a citizen: internal placeholders, reviewers' remarks, unknown-value markers.
+# An unverified value is left out (null) and flagged in `audit`; the answer code says it has no official
+# information itself.
+_PLACEHOLDERS = re.compile(
+    r"chưa đối chiếu|chưa xác nhận|chưa kiểm tra|chưa rõ|chưa có thông tin|không có thông tin|đang cập nhật"
+    r"|theo hiểu biết|cổng(?: dịch vụ công)? (?:không |chưa )?ghi|\b(?:todo|tbd|fixme|xxx|lorem)\b"
+    r"|(?<!\w)n/?a(?!\w)|\?",
+    re.IGNORECASE,
+)
 
 NATIONAL_CODE = re.compile(r"^\d\.\d{6}$")
 LOCAL_CODE = re.compile(r"^DT\.[a-z0-9_]+$")
@@ -75,6 +100,46 @@ class DocumentRecord:
 
 
 @dataclass
+class AuditRecord:
+    """When and against what a procedure's fee and processing time were checked."""
+
+    date: dt.date
+    source: str
+    fee: str
+    time: str
+    note: str | None = None
+
+
+@dataclass
+class DeadlineRecord:
+    """The filing deadline (thời hạn phải đăng ký / nộp), not the processing time."""
+
+    text: str
+    basis: str
+    days: float | None = None
+    days_unit: str = "calendar"
+
+
+@dataclass
+class FormRecord:
+    """A form (mẫu đơn, tờ khai) the citizen fills in; ``url`` is an official download address or None."""
+
+    name: str
+    source: str
+    url: str | None = None
+
+
+@dataclass
+class PointerRecord:
+    """For ``kind: pointer``: the body that handles the matter and what the citizen should do."""
+
+    body: str
+    action: str
+    contact: str | None = None
+    commune_role: str | None = None
+
+
+@dataclass
 class ProcedureRecord:
     """One procedure as the importer and the YAML loader hand it to the database."""
 
@@ -102,6 +167,11 @@ class ProcedureRecord:
     decision: str | None = None
     verified: bool = False
     notes: str | None = None
+    kind: str = "procedure"
+    deadline: DeadlineRecord | None = None
+    forms: list[FormRecord] = field(default_factory=list)
+    audit: AuditRecord | None = None
+    pointer: PointerRecord | None = None
     # Importer bookkeeping: what could not be parsed, and the raw text it came from.
     parse_problems: list[str] = field(default_factory=list)
     raw: dict[str, Any] | None = None
@@ -143,12 +213,153 @@ class _Checker:
         self.problems.append(f"{self.where}: {code}: {path}: {message}")
 
 
+def find_placeholder(text: str | None) -> str | None:
+    """The placeholder or internal remark found in ``text`` ("Chưa đối chiếu", "TODO", "?", ...), if any."""
+    if not text:
+        return None
+    match = _PLACEHOLDERS.search(text)
+    return match.group(0) if match else None
+
+
+def citizen_texts(record: ProcedureRecord) -> list[tuple[str, str]]:
+    """(field path, text) of everything an answer may show a citizen (not aliases, keywords, notes, audit)."""
+    texts: list[tuple[str, str | None]] = [
+        ("name", record.name),
+        ("competent_agency", record.competent_agency),
+        ("executing_agency", record.executing_agency),
+        ("place", record.place),
+        ("applicants", record.applicants),
+        ("conditions", record.conditions),
+        ("result", record.result),
+    ]
+    texts += [(f"steps[{i}]", step) for i, step in enumerate(record.steps)]
+    for i, channel in enumerate(record.channels):
+        texts += [(f"channels[{i}].{key}", getattr(channel, key)) for key in ("time", "fee", "note")]
+    for i, doc in enumerate(record.documents):
+        texts += [(f"documents[{i}].{key}", getattr(doc, key)) for key in ("name", "form", "note")]
+    texts += [(f"forms[{i}].name", form.name) for i, form in enumerate(record.forms)]
+    if record.deadline:
+        texts.append(("deadline.text", record.deadline.text))
+    if record.pointer:
+        keys = ("body", "action", "contact", "commune_role")
+        texts += [(f"pointer.{key}", getattr(record.pointer, key)) for key in keys]
+    return [(path, text) for path, text in texts if text]
+
+
+def _https_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("https://") and " " not in value
+
+
+def _parse_audit(value: Any, code: str, check: _Checker) -> AuditRecord | None:
+    if not isinstance(value, dict):
+        check.fail(code, "audit", "required: {date, source, fee, time, note?} (see knowledge/schema.md)")
+        return None
+    try:
+        date = _date(value.get("date"))
+    except ValueError:
+        date = None
+    if date is None:
+        check.fail(code, "audit.date", "ISO date YYYY-MM-DD of the check")
+    elif date > dt.date.today():
+        check.fail(code, "audit.date", "in the future")
+    source = _text(value.get("source"))
+    if not source:
+        check.fail(code, "audit.source", "required: what was compared (record code + decision/circular)")
+    statuses = {}
+    for key in ("fee", "time"):
+        status = _text(value.get(key))
+        if status not in AUDIT_STATUSES:
+            check.fail(code, f"audit.{key}", f"{status!r} not in {AUDIT_STATUSES}")
+        statuses[key] = status or ""
+    for key in value:
+        if key not in ("date", "source", "fee", "time", "note"):
+            check.fail(code, f"audit.{key}", "unknown field")
+    if date is None or not source:
+        return None
+    return AuditRecord(
+        date=date, source=source, fee=statuses["fee"], time=statuses["time"], note=_text(value.get("note"))
+    )
+
+
+def _parse_deadline(value: Any, code: str, check: _Checker) -> DeadlineRecord | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not _text(value.get("text")):
+        check.fail(code, "deadline", "must be a mapping {text, basis, days?, days_unit?}")
+        return None
+    basis = _text(value.get("basis"))
+    if not basis:
+        check.fail(code, "deadline.basis", "required: the article and law that set the deadline")
+    days = value.get("days")
+    if days is not None and (not isinstance(days, int | float) or isinstance(days, bool) or days < 0):
+        check.fail(code, "deadline.days", "number >= 0 or null")
+        days = None
+    unit = _text(value.get("days_unit")) or "calendar"
+    if unit not in DAY_UNITS:
+        check.fail(code, "deadline.days_unit", f"{unit!r} not in {DAY_UNITS}")
+    for key in value:
+        if key not in ("text", "basis", "days", "days_unit"):
+            check.fail(code, f"deadline.{key}", "unknown field")
+    return DeadlineRecord(text=_text(value["text"]) or "", basis=basis or "", days=days, days_unit=unit)
+
+
+def _parse_forms(value: Any, code: str, check: _Checker) -> list[FormRecord]:
+    forms: list[FormRecord] = []
+    if value is None:
+        return forms
+    if not isinstance(value, list):
+        check.fail(code, "forms", "must be a list of {name, url, source}")
+        return forms
+    for i, entry in enumerate(value):
+        path = f"forms[{i}]"
+        if not isinstance(entry, dict) or not _text(entry.get("name")):
+            check.fail(code, path, "needs a name")
+            continue
+        url = _text(entry.get("url"))
+        if url is not None and not _https_url(url):
+            check.fail(code, f"{path}.url", "an https:// address or null")
+        source = _text(entry.get("source"))
+        if not source:
+            check.fail(code, f"{path}.source", "required: the circular/decree that issues the form")
+        for key in entry:
+            if key not in ("name", "url", "source"):
+                check.fail(code, f"{path}.{key}", "unknown field")
+        forms.append(FormRecord(name=_text(entry["name"]) or "", source=source or "", url=url))
+    return forms
+
+
+def _parse_pointer(value: Any, code: str, check: _Checker) -> PointerRecord | None:
+    if not isinstance(value, dict):
+        check.fail(code, "pointer", "required for kind: pointer: {body, action, contact?, commune_role?}")
+        return None
+    body, action = _text(value.get("body")), _text(value.get("action"))
+    if not body:
+        check.fail(code, "pointer.body", "required: the competent body (court, police, ...)")
+    if not action:
+        check.fail(code, "pointer.action", "required: what the citizen should do")
+    for key in value:
+        if key not in ("body", "action", "contact", "commune_role"):
+            check.fail(code, f"pointer.{key}", "unknown field")
+    return PointerRecord(
+        body=body or "",
+        action=action or "",
+        contact=_text(value.get("contact")),
+        commune_role=_text(value.get("commune_role")),
+    )
+
+
 def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord | None:
     if not isinstance(item, dict):
         check.fail(f"#{index}", "", "each procedure must be a mapping")
         return None
     code = _text(item.get("code")) or f"#{index}"
-    for key in ("code", "name", "levels", "field", "legal_basis", "channels"):
+    kind = _text(item.get("kind")) or "procedure"
+    if kind not in KINDS:
+        check.fail(code, "kind", f"{kind!r} not in {KINDS}")
+    required = ("code", "name", "field", "legal_basis")
+    if kind != "pointer":  # a pointer names the body; it has no one-stop channels or level of its own
+        required += ("levels", "channels")
+    for key in required:
         if not item.get(key):
             check.fail(code, key, "required")
     if item.get("code") is not None and not isinstance(item["code"], str):
@@ -158,7 +369,8 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
     known = {
         "code", "name", "aliases", "keywords", "levels", "field", "competent_agency", "executing_agency",
         "place", "applicants", "steps", "conditions", "result", "legal_basis", "online", "channels",
-        "documents", "source_url", "source_date", "decision", "verified", "notes",
+        "documents", "source_url", "source_date", "decision", "verified", "notes", "kind", "pointer",
+        "deadline", "forms", "audit",
     }  # fmt: skip
     for key in item:
         if key not in known:
@@ -267,8 +479,25 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
     steps = item.get("steps") or []
     if isinstance(steps, str):
         steps = [s for s in steps.splitlines() if s.strip()]
+    source_url = _text(item.get("source_url"))
+    if source_url and not _https_url(source_url):
+        check.fail(code, "source_url", "must be an https:// address")
+    if online_url and not _https_url(online_url):
+        check.fail(code, "online.url", "must be an https:// address")
 
-    return ProcedureRecord(
+    pointer = _parse_pointer(item.get("pointer"), code, check) if kind == "pointer" else None
+    if kind != "pointer" and item.get("pointer") is not None:
+        check.fail(code, "pointer", "only for kind: pointer")
+    if kind == "pointer" and not LOCAL_CODE.match(code):
+        check.fail(code, "code", "a pointer has no national procedure code: use DT.some_name")
+    audit = _parse_audit(item.get("audit"), code, check)
+    if audit is not None:
+        if audit.fee == "not_published" and any(c.fee_vnd is not None for c in channels):
+            check.fail(code, "audit.fee", "not_published but a channel states fee_vnd: set it null")
+        if audit.time == "not_published" and any(c.days is not None for c in channels):
+            check.fail(code, "audit.time", "not_published but a channel states days: set it null")
+
+    record = ProcedureRecord(
         code=code,
         name=_text(item.get("name")) or "",
         origin="shipped",
@@ -288,12 +517,22 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         online_url=online_url,
         channels=channels,
         documents=documents,
-        source_url=_text(item.get("source_url")),
+        source_url=source_url,
         source_date=source_date,
         decision=_text(item.get("decision")),
         verified=verified,
         notes=notes,
+        kind=kind,
+        deadline=_parse_deadline(item.get("deadline"), code, check),
+        forms=_parse_forms(item.get("forms"), code, check),
+        audit=audit,
+        pointer=pointer,
     )
+    for path, text in citizen_texts(record):
+        found = find_placeholder(text)
+        if found:
+            check.fail(code, path, f"placeholder or internal remark {found!r} shown to citizens")
+    return record
 
 
 def _read_dir(directory: Path) -> tuple[list[ProcedureRecord], list[str]]:

@@ -69,7 +69,8 @@ def test_search_sees_procedures_imported_by_another_process(db_url: str, tmp_pat
         '    legal_basis: [{number: "13/2020/NĐ-CP", title: "Nghị định hướng dẫn Luật Chăn nuôi"}]\n'
         "    channels: [{channel: in_person, time: 05 ngày làm việc, days: 5}]\n"
         "    verified: false\n"
-        "    notes: Thủ tục thử nghiệm trong kiểm thử.\n",
+        "    notes: Thủ tục thử nghiệm trong kiểm thử.\n"
+        "    audit: {date: 2026-01-05, source: kiểm thử, fee: not_published, time: checked}\n",
         encoding="utf-8",
     )
     import_shipped(extra / "extra.yml", db_url)
