@@ -353,11 +353,11 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         check.fail(f"#{index}", "", "each procedure must be a mapping")
         return None
     code = _text(item.get("code")) or f"#{index}"
-    kind = _text(item.get("kind")) or "procedure"
-    if kind not in KINDS:
-        check.fail(code, "kind", f"{kind!r} not in {KINDS}")
+    entry_kind = _text(item.get("kind")) or "procedure"
+    if entry_kind not in KINDS:
+        check.fail(code, "kind", f"{entry_kind!r} not in {KINDS}")
     required = ("code", "name", "field", "legal_basis")
-    if kind != "pointer":  # a pointer names the body; it has no one-stop channels or level of its own
+    if entry_kind != "pointer":  # a pointer names the body; it has no one-stop channels or level of its own
         required += ("levels", "channels")
     for key in required:
         if not item.get(key):
@@ -485,10 +485,10 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
     if online_url and not _https_url(online_url):
         check.fail(code, "online.url", "must be an https:// address")
 
-    pointer = _parse_pointer(item.get("pointer"), code, check) if kind == "pointer" else None
-    if kind != "pointer" and item.get("pointer") is not None:
+    pointer = _parse_pointer(item.get("pointer"), code, check) if entry_kind == "pointer" else None
+    if entry_kind != "pointer" and item.get("pointer") is not None:
         check.fail(code, "pointer", "only for kind: pointer")
-    if kind == "pointer" and not LOCAL_CODE.match(code):
+    if entry_kind == "pointer" and not LOCAL_CODE.match(code):
         check.fail(code, "code", "a pointer has no national procedure code: use DT.some_name")
     audit = _parse_audit(item.get("audit"), code, check)
     if audit is not None:
@@ -522,7 +522,7 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         decision=_text(item.get("decision")),
         verified=verified,
         notes=notes,
-        kind=kind,
+        kind=entry_kind,
         deadline=_parse_deadline(item.get("deadline"), code, check),
         forms=_parse_forms(item.get("forms"), code, check),
         audit=audit,
