@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.places import all_places
 from knowledge.offices import (
     OFFICES_FILE,
     Office,
@@ -19,6 +18,7 @@ from knowledge.offices import (
     load_offices,
     validate_offices,
 )
+from vietnam.places import all_places
 
 AGENCIES_FILE = Path(__file__).resolve().parents[2] / "ticketing" / "data" / "agencies.yml"
 
