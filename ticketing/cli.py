@@ -1,6 +1,5 @@
 """Command-line jobs of the ticketing package, in one place (``python -m ticketing.cli <command>``).
 
-    migrate                      upgrade the ticketing schema to head
     seed [--update]              directory, routing rules and SLA policies from ticketing/data
     escalate                     SLA warnings/breaches and auto-close (a periodic job: every few minutes)
     holidays YEAR                the public holidays the SLA calendar skips
@@ -9,7 +8,8 @@
     create-token --username U --name N [--days D]
                                  an integration token, printed once (only its digest is stored)
 
-Every command takes ``--database-url`` (default ``DATABASE_URL`` or the embedded SQLite file).
+Every command takes ``--database-url`` (default ``DATABASE_URL`` or the embedded SQLite file). The schema of
+every package is migrated by ``python -m database.cli migrate`` (or on first use, ``HELPDESK_AUTO_MIGRATE``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--database-url", "--url", dest="database_url", default=None)
         return p
 
-    up = command("migrate", "upgrade the schema to head")
-    up.add_argument("--revision", default="head")
     seed = command("seed", "seed the directory and SLA policies from the data files")
     seed.add_argument("--update", action="store_true", help="also overwrite existing rows")
     command("escalate", "raise due warnings/breaches and close answered tickets past the window")
@@ -51,16 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _migrate(args: argparse.Namespace) -> int:
-    from ticketing import db
-
-    db.migrate(args.database_url, args.revision)
-    print("ticketing schema migrated")
-    return 0
-
-
 def _seed(args: argparse.Namespace) -> int:
-    from ticketing.db import get_database
+    from database import get_database
     from ticketing.seed import seed_all
 
     with get_database(args.database_url).session() as session:
@@ -70,7 +60,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _escalate(args: argparse.Namespace) -> int:
-    from ticketing.db import get_database
+    from database import get_database
     from ticketing.lifecycle import auto_close_answered
     from ticketing.sla import run_escalations
 
@@ -91,8 +81,8 @@ def _holidays(args: argparse.Namespace) -> int:
 
 
 def _accounts(args: argparse.Namespace) -> int:
+    from database import get_database
     from ticketing.api import admin
-    from ticketing.db import get_database
 
     db = get_database(args.database_url)
     if args.command == "create-user":
@@ -120,7 +110,6 @@ def _accounts(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "migrate": _migrate,
     "seed": _seed,
     "escalate": _escalate,
     "holidays": _holidays,

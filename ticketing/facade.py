@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from database import Database, get_database
 from ticketing import conversations, replies
-from ticketing.db import Database, get_database
 from ticketing.intake import intake
 from ticketing.lifecycle import (
     IllegalTransition,
@@ -57,17 +57,10 @@ __all__ = [
     "ticket_status",
 ]
 
-_ready_lock = threading.Lock()
-
 
 def _database() -> Database:
     db = get_database()
-    if not db.seeded:
-        with _ready_lock:
-            if not db.seeded:
-                with db.session() as session:
-                    ensure_seeded(session)
-                db.seeded = True
+    db.once("ticketing.directory", ensure_seeded)
     return db
 
 

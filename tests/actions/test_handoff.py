@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from actions.handoff import ActionHandoff, ActionOfferHuman
+from database import get_database
 from tests.actions.support import make_tracker, run, slot_values, texts
-from ticketing.db import get_database
 from ticketing.models import Conversation, ConversationStatus
 
 

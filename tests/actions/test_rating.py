@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from actions.rating import ActionSubmitRating, ValidateRatingForm, find_score
+from database import get_database
 from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
-from ticketing.db import get_database
 from ticketing.models import Rating
 
 

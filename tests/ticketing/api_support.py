@@ -15,9 +15,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
+from database import Database
 from ticketing.api import admin
 from ticketing.api.app import create_app
-from ticketing.db import Database
 from ticketing.models import Agency, Reply, Ticket, TicketEvent
 from ticketing.seed import seed_all
 

@@ -1,33 +1,18 @@
-"""The schema: migrations match the models on both backends, history is append-only, times are UTC."""
+"""The ticketing schema keeps its rules on both backends: append-only history, UTC times, constraints.
+
+(That every package's migrations match its models: tests/database/test_migrations.py.)"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from tests.ticketing.factories import at
 from ticketing import lifecycle as lc
-from ticketing.db import ALEMBIC_VERSION_TABLE, Database, database_url, migrate_engine
-from ticketing.models import Base, Category, Citizen, Rating, Ticket, TicketEvent, User, UserRole
-
-
-def test_the_migrated_schema_matches_the_models(db):
-    with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"version_table": ALEMBIC_VERSION_TABLE})
-        assert context.get_current_revision() == "0001"
-        assert compare_metadata(context, Base.metadata) == []
-
-
-def test_migrating_again_is_harmless(db):
-    migrate_engine(db.engine)
-    migrate_engine(db.engine)
-    with db.engine.connect() as conn:
-        assert conn.execute(text(f"SELECT count(*) FROM {ALEMBIC_VERSION_TABLE}")).scalar() == 1
+from ticketing.models import Category, Citizen, Rating, Ticket, TicketEvent, User, UserRole
 
 
 def test_ticket_events_cannot_be_changed_or_deleted_even_with_sql(db):
@@ -76,17 +61,3 @@ def test_database_constraints_hold(db):
         s.add(Category(code="x", name="X"))
         s.flush()
         s.add(Category(code="x", name="Y"))
-
-
-def test_database_url_defaults_to_the_embedded_sqlite_file(monkeypatch):
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert database_url() == "sqlite:///var/helpdesk.sqlite3"
-    assert database_url("postgresql://postgres@127.0.0.1/x") == "postgresql+psycopg://postgres@127.0.0.1/x"
-
-
-def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
-    database = Database.from_url(f"sqlite:///{tmp_path}/x.sqlite3")
-    with database.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    database.dispose()

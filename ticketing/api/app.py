@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from database import get_database
 from ticketing.api import auth
 from ticketing.api.context import DATABASE, ApiDatabase
 from ticketing.api.errors import error_middleware
@@ -22,7 +23,6 @@ from ticketing.api.open311 import open311_errors
 from ticketing.api.openapi import build_openapi
 from ticketing.api.ratelimit import PUBLIC_RATE_LIMIT, PublicRateLimit, public_rate_limit
 from ticketing.api.routes import AUTH_RESOLVER, Call, Route, register_routes
-from ticketing.db import get_database
 
 # Bodies larger than this are refused with 413 before they are parsed. A petition is a few KB.
 CLIENT_MAX_SIZE = 64 * 1024

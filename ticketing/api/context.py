@@ -1,7 +1,7 @@
 """The application's handle on the database: run blocking SQLAlchemy work off the event loop.
 
 `read(fn, ...)` and `write(fn, ...)` call `fn(session, ...)` in a worker thread inside one unit of
-work of `ticketing.db.Database.session`, so a request either commits everything it did or nothing
+work of `database.Database.session`, so a request either commits everything it did or nothing
 (an error anywhere rolls back: nothing half-written).
 """
 
@@ -15,7 +15,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from ticketing.db import Database
+from database import Database
 
 P = ParamSpec("P")
 T = TypeVar("T")
