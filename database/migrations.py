@@ -43,6 +43,7 @@ class Migrations:
 MIGRATIONS: tuple[Migrations, ...] = (
     Migrations("ticketing", ROOT / "ticketing" / "migrations", "ticketing_alembic_version"),
     Migrations("knowledge", ROOT / "knowledge" / "migrations", "knowledge_alembic_version"),
+    Migrations("security", ROOT / "security" / "migrations", "security_alembic_version"),
 )
 
 

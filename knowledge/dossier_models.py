@@ -1,19 +1,21 @@
-"""Dossier (hồ sơ) mirror of the province's one-stop system, and lookup attempts for rate limiting.
+"""Dossier (hồ sơ) mirror of the province's one-stop system.
 
 Schema created by ``knowledge/migrations`` (revision ``kb0101``). The one-stop system is the source of
 truth; these rows are a mirror filled by CSV import or by the HTTP adapter (``knowledge/onestop.py``).
+Second-factor checks are counted by ``security.second_factor``: kb0101's ``kb_dossier_lookup_attempts``
+table is no longer used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, func
+from sqlalchemy import DateTime, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from knowledge.models import Base
 
-__all__ = ["Dossier", "DossierLookupAttempt"]
+__all__ = ["Dossier"]
 
 
 class Dossier(Base):
@@ -40,19 +42,3 @@ class Dossier(Base):
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="csv")
     synced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class DossierLookupAttempt(Base):
-    """A second-factor check, kept to rate-limit guessing (per requester and per dossier code)."""
-
-    __tablename__ = "kb_dossier_lookup_attempts"
-    __table_args__ = (
-        Index("ix_kb_dossier_attempts_requester_at", "requester_key", "attempted_at"),
-        Index("ix_kb_dossier_attempts_code_at", "code", "attempted_at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    requester_key: Mapped[str] = mapped_column(String(128))
-    code: Mapped[str] = mapped_column(String(40))
-    succeeded: Mapped[bool] = mapped_column(Boolean)
-    attempted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,9 +1,11 @@
 """Dossier status for citizens: where a submitted dossier (hồ sơ) stands, and what to do next.
 
 Privacy rules, all here:
-- details are given only for the national code PLUS the last four digits of the applicant's phone on file;
+- details are given only for the national code PLUS the last four digits of the applicant's phone on file,
+  checked by the one second factor of the project (``security.second_factor``): capped per (code,
+  requester) and per requester, counted atomically in the database, many guesses on one code alert
+  supervisors without locking its owner out;
 - an unknown code and a wrong second factor get the same answer, so codes cannot be enumerated;
-- failed checks are rate-limited per requester (the chat sender) and per dossier code;
 - the phone number is never logged or shown.
 
 The mirror table is filled from CSV exports (``python -m knowledge.dossiers import-csv FILE``) and, when
@@ -22,11 +24,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import session_factory
-from knowledge.dossier_models import Dossier, DossierLookupAttempt
+from knowledge.dossier_models import Dossier
 from knowledge.onestop import (
     DossierRecord,
     HttpOneStopClient,
@@ -34,6 +36,7 @@ from knowledge.onestop import (
     OneStopClient,
     OneStopUnavailable,
 )
+from security.second_factor import Verdict, check_second_factor, last_four_digits
 from vietnam.codes import normalize_dossier_code
 from vietnam.workdays import WorkingCalendar, default_calendar, format_date_vi, format_datetime_vi, local_date
 
@@ -41,9 +44,6 @@ __all__ = ["DossierAnswer", "DossierService", "ImportReport", "default_service"]
 
 log = logging.getLogger(__name__)
 
-MAX_FAILURES_PER_REQUESTER = 5
-MAX_FAILURES_PER_CODE = 10
-FAILURE_WINDOW = timedelta(hours=1)
 REFRESH_AFTER = timedelta(minutes=10)
 PUBLIC_PORTAL = "https://dichvucong.gov.vn"
 
@@ -126,38 +126,38 @@ class DossierService:
         code = normalize_dossier_code(code_text or "")
         if code is None:
             return DossierAnswer("invalid_code", MESSAGES["invalid_code"])
+        digits = last_four_digits(phone_last4)
+        if digits is None:  # not a guess: nothing is counted
+            return DossierAnswer("need_second_factor", MESSAGES["need_second_factor"])
         now = self.now()
-        with self.sessions() as session:
-            if self._is_rate_limited(session, requester_key, code, now):
-                log.info("dossier lookup rate-limited")
-                return DossierAnswer("rate_limited", MESSAGES["rate_limited"])
-            digits = "".join(ch for ch in (phone_last4 or "") if ch.isdigit())
-            if len(digits) != 4:
-                return DossierAnswer("need_second_factor", MESSAGES["need_second_factor"])
-            dossier, stale_note = self._find(session, code, now)
-            matched = dossier is not None and dossier.applicant_phone.endswith(digits)
-            session.add(
-                DossierLookupAttempt(
-                    requester_key=requester_key, code=code, succeeded=matched, attempted_at=now
-                )
-            )
-            session.commit()
-            if dossier is None:
-                return DossierAnswer("not_found", MESSAGES["no_match"])
-            if not matched:
-                return DossierAnswer("wrong_second_factor", MESSAGES["no_match"])
-            return self._describe(dossier, now, stale_note)
+        found: list[tuple[Dossier | None, str | None]] = []
 
-    def _is_rate_limited(self, session: Session, requester_key: str, code: str, now: datetime) -> bool:
-        since = now - FAILURE_WINDOW
-        failed = (
-            select(func.count())
-            .select_from(DossierLookupAttempt)
-            .where(DossierLookupAttempt.succeeded.is_(False), DossierLookupAttempt.attempted_at >= since)
+        def phone_on_file() -> str | None:  # looked up (maybe in the one-stop system) once counted
+            with self.sessions() as session:
+                found.append(self._find(session, code, now))
+                session.commit()
+            dossier = found[0][0]
+            return dossier.applicant_phone if dossier is not None else None
+
+        with self.sessions() as session:
+            engine = session.get_bind()
+        verdict = check_second_factor(
+            engine,
+            subject=f"dossier:{code}",
+            requester=requester_key,
+            given=digits,
+            phone_on_file=phone_on_file,
+            now=now,
         )
-        by_requester = session.scalar(failed.where(DossierLookupAttempt.requester_key == requester_key)) or 0
-        by_code = session.scalar(failed.where(DossierLookupAttempt.code == code)) or 0
-        return by_requester >= MAX_FAILURES_PER_REQUESTER or by_code >= MAX_FAILURES_PER_CODE
+        if verdict == Verdict.LIMITED:
+            log.info("dossier lookup rate-limited")
+            return DossierAnswer("rate_limited", MESSAGES["rate_limited"])
+        dossier, stale_note = found[0]
+        if dossier is None:
+            return DossierAnswer("not_found", MESSAGES["no_match"])
+        if verdict == Verdict.FAILED:
+            return DossierAnswer("wrong_second_factor", MESSAGES["no_match"])
+        return self._describe(dossier, now, stale_note)
 
     def _find(self, session: Session, code: str, now: datetime) -> tuple[Dossier | None, str | None]:
         dossier = session.scalar(select(Dossier).where(Dossier.code == code))

@@ -9,15 +9,15 @@ Personal data (phone, name) is stored, never logged.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from database import Database, get_database
+from security.second_factor import Verdict, check_second_factor, last_four_digits
 from ticketing import conversations, replies
 from ticketing.intake import intake
 from ticketing.lifecycle import (
@@ -144,30 +144,11 @@ STATUS_TEXT = {
 }
 
 
-# Wrong "last 4 digits" answers allowed per channel identity and window before lookups are refused.
-SECOND_FACTOR_MAX_FAILURES = 5
-SECOND_FACTOR_WINDOW_SECONDS = 3600
-_failures: dict[tuple[str, str], list[float]] = {}
-_failures_lock = threading.Lock()
-
-
-def _too_many_failures(key: tuple[str, str], now: float) -> bool:
-    with _failures_lock:
-        recent = [t for t in _failures.get(key, []) if now - t < SECOND_FACTOR_WINDOW_SECONDS]
-        _failures[key] = recent
-        return len(recent) >= SECOND_FACTOR_MAX_FAILURES
-
-
-def _record_failure(key: tuple[str, str], now: float) -> None:
-    with _failures_lock:
-        _failures.setdefault(key, []).append(now)
-
-
 @dataclass(frozen=True)
 class TicketStatusView:
     """``outcome``: ``found`` (details filled), ``need_second_factor`` (ask the last 4 phone digits),
-    ``wrong_second_factor`` or ``rate_limited`` (too many wrong answers from this channel identity in the
-    last hour; in-process counter). Only ``found`` carries details of the ticket."""
+    ``wrong_second_factor`` (wrong digits, or no such ticket: the same answer) or ``rate_limited`` (too
+    many wrong answers from this channel identity). Only ``found`` carries details of the ticket."""
 
     code: str
     outcome: str
@@ -207,10 +188,11 @@ def _status_message(ticket: Ticket, agency: Agency | None, merged_into: str | No
 def ticket_status(
     code: str, channel: str, channel_user_id: str, phone_last4: str | None
 ) -> TicketStatusView | None:
-    """The status of a ticket for the citizen who filed it. None when no such ticket exists.
+    """The status of a ticket for the citizen who filed it; None when ``code`` is not a ticket code.
 
     The citizen is recognised by the channel identity that filed the ticket, or else by the last four
-    digits of the phone number given at intake.
+    digits of the phone number given at intake (``security.second_factor``: an unknown code and wrong
+    digits get the same answer, and guesses are capped per code and requester).
     """
     if not isinstance(code, str) or not is_ticket_code(code):
         return None
@@ -218,62 +200,72 @@ def ticket_status(
     db = _database()
     with db.session(readonly=True) as session:
         ticket = get_ticket_by_code(session, code)
-        if ticket is None:
-            return None
-        if not replies.owns(ticket, channel, channel_user_id):
-            citizen = session.get(Citizen, ticket.citizen_id) if ticket.citizen_id else None
-            phone = citizen.phone if citizen else None
-            if not phone_last4:
-                return TicketStatusView(
-                    code=code,
-                    outcome="need_second_factor",
-                    message="Dạ, để bảo mật thông tin, anh/chị vui lòng cho biết 4 số cuối của số điện thoại "
-                    "đã dùng khi gửi yêu cầu ạ.",
-                )
-            key = (str(channel), str(channel_user_id))
-            clock = time.monotonic()
-            if _too_many_failures(key, clock):
-                return TicketStatusView(
-                    code=code,
-                    outcome="rate_limited",
-                    message="Dạ, anh/chị đã nhập sai nhiều lần. Anh/chị vui lòng thử lại sau 1 giờ hoặc "
-                    "gọi tổng đài 1022 để được hỗ trợ ạ.",
-                )
-            if not phone or phone[-4:] != phone_last4.strip():
-                _record_failure(key, clock)
-                return TicketStatusView(
-                    code=code,
-                    outcome="wrong_second_factor",
-                    message="Dạ, 4 số cuối điện thoại chưa khớp với thông tin của yêu cầu này. "
-                    "Anh/chị vui lòng kiểm tra lại ạ.",
-                )
-        agency = session.get(Agency, ticket.agency_id) if ticket.agency_id else None
-        merged_into = session.get(Ticket, ticket.merged_into_id).code if ticket.merged_into_id else None
-        answer = None
-        if ticket.status in (TicketStatus.ANSWERED, TicketStatus.CLOSED):
-            answer = session.scalar(
-                select(Reply.body)
-                .where(
-                    Reply.ticket_id == ticket.id,
-                    Reply.internal.is_(False),
-                    Reply.state == ReplyState.APPROVED,
-                )
-                .order_by(Reply.id.desc())
-                .limit(1)
-            )
+        found = _found_view(session, ticket) if ticket is not None else None
+        if ticket is not None and replies.owns(ticket, channel, channel_user_id):
+            return found
+        citizen = (
+            session.get(Citizen, ticket.citizen_id) if ticket is not None and ticket.citizen_id else None
+        )
+        phone = citizen.phone if citizen is not None else None
+    if not last_four_digits(phone_last4):
         return TicketStatusView(
             code=code,
-            outcome="found",
-            message=_status_message(ticket, agency, merged_into),
-            status=ticket.status.value,
-            kind=TicketKind(ticket.kind).value,
-            agency_name=agency.name if agency else None,
-            created_at=ticket.created_at.astimezone(LOCAL_TZ),
-            due_at=ticket.resolution_due_at.astimezone(LOCAL_TZ) if ticket.resolution_due_at else None,
-            answered_at=ticket.answered_at.astimezone(LOCAL_TZ) if ticket.answered_at else None,
-            answer=answer,
-            merged_into=merged_into,
+            outcome="need_second_factor",
+            message="Dạ, để bảo mật thông tin, anh/chị vui lòng cho biết 4 số cuối của số điện thoại "
+            "đã dùng khi gửi yêu cầu ạ.",
         )
+    verdict = check_second_factor(
+        db.engine,
+        subject=f"ticket:{code}",
+        requester=f"{channel}:{channel_user_id}",
+        given=phone_last4,
+        phone_on_file=phone,
+    )
+    if verdict == Verdict.LIMITED:
+        return TicketStatusView(
+            code=code,
+            outcome="rate_limited",
+            message="Dạ, anh/chị đã nhập sai nhiều lần. Anh/chị vui lòng thử lại sau 1 giờ hoặc "
+            "gọi tổng đài 1022 để được hỗ trợ ạ.",
+        )
+    if verdict == Verdict.FAILED or found is None:
+        return TicketStatusView(
+            code=code,
+            outcome="wrong_second_factor",
+            message="Dạ, 4 số cuối điện thoại chưa khớp với thông tin của yêu cầu này. "
+            "Anh/chị vui lòng kiểm tra lại ạ.",
+        )
+    return found
+
+
+def _found_view(session: Session, ticket: Ticket) -> TicketStatusView:
+    agency = session.get(Agency, ticket.agency_id) if ticket.agency_id else None
+    merged_into = session.get(Ticket, ticket.merged_into_id).code if ticket.merged_into_id else None
+    answer = None
+    if ticket.status in (TicketStatus.ANSWERED, TicketStatus.CLOSED):
+        answer = session.scalar(
+            select(Reply.body)
+            .where(
+                Reply.ticket_id == ticket.id,
+                Reply.internal.is_(False),
+                Reply.state == ReplyState.APPROVED,
+            )
+            .order_by(Reply.id.desc())
+            .limit(1)
+        )
+    return TicketStatusView(
+        code=ticket.code,
+        outcome="found",
+        message=_status_message(ticket, agency, merged_into),
+        status=ticket.status.value,
+        kind=TicketKind(ticket.kind).value,
+        agency_name=agency.name if agency else None,
+        created_at=ticket.created_at.astimezone(LOCAL_TZ),
+        due_at=ticket.resolution_due_at.astimezone(LOCAL_TZ) if ticket.resolution_due_at else None,
+        answered_at=ticket.answered_at.astimezone(LOCAL_TZ) if ticket.answered_at else None,
+        answer=answer,
+        merged_into=merged_into,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from knowledge.db import session_factory
-from knowledge.dossier_models import Dossier, DossierLookupAttempt
-from knowledge.dossiers import MAX_FAILURES_PER_CODE, MAX_FAILURES_PER_REQUESTER, DossierService
+from knowledge.dossier_models import Dossier
+from knowledge.dossiers import DossierService
 from knowledge.onestop import HttpOneStopClient, OneStopUnavailable
 from knowledge.sample_dossiers import sample_dossiers
+from security.models import SecondFactorCounter
+from security.second_factor import DEFAULT_LIMITS, recent_alerts
 from vietnam.codes import normalize_dossier_code
 
 EXPORT = Path(__file__).resolve().parents[1] / "data" / "dossiers_export.csv"
@@ -120,7 +122,7 @@ def test_a_completed_dossier_says_how_the_result_arrives(service: DossierService
 
 
 def test_wrong_guesses_are_rate_limited_per_requester(service: DossierService, clock: Clock) -> None:
-    for guess in range(MAX_FAILURES_PER_REQUESTER):
+    for guess in range(DEFAULT_LIMITS.per_pair):
         assert service.lookup(BIRTH, f"{guess:04d}", "web:guesser").outcome == "wrong_second_factor"
     # Even the right digits are refused now, so guessing cannot be finished.
     assert service.lookup(BIRTH, "0101", "web:guesser").outcome == "rate_limited"
@@ -129,19 +131,45 @@ def test_wrong_guesses_are_rate_limited_per_requester(service: DossierService, c
     assert service.lookup(BIRTH, "0101", "web:guesser").outcome == "found"
 
 
-def test_guessing_one_code_from_many_accounts_is_rate_limited_per_code(service: DossierService) -> None:
-    for account in range(MAX_FAILURES_PER_CODE):
-        service.lookup(RESIDENCE, f"{account:04d}", f"web:bot-{account}")
-    assert service.lookup(RESIDENCE, "0102", "web:fresh-account").outcome == "rate_limited"
-    assert service.lookup(BIRTH, "0101", "web:fresh-account").outcome == "found"
+def test_guessing_one_code_from_many_accounts_alerts_supervisors_without_locking_the_owner_out(
+    service: DossierService,
+) -> None:
+    for account in range(DEFAULT_LIMITS.alert_at):
+        assert (
+            service.lookup(RESIDENCE, f"{account:04d}", f"web:bot-{account}").outcome == "wrong_second_factor"
+        )
+    assert service.lookup(RESIDENCE, "0102", "zalo:owner").outcome == "found"
+    with service.sessions() as session:
+        alerts = recent_alerts(session.get_bind(), since=MONDAY - timedelta(minutes=1))
+    assert [(a["subject"], a["failures"]) for a in alerts] == [
+        (f"dossier:{RESIDENCE}", DEFAULT_LIMITS.alert_at)
+    ]
+
+
+def test_300_guesses_at_once_never_check_more_than_the_cap(service: DossierService) -> None:
+    outcomes: list[str] = []
+    barrier = threading.Barrier(300)
+
+    def guess(n: int) -> None:
+        barrier.wait()
+        outcomes.append(service.lookup(BIRTH, f"{n % 100:04d}", "web:guesser").outcome)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(1, 301)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert outcomes.count("wrong_second_factor") == DEFAULT_LIMITS.per_pair
+    assert outcomes.count("rate_limited") == 300 - DEFAULT_LIMITS.per_pair
+    assert service.lookup(BIRTH, "0101", "zalo:owner").outcome == "found"
 
 
 def test_asking_without_digits_is_not_counted_as_a_guess(service: DossierService) -> None:
-    for _ in range(MAX_FAILURES_PER_REQUESTER + 2):
+    for _ in range(DEFAULT_LIMITS.per_pair + 2):
         service.lookup(BIRTH, None, "web:forgetful")
     assert service.lookup(BIRTH, "0101", "web:forgetful").outcome == "found"
-    with service.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(DossierLookupAttempt)) == 1
+    with service.sessions() as session:  # the right answer gave its count back
+        assert session.scalar(select(func.sum(SecondFactorCounter.checks))) == 0
 
 
 def test_sample_dossiers_show_every_status_with_fictitious_people() -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 
 import pytest
 from sqlalchemy import select
 
+from security.second_factor import DEFAULT_LIMITS
 from ticketing import facade
 from ticketing import lifecycle as lc
 from ticketing.lifecycle import InvalidInput, TicketNotFound
@@ -115,7 +117,7 @@ def test_the_citizen_checks_the_status_of_their_ticket(db):
     assert right.outcome == "found" and right.agency_name == receipt.agency_name
 
     guesser = f"tg-guesser-{uuid.uuid4()}"
-    for _ in range(facade.SECOND_FACTOR_MAX_FAILURES):
+    for _ in range(DEFAULT_LIMITS.per_pair):
         assert (
             facade.ticket_status(receipt.code, "telegram", guesser, "0000").outcome == "wrong_second_factor"
         )
@@ -123,7 +125,11 @@ def test_the_citizen_checks_the_status_of_their_ticket(db):
     assert blocked.outcome == "rate_limited" and blocked.status is None
     assert facade.ticket_status(receipt.code, "zalo", "zalo-42", None).outcome == "found"  # the owner is not
 
-    assert facade.ticket_status("PA-991231-9999", "zalo", "zalo-42", None) is None
+    # An unknown code reads exactly like a known one: codes cannot be probed.
+    unknown = facade.ticket_status("PA-991231-9999", "zalo", "zalo-42", None)
+    assert (unknown.outcome, unknown.message) == (other.outcome, other.message)
+    unknown = facade.ticket_status("PA-991231-9999", "zalo", "zalo-42", "5678")
+    assert (unknown.outcome, unknown.message) == (wrong.outcome, wrong.message)
     assert facade.ticket_status("not a code", "zalo", "zalo-42", None) is None
 
 
@@ -198,3 +204,22 @@ def test_personal_data_never_reaches_the_logs(db, caplog):
         for event in lc.events_of(s, ticket):  # the history shows who acted, never the citizen's data
             assert "0911222333" not in str(event.payload) and "Bình" not in str(event.payload)
         assert "0911222333" not in repr(ticket.citizen)
+
+
+def test_300_concurrent_guesses_of_a_ticket_never_check_more_than_the_cap(db):
+    receipt = submit("Cống nghẹt gây ngập", "phường Mỹ Tho", phone="0911222333")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(300)
+
+    def guess(n: int) -> None:
+        barrier.wait()
+        outcomes.append(facade.ticket_status(receipt.code, "telegram", "tg-guesser", f"{n:04d}").outcome)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(300)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert outcomes.count("wrong_second_factor") == DEFAULT_LIMITS.per_pair
+    assert outcomes.count("rate_limited") == 300 - DEFAULT_LIMITS.per_pair
+    assert facade.ticket_status(receipt.code, "telegram", "tg-owner-phone", "2333").outcome == "found"
