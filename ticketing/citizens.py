@@ -8,12 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ticketing.errors import InvalidPhone
 from ticketing.models import Channel, ChannelIdentity, Citizen
 from vietnam.codes import normalize_phone
-
-
-class InvalidPhone(ValueError):
-    """The text is not a Vietnamese phone number (``0`` or ``+84`` then 9-10 digits)."""
 
 
 def require_phone(raw: str) -> str:

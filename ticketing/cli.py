@@ -21,6 +21,7 @@ import sys
 from datetime import UTC, datetime
 
 from ticketing.api.routes import ROLES
+from ticketing.errors import TicketingError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,15 +120,13 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ticketing.api.admin import Conflict
-
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except (EOFError, KeyboardInterrupt):
         print("no password given (set HELPDESK_PASSWORD)", file=sys.stderr)
         return 2
-    except (LookupError, ValueError, Conflict) as exc:
+    except (TicketingError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ticketing.lifecycle import InvalidInput
+from ticketing.errors import InvalidInput
 from ticketing.models import Channel, Conversation, ConversationStatus, User, UserRole, utcnow
 
 MAX_REASON_CHARS = 2000

@@ -2,7 +2,7 @@
 
 Each function is one unit of work on the database named by ``DATABASE_URL`` (default
 ``sqlite:///var/helpdesk.sqlite3``); on first use the schema is migrated and an empty directory seeded.
-Errors are ``ticketing.lifecycle.TicketError`` subclasses (``InvalidInput``, ``TicketNotFound``,
+Errors are ``ticketing.errors.TicketingError`` subclasses (``InvalidInput``, ``TicketNotFound``,
 ``NotAllowed``, ``IllegalTransition``); nothing is half-written when one is raised.
 Personal data (phone, name) is stored, never logged.
 """
@@ -19,14 +19,9 @@ from sqlalchemy.orm import Session
 from database import Database, get_database
 from security.second_factor import Verdict, check_second_factor, last_four_digits
 from ticketing import conversations, replies
+from ticketing.errors import IllegalTransition, InvalidInput, NotAllowed, TicketingError, TicketNotFound
 from ticketing.intake import intake
-from ticketing.lifecycle import (
-    IllegalTransition,
-    InvalidInput,
-    TicketError,
-    TicketNotFound,
-    get_ticket_by_code,
-)
+from ticketing.lifecycle import get_ticket_by_code
 from ticketing.models import (
     Agency,
     Category,
@@ -38,7 +33,6 @@ from ticketing.models import (
     TicketKind,
     TicketStatus,
 )
-from ticketing.replies import NotAllowed
 from ticketing.seed import ensure_seeded
 from vietnam.codes import is_ticket_code, normalize_ticket_code
 from vietnam.workdays import LOCAL_TZ, format_datetime_vi
@@ -47,10 +41,10 @@ __all__ = [
     "IllegalTransition",
     "InvalidInput",
     "NotAllowed",
-    "TicketError",
     "TicketNotFound",
     "TicketReceipt",
     "TicketStatusView",
+    "TicketingError",
     "rate_service",
     "request_handoff",
     "submit_ticket",
@@ -286,7 +280,7 @@ def rate_service(
         if ticket_code:
             ticket = get_ticket_by_code(session, ticket_code)
             if ticket is None:
-                raise TicketNotFound("no ticket with this code")
+                raise TicketNotFound(ticket_code)
         replies.rate(
             session,
             score=score,

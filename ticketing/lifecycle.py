@@ -39,6 +39,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from ticketing import sla
 from ticketing.citizens import find_or_create_citizen
 from ticketing.codes import next_ticket_code
+from ticketing.errors import (
+    ConcurrentUpdate,
+    IllegalTransition,
+    InvalidInput,
+    ReopenWindowClosed,
+    TicketNotFound,
+)
 from ticketing.models import (
     OPEN_STATUSES,
     ActorKind,
@@ -68,40 +75,8 @@ def reopen_days() -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Errors and actors
+# Actors
 # ---------------------------------------------------------------------------------------------
-
-
-class TicketError(Exception):
-    """Base class of the ticketing core's business errors."""
-
-
-class TicketNotFound(TicketError):
-    pass
-
-
-class IllegalTransition(TicketError):
-    def __init__(
-        self, action: str, status: TicketStatus | str, code: str | None = None, detail: str = ""
-    ) -> None:
-        self.action = action
-        self.status = TicketStatus(status)
-        self.code = code
-        self.detail = detail
-        msg = f"cannot {action} a ticket in status {self.status.value}"
-        super().__init__(f"{msg}: {detail}" if detail else msg)
-
-
-class ReopenWindowClosed(IllegalTransition):
-    pass
-
-
-class ConcurrentUpdate(TicketError):
-    """Someone else changed the ticket at the same time; reload and retry."""
-
-
-class InvalidInput(TicketError, ValueError):
-    """A field is missing, too long or of the wrong kind."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +150,7 @@ def lock_ticket(session: Session, ticket: Ticket | int) -> Ticket:
         .execution_options(populate_existing=True)
     )
     if locked is None:
-        raise TicketNotFound(f"ticket {ticket_id} not found")
+        raise TicketNotFound(ticket_id)
     return locked
 
 

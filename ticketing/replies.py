@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ticketing import lifecycle
-from ticketing.lifecycle import Actor, IllegalTransition, InvalidInput, TicketError, lock_ticket
+from ticketing.errors import IllegalTransition, InvalidInput, NotAllowed
+from ticketing.lifecycle import Actor, lock_ticket
 from ticketing.models import (
     Agency,
     Category,
@@ -55,10 +56,6 @@ KIND_NOUN = {
     TicketKind.POSTAL: "yêu cầu dịch vụ bưu chính",
     TicketKind.APPOINTMENT: "yêu cầu đặt lịch hẹn",
 }
-
-
-class NotAllowed(TicketError):
-    """The user or citizen may not do this to this ticket."""
 
 
 def _clean(body: str | None, field: str, limit: int) -> str:

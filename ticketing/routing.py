@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ticketing.errors import UnknownCode
 from ticketing.lifecycle import Actor, agencies_that_returned, assign, return_ticket
 from ticketing.models import Agency, AgencyKind, Area, Category, RoutingRule, Ticket
 
@@ -125,10 +126,6 @@ def return_and_reroute(
 # ---------------------------------------------------------------------------------------------
 # Admin edits
 # ---------------------------------------------------------------------------------------------
-
-
-class UnknownCode(LookupError):
-    pass
 
 
 def _id_by_code(session: Session, model: type, code: str) -> int:

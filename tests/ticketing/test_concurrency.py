@@ -10,7 +10,8 @@ import pytest
 
 from tests.ticketing.factories import at, build_world
 from ticketing import lifecycle as lc
-from ticketing.lifecycle import Actor, IllegalTransition
+from ticketing.errors import ConcurrentUpdate, IllegalTransition
+from ticketing.lifecycle import Actor
 
 
 def run_together(*jobs: Callable[[], object]) -> list[object]:
@@ -151,7 +152,7 @@ def test_a_stale_edit_is_refused_not_silently_applied(db):
         with db.session() as s:  # meanwhile the officer accepts the ticket
             lc.accept(s, ticket_id, Actor(kind="user", user_id=ids["officer"], label="xd1"))
         stale.priority = "urgent"  # the editor saves based on what they read
-        with pytest.raises(lc.ConcurrentUpdate):
+        with pytest.raises(ConcurrentUpdate):
             lc._flush(editor)
         editor.rollback()
     finally:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.ticketing.factories import at, build_world
 from ticketing import conversations as conv
-from ticketing.lifecycle import InvalidInput
+from ticketing.errors import InvalidInput
 
 
 def test_a_handoff_is_queued_taken_answered_and_resolved(db):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from security.second_factor import DEFAULT_LIMITS
 from ticketing import facade
 from ticketing import lifecycle as lc
-from ticketing.lifecycle import InvalidInput, TicketNotFound
+from ticketing.errors import IllegalTransition, InvalidInput, NotAllowed, TicketNotFound
 from ticketing.models import (
     AgencyKind,
     Conversation,
@@ -22,7 +22,7 @@ from ticketing.models import (
     User,
     UserRole,
 )
-from ticketing.replies import NotAllowed, answer
+from ticketing.replies import answer
 from ticketing.routing import resolve_by_codes
 
 
@@ -135,7 +135,7 @@ def test_the_citizen_checks_the_status_of_their_ticket(db):
 
 def test_the_citizen_rates_an_answered_ticket(db):
     receipt = submit("Rác thải bốc mùi ở chợ", "phường Mỹ Tho")
-    with pytest.raises(lc.IllegalTransition):
+    with pytest.raises(IllegalTransition):
         facade.rate_service(5, None, "zalo", "zalo-42", receipt.code)
     with db.session() as s:
         ticket = s.scalar(select(Ticket).where(Ticket.code == receipt.code))

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from tests.ticketing.factories import at, build_world
 from ticketing import lifecycle as lc
 from ticketing import replies, routing
-from ticketing.lifecycle import Actor, IllegalTransition, InvalidInput, ReopenWindowClosed
+from ticketing.errors import IllegalTransition, InvalidInput, ReopenWindowClosed
+from ticketing.lifecycle import Actor
 from ticketing.models import (
     Citizen,
     OutboundMessage,

@@ -13,36 +13,17 @@ from ticketing import routing
 from ticketing.api.auth import SESSION_TOKEN_NAME
 from ticketing.api.passwords import hash_password, new_token, token_digest
 from ticketing.api.views import category_view, iso, rule_view, user_view
+from ticketing.errors import (
+    AgencyNotFound,
+    CategoryNotFound,
+    Conflict,
+    InvalidInput,
+    RuleNotFound,
+    TokenNotFound,
+    UnknownCode,
+    UserNotFound,
+)
 from ticketing.models import Agency, ApiToken, Area, Category, RoutingRule, User, utcnow
-
-
-class UserNotFound(LookupError):
-    def __init__(self, ref: Any) -> None:
-        super().__init__(f"User {ref} not found.")
-
-
-class AgencyNotFound(LookupError):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"Agency {code} not found.")
-
-
-class CategoryNotFound(LookupError):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"Category {code} not found.")
-
-
-class RuleNotFound(LookupError):
-    def __init__(self, rule_id: int) -> None:
-        super().__init__(f"Routing rule {rule_id} not found.")
-
-
-class Conflict(Exception):
-    """A unique constraint would be violated (duplicate username, rule for the same pair...)."""
-
-
-class ValidationError(ValueError):
-    """Input that is well-formed JSON but breaks a rule of the domain."""
-
 
 # Lookups of codes the client sent in a body or query string: an unknown code there is invalid
 # input (422, `routing.UnknownCode`); `as_resource=True` is for codes in the URL path (404).
@@ -51,21 +32,21 @@ class ValidationError(ValueError):
 def agency_by_code(session: Session, code: str, *, as_resource: bool = False) -> Agency:
     agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
-        raise AgencyNotFound(code) if as_resource else routing.UnknownCode(f"unknown agency code: {code}")
+        raise AgencyNotFound(code) if as_resource else UnknownCode(f"unknown agency code: {code}")
     return agency
 
 
 def area_by_code(session: Session, code: str) -> Area:
     area = session.scalar(select(Area).where(Area.code == code))
     if area is None:
-        raise routing.UnknownCode(f"unknown area code: {code}")
+        raise UnknownCode(f"unknown area code: {code}")
     return area
 
 
 def category_by_code(session: Session, code: str) -> Category:
     category = session.scalar(select(Category).where(Category.code == code))
     if category is None:
-        raise routing.UnknownCode(f"unknown category code: {code}")
+        raise UnknownCode(f"unknown category code: {code}")
     return category
 
 
@@ -83,9 +64,9 @@ def list_users(session: Session, role: str | None = None, agency: str | None = N
 
 def _check_role_agency(role: str, agency: Agency | None) -> None:
     if role == "agency_officer" and agency is None:
-        raise ValidationError("An agency officer must belong to an agency ('agency').")
+        raise InvalidInput("An agency officer must belong to an agency ('agency').")
     if role != "agency_officer" and agency is not None:
-        raise ValidationError("Only agency officers belong to an agency.")
+        raise InvalidInput("Only agency officers belong to an agency.")
 
 
 def create_user(session: Session, data: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +143,7 @@ def create_token(session: Session, username: str, name: str, expires_in_days: in
     if user is None:
         raise UserNotFound(username)
     if name == SESSION_TOKEN_NAME:
-        raise ValidationError(f"Token name '{SESSION_TOKEN_NAME}' is reserved.")
+        raise InvalidInput(f"Token name '{SESSION_TOKEN_NAME}' is reserved.")
     secret = new_token()
     now = utcnow()
     token = ApiToken(
@@ -186,11 +167,6 @@ def list_tokens(session: Session) -> list[dict[str, Any]]:
         .order_by(ApiToken.id)
     )
     return [token_view(t) for t in session.scalars(stmt)]
-
-
-class TokenNotFound(LookupError):
-    def __init__(self, token_id: int) -> None:
-        super().__init__(f"Token {token_id} not found.")
 
 
 def revoke_token(session: Session, token_id: int) -> None:

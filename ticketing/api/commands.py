@@ -18,8 +18,8 @@ from ticketing import intake, lifecycle, replies, routing
 from ticketing.api import admin
 from ticketing.api.queries import get_ticket, visible_ticket
 from ticketing.api.routes import Principal
+from ticketing.errors import ConcurrentUpdate, InvalidInput, UnknownCode
 from ticketing.models import ActorKind, Area, Channel, Reply, Ticket, TicketKind, User
-from ticketing.routing import UnknownCode
 from vietnam.places import resolve_place
 
 
@@ -30,7 +30,7 @@ def actor_of(principal: Principal) -> lifecycle.Actor:
 def _ticket(session: Session, principal: Principal, code: str, version: int | None) -> Ticket:
     ticket = visible_ticket(session, principal, code)
     if version is not None and ticket.version != version:
-        raise lifecycle.ConcurrentUpdate(
+        raise ConcurrentUpdate(
             f"Ticket {code} was changed by someone else (version {ticket.version}, "
             f"you sent {version}); reload it."
         )
@@ -57,7 +57,7 @@ def assign(session: Session, principal: Principal, code: str, data: dict[str, An
     ticket = _ticket(session, principal, code, data.get("version"))
     if not data.get("agency"):
         if routing.route_ticket(session, ticket, actor_of(principal)) is None:
-            raise lifecycle.InvalidInput("no routing rule fits this ticket; name the agency")
+            raise InvalidInput("no routing rule fits this ticket; name the agency")
         return get_ticket(session, principal, code)
     agency = admin.agency_by_code(session, data["agency"])
     if data.get("reason"):

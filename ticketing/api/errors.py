@@ -1,7 +1,7 @@
 """API errors and the one middleware that turns every error into a JSON response.
 
-Handlers raise `ApiError` subclasses (or let domain errors from the ticketing services
-propagate); `error_middleware` renders them as
+Handlers raise `ApiError` subclasses for HTTP-level problems and let the domain's errors
+(`ticketing.errors`) propagate; `error_middleware` renders both as
 `{"error": {"code": ..., "message": ..., "details": [...]}}` with a proper 4xx/5xx status.
 Messages are English: API clients read them.
 """
@@ -15,32 +15,30 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm.exc import StaleDataError
+
+from ticketing.errors import (
+    Conflict,
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    TicketingError,
+)
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-# Errors raised by the service layer (ticketing.*) are mapped by class name so that this module does
-# not depend on the exact module they live in: a `TransitionError` from lifecycle.py and a
-# `NotFound` from facade.py both end up here.
-DOMAIN_ERROR_STATUS: dict[str, tuple[int, str]] = {
-    "NotFound": (404, "not_found"),
-    "TicketNotFound": (404, "not_found"),
-    "InvalidTransition": (409, "invalid_transition"),
-    "TransitionError": (409, "invalid_transition"),
-    "IllegalTransition": (409, "invalid_transition"),
-    "ConcurrentUpdate": (409, "conflict"),
-    "StaleDataError": (409, "conflict"),
-    "Conflict": (409, "conflict"),
-    "PermissionDenied": (403, "forbidden"),
-    "ValidationError": (422, "validation_error"),
-    "ReopenWindowExpired": (409, "invalid_transition"),
-    "ReopenWindowClosed": (409, "invalid_transition"),
-    "InvalidInput": (422, "validation_error"),
-    "InvalidPhone": (422, "validation_error"),
-    "UnknownCode": (422, "validation_error"),
-    "NotAllowed": (403, "forbidden"),
-    "TicketError": (409, "conflict"),
+# The domain's errors (ticketing.errors) by class, most specific first along the exception's MRO; plus
+# SQLAlchemy's optimistic-locking error (a versioned row changed under a flush at commit).
+DOMAIN_ERROR_STATUS: dict[type[BaseException], tuple[int, str]] = {
+    NotFound: (404, "not_found"),
+    InvalidInput: (422, "validation_error"),
+    NotAllowed: (403, "forbidden"),
+    IllegalTransition: (409, "invalid_transition"),
+    Conflict: (409, "conflict"),
+    StaleDataError: (409, "conflict"),
 }
 
 
@@ -78,16 +76,6 @@ class Unauthorized(ApiError):
 class Forbidden(ApiError):
     status = 403
     code = "forbidden"
-
-
-class NotFound(ApiError):
-    status = 404
-    code = "not_found"
-
-
-class Conflict(ApiError):
-    status = 409
-    code = "conflict"
 
 
 class PayloadTooLarge(ApiError):
@@ -144,15 +132,10 @@ def _render(request: web.Request, status: int, code: str, message: str, details:
 
 
 def domain_error_status(exc: BaseException) -> tuple[int, str] | None:
-    """Status for an error raised by the ticketing services (their own classes or SQLAlchemy's
-    optimistic-locking StaleDataError); None for anything else (a bug: 500)."""
+    """Status and code for a domain error; None for anything else (a bug: 500)."""
     for cls in type(exc).__mro__:
-        if not cls.__module__.startswith(("ticketing", "sqlalchemy")):
-            continue
-        if cls.__name__ in DOMAIN_ERROR_STATUS:
-            return DOMAIN_ERROR_STATUS[cls.__name__]
-        if cls.__module__.startswith("ticketing") and cls.__name__.endswith("NotFound"):
-            return (404, "not_found")
+        if cls in DOMAIN_ERROR_STATUS:
+            return DOMAIN_ERROR_STATUS[cls]
     return None
 
 
@@ -191,7 +174,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         mapped = domain_error_status(exc)
         if mapped is not None:
             status, code = mapped
-            message = str(exc) if type(exc).__module__.startswith("ticketing") else ""
+            message = str(exc) if isinstance(exc, TicketingError) else ""
             return _render(request, status, code, message or code.replace("_", " ").capitalize() + ".", [])
         # Never echo internals to the client, and never log exception messages: database errors
         # carry the statement parameters (phone numbers, names). The traceback frames are enough.

@@ -21,12 +21,13 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ticketing.api import commands
-from ticketing.api.errors import ERROR_RENDERER_KEY, NotFound, ValidationFailed
+from ticketing.api.errors import ERROR_RENDERER_KEY, ValidationFailed
 from ticketing.api.open311_format import render, render_errors
 from ticketing.api.redact import redact
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
 from ticketing.api.status_page import STATUS_LABELS
+from ticketing.errors import NotFound
 from ticketing.models import (
     OPEN_STATUSES,
     Category,
@@ -120,16 +121,12 @@ def list_services(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-class ServiceNotFound(LookupError):
-    pass
-
-
 def service_definition(session: Session, service_code: str) -> dict[str, Any]:
     category = session.scalar(
         select(Category).where(Category.code == service_code, Category.active.is_(True))
     )
     if category is None:
-        raise ServiceNotFound(f"service_code {service_code} not found")
+        raise NotFound(f"service_code {service_code} not found")
     return {"service_code": category.code, "attributes": []}
 
 
@@ -198,14 +195,10 @@ def get_requests(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]:
     return [request_view(t, replies.get(t.id)) for t in tickets]
 
 
-class RequestNotFound(LookupError):
-    pass
-
-
 def get_request(session: Session, code: str) -> list[dict[str, Any]]:
     ticket = session.scalar(_requests_query().where(Ticket.code == code))
     if ticket is None:
-        raise RequestNotFound(f"service_request_id {code} not found")
+        raise NotFound(f"service_request_id {code} not found")
     return [request_view(ticket, _public_reply(session, [ticket.id]).get(ticket.id))]
 
 
@@ -220,7 +213,7 @@ def token_lookup(session: Session, token: str) -> list[dict[str, Any]]:
         )
     )
     if code is None:
-        raise RequestNotFound(f"token {token} not found")
+        raise NotFound(f"token {token} not found")
     return [{"service_request_id": code, "token": token}]
 
 
@@ -287,10 +280,7 @@ async def services_handler(request: web.Request, call: Call) -> web.StreamRespon
 
 
 async def service_definition_handler(request: web.Request, call: Call) -> web.StreamResponse:
-    try:
-        body = await call.read(service_definition, request.match_info["service_code"])
-    except ServiceNotFound as exc:
-        raise NotFound(str(exc)) from None
+    body = await call.read(service_definition, request.match_info["service_code"])
     return render(_fmt(request), "service_definition", body)
 
 
@@ -313,18 +303,12 @@ async def get_requests_handler(request: web.Request, call: Call) -> web.StreamRe
 
 
 async def get_request_handler(request: web.Request, call: Call) -> web.StreamResponse:
-    try:
-        body = await call.read(get_request, request.match_info["service_request_id"])
-    except RequestNotFound as exc:
-        raise NotFound(str(exc)) from None
+    body = await call.read(get_request, request.match_info["service_request_id"])
     return render(_fmt(request), "service_requests", body)
 
 
 async def token_handler(request: web.Request, call: Call) -> web.StreamResponse:
-    try:
-        body = await call.read(token_lookup, request.match_info["token"])
-    except RequestNotFound as exc:
-        raise NotFound(str(exc)) from None
+    body = await call.read(token_lookup, request.match_info["token"])
     return render(_fmt(request), "service_requests", body)
 
 

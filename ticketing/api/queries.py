@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ticketing import sla
 from ticketing.api.routes import Principal
 from ticketing.api.views import ticket_detail, ticket_summary
+from ticketing.errors import TicketNotFound, UnknownCode
 from ticketing.models import (
     OPEN_STATUSES,
     Agency,
@@ -27,16 +28,7 @@ from ticketing.models import (
     Ticket,
     TicketEvent,
 )
-from ticketing.routing import UnknownCode
 from vietnam.workdays import LOCAL_TZ
-
-
-class TicketNotFound(LookupError):
-    """No such ticket, or not one the caller may see (same answer on purpose)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(f"Ticket {code} not found.")
-        self.code = code
 
 
 def scoped(stmt: Select[Any], principal: Principal) -> Select[Any]:

@@ -15,10 +15,10 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ticketing.api.errors import NotFound
 from ticketing.api.handlers.common import ok
 from ticketing.api.redact import redact
 from ticketing.api.routes import Call, Route
+from ticketing.errors import NotFound, TicketNotFound
 from ticketing.models import Reply, ReplyState, Ticket
 from vietnam.codes import TICKET_CODE_PATTERN, TICKET_CODE_RE
 from vietnam.workdays import format_date_vi
@@ -43,10 +43,6 @@ KIND_LABELS = {
 }
 
 
-class StatusNotFound(LookupError):
-    pass
-
-
 def public_status(session: Session, code: str) -> dict[str, Any]:
     ticket = session.scalar(
         select(Ticket)
@@ -54,7 +50,7 @@ def public_status(session: Session, code: str) -> dict[str, Any]:
         .options(joinedload(Ticket.category), joinedload(Ticket.agency), joinedload(Ticket.merged_into))
     )
     if ticket is None:
-        raise StatusNotFound(code)
+        raise TicketNotFound(code)
     reply = session.scalar(
         select(Reply)
         .where(Reply.ticket_id == ticket.id, Reply.internal.is_(False), Reply.state == ReplyState.APPROVED)
@@ -154,7 +150,7 @@ async def status_html(request: web.Request, call: Call) -> web.StreamResponse:
     code = request.match_info["code"]
     try:
         view = await call.read(public_status, code)
-    except StatusNotFound:
+    except TicketNotFound:
         return _not_found_html(code)
     return web.Response(text=render_html(view), content_type="text/html", charset="utf-8")
 
@@ -162,7 +158,7 @@ async def status_html(request: web.Request, call: Call) -> web.StreamResponse:
 async def status_json(request: web.Request, call: Call) -> web.StreamResponse:
     try:
         return ok(await call.read(public_status, request.match_info["code"]))
-    except StatusNotFound:
+    except TicketNotFound:
         raise NotFound("No ticket with this code.") from None
 
 
