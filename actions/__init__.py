@@ -3,7 +3,7 @@
 One module per feature, named like the domain/rules/stories files in ``bot/``: ``procedures``,
 ``dossier``, ``petition`` (intake and status), ``handoff``, ``postal``, ``appointment``,
 ``contact_info``, ``rating``, ``fallback``; ``common`` holds what they share. Actions are thin: they
-check what the citizen typed and phrase the reply; ``knowledge.facade`` and ``ticketing.facade`` do
+check what the citizen typed and phrase the reply; ``knowledge.facade`` and ``ticketing.citizen_desk`` do
 the work.
 
 What other parts rely on:

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import FORM_SLOTS, OffLoopAction, channel_identity, reset
-from ticketing import facade as ticketing
+from ticketing import citizen_desk as ticketing
 
 logger = logging.getLogger(__name__)
 

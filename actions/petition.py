@@ -1,7 +1,7 @@
 """Petition (phản ánh, kiến nghị) intake and petition status.
 
 petition_form asks what happened, where, a contact phone and an optional name; the citizen confirms a
-summary and the ticket is created by ``ticketing.facade.submit_ticket(kind="petition", ...)``.
+summary and the ticket is created by ``ticketing.citizen_desk.submit_ticket(kind="petition", ...)``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from actions.common import (
     latest_intent,
     reset,
 )
-from ticketing import facade as ticketing
+from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_ticket_code
 from vietnam.text import fold, normalize_text
 from vietnam.workdays import format_datetime_vi

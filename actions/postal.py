@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import GuardedFormValidation, OffLoopAction, channel_identity, ended_early, reset
-from ticketing import facade as ticketing
+from ticketing import citizen_desk as ticketing
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)

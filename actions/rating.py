@@ -1,4 +1,4 @@
-"""Satisfaction rating (1-5) about the service, saved through ``ticketing.facade.rate_service``."""
+"""Satisfaction rating (1-5) about the service, saved through ``ticketing.citizen_desk.rate_service``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from actions.common import (
     entity_values,
     reset,
 )
-from ticketing import facade as ticketing
+from ticketing import citizen_desk as ticketing
 from vietnam.codes import TICKET_CODE_PATTERN, find_ticket_code
 from vietnam.text import fold, normalize_text
 

@@ -14,12 +14,14 @@ URL: :mod:`database.registry`. This package imports no other package of the proj
 
 from database.engine import Database, create_db_engine
 from database.migrations import MIGRATIONS, Migrations, auto_migrate_enabled, migrate, migrate_engine
+from database.naming import NAMING_CONVENTION
 from database.registry import forget_databases, get_database
 from database.urls import DEFAULT_DATABASE_URL, database_url, normalize_url
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "MIGRATIONS",
+    "NAMING_CONVENTION",
     "Database",
     "Migrations",
     "auto_migrate_enabled",

@@ -20,7 +20,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from ticketing.api.routes import ROLES
+from ticketing.callers import ROLES
 from ticketing.errors import TicketingError
 
 
@@ -83,7 +83,7 @@ def _holidays(args: argparse.Namespace) -> int:
 
 def _accounts(args: argparse.Namespace) -> int:
     from database import get_database
-    from ticketing.api import admin
+    from ticketing import staff
 
     db = get_database(args.database_url)
     if args.command == "create-user":
@@ -92,21 +92,21 @@ def _accounts(args: argparse.Namespace) -> int:
             print("password must have at least 10 characters", file=sys.stderr)
             return 2
         with db.session() as s:
-            view = admin.create_user(
+            user = staff.do_create_user(
                 s,
-                {
-                    "username": args.username,
-                    "display_name": args.display_name or args.username,
-                    "role": args.role,
-                    "agency": args.agency,
-                    "password": password,
-                },
+                username=args.username,
+                display_name=args.display_name or args.username,
+                role=args.role,
+                agency=args.agency,
+                password=password,
             )
-        print(f"created user {view['username']} ({view['role']})")
+            print(f"created user {user.username} ({user.role})")
     else:
         with db.session() as s:
-            view = admin.create_token(s, args.username, args.name, args.days)
-        print(view["token"])
+            _, secret = staff.do_create_token(
+                s, username=args.username, name=args.name, expires_in_days=args.days
+            )
+        print(secret)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Intake: a new ticket is created, triaged and routed in one unit of work.
 
-Used by ``ticketing.facade.submit_ticket`` (the bot's actions) and by the API (tkapi). Per kind:
+Used by ``ticketing.tickets.do_create_ticket`` (the bot's actions, the API). Per kind:
 
 - petition (PA-): the triage classifier (``ticketing.triage.classify``) gives category, area and confidence.
   Confident -> triaged and routed by the routing rules (assigned). Not confident, no classifier, or no rule
@@ -25,15 +25,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ticketing import lifecycle, routing
-from ticketing.lifecycle import Actor
+from ticketing import lifecycle, routing, triage
+from ticketing.errors import InvalidInput
+from ticketing.lifecycle import Actor, TicketDraft
 from ticketing.models import (
     Agency,
     AgencyKind,
     Area,
     Category,
-    Channel,
-    Priority,
     Ticket,
     TicketKind,
     TicketStatus,
@@ -127,41 +126,14 @@ class IntakeResult:
 
 
 def intake(
-    session: Session,
-    *,
-    kind: TicketKind | str,
-    description: str,
-    channel: Channel | str,
-    channel_user_id: str | None = None,
-    conversation_id: str | None = None,
-    location_text: str | None = None,
-    phone: str | None = None,
-    name: str | None = None,
-    details: dict[str, Any] | None = None,
-    priority: Priority | str = Priority.NORMAL,
-    actor: Actor | None = None,
-    now: datetime | None = None,
+    session: Session, draft: TicketDraft, *, actor: Actor | None = None, now: datetime | None = None
 ) -> IntakeResult:
     """Create the ticket, triage and route it. Everything or nothing (the caller's transaction)."""
     try:
-        kind = TicketKind(kind)
+        kind = TicketKind(draft.kind)
     except ValueError as exc:
-        raise lifecycle.InvalidInput(f"unknown kind: {kind!r}") from exc
-    ticket = lifecycle.create_ticket(
-        session,
-        kind=kind,
-        description=description,
-        channel=channel,
-        channel_user_id=channel_user_id,
-        conversation_id=conversation_id,
-        location_text=location_text,
-        details=details,
-        phone=phone,
-        name=name,
-        priority=priority,
-        actor=actor,
-        now=now,
-    )
+        raise InvalidInput(f"unknown kind: {draft.kind!r}") from exc
+    ticket = lifecycle.create_ticket(session, draft, actor=actor, now=now)
     classification: Classification | None = None
     route: routing.Route | None = None
     if kind in (TicketKind.PETITION, TicketKind.QUESTION):
@@ -224,6 +196,19 @@ def intake(
     lifecycle.assign(session, ticket, ROUTING_ACTOR, agency_id=agency.id, now=now)
     route = routing.Route(agency.id, agency.code, agency.name, "kind_default")
     return IntakeResult(ticket, None, route)
+
+
+@dataclass(frozen=True)
+class TriagePreview:
+    classification: triage.TriageResult
+    route: routing.Route | None
+
+
+def preview_triage(session: Session, text: str, location_text: str | None) -> TriagePreview:
+    """What intake would make of a petition: the classifier's category and area (``ticketing.triage``) and
+    the agency the routing rules give for them (``ticketing.routing``). Nothing is written."""
+    result = triage.classify(text, location_text)
+    return TriagePreview(result, routing.resolve_by_codes(session, result.category, result.area_code))
 
 
 def in_triage_queue(ticket: Ticket) -> bool:

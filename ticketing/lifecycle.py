@@ -61,6 +61,7 @@ from ticketing.models import (
     User,
     utcnow,
 )
+from vietnam.codes import normalize_ticket_code
 
 S = TicketStatus
 
@@ -155,7 +156,7 @@ def lock_ticket(session: Session, ticket: Ticket | int) -> Ticket:
 
 
 def get_ticket_by_code(session: Session, code: str) -> Ticket | None:
-    return session.scalar(select(Ticket).where(Ticket.code == code.strip().upper()))
+    return session.scalar(select(Ticket).where(Ticket.code == normalize_ticket_code(code)))
 
 
 def _record(
@@ -207,33 +208,42 @@ def _transition(
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TicketDraft:
+    """What a new ticket is made of: the ONE shape of a ticket to file, whoever files it (the bot, the API,
+    Open311, next the hub). :func:`create_ticket` checks every field."""
+
+    kind: TicketKind | str
+    description: str
+    channel: Channel | str
+    channel_user_id: str | None = None
+    conversation_id: str | None = None
+    location_text: str | None = None
+    details: dict[str, Any] | None = None
+    phone: str | None = None
+    name: str | None = None
+    priority: Priority | str = Priority.NORMAL
+
+
 def create_ticket(
     session: Session,
+    draft: TicketDraft,
     *,
-    kind: TicketKind | str,
-    description: str,
-    channel: Channel | str,
-    channel_user_id: str | None = None,
-    conversation_id: str | None = None,
-    location_text: str | None = None,
-    details: dict[str, Any] | None = None,
-    phone: str | None = None,
-    name: str | None = None,
     citizen: Citizen | None = None,
-    priority: Priority | str = Priority.NORMAL,
     actor: Actor | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Intake: a new ticket in status ``new`` with its code, citizen and started SLA clocks."""
     now = _now(now)
     try:
-        kind = TicketKind(kind)
-        channel = Channel(channel)
-        priority = Priority(priority)
+        kind = TicketKind(draft.kind)
+        channel = Channel(draft.channel)
+        priority = Priority(draft.priority)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
-    description = _text(description, "description", MAX_DESCRIPTION_CHARS)
-    location_text = _text(location_text, "location_text", 500, required=False)
+    description = _text(draft.description, "description", MAX_DESCRIPTION_CHARS)
+    location_text = _text(draft.location_text, "location_text", 500, required=False)
+    details, channel_user_id, phone, name = draft.details, draft.channel_user_id, draft.phone, draft.name
     if details is not None:
         if not isinstance(details, dict):
             raise InvalidInput("details must be an object")
@@ -254,7 +264,7 @@ def create_ticket(
         priority=priority,
         channel=channel,
         channel_user_id=channel_user_id,
-        conversation_id=conversation_id,
+        conversation_id=draft.conversation_id,
         description=description,
         location_text=location_text,
         details=details or {},

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ticketing import lifecycle
+from ticketing import labels, lifecycle
 from ticketing.errors import IllegalTransition, InvalidInput, NotAllowed
 from ticketing.lifecycle import Actor, lock_ticket
 from ticketing.models import (
@@ -33,7 +33,6 @@ from ticketing.models import (
     ReplyState,
     Ticket,
     TicketEvent,
-    TicketKind,
     TicketStatus,
     User,
     UserRole,
@@ -48,13 +47,6 @@ ANSWERABLE = {
     TicketStatus.ASSIGNED,
     TicketStatus.IN_PROGRESS,
     TicketStatus.WAITING_CITIZEN,
-}
-
-KIND_NOUN = {
-    TicketKind.PETITION: "phản ánh, kiến nghị",
-    TicketKind.QUESTION: "câu hỏi",
-    TicketKind.POSTAL: "yêu cầu dịch vụ bưu chính",
-    TicketKind.APPOINTMENT: "yêu cầu đặt lịch hẹn",
 }
 
 
@@ -95,18 +87,6 @@ def _event(session: Session, ticket: Ticket, actor: Actor, type_: str, now: date
     )
 
 
-def citizen_message(ticket: Ticket, agency: Agency | None, body: str) -> str:
-    """The answer as the citizen reads it on their channel (polite Vietnamese)."""
-    noun = KIND_NOUN.get(TicketKind(ticket.kind), "yêu cầu")
-    sender = agency.name if agency else "Tổng đài 1022"
-    return (
-        f"Dạ, {sender} xin trả lời {noun} mã {ticket.code} của anh/chị như sau:\n\n"
-        f"{body}\n\n"
-        "Anh/chị vui lòng chấm điểm mức độ hài lòng từ 1 đến 5. Nếu chưa hài lòng với nội dung trả lời, "
-        f"anh/chị có thể đề nghị xem xét lại trong vòng {lifecycle.reopen_days()} ngày."
-    )
-
-
 def _release(session: Session, ticket: Ticket, reply: Reply, actor: Actor, now: datetime) -> None:
     """Send an approved answer: outbound message + ticket answered."""
     reply.state = ReplyState.APPROVED
@@ -119,7 +99,9 @@ def _release(session: Session, ticket: Ticket, reply: Reply, actor: Actor, now: 
             channel=ticket.channel,
             channel_user_id=ticket.channel_user_id,
             conversation_id=ticket.conversation_id,
-            body=citizen_message(ticket, agency, reply.body),
+            body=labels.answer_message(
+                ticket.code, ticket.kind, agency.name if agency else None, reply.body, lifecycle.reopen_days()
+            ),
             status=OutboundStatus.PENDING,
             created_at=now,
         )

@@ -13,7 +13,7 @@ from actions.petition import (
     ValidatePetitionStatusForm,
 )
 from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
-from ticketing import facade as ticketing
+from ticketing import citizen_desk as ticketing
 
 PETITION = {
     "petition_description": "Đèn đường ở ấp 3 bị hư cả tháng nay, ban đêm rất tối",

@@ -6,7 +6,7 @@ from typing import Any
 
 from actions.postal import ActionSubmitPostal, ValidatePostalForm
 from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
-from ticketing import facade as ticketing
+from ticketing import citizen_desk as ticketing
 
 
 async def test_the_postal_service_type_is_understood_with_or_without_diacritics(

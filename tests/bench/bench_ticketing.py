@@ -41,7 +41,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from database import Database, migrate  # noqa: E402
 from tests.bench.report import BENCHMARKS, machine, write_section  # noqa: E402
-from ticketing.api import admin  # noqa: E402
+from ticketing import staff  # noqa: E402
 from ticketing.models import (  # noqa: E402
     TICKET_CODE_PREFIX,
     Agency,
@@ -319,9 +319,9 @@ def bench_tokens(database: Database) -> dict[str, str]:
     with database.session() as s:
         for username, role in (("bench_agent", "agent"), ("bench_supervisor", "supervisor")):
             if s.scalar(select(User.id).where(User.username == username)) is None:
-                admin.create_user(s, {"username": username, "display_name": username, "role": role,
-                                      "password": "bench-password-1022"})  # fmt: skip
-            tokens[role] = admin.create_token(s, username, "bench", 1)["token"]
+                staff.do_create_user(s, username=username, display_name=username, role=role,
+                                     password="bench-password-1022")  # fmt: skip
+            tokens[role] = staff.do_create_token(s, username=username, name="bench", expires_in_days=1)[1]
     return tokens
 
 
@@ -329,9 +329,9 @@ def officer_token(database: Database, agency: str) -> str:
     username = f"bench_officer_{agency}"[:100]
     with database.session() as s:
         if s.scalar(select(User.id).where(User.username == username)) is None:
-            admin.create_user(s, {"username": username, "display_name": username, "role": "agency_officer",
-                                  "agency": agency, "password": "bench-password-1022"})  # fmt: skip
-        return admin.create_token(s, username, "bench", 1)["token"]
+            staff.do_create_user(s, username=username, display_name=username, role="agency_officer",
+                                 agency=agency, password="bench-password-1022")  # fmt: skip
+        return staff.do_create_token(s, username=username, name="bench", expires_in_days=1)[1]
 
 
 # ----------------------------------------------------------------------------------- HTTP load

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from database import Database
-from ticketing.api import admin
+from ticketing import staff
 from ticketing.api.app import create_app
 from ticketing.models import Agency, Reply, Ticket, TicketEvent
 from ticketing.seed import seed_all
@@ -107,17 +107,15 @@ def _prepare(database: Database) -> dict[str, str]:
     with database.session() as s:
         seed_all(s)
         for username, (role, agency) in USERS.items():
-            admin.create_user(
+            staff.do_create_user(
                 s,
-                {
-                    "username": username,
-                    "display_name": username.replace("_", " ").title(),
-                    "role": role,
-                    "agency": agency,
-                    "password": PASSWORD,
-                },
+                username=username,
+                display_name=username.replace("_", " ").title(),
+                role=role,
+                agency=agency,
+                password=PASSWORD,
             )
-            tokens[username] = admin.create_token(s, username, f"{username} test token", None)["token"]
+            _, tokens[username] = staff.do_create_token(s, username=username, name=f"{username} test token")
     return tokens
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from ticketing.api.errors import ValidationFailed
 from ticketing.api.open311_format import to_xml
-from ticketing.api.passwords import hash_password, needs_rehash, token_digest, verify_password
 from ticketing.api.redact import redact
 from ticketing.api.schema import Field, Schema
+from ticketing.passwords import hash_password, needs_rehash, token_digest, verify_password
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:

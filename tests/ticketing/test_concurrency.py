@@ -11,7 +11,7 @@ import pytest
 from tests.ticketing.factories import at, build_world
 from ticketing import lifecycle as lc
 from ticketing.errors import ConcurrentUpdate, IllegalTransition
-from ticketing.lifecycle import Actor
+from ticketing.lifecycle import Actor, TicketDraft
 
 
 def run_together(*jobs: Callable[[], object]) -> list[object]:
@@ -37,7 +37,7 @@ def run_together(*jobs: Callable[[], object]) -> list[object]:
 def assigned_ticket(db) -> tuple[int, dict[str, int]]:
     with db.session() as s:
         w = build_world(s)
-        t = lc.create_ticket(s, kind="petition", description="Cây đổ chắn đường", channel="zalo")
+        t = lc.create_ticket(s, TicketDraft(kind="petition", description="Cây đổ chắn đường", channel="zalo"))
         lc.triage(s, t, Actor.system(), category_id=w.giao_thong.id)
         lc.assign(s, t, Actor.system(), agency_id=w.so_xay_dung.id)
         return t.id, {"officer": w.officer_xd.id, "agent": w.agent.id, "other_agency": w.ubnd_my_tho.id}
@@ -104,8 +104,10 @@ def test_accept_and_return_at_once_end_as_if_one_came_after_the_other(db):
 def test_opposite_merges_at_once_do_not_deadlock(db):
     with db.session() as s:
         build_world(s)
-        a = lc.create_ticket(s, kind="petition", description="Ngập nước", channel="zalo").id
-        b = lc.create_ticket(s, kind="petition", description="Ngập nước đường", channel="zalo").id
+        a = lc.create_ticket(s, TicketDraft(kind="petition", description="Ngập nước", channel="zalo")).id
+        b = lc.create_ticket(
+            s, TicketDraft(kind="petition", description="Ngập nước đường", channel="zalo")
+        ).id
 
     def merge(dup: int, into: int):
         def job():
@@ -127,9 +129,7 @@ def test_concurrent_intakes_get_distinct_consecutive_codes(db):
                 with db.session() as s:
                     t = lc.create_ticket(
                         s,
-                        kind="petition",
-                        description=f"Phản ánh {i}-{j}",
-                        channel="webchat",
+                        TicketDraft(kind="petition", description=f"Phản ánh {i}-{j}", channel="webchat"),
                         now=at("2026-03-02 09:00"),
                     )
                     codes.append(t.code)
@@ -172,10 +172,12 @@ def test_first_messages_from_one_citizen_at_once_share_one_identity(db):
             with db.session() as s:
                 t = lc.create_ticket(
                     s,
-                    kind="question",
-                    description=f"Câu hỏi {i}",
-                    channel="telegram",
-                    channel_user_id="tg-same",
+                    TicketDraft(
+                        kind="question",
+                        description=f"Câu hỏi {i}",
+                        channel="telegram",
+                        channel_user_id="tg-same",
+                    ),
                 )
                 return t.citizen_id
 

@@ -11,7 +11,7 @@ from tests.ticketing.factories import at, build_world
 from ticketing import lifecycle as lc
 from ticketing import replies, routing
 from ticketing.errors import IllegalTransition, InvalidInput, ReopenWindowClosed
-from ticketing.lifecycle import Actor
+from ticketing.lifecycle import Actor, TicketDraft
 from ticketing.models import (
     Citizen,
     OutboundMessage,
@@ -25,17 +25,9 @@ from ticketing.models import (
 )
 
 
-def new_petition(session, text="Đèn tín hiệu ở ngã tư bị hỏng", when="2026-03-02 08:00", **kw):
-    return lc.create_ticket(
-        session,
-        kind="petition",
-        description=text,
-        channel=kw.pop("channel", "zalo"),
-        channel_user_id=kw.pop("channel_user_id", "zalo-user-1"),
-        phone=kw.pop("phone", "0912345678"),
-        now=at(when),
-        **kw,
-    )
+def new_petition(session, text="Đèn tín hiệu ở ngã tư bị hỏng", when="2026-03-02 08:00", **fields):
+    fields = {"channel": "zalo", "channel_user_id": "zalo-user-1", "phone": "0912345678", **fields}
+    return lc.create_ticket(session, TicketDraft(kind="petition", description=text, **fields), now=at(when))
 
 
 def event_trail(session, ticket):
@@ -328,16 +320,14 @@ def test_nothing_is_half_written_when_an_intake_fails(db):
     ):
         args = {"kind": "petition", "channel": "zalo", "channel_user_id": "u-9", "phone": "0912345678", **bad}
         with pytest.raises(ValueError), db.session() as s:
-            lc.create_ticket(s, **args, now=at("2026-03-02 08:00"))
+            lc.create_ticket(s, TicketDraft(**args), now=at("2026-03-02 08:00"))
     # A failure after the ticket, its citizen and its code were written rolls all of it back.
     with pytest.raises(InvalidInput), db.session() as s:
         t = lc.create_ticket(
             s,
-            kind="petition",
-            description="Ổ gà",
-            channel="zalo",
-            channel_user_id="u-9",
-            phone="0912345678",
+            TicketDraft(
+                kind="petition", description="Ổ gà", channel="zalo", channel_user_id="u-9", phone="0912345678"
+            ),
             now=at("2026-03-02 08:00"),
         )
         lc.triage(s, t, Actor.system(), category_id=999_999)
@@ -345,7 +335,7 @@ def test_nothing_is_half_written_when_an_intake_fails(db):
         for model, count in counts.items():
             assert s.scalar(select(func.count()).select_from(model)) == count
         ok = lc.create_ticket(
-            s, kind="petition", description="Ổ gà", channel="zalo", now=at("2026-03-02 08:00")
+            s, TicketDraft(kind="petition", description="Ổ gà", channel="zalo"), now=at("2026-03-02 08:00")
         )
         if db.backend == "sqlite":
             assert ok.code == "PA-260302-0001"  # the failed intake gave its number back
@@ -356,7 +346,9 @@ def test_nothing_is_half_written_when_an_intake_fails(db):
 def test_ticket_codes_are_per_kind_and_local_day(db):
     with db.session() as s:
         codes = [
-            lc.create_ticket(s, kind=k, description="Yêu cầu", channel="webchat", now=at(when)).code
+            lc.create_ticket(
+                s, TicketDraft(kind=k, description="Yêu cầu", channel="webchat"), now=at(when)
+            ).code
             for k, when in [
                 ("petition", "2026-03-02 23:59"),
                 ("petition", "2026-03-03 00:01"),  # 17:01 UTC on the 2nd: still a new local day

@@ -12,12 +12,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from tests.ticketing.factories import at
 from ticketing import lifecycle as lc
+from ticketing.lifecycle import TicketDraft
 from ticketing.models import Category, Citizen, Rating, Ticket, TicketEvent, User, UserRole
 
 
 def test_ticket_events_cannot_be_changed_or_deleted_even_with_sql(db):
     with db.session() as s:
-        ticket = lc.create_ticket(s, kind="petition", description="Ổ gà", channel="zalo")
+        ticket = lc.create_ticket(s, TicketDraft(kind="petition", description="Ổ gà", channel="zalo"))
         ticket_id = ticket.id
     for statement in ("UPDATE ticket_events SET type = 'forged'", "DELETE FROM ticket_events"):
         with pytest.raises(DBAPIError), db.engine.begin() as conn:
@@ -36,9 +37,7 @@ def test_times_are_stored_in_utc_and_naive_times_are_refused(db):
     with db.session() as s:
         t = lc.create_ticket(
             s,
-            kind="petition",
-            description="Ổ gà",
-            channel="zalo",
+            TicketDraft(kind="petition", description="Ổ gà", channel="zalo"),
             now=datetime(2026, 3, 2, 8, 0, tzinfo=hanoi),
         )
         ticket_id = t.id
@@ -47,7 +46,9 @@ def test_times_are_stored_in_utc_and_naive_times_are_refused(db):
         assert created == datetime(2026, 3, 2, 1, 0, tzinfo=UTC) and created.tzinfo is not None
         assert created == at("2026-03-02 08:00")
     with pytest.raises(ValueError, match="timezone-aware"), db.session() as s:
-        lc.create_ticket(s, kind="petition", description="Ổ gà", channel="zalo", now=datetime(2026, 3, 2, 8))
+        lc.create_ticket(
+            s, TicketDraft(kind="petition", description="Ổ gà", channel="zalo"), now=datetime(2026, 3, 2, 8)
+        )
     with pytest.raises(StatementError, match="naive datetime"), db.session() as s:
         s.add(Citizen(created_at=datetime(2026, 3, 2, 8)))
 

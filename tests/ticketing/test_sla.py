@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.ticketing.factories import at, build_world
 from ticketing import lifecycle as lc
 from ticketing import sla
+from ticketing.lifecycle import TicketDraft
 from ticketing.models import Priority, SlaAlert, SlaPolicy, TicketEvent
 
 HOUR = 3600
@@ -83,7 +84,7 @@ def test_due_times_follow_priority_and_intake_time(db):
     with db.session() as s:
         w = build_world(s)
         t = lc.create_ticket(
-            s, kind="petition", description="Cầu yếu", channel="zalo", now=at("2026-02-13 16:00")
+            s, TicketDraft(kind="petition", description="Cầu yếu", channel="zalo"), now=at("2026-02-13 16:00")
         )
         assert t.first_response_due_at == at("2026-02-23 16:00")  # 8 working hours, across Tết
         lc.triage(s, t, lc.Actor.system(), category_id=w.giao_thong.id, priority="urgent")
@@ -95,7 +96,7 @@ def test_waiting_on_the_citizen_pauses_the_resolution_clock(db):
     with db.session() as s:
         w = build_world(s)
         t = lc.create_ticket(
-            s, kind="petition", description="Ổ gà", channel="zalo", now=at("2026-03-02 08:00")
+            s, TicketDraft(kind="petition", description="Ổ gà", channel="zalo"), now=at("2026-03-02 08:00")
         )
         lc.triage(s, t, lc.Actor.system(), category_id=w.giao_thong.id, now=at("2026-03-02 08:00"))
         lc.assign(s, t, lc.Actor.system(), agency_id=w.so_xay_dung.id, now=at("2026-03-02 08:00"))
@@ -120,10 +121,12 @@ def test_time_with_the_bot_is_not_counted(db):
         build_world(s)
         t = lc.create_ticket(
             s,
-            kind="question",
-            description="Hỏi thủ tục",
-            channel="telegram",
-            details={"conversation_started_at": at("2026-03-02 07:00").isoformat()},
+            TicketDraft(
+                kind="question",
+                description="Hỏi thủ tục",
+                channel="telegram",
+                details={"conversation_started_at": at("2026-03-02 07:00").isoformat()},
+            ),
             now=at("2026-03-02 09:00"),
         )
         assert t.first_response_started_at == at("2026-03-02 09:00")
@@ -134,7 +137,9 @@ def test_escalations_warn_supervisors_before_and_at_breach_once(db):
     with db.session() as s:
         w = build_world(s)
         t = lc.create_ticket(
-            s, kind="petition", description="Cột điện nghiêng", channel="zalo", now=at("2026-03-02 08:00")
+            s,
+            TicketDraft(kind="petition", description="Cột điện nghiêng", channel="zalo"),
+            now=at("2026-03-02 08:00"),
         )
         lc.triage(s, t, lc.Actor.system(), category_id=w.giao_thong.id, now=at("2026-03-02 08:00"))
         lc.assign(s, t, lc.Actor.system(), agency_id=w.so_xay_dung.id, now=at("2026-03-02 08:00"))
@@ -169,12 +174,12 @@ def test_escalation_skips_paused_and_answered_tickets(db):
     with db.session() as s:
         w = build_world(s)
         paused = lc.create_ticket(
-            s, kind="petition", description="A", channel="zalo", now=at("2026-03-02 08:00")
+            s, TicketDraft(kind="petition", description="A", channel="zalo"), now=at("2026-03-02 08:00")
         )
         lc.triage(s, paused, lc.Actor.system(), category_id=w.giao_thong.id, now=at("2026-03-02 08:00"))
         lc.ask_citizen(s, paused, lc.Actor.system(), now=at("2026-03-02 08:30"))
         answered = lc.create_ticket(
-            s, kind="petition", description="B", channel="zalo", now=at("2026-03-02 08:00")
+            s, TicketDraft(kind="petition", description="B", channel="zalo"), now=at("2026-03-02 08:00")
         )
         lc.mark_answered(s, answered, lc.Actor.system(), now=at("2026-03-02 09:00"))
         assert sla.run_escalations(s, at("2026-04-30 10:00")) == []
@@ -187,7 +192,7 @@ def test_an_answer_while_waiting_on_the_citizen_ends_the_pause(db):
     with db.session() as s:
         w = build_world(s)
         t = lc.create_ticket(
-            s, kind="petition", description="Ổ gà", channel="zalo", now=at("2026-03-02 08:00")
+            s, TicketDraft(kind="petition", description="Ổ gà", channel="zalo"), now=at("2026-03-02 08:00")
         )
         lc.triage(s, t, lc.Actor.system(), category_id=w.giao_thong.id, now=at("2026-03-02 08:00"))
         lc.ask_citizen(s, t, lc.Actor.system(), now=at("2026-03-02 09:00"))

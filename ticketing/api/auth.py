@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 
 from ticketing.api.context import DATABASE
 from ticketing.api.errors import Forbidden, TooManyRequests, Unauthorized
-from ticketing.api.passwords import hash_password, needs_rehash, new_token, token_digest, verify_password
 from ticketing.api.routes import Access, Principal
 from ticketing.models import Agency, ApiToken, User, utcnow
+from ticketing.passwords import hash_password, needs_rehash, new_token, token_digest, verify_password
+from ticketing.staff import SESSION_TOKEN_NAME
 
 SESSION_COOKIE = "helpdesk_session"
-SESSION_TOKEN_NAME = "web-session"
 SESSION_HOURS = 12
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=10)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -2,7 +2,8 @@
 
 `read(fn, ...)` and `write(fn, ...)` call `fn(session, ...)` in a worker thread inside one unit of
 work of `database.Database.session`, so a request either commits everything it did or nothing
-(an error anywhere rolls back: nothing half-written).
+(an error anywhere rolls back: nothing half-written). `render=view` turns the result into the response
+body inside the same unit of work, while the rows it returned can still load what the view shows.
 """
 
 from __future__ import annotations
@@ -10,34 +11,32 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
-from sqlalchemy.orm import Session
 
 from database import Database
 
-P = ParamSpec("P")
 T = TypeVar("T")
+
+
+Render = Callable[[Any], Any] | None  # result -> response body, run inside the unit of work
 
 
 @dataclass
 class ApiDatabase:
     db: Database
 
-    def read_sync(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.db.session(readonly=True) as session:
-            return fn(session, *args, **kwargs)
+    def _run(self, readonly: bool, fn: Callable[..., Any], args: Any, kwargs: Any, render: Render) -> Any:
+        with self.db.session(readonly=readonly) as session:
+            result = fn(session, *args, **kwargs)
+            return render(result) if render is not None else result
 
-    def write_sync(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.db.session() as session:
-            return fn(session, *args, **kwargs)
+    async def read(self, fn: Callable[..., T], *args: Any, render: Render = None, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(self._run, True, fn, args, kwargs, render)
 
-    async def read(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await asyncio.to_thread(self.read_sync, fn, *args, **kwargs)
-
-    async def write(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await asyncio.to_thread(self.write_sync, fn, *args, **kwargs)
+    async def write(self, fn: Callable[..., T], *args: Any, render: Render = None, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(self._run, False, fn, args, kwargs, render)
 
 
 DATABASE = web.AppKey("database", ApiDatabase)

@@ -20,14 +20,14 @@ from aiohttp import web
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ticketing.api import commands
+from ticketing import labels, routing, tickets
 from ticketing.api.errors import ERROR_RENDERER_KEY, ValidationFailed
 from ticketing.api.open311_format import render, render_errors
 from ticketing.api.redact import redact
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
-from ticketing.api.status_page import STATUS_LABELS
 from ticketing.errors import NotFound
+from ticketing.lifecycle import TicketDraft
 from ticketing.models import (
     OPEN_STATUSES,
     Category,
@@ -110,7 +110,7 @@ def list_services(session: Session) -> list[dict[str, Any]]:
     return [
         {
             "service_code": c.code,
-            "service_name": c.name,
+            "service_name": labels.category_label(c),
             "description": c.description or c.name,
             "metadata": False,
             "type": "realtime",
@@ -147,8 +147,8 @@ def request_view(ticket: Ticket, reply: str | None) -> dict[str, Any]:
     return {
         "service_request_id": ticket.code,
         "status": open311_status(status),
-        "status_notes": redact(reply) if reply else STATUS_LABELS.get(status, status),
-        "service_name": ticket.category.name if ticket.category else None,
+        "status_notes": redact(reply) if reply else labels.status_label(status),
+        "service_name": labels.category_label(ticket.category),
         "service_code": ticket.category.code if ticket.category else None,
         "description": redact(ticket.description),
         "agency_responsible": ticket.agency.name if ticket.agency else None,
@@ -256,7 +256,7 @@ def request_updates(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]
                 "service_request_id": code,
                 "status": open311_status(status),
                 "updated_datetime": _w3(event.at),
-                "description": redact(text) if text else STATUS_LABELS.get(status, status),
+                "description": redact(text) if text else labels.status_label(status),
                 "media_url": None,
             }
         )
@@ -284,6 +284,24 @@ async def service_definition_handler(request: web.Request, call: Call) -> web.St
     return render(_fmt(request), "service_definition", body)
 
 
+def _open311_draft(form: dict[str, Any], token: str, client: str) -> TicketDraft:
+    name = " ".join(part for part in (form.get("last_name"), form.get("first_name")) if part) or None
+    details = {"open311_token": token, "open311_client": client}
+    for key in ("lat", "long", "media_url", "address_string"):
+        if form.get(key) is not None:
+            details[key] = form[key]
+    return TicketDraft(
+        kind=TicketKind.PETITION,
+        description=form["description"],
+        channel=Channel.API,
+        channel_user_id=form.get("account_id") or form.get("device_id"),
+        location_text=form.get("address_string"),
+        details=details,
+        phone=form.get("phone"),
+        name=name,
+    )
+
+
 async def post_request_handler(request: web.Request, call: Call) -> web.StreamResponse:
     form = call.body
     has_location = (
@@ -293,8 +311,29 @@ async def post_request_handler(request: web.Request, call: Call) -> web.StreamRe
     )
     if not has_location:
         raise ValidationFailed("A location is required: lat & long, address_string or address_id.")
+    assert call.principal is not None  # access="api_key"
     token = uuid.uuid4().hex
-    result = await call.write(commands.create_open311, call.principal, form, token)
+
+    def created(filed: tuple[Ticket, routing.Route | None]) -> dict[str, Any]:
+        ticket, route = filed
+        notice = labels.petition_received_notice(route.agency_name if route else None)
+        return {
+            "service_request_id": ticket.code,
+            "token": token,
+            "service_notice": notice,
+            "account_id": None,
+        }
+
+    draft = _open311_draft(form, token, call.principal.username)
+    filed = tickets.do_file_open311_request
+    result = await call.write(
+        filed,
+        call.principal,
+        draft,
+        category=form["service_code"],
+        area=form.get("address_id"),
+        render=created,
+    )
     return render(_fmt(request), "service_requests", [result], status=201)
 
 

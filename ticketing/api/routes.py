@@ -28,26 +28,13 @@ from ticketing.api.errors import (
     too_large_message,
 )
 from ticketing.api.schema import Schema
+from ticketing.callers import ROLES, Principal
 
 Access = Literal["public", "user", "api_key"]
-ROLES = ("agent", "agency_officer", "supervisor", "admin")
 ALL_ROLES = frozenset(ROLES)
 STAFF = frozenset({"agent", "supervisor", "admin"})
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: a logged-in user (session cookie) or an integration (bearer token)."""
-
-    user_id: int
-    username: str
-    role: str
-    agency_id: int | None
-    agency_code: str | None
-    full_name: str = ""
-    via: Literal["session", "token"] = "session"
 
 
 @dataclass
@@ -63,13 +50,19 @@ class Call:
     def app(self) -> web.Application:
         return self.request.app
 
-    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run `fn(session, *args)` in a worker thread (read-only work)."""
-        return await self.request.app[DATABASE].read(fn, *args, **kwargs)
+    async def read(
+        self, fn: Callable[..., T], *args: Any, render: Callable[[T], Any] | None = None, **kw: Any
+    ) -> Any:
+        """Run `fn(session, *args, **kw)` in a worker thread (read-only work); `render` turns its result into
+        the response body inside the same unit of work."""
+        return await self.request.app[DATABASE].read(fn, *args, render=render, **kw)
 
-    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run `fn(session, *args)` in a worker thread inside one transaction (all or nothing)."""
-        return await self.request.app[DATABASE].write(fn, *args, **kwargs)
+    async def write(
+        self, fn: Callable[..., T], *args: Any, render: Callable[[T], Any] | None = None, **kw: Any
+    ) -> Any:
+        """Run `fn(session, *args, **kw)` in a worker thread inside one transaction (all or nothing); `render`
+        as for `read`."""
+        return await self.request.app[DATABASE].write(fn, *args, render=render, **kw)
 
 
 Handler = Callable[[web.Request, Call], Awaitable[web.StreamResponse]]

@@ -15,6 +15,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from ticketing import labels
 from ticketing.api.handlers.common import ok
 from ticketing.api.redact import redact
 from ticketing.api.routes import Call, Route
@@ -24,23 +25,6 @@ from vietnam.codes import TICKET_CODE_PATTERN, TICKET_CODE_RE
 from vietnam.workdays import format_date_vi
 
 CODE_PATH = "{code:" + TICKET_CODE_PATTERN + "}"
-
-STATUS_LABELS = {
-    "new": "Đã tiếp nhận",
-    "triaged": "Đã phân loại",
-    "assigned": "Đã chuyển đến cơ quan có thẩm quyền",
-    "in_progress": "Cơ quan đang xử lý",
-    "waiting_citizen": "Đang chờ anh/chị bổ sung thông tin",
-    "answered": "Đã có kết quả trả lời",
-    "closed": "Đã hoàn tất",
-}
-
-KIND_LABELS = {
-    "petition": "Phản ánh, kiến nghị",
-    "question": "Câu hỏi chuyển tổng đài viên",
-    "postal": "Yêu cầu thu gom/trả kết quả qua bưu điện",
-    "appointment": "Đặt lịch hẹn tại Trung tâm phục vụ hành chính công",
-}
 
 
 def public_status(session: Session, code: str) -> dict[str, Any]:
@@ -61,10 +45,10 @@ def public_status(session: Session, code: str) -> dict[str, Any]:
     return {
         "code": ticket.code,
         "kind": str(ticket.kind),
-        "kind_label": KIND_LABELS.get(str(ticket.kind), str(ticket.kind)),
+        "kind_label": labels.kind_label(ticket.kind),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
-        "category": ticket.category.name if ticket.category else None,
+        "status_label": labels.status_label(status),
+        "category": labels.category_label(ticket.category),
         "agency": ticket.agency.name if ticket.agency else None,
         "received_on": format_date_vi(ticket.created_at),
         "due_on": format_date_vi(ticket.resolution_due_at) if ticket.is_open else None,
@@ -119,17 +103,8 @@ def render_html(view: dict[str, Any]) -> str:
     content = f"<dl>{items}</dl>"
     if view["public_reply"]:
         content += f'<h2>Nội dung trả lời</h2><div class="reply">{escape(view["public_reply"])}</div>'
-    elif view["merged_into"]:
-        content += (
-            f"<p>Dạ, yêu cầu này trùng nội dung với yêu cầu {escape(view['merged_into'])} nên đã được gộp "
-            "để xử lý chung. Anh/chị vui lòng theo dõi kết quả ở mã đó.</p>"
-        )
-    elif view["status"] == "closed":
-        content += "<p>Dạ, yêu cầu đã được đóng. Nếu cần hỗ trợ thêm, anh/chị vui lòng gọi Tổng đài 1022.</p>"
     else:
-        content += (
-            "<p>Dạ, yêu cầu của anh/chị đang được xử lý. Kết quả sẽ được gửi đến anh/chị khi có trả lời.</p>"
-        )
+        content += f"<p>{escape(labels.public_status_note(view['status'], view['merged_into']))}</p>"
     return PAGE.format(title=escape(f"Tình trạng xử lý {view['code']}"), content=content)
 
 

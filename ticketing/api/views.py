@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from ticketing import sla
-from ticketing.models import Agency, Area, Category, Reply, RoutingRule, Ticket, TicketEvent, User, utcnow
+from ticketing.models import (
+    Agency,
+    ApiToken,
+    Area,
+    Category,
+    Reply,
+    RoutingRule,
+    Ticket,
+    TicketEvent,
+    User,
+    utcnow,
+)
+from ticketing.ticket_lists import TicketPage
 from vietnam.workdays import LOCAL_TZ
 
 
@@ -78,6 +91,23 @@ def user_view(user: User) -> dict[str, Any]:
         "created_at": iso(user.created_at),
         "last_login_at": iso(user.last_login_at),
     }
+
+
+def token_view(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "name": token.name,
+        "user": token.user.username,
+        "created_at": iso(token.created_at),
+        "last_used_at": iso(token.last_used_at),
+        "expires_at": iso(token.expires_at),
+        "revoked_at": iso(token.revoked_at),
+    }
+
+
+def items(view: Callable[[Any], dict[str, Any]]) -> Callable[[Iterable[Any]], dict[str, Any]]:
+    """Render a list of rows as ``{"items": [...]}``, each row with ``view``."""
+    return lambda rows: {"items": [view(row) for row in rows]}
 
 
 def _clock(view: sla.ClockView) -> dict[str, Any]:
@@ -177,3 +207,15 @@ def ticket_detail(ticket: Ticket, *, with_history: bool = True) -> dict[str, Any
         out["events"] = [event_view(e) for e in ticket.events]
         out["replies"] = [reply_view(r) for r in ticket.replies]
     return out
+
+
+def ticket_page(page: TicketPage) -> dict[str, Any]:
+    return {"items": [ticket_summary(t) for t in page.tickets], "next_cursor": page.next_cursor}
+
+
+def ticket_events(ticket: Ticket) -> dict[str, Any]:
+    return {"items": [event_view(e) for e in ticket.events]}
+
+
+def ticket_replies(ticket: Ticket) -> dict[str, Any]:
+    return {"items": [reply_view(r) for r in ticket.replies]}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ticketing.api import admin, auth
+from ticketing import staff
+from ticketing.api import auth
 from ticketing.api.errors import Unauthorized
 from ticketing.api.handlers.common import no_content, ok
 from ticketing.api.routes import ROLES, Call, Route
 from ticketing.api.schema import Field, Schema
+from ticketing.api.views import items, token_view, user_view
+from ticketing.models import ApiToken
 
 LOGIN = Schema(
     Field("username", required=True, min_length=1, max_length=100),
@@ -82,30 +85,34 @@ async def me(request: web.Request, call: Call) -> web.StreamResponse:
 
 
 async def list_users(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok({"items": await call.read(admin.list_users, call.query.get("role"), call.query.get("agency"))})
+    q = call.query
+    return ok(await call.read(staff.list_users, q.get("role"), q.get("agency"), render=items(user_view)))
 
 
 async def create_user(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.write(admin.create_user, call.body), status=201)
+    return ok(await call.write(staff.do_create_user, **call.body, render=user_view), status=201)
 
 
 async def update_user(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.write(admin.update_user, _int_param(request, "user_id"), call.body))
+    user_id = _int_param(request, "user_id")
+    return ok(await call.write(staff.do_update_user, user_id, call.body, render=user_view))
 
 
 async def list_tokens(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok({"items": await call.read(admin.list_tokens)})
+    return ok(await call.read(staff.list_tokens, render=items(token_view)))
+
+
+def _new_token_view(created: tuple[ApiToken, str]) -> dict[str, object]:
+    token, secret = created
+    return {**token_view(token), "token": secret}
 
 
 async def create_token(request: web.Request, call: Call) -> web.StreamResponse:
-    body = call.body
-    return ok(
-        await call.write(admin.create_token, body["username"], body["name"], body.get("expires_in_days")), 201
-    )
+    return ok(await call.write(staff.do_create_token, **call.body, render=_new_token_view), 201)
 
 
 async def revoke_token(request: web.Request, call: Call) -> web.StreamResponse:
-    await call.write(admin.revoke_token, _int_param(request, "token_id"))
+    await call.write(staff.do_revoke_token, _int_param(request, "token_id"))
     return no_content()
 
 

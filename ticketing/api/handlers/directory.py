@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
 
-from ticketing.api import admin
+from ticketing import directory_admin
 from ticketing.api.handlers.common import no_content, ok
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
-from ticketing.api.views import agency_view, area_view, category_view
-from ticketing.models import Agency, Area, AreaKind, Category
-
-
-def list_agencies(session: Session, kind: str | None, q: str | None) -> list[dict[str, Any]]:
-    stmt = select(Agency).options(joinedload(Agency.area)).order_by(Agency.name)
-    if kind:
-        stmt = stmt.where(Agency.kind == kind)
-    if q:
-        stmt = stmt.where(or_(Agency.name.ilike(f"%{q}%"), Agency.code.ilike(f"%{q}%")))
-    return [agency_view(a) for a in session.scalars(stmt)]
-
-
-def get_agency(session: Session, code: str) -> dict[str, Any]:
-    return agency_view(admin.agency_by_code(session, code, as_resource=True))
-
-
-def list_areas(session: Session, kind: str | None) -> list[dict[str, Any]]:
-    stmt = select(Area).order_by(Area.name)
-    if kind:
-        stmt = stmt.where(Area.kind == kind)
-    return [area_view(a) for a in session.scalars(stmt)]
-
-
-def list_categories(session: Session) -> list[dict[str, Any]]:
-    return [category_view(c) for c in session.scalars(select(Category).order_by(Category.code))]
-
+from ticketing.api.views import agency_view, area_view, category_view, items, rule_view
+from ticketing.models import AreaKind
 
 AGENCY_QUERY = Schema(
     Field(
@@ -73,36 +44,43 @@ RULE_PUT = Schema(
 
 
 async def agencies(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok({"items": await call.read(list_agencies, call.query.get("kind"), call.query.get("q"))})
+    q = call.query
+    return ok(
+        await call.read(directory_admin.list_agencies, q.get("kind"), q.get("q"), render=items(agency_view))
+    )
 
 
 async def agency(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.read(get_agency, request.match_info["code"]))
+    return ok(await call.read(directory_admin.access_agency, request.match_info["code"], render=agency_view))
 
 
 async def areas(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok({"items": await call.read(list_areas, call.query.get("kind"))})
+    return ok(await call.read(directory_admin.list_areas, call.query.get("kind"), render=items(area_view)))
 
 
 async def categories(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok({"items": await call.read(list_categories)})
+    return ok(await call.read(directory_admin.list_categories, render=items(category_view)))
 
 
 async def update_category(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.write(admin.update_category, request.match_info["code"], call.body))
+    code = request.match_info["code"]
+    return ok(await call.write(directory_admin.do_update_category, code, call.body, render=category_view))
 
 
 async def rules(request: web.Request, call: Call) -> web.StreamResponse:
     q = call.query
-    return ok({"items": await call.read(admin.list_rules, q.get("category"), q.get("area"), q.get("agency"))})
+    found = directory_admin.list_rules
+    return ok(
+        await call.read(found, q.get("category"), q.get("area"), q.get("agency"), render=items(rule_view))
+    )
 
 
 async def put_rule(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.write(admin.put_rule, call.body))
+    return ok(await call.write(directory_admin.do_put_rule, **call.body, render=rule_view))
 
 
 async def delete_rule(request: web.Request, call: Call) -> web.StreamResponse:
-    await call.write(admin.delete_rule, int(request.match_info["rule_id"]))
+    await call.write(directory_admin.do_delete_rule, int(request.match_info["rule_id"]))
     return no_content()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ticketing.api import queries
+from ticketing import reports
 from ticketing.api.handlers.common import ok
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
@@ -19,7 +19,7 @@ MONTHLY_QUERY = Schema(
 
 async def monthly(request: web.Request, call: Call) -> web.StreamResponse:
     q = call.query
-    return ok(await call.read(queries.monthly_report, call.principal, q["month"], q.get("agency")))
+    return ok(await call.read(reports.monthly_report, call.principal, q["month"], q.get("agency")))
 
 
 ROUTES = [

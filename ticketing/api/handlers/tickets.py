@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from aiohttp import web
 
-from ticketing.api import commands, queries
+from ticketing import ticket_lists, tickets
 from ticketing.api.handlers.common import ok
 from ticketing.api.routes import ALL_ROLES, Call, Route
 from ticketing.api.schema import SLUG_PATTERN, TICKET_CODE_PATTERN, Field, Schema
-from ticketing.models import Channel, Priority, TicketKind, TicketStatus
+from ticketing.api.views import ticket_detail, ticket_events, ticket_page, ticket_replies
+from ticketing.lifecycle import TicketDraft
+from ticketing.models import Channel, Priority, Rating, Ticket, TicketKind, TicketStatus
 from vietnam.codes import TICKET_CODE_PATTERN as TICKET_CODE_PATTERN_BARE
 
 KINDS = tuple(k.value for k in TicketKind)
@@ -87,48 +90,83 @@ RATING = Schema(
 )
 
 
+def _draft(body: dict[str, Any]) -> TicketDraft:
+    return TicketDraft(**{f.name: body[f.name] for f in fields(TicketDraft) if body.get(f.name) is not None})
+
+
 async def create(request: web.Request, call: Call) -> web.StreamResponse:
-    code = await call.write(commands.create, call.principal, call.body)
-    return ok(await call.read(queries.get_ticket, call.principal, code), status=201)
+    # The day's code counter row stays locked until the intake commits: render in a second, short unit.
+    actor = call.principal.actor
+    ticket = await call.write(
+        tickets.do_create_ticket, actor, _draft(call.body), auto_route=call.body["auto_route"]
+    )
+    return ok(
+        await call.read(tickets.access_ticket_detail, call.principal, ticket.code, render=ticket_detail), 201
+    )
 
 
 async def list_(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.read(queries.list_tickets, call.principal, queries.TicketFilter(**call.query)))
+    ticket_filter = ticket_lists.TicketFilter(**call.query)
+    return ok(await call.read(ticket_lists.list_tickets, call.principal, ticket_filter, render=ticket_page))
 
 
 async def show(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.read(queries.get_ticket, call.principal, request.match_info["code"]))
+    code = request.match_info["code"]
+    return ok(await call.read(tickets.access_ticket_detail, call.principal, code, render=ticket_detail))
 
 
 async def events(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok({"items": await call.read(queries.ticket_history, call.principal, request.match_info["code"])})
+    code = request.match_info["code"]
+    return ok(await call.read(tickets.access_ticket_detail, call.principal, code, render=ticket_events))
 
 
 async def replies(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok({"items": await call.read(queries.ticket_replies, call.principal, request.match_info["code"])})
+    code = request.match_info["code"]
+    return ok(await call.read(tickets.access_ticket_detail, call.principal, code, render=ticket_replies))
 
 
-def _transition(fn: Callable[..., dict[str, Any]], status: int = 200) -> Callable[[web.Request, Call], Any]:
+def _transition(
+    name: str, fn: Callable[..., Any], status: int, render: Callable[[Call], Callable[[Any], Any]] | None
+) -> Callable[[web.Request, Call], Any]:
+    """A POST on a ticket: the body's fields are the keyword arguments of one ``ticketing.tickets`` function;
+    the answer is the ticket as the caller now sees it (or what ``render`` makes of the result)."""
+
     async def handler(request: web.Request, call: Call) -> web.StreamResponse:
-        return ok(await call.write(fn, call.principal, request.match_info["code"], call.body), status=status)
+        view = render(call) if render is not None else ticket_detail
+        result = await call.write(fn, call.principal, request.match_info["code"], **call.body, render=view)
+        return ok(result, status=status)
 
-    handler.__name__ = fn.__name__
+    handler.__name__ = name  # the OpenAPI operationId
     return handler
+
+
+def _returned(call: Call) -> Callable[[Ticket], dict[str, Any]]:
+    # The ticket has left the officer's agency: what they may still see of it is nothing.
+    if call.principal is not None and call.principal.is_agency_officer:
+        return lambda ticket: {"code": ticket.code, "status": "triaged", "returned": True}
+    return ticket_detail
+
+
+def _rating(call: Call) -> Callable[[Rating], dict[str, Any]]:
+    code = call.request.match_info["code"]
+    return lambda rating: {"ticket": code, "rating_id": rating.id, "score": rating.score}
 
 
 def _t(
     verb: str,
-    fn: Callable[..., dict[str, Any]],
+    fn: Callable[..., Any],
     summary: str,
     roles: frozenset[str],
     body: Schema,
     description: str = "",
     status: int = 200,
+    render: Callable[[Call], Callable[[Any], Any]] | None = None,
+    name: str | None = None,
 ) -> Route:
     return Route(
         "POST",
         f"{CODE_PATH}/{verb}",
-        _transition(fn, status),
+        _transition(name or verb.replace("-", "_"), fn, status, render),
         summary,
         "tickets",
         roles=roles,
@@ -188,51 +226,75 @@ ROUTES = [
         doc_path=f"{CODE_DOC}/replies",
         path_params=CODE_PARAM,
     ),
-    _t("triage", commands.triage, "Triage a ticket (category, area, priority)", STAFF, TRIAGE),
-    _t("assign", commands.assign, "Assign a ticket to an agency (or move it, with a reason)", STAFF, ASSIGN),
-    _t("start", commands.start, "Start work on a ticket (the agency accepts it)", WORKERS, EMPTY),
+    _t("triage", tickets.do_triage, "Triage a ticket (category, area, priority)", STAFF, TRIAGE),
+    _t(
+        "assign", tickets.do_assign, "Assign a ticket to an agency (or move it, with a reason)", STAFF, ASSIGN
+    ),
+    _t("start", tickets.do_start, "Start work on a ticket (the agency accepts it)", WORKERS, EMPTY),
     _t(
         "ask-citizen",
-        commands.ask_citizen,
+        tickets.do_ask_citizen,
         "Ask the citizen for more information (pauses the SLA)",
         WORKERS,
         ASK,
     ),
     _t(
         "citizen-replied",
-        commands.citizen_replied,
+        tickets.do_record_citizen_reply,
         "Record the citizen's reply (resumes the SLA)",
         STAFF,
         EMPTY,
     ),
     _t(
         "answer",
-        commands.answer,
+        tickets.do_answer,
         "Answer the citizen (held for approval in some categories)",
         WORKERS,
         ANSWER,
     ),
-    _t("approve", commands.approve, "Approve or reject an answer awaiting approval", SUPERVISORS, APPROVE),
     _t(
-        "close", commands.close, "Close a ticket (a reason is required if unanswered)", STAFF, REASON_OPTIONAL
+        "approve",
+        tickets.do_review_answer,
+        "Approve or reject an answer awaiting approval",
+        SUPERVISORS,
+        APPROVE,
     ),
-    _t("reopen", commands.reopen, "Reopen an answered or closed ticket", STAFF, REASON_REQUIRED),
+    _t(
+        "close",
+        tickets.do_close,
+        "Close a ticket (a reason is required if unanswered)",
+        STAFF,
+        REASON_OPTIONAL,
+    ),
+    _t("reopen", tickets.do_reopen, "Reopen an answered or closed ticket", STAFF, REASON_REQUIRED),
     _t(
         "return",
-        commands.return_to_router,
+        tickets.do_return,
         "Return a ticket as not this agency's responsibility",
         frozenset({"agency_officer", "supervisor", "admin"}),
         REASON_REQUIRED,
         description="The ticket goes back to the triage queue to be re-routed; the agency no longer sees it.",
+        render=_returned,
+        name="return_to_router",
     ),
-    _t("merge", commands.merge, "Merge a duplicate into another ticket", STAFF, MERGE),
+    _t("merge", tickets.do_merge, "Merge a duplicate into another ticket", STAFF, MERGE),
     _t(
         "notes",
-        commands.add_note,
+        tickets.do_add_note,
         "Add an internal note (never sent to the citizen)",
         WORKERS,
         NOTE,
         status=201,
+        name="add_note",
     ),
-    _t("rating", commands.rate, "Record the citizen's rating (1-5)", STAFF, RATING, status=201),
+    _t(
+        "rating",
+        tickets.do_record_rating,
+        "Record the citizen's rating (1-5)",
+        STAFF,
+        RATING,
+        status=201,
+        render=_rating,
+        name="rate",
+    ),
 ]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.orm import Session
 
-from ticketing import routing, triage
+from ticketing import intake
 from ticketing.api.handlers.common import ok
 from ticketing.api.routes import ALL_ROLES, Call, Route
 from ticketing.api.schema import Field, Schema
@@ -37,11 +36,8 @@ RESPONSE = {
 }
 
 
-def triage_text(session: Session, text: str, location: str | None) -> dict[str, Any]:
-    """The classifier's category and area (`ticketing.triage`) and the agency the routing rules give
-    for them (`ticketing.routing`): a preview, nothing is written."""
-    result = triage.classify(text, location)
-    route = routing.resolve_by_codes(session, result.category, result.area_code)
+def preview_view(preview: intake.TriagePreview) -> dict[str, Any]:
+    result, route = preview.classification, preview.route
     return {
         "category": result.category,
         "area": {"code": result.area_code, "name": result.area_name} if result.area_code else None,
@@ -53,7 +49,8 @@ def triage_text(session: Session, text: str, location: str | None) -> dict[str, 
 
 
 async def triage_handler(request: web.Request, call: Call) -> web.StreamResponse:
-    return ok(await call.read(triage_text, call.body["text"], call.body.get("location")))
+    text, location = call.body["text"], call.body.get("location")
+    return ok(await call.read(intake.preview_triage, text, location, render=preview_view))
 
 
 triage_handler.__name__ = "triage"

@@ -1,148 +1,17 @@
-"""Read-side services of the API: tickets as a caller may see them, and supervisor reports.
-
-The scoping rule lives here, once: an agency officer sees only tickets currently assigned to their
-agency; every other role sees all tickets. A ticket outside the caller's scope is reported as
-missing (`TicketNotFound` -> 404), never as forbidden, so codes cannot be probed.
-"""
+"""Supervisor reports: per agency, volumes, response and resolution times, SLA compliance, satisfaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
 
-from ticketing import sla
-from ticketing.api.routes import Principal
-from ticketing.api.views import ticket_detail, ticket_summary
-from ticketing.errors import TicketNotFound, UnknownCode
-from ticketing.models import (
-    OPEN_STATUSES,
-    Agency,
-    Area,
-    Category,
-    Rating,
-    Reply,
-    Ticket,
-    TicketEvent,
-)
+from ticketing.callers import Principal
+from ticketing.errors import UnknownCode
+from ticketing.models import OPEN_STATUSES, Agency, Rating, Ticket
 from vietnam.workdays import LOCAL_TZ
-
-
-def scoped(stmt: Select[Any], principal: Principal) -> Select[Any]:
-    if principal.role == "agency_officer":
-        return stmt.where(Ticket.agency_id == principal.agency_id)
-    return stmt
-
-
-def visible_ticket(session: Session, principal: Principal, code: str, *, for_update: bool = False) -> Ticket:
-    stmt = scoped(select(Ticket).where(Ticket.code == code), principal)
-    if for_update:
-        stmt = stmt.with_for_update()
-    ticket = session.scalar(stmt)
-    if ticket is None:
-        raise TicketNotFound(code)
-    return ticket
-
-
-def get_ticket(session: Session, principal: Principal, code: str) -> dict[str, Any]:
-    stmt = scoped(
-        select(Ticket)
-        .where(Ticket.code == code)
-        .options(
-            joinedload(Ticket.category),
-            joinedload(Ticket.area),
-            joinedload(Ticket.agency),
-            joinedload(Ticket.citizen),
-            joinedload(Ticket.merged_into),
-            selectinload(Ticket.events).joinedload(TicketEvent.actor_user),
-            selectinload(Ticket.replies).joinedload(Reply.author),
-            selectinload(Ticket.replies).joinedload(Reply.reviewed_by),
-        ),
-        principal,
-    )
-    ticket = session.scalar(stmt)
-    if ticket is None:
-        raise TicketNotFound(code)
-    return ticket_detail(ticket)
-
-
-@dataclass(frozen=True)
-class TicketFilter:
-    status: list[str] | None = None
-    kind: str | None = None
-    category: str | None = None
-    agency: str | None = None
-    area: str | None = None
-    priority: str | None = None
-    channel: str | None = None
-    overdue: bool | None = None
-    q: str | None = None
-    created_from: date | None = None
-    created_to: date | None = None
-    cursor: int | None = None
-    limit: int = 20
-
-
-def local_day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ).astimezone(UTC)
-
-
-def list_tickets(session: Session, principal: Principal, f: TicketFilter) -> dict[str, Any]:
-    stmt = select(Ticket).options(
-        joinedload(Ticket.category), joinedload(Ticket.area), joinedload(Ticket.agency)
-    )
-    stmt = scoped(stmt, principal)
-    if f.status:
-        stmt = stmt.where(Ticket.status.in_(f.status))
-    if f.kind:
-        stmt = stmt.where(Ticket.kind == f.kind)
-    if f.priority:
-        stmt = stmt.where(Ticket.priority == f.priority)
-    if f.channel:
-        stmt = stmt.where(Ticket.channel == f.channel)
-    if f.category:
-        stmt = stmt.where(
-            Ticket.category_id == select(Category.id).where(Category.code == f.category).scalar_subquery()
-        )
-    if f.area:
-        stmt = stmt.where(Ticket.area_id == select(Area.id).where(Area.code == f.area).scalar_subquery())
-    if f.agency:
-        stmt = stmt.where(
-            Ticket.agency_id == select(Agency.id).where(Agency.code == f.agency).scalar_subquery()
-        )
-    if f.created_from:
-        stmt = stmt.where(Ticket.created_at >= local_day_start(f.created_from))
-    if f.created_to:
-        stmt = stmt.where(Ticket.created_at < local_day_start(f.created_to + timedelta(days=1)))
-    if f.overdue is not None:
-        late = sla.overdue_condition(datetime.now(UTC))
-        stmt = stmt.where(late if f.overdue else ~late)
-    if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(Ticket.code == f.q.upper(), Ticket.description.ilike(pattern, escape="\\")))
-    if f.cursor is not None:
-        stmt = stmt.where(Ticket.id < f.cursor)
-    rows = session.scalars(stmt.order_by(Ticket.id.desc()).limit(f.limit + 1)).unique().all()
-    more = len(rows) > f.limit
-    rows = rows[: f.limit]
-    return {
-        "items": [ticket_summary(t) for t in rows],
-        "next_cursor": rows[-1].id if more and rows else None,
-    }
-
-
-def ticket_history(session: Session, principal: Principal, code: str) -> list[dict[str, Any]]:
-    return get_ticket(session, principal, code)["events"]
-
-
-def ticket_replies(session: Session, principal: Principal, code: str) -> list[dict[str, Any]]:
-    return get_ticket(session, principal, code)["replies"]
-
-
-# -- supervisor reports ------------------------------------------------------------------------
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
@@ -159,7 +28,7 @@ def _seconds_between(session: Session, later: Any, earlier: Any) -> Any:
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def monthly_report(session: Session, principal: Principal, month: str, agency: str | None) -> dict[str, Any]:
+def monthly_report(session: Session, caller: Principal, month: str, agency: str | None) -> dict[str, Any]:
     """Per agency, for tickets received in `month`: volumes, response and resolution times (hours,
     wall clock), SLA compliance (share of clocks met among those decided) and satisfaction (ratings
     given in the month)."""
@@ -203,8 +72,8 @@ def monthly_report(session: Session, principal: Principal, month: str, agency: s
         .group_by(Rating.agency_id)
     )
     agency_filter: int | None = None
-    if principal.role == "agency_officer":
-        agency_filter = principal.agency_id
+    if caller.is_agency_officer:
+        agency_filter = caller.agency_id
     elif agency is not None:
         agency_filter = session.scalar(select(Agency.id).where(Agency.code == agency))
         if agency_filter is None:

@@ -1,4 +1,4 @@
-"""What the bot's actions get from ticketing.facade, on the real Đồng Tháp directory."""
+"""What the bot's actions get from ticketing.citizen_desk, on the real Đồng Tháp directory."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from security.second_factor import DEFAULT_LIMITS
-from ticketing import facade
+from ticketing import citizen_desk as desk
 from ticketing import lifecycle as lc
 from ticketing.errors import IllegalTransition, InvalidInput, NotAllowed, TicketNotFound
 from ticketing.models import (
@@ -27,7 +27,7 @@ from ticketing.routing import resolve_by_codes
 
 
 def submit(text: str, location: str | None = None, kind: str = "petition", user: str = "zalo-42", **kw):
-    return facade.submit_ticket(
+    return desk.submit_ticket(
         kind=kind,
         description=text,
         location_text=location,
@@ -104,39 +104,37 @@ def test_a_question_from_the_bot_stays_with_the_hotline_agents(db):
 def test_the_citizen_checks_the_status_of_their_ticket(db):
     receipt = submit("Đèn đường hư cả tuần nay", "phường Cao Lãnh", phone="+84 912 345 678")
 
-    mine = facade.ticket_status(receipt.code.lower(), "zalo", "zalo-42", None)
+    mine = desk.ticket_status(receipt.code.lower(), "zalo", "zalo-42", None)
     assert mine is not None and mine.outcome == "found" and mine.status == "assigned"
     assert mine.message.startswith(f"Dạ, yêu cầu mã {receipt.code} của anh/chị đã được chuyển đến ")
     assert "Thời hạn trả lời dự kiến" in mine.message
 
-    other = facade.ticket_status(receipt.code, "telegram", "tg-7", None)
+    other = desk.ticket_status(receipt.code, "telegram", "tg-7", None)
     assert other.outcome == "need_second_factor" and other.status is None and "4 số cuối" in other.message
-    wrong = facade.ticket_status(receipt.code, "telegram", "tg-7", "1111")
+    wrong = desk.ticket_status(receipt.code, "telegram", "tg-7", "1111")
     assert wrong.outcome == "wrong_second_factor" and wrong.agency_name is None
-    right = facade.ticket_status(receipt.code, "telegram", "tg-7", "5678")
+    right = desk.ticket_status(receipt.code, "telegram", "tg-7", "5678")
     assert right.outcome == "found" and right.agency_name == receipt.agency_name
 
     guesser = f"tg-guesser-{uuid.uuid4()}"
     for _ in range(DEFAULT_LIMITS.per_pair):
-        assert (
-            facade.ticket_status(receipt.code, "telegram", guesser, "0000").outcome == "wrong_second_factor"
-        )
-    blocked = facade.ticket_status(receipt.code, "telegram", guesser, "5678")
+        assert desk.ticket_status(receipt.code, "telegram", guesser, "0000").outcome == "wrong_second_factor"
+    blocked = desk.ticket_status(receipt.code, "telegram", guesser, "5678")
     assert blocked.outcome == "rate_limited" and blocked.status is None
-    assert facade.ticket_status(receipt.code, "zalo", "zalo-42", None).outcome == "found"  # the owner is not
+    assert desk.ticket_status(receipt.code, "zalo", "zalo-42", None).outcome == "found"  # the owner is not
 
     # An unknown code reads exactly like a known one: codes cannot be probed.
-    unknown = facade.ticket_status("PA-991231-9999", "zalo", "zalo-42", None)
+    unknown = desk.ticket_status("PA-991231-9999", "zalo", "zalo-42", None)
     assert (unknown.outcome, unknown.message) == (other.outcome, other.message)
-    unknown = facade.ticket_status("PA-991231-9999", "zalo", "zalo-42", "5678")
+    unknown = desk.ticket_status("PA-991231-9999", "zalo", "zalo-42", "5678")
     assert (unknown.outcome, unknown.message) == (wrong.outcome, wrong.message)
-    assert facade.ticket_status("not a code", "zalo", "zalo-42", None) is None
+    assert desk.ticket_status("not a code", "zalo", "zalo-42", None) is None
 
 
 def test_the_citizen_rates_an_answered_ticket(db):
     receipt = submit("Rác thải bốc mùi ở chợ", "phường Mỹ Tho")
     with pytest.raises(IllegalTransition):
-        facade.rate_service(5, None, "zalo", "zalo-42", receipt.code)
+        desk.rate_service(5, None, "zalo", "zalo-42", receipt.code)
     with db.session() as s:
         ticket = s.scalar(select(Ticket).where(Ticket.code == receipt.code))
         officer = User(
@@ -149,31 +147,31 @@ def test_the_citizen_rates_an_answered_ticket(db):
         s.flush()
         answer(s, ticket, officer, "Đã thu gom rác và vệ sinh khu vực chợ.")
 
-    status = facade.ticket_status(receipt.code, "zalo", "zalo-42", None)
+    status = desk.ticket_status(receipt.code, "zalo", "zalo-42", None)
     assert status.status == "answered" and status.answer == "Đã thu gom rác và vệ sinh khu vực chợ."
 
     with pytest.raises(InvalidInput):
-        facade.rate_service(9, None, "zalo", "zalo-42", receipt.code)
+        desk.rate_service(9, None, "zalo", "zalo-42", receipt.code)
     with pytest.raises(NotAllowed):
-        facade.rate_service(5, None, "zalo", "someone-else", receipt.code)
+        desk.rate_service(5, None, "zalo", "someone-else", receipt.code)
     with pytest.raises(TicketNotFound):
-        facade.rate_service(5, None, "zalo", "zalo-42", "PA-991231-9999")
-    facade.rate_service(4, "Xử lý nhanh", "zalo", "zalo-42", receipt.code)
-    facade.rate_service(5, None, "webchat", "web-1", None)  # the hotline in general
+        desk.rate_service(5, None, "zalo", "zalo-42", "PA-991231-9999")
+    desk.rate_service(4, "Xử lý nhanh", "zalo", "zalo-42", receipt.code)
+    desk.rate_service(5, None, "webchat", "web-1", None)  # the hotline in general
     with db.session() as s:
         assert sorted(s.scalars(select(Rating.score))) == [4, 5]
 
 
 def test_a_handoff_opens_the_conversation_for_a_human_once(db):
-    facade.request_handoff("telegram", "tg-1", "conv-9", "Muốn gặp tổng đài viên")
-    facade.request_handoff("telegram", "tg-1", "conv-9", "Hỏi lại")
+    desk.request_handoff("telegram", "tg-1", "conv-9", "Muốn gặp tổng đài viên")
+    desk.request_handoff("telegram", "tg-1", "conv-9", "Hỏi lại")
     with db.session() as s:
         conversation = s.scalars(select(Conversation)).one()
         assert conversation.status == ConversationStatus.OPEN
         assert conversation.handoff_reason == "Muốn gặp tổng đài viên"
         assert conversation.handoff_requested_at is not None
     with pytest.raises(InvalidInput):
-        facade.request_handoff("fax", "x", None, None)
+        desk.request_handoff("fax", "x", None, None)
 
 
 def test_bad_input_is_refused_and_nothing_is_written(db):
@@ -197,7 +195,7 @@ def test_bad_input_is_refused_and_nothing_is_written(db):
 def test_personal_data_never_reaches_the_logs(db, caplog):
     caplog.set_level(logging.DEBUG)
     receipt = submit("Cống nghẹt gây ngập", "phường Mỹ Tho", phone="0911222333", name="Trần Thị Bình")
-    facade.ticket_status(receipt.code, "telegram", "tg-x", "2333")
+    desk.ticket_status(receipt.code, "telegram", "tg-x", "2333")
     assert "0911222333" not in caplog.text and "Trần Thị Bình" not in caplog.text
     with db.session() as s:
         ticket = s.scalar(select(Ticket).where(Ticket.code == receipt.code))
@@ -213,7 +211,7 @@ def test_300_concurrent_guesses_of_a_ticket_never_check_more_than_the_cap(db):
 
     def guess(n: int) -> None:
         barrier.wait()
-        outcomes.append(facade.ticket_status(receipt.code, "telegram", "tg-guesser", f"{n:04d}").outcome)
+        outcomes.append(desk.ticket_status(receipt.code, "telegram", "tg-guesser", f"{n:04d}").outcome)
 
     threads = [threading.Thread(target=guess, args=(n,)) for n in range(300)]
     for thread in threads:
@@ -222,4 +220,4 @@ def test_300_concurrent_guesses_of_a_ticket_never_check_more_than_the_cap(db):
         thread.join(120)
     assert outcomes.count("wrong_second_factor") == DEFAULT_LIMITS.per_pair
     assert outcomes.count("rate_limited") == 300 - DEFAULT_LIMITS.per_pair
-    assert facade.ticket_status(receipt.code, "telegram", "tg-owner-phone", "2333").outcome == "found"
+    assert desk.ticket_status(receipt.code, "telegram", "tg-owner-phone", "2333").outcome == "found"
