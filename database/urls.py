@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy.engine import make_url
-
 DEFAULT_DATABASE_URL = "sqlite:///var/helpdesk.sqlite3"
 
 
@@ -19,8 +17,3 @@ def normalize_url(url: str) -> str:
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
-
-
-def backend_name(url: str) -> str:
-    """``sqlite`` or ``postgresql``."""
-    return make_url(normalize_url(url)).get_backend_name()

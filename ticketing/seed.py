@@ -3,7 +3,7 @@
 By default only missing rows are inserted, so admins' edits in the database (a changed routing rule, an
 agency's phone) survive a re-seed; ``update_existing=True`` also rewrites rows from the data files.
 
-    .venv/bin/python -m ticketing.seed            # DATABASE_URL, default sqlite:///var/helpdesk.sqlite3
+    .venv/bin/python -m ticketing.cli seed [--update]   # DATABASE_URL, default sqlite:///var/helpdesk.sqlite3
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ticketing import directory
 from ticketing.models import Agency, AgencyKind, Area, AreaKind, Category, RoutingRule
 from ticketing.sla import seed_sla_policies
 
@@ -56,7 +57,7 @@ def _set(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def seed_areas(session: Session, areas: Iterable[Any], *, update_existing: bool = False) -> int:
+def seed_areas(session: Session, areas: Iterable[directory.Area], *, update_existing: bool = False) -> int:
     written = 0
     existing = {a.code: a for a in session.scalars(select(Area))}
     province = existing.get(PROVINCE_AREA_CODE)
@@ -72,9 +73,9 @@ def seed_areas(session: Session, areas: Iterable[Any], *, update_existing: bool 
             "name": item.name,
             "kind": AreaKind(item.kind),
             "parent_id": province.id,
-            "aliases": list(getattr(item, "aliases", ()) or ()),
-            "former_province": getattr(item, "former_province", None),
-            "former_districts": list(getattr(item, "former_districts", ()) or ()),
+            "aliases": list(item.aliases),
+            "former_province": item.former_province,
+            "former_districts": list(item.former_districts),
         }
         row = existing.get(item.code)
         if row is None:
@@ -86,7 +87,9 @@ def seed_areas(session: Session, areas: Iterable[Any], *, update_existing: bool 
     return written
 
 
-def seed_agencies(session: Session, agencies: Iterable[Any], *, update_existing: bool = False) -> int:
+def seed_agencies(
+    session: Session, agencies: Iterable[directory.Agency], *, update_existing: bool = False
+) -> int:
     written = 0
     items = list(agencies)
     areas = dict(session.execute(select(Area.code, Area.id)).all())
@@ -94,15 +97,15 @@ def seed_agencies(session: Session, agencies: Iterable[Any], *, update_existing:
     for item in items:
         values = {
             "name": item.name,
-            "short_name": getattr(item, "short_name", None) or None,
+            "short_name": item.short_name or None,
             "kind": _agency_kind(item.kind),
-            "level": getattr(item, "level", "province") or "province",
-            "area_id": areas.get(item.area_code) if getattr(item, "area_code", None) else None,
-            "service_area": getattr(item, "service_area", None),
-            "handles": getattr(item, "handles", None) or None,
-            "source": getattr(item, "source", None) or None,
-            "verified": bool(getattr(item, "verified", True)),
-            "note": getattr(item, "note", None) or None,
+            "level": item.level or "province",
+            "area_id": areas.get(item.area_code) if item.area_code else None,
+            "service_area": item.service_area,
+            "handles": item.handles or None,
+            "source": item.source or None,
+            "verified": item.verified,
+            "note": item.note or None,
         }
         row = existing.get(item.code)
         if row is None:
@@ -114,7 +117,7 @@ def seed_agencies(session: Session, agencies: Iterable[Any], *, update_existing:
             written += 1
     session.flush()
     for item in items:  # parents once every agency has an id
-        parent = getattr(item, "parent", None)
+        parent = item.parent
         if parent and parent in existing:
             row = existing[item.code]
             if row.parent_id is None or update_existing:
@@ -123,11 +126,13 @@ def seed_agencies(session: Session, agencies: Iterable[Any], *, update_existing:
     return written
 
 
-def seed_categories(session: Session, categories: Iterable[Any], *, update_existing: bool = False) -> int:
+def seed_categories(
+    session: Session, categories: Iterable[directory.Category], *, update_existing: bool = False
+) -> int:
     written = 0
     existing = {c.code: c for c in session.scalars(select(Category))}
     for item in categories:
-        values = {"name": item.name, "description": getattr(item, "description", None)}
+        values = {"name": item.name, "description": item.description}
         row = existing.get(item.code)
         if row is None:
             session.add(Category(code=item.code, **values))
@@ -138,7 +143,9 @@ def seed_categories(session: Session, categories: Iterable[Any], *, update_exist
     return written
 
 
-def seed_routing_rules(session: Session, rules: Iterable[Any], *, update_existing: bool = False) -> int:
+def seed_routing_rules(
+    session: Session, rules: Iterable[directory.RoutingRule], *, update_existing: bool = False
+) -> int:
     categories = dict(session.execute(select(Category.code, Category.id)).all())
     areas = dict(session.execute(select(Area.code, Area.id)).all())
     agencies = dict(session.execute(select(Agency.code, Agency.id)).all())
@@ -165,8 +172,6 @@ def seed_routing_rules(session: Session, rules: Iterable[Any], *, update_existin
 
 def seed_all(session: Session, *, update_existing: bool = False) -> SeedReport:
     """The directory from ``ticketing.directory`` and the SLA policies from sla_policies.yml."""
-    from ticketing import directory
-
     report = SeedReport()
     report.areas = seed_areas(session, directory.load_areas(), update_existing=update_existing)
     report.agencies = seed_agencies(session, directory.load_agencies(), update_existing=update_existing)

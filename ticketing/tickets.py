@@ -144,7 +144,7 @@ def do_create_ticket(
     """File a ticket. With ``auto_route`` (default) it is classified, triaged and routed when the classifier
     is confident (``ticketing.intake``), else it waits in the triage queue; without, it stays ``new``."""
     if auto_route:
-        return intake.intake(session, draft, actor=actor).ticket
+        return intake.intake(session, draft, actor=actor)
     return lifecycle.create_ticket(session, draft, actor=actor)
 
 

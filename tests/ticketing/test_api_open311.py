@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-import pytest
-
 from tests.ticketing.api_support import AGENCY_A, AREA_A, Api, api_fixture, ticket_at  # noqa: F401
 
 BASE = "/open311/v2"
@@ -177,5 +175,6 @@ async def test_the_openapi_document_describes_every_route(api: Api) -> None:
     schema = create["requestBody"]["content"]["application/json"]["schema"]
     assert schema["additionalProperties"] is False and "description" in schema["required"]
     assert document["paths"]["/api/tickets/{code}"]["get"]["responses"]["404"]
-    validator = pytest.importorskip("openapi_spec_validator")
+    import openapi_spec_validator as validator
+
     validator.validate(document)  # a valid OpenAPI 3.1 document

@@ -58,11 +58,6 @@ class ApiError(Exception):
         return {"error": body}
 
 
-class BadRequest(ApiError):
-    status = 400
-    code = "bad_request"
-
-
 class MalformedJson(ApiError):
     status = 400
     code = "malformed_json"
@@ -146,13 +141,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except ApiError as exc:
         return _render(request, exc.status, exc.code, exc.message, exc.details)
     except web.HTTPRequestEntityTooLarge:
-        limit = getattr(request, "_client_max_size", None)
-        message = (
-            f"Request body is larger than the limit of {limit} bytes."
-            if limit
-            else "Request body is too large."
-        )
-        return _render(request, 413, "payload_too_large", message, [])
+        return _render(request, 413, "payload_too_large", too_large_message(request), [])
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
