@@ -1,5 +1,5 @@
 """The citizen's side of the ticket layer, as whole units of work: what the bot's actions call (and next
-the hub). docs/architecture.md, "The ticket layer used by actions".
+the hub). docs/architecture.md, "Facades used by actions".
 
 Each function opens one unit of work on the database named by ``DATABASE_URL`` (default
 ``sqlite:///var/helpdesk.sqlite3``; on first use the schema is migrated and an empty directory seeded) and
