@@ -1,7 +1,7 @@
 """What every action shares: the off-loop seam, who is talking on which channel, form failure counting.
 
 Actions stay thin: they check what the citizen typed and phrase the reply; the work is done by
-``knowledge.facade`` and ``ticketing.facade``.
+``knowledge.facade`` and ``ticketing.citizen_desk``.
 
 The action server runs every conversation on one asyncio event loop, and that work is blocking
 (SQLAlchemy sessions that may wait up to SQLite's busy timeout for the write lock, urllib calls to the
