@@ -91,6 +91,9 @@ class Database:
         return self.engine.dialect.name
 
     def sessionmaker(self, *, readonly: bool = False) -> sessionmaker[Session]:
+        """Sessions for units of work that write (on SQLite they begin with ``BEGIN IMMEDIATE``: writers
+        queue) or, ``readonly``, that read (a plain, deferred ``BEGIN``: they never wait for a writer; one
+        that writes anyway takes the write lock at its first write)."""
         return self._readonly_sessions if readonly else self._sessions
 
     @contextmanager

@@ -21,5 +21,8 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
-    """A session factory on the shared, migrated database at ``url``."""
-    return get_database(url).sessionmaker()
+    """Sessions on the shared, migrated database at ``url`` whose transactions begin deferred (on SQLite a
+    plain ``BEGIN``): the catalogue and dossier reads behind every question never wait for a writer, and the
+    imports and mirror upserts take the write lock at their first write. A unit that reads and then must
+    write without interference takes ``database.get_database(url).session()`` (``BEGIN IMMEDIATE``)."""
+    return get_database(url).sessionmaker(readonly=True)
