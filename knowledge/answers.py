@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.views import DocumentView, ProcedureView
+from knowledge.records import DocumentRecord, ProcedureRecord
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
 __all__ = ["ASPECTS", "NATIONAL_PORTAL", "detect_aspect", "render_answer"]
@@ -97,11 +97,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-def _where(view: ProcedureView) -> str | None:
+def _where(view: ProcedureRecord) -> str | None:
     return view.place or view.executing_agency or view.competent_agency
 
 
-def _document_line(index: int, doc: DocumentView) -> str:
+def _document_line(index: int, doc: DocumentRecord) -> str:
     details = []
     if doc.kind in _KIND_LABEL:
         label = _KIND_LABEL[doc.kind]
@@ -114,7 +114,7 @@ def _document_line(index: int, doc: DocumentView) -> str:
     return f"{index}. {_shorten(doc.name, 180)}{suffix}"
 
 
-def _per_channel(view: ProcedureView, value: str) -> list[tuple[str, str]]:
+def _per_channel(view: ProcedureRecord, value: str) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     for channel in view.channels:
         text = getattr(channel, value)
@@ -132,7 +132,7 @@ def _same_or_list(rows: list[tuple[str, str]], limit: int = 200) -> str | None:
     return "\n".join(f"- {label}: {_shorten(text, limit)}" for label, text in rows)
 
 
-def _review_note(view: ProcedureView) -> str:
+def _review_note(view: ProcedureRecord) -> str:
     if view.origin == "imported":
         return (
             "\n(Thông tin lấy từ Cổng Dịch vụ công quốc gia, có thể chưa cập nhật; anh/chị vui lòng kiểm tra "
@@ -143,7 +143,7 @@ def _review_note(view: ProcedureView) -> str:
     return ""
 
 
-def _online_sentence(view: ProcedureView) -> str:
+def _online_sentence(view: ProcedureRecord) -> str:
     url = view.online_url or NATIONAL_PORTAL
     if view.online_level == "full":
         return f"Thủ tục này làm trực tuyến toàn trình được: nộp hồ sơ và nhận kết quả qua mạng tại {url}."
@@ -157,7 +157,7 @@ def _online_sentence(view: ProcedureView) -> str:
     return "Thủ tục này hiện chưa nộp trực tuyến được."
 
 
-def _answer_documents(view: ProcedureView) -> str:
+def _answer_documents(view: ProcedureRecord) -> str:
     if not view.documents:
         return (
             f"Dạ, hiện chưa có danh sách giấy tờ cụ thể cho thủ tục «{_short_name(view, lower=False)}». "
@@ -171,7 +171,7 @@ def _answer_documents(view: ProcedureView) -> str:
     return "\n".join(lines)
 
 
-def _short_name(view: ProcedureView, *, lower: bool = True, limit: int = 80) -> str:
+def _short_name(view: ProcedureRecord, *, lower: bool = True, limit: int = 80) -> str:
     """The procedure's name, cut at a word boundary when it is long (answers stay short)."""
     name = view.name
     if len(name) > limit:
@@ -186,7 +186,7 @@ def _lower_first(name: str) -> str:
     return name
 
 
-def _answer_fee(view: ProcedureView) -> str:
+def _answer_fee(view: ProcedureRecord) -> str:
     text = _same_or_list(_per_channel(view, "fee"))
     if text is None:
         return (
@@ -198,7 +198,7 @@ def _answer_fee(view: ProcedureView) -> str:
     return f"Dạ, lệ phí {_short_name(view)}: {_sentence(text)}"
 
 
-def _answer_time(view: ProcedureView) -> str:
+def _answer_time(view: ProcedureRecord) -> str:
     text = _same_or_list(_per_channel(view, "time"))
     if text is None:
         return (
@@ -210,7 +210,7 @@ def _answer_time(view: ProcedureView) -> str:
     return f"Dạ, thời hạn giải quyết {_short_name(view)}: {_sentence(text)}"
 
 
-def _channels_sentence(view: ProcedureView) -> str:
+def _channels_sentence(view: ProcedureRecord) -> str:
     labels = {"in_person": "trực tiếp", "online": "trực tuyến", "postal": "qua bưu chính"}
     names = [labels[c.channel] for c in view.channels if c.channel in labels]
     unique = list(dict.fromkeys(names))
@@ -220,7 +220,7 @@ def _channels_sentence(view: ProcedureView) -> str:
     return f"Anh/chị có thể nộp {listed}."
 
 
-def _answer_place(view: ProcedureView) -> str:
+def _answer_place(view: ProcedureRecord) -> str:
     where = _where(view)
     parts = []
     if where:
@@ -239,7 +239,7 @@ def _answer_place(view: ProcedureView) -> str:
     return " ".join(parts)
 
 
-def _answer_online(view: ProcedureView) -> str:
+def _answer_online(view: ProcedureRecord) -> str:
     sentence = _online_sentence(view)
     if view.online_level in ("none",) or (view.online_level == "unknown" and not view.has_online_channel):
         where = _where(view)
@@ -250,7 +250,7 @@ def _answer_online(view: ProcedureView) -> str:
     return f"Dạ, {_lower_first(sentence)}"
 
 
-def _answer_overview(view: ProcedureView) -> str:
+def _answer_overview(view: ProcedureRecord) -> str:
     levels = ", ".join(_LEVEL_LABEL[level] for level in view.levels if level in _LEVEL_LABEL)
     lines = [f"Dạ, thủ tục «{view.name}»" + (f" ({levels})" if levels else "") + "."]
     where = _where(view)
@@ -279,7 +279,7 @@ _RENDERERS = {
 }
 
 
-def render_answer(view: ProcedureView, aspect: str) -> str:
+def render_answer(view: ProcedureRecord, aspect: str) -> str:
     """The answer about ``aspect`` of ``view`` (unknown aspects get the overview)."""
     renderer = _RENDERERS.get(aspect, _answer_overview)
     return renderer(view) + _review_note(view)

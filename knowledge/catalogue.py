@@ -1,20 +1,29 @@
 """The shipped procedure catalogue: YAML files -> validated records.
 
-The format is described in ``knowledge/schema.md``. ``python -m knowledge.catalogue [DIR]`` checks the
-files and prints one line per problem.
+The format is described in ``knowledge/schema.md``. ``python -m knowledge.cli validate [DIR]`` checks
+the files and prints one line per problem.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from knowledge.records import (
+    AuditRecord,
+    ChannelRecord,
+    DeadlineRecord,
+    DocumentRecord,
+    FormRecord,
+    LegalBasisRecord,
+    PointerRecord,
+    ProcedureRecord,
+)
 
 __all__ = [
     "AUDIT_STATUSES",
@@ -24,15 +33,7 @@ __all__ = [
     "LEVELS",
     "ONLINE_LEVELS",
     "SHIPPED_DIR",
-    "AuditRecord",
     "CatalogueError",
-    "ChannelRecord",
-    "DeadlineRecord",
-    "DocumentRecord",
-    "FormRecord",
-    "LegalBasisRecord",
-    "PointerRecord",
-    "ProcedureRecord",
     "citizen_texts",
     "find_placeholder",
     "load_shipped",
@@ -71,110 +72,6 @@ LOCAL_CODE = re.compile(r"^DT\.[a-z0-9_]+$")
 
 class CatalogueError(ValueError):
     """A shipped catalogue file does not follow knowledge/schema.md."""
-
-
-@dataclass
-class LegalBasisRecord:
-    title: str
-    number: str | None = None
-
-
-@dataclass
-class ChannelRecord:
-    channel: str
-    time: str | None = None
-    days: float | None = None
-    days_unit: str = "working"
-    fee: str | None = None
-    fee_vnd: int | None = None
-    note: str | None = None
-
-
-@dataclass
-class DocumentRecord:
-    name: str
-    kind: str | None = None
-    copies: int | None = None
-    form: str | None = None
-    note: str | None = None
-
-
-@dataclass
-class AuditRecord:
-    """When and against what a procedure's fee and processing time were checked."""
-
-    date: dt.date
-    source: str
-    fee: str
-    time: str
-    note: str | None = None
-
-
-@dataclass
-class DeadlineRecord:
-    """The filing deadline (thời hạn phải đăng ký / nộp), not the processing time."""
-
-    text: str
-    basis: str
-    days: float | None = None
-    days_unit: str = "calendar"
-
-
-@dataclass
-class FormRecord:
-    """A form (mẫu đơn, tờ khai) the citizen fills in; ``url`` is an official download address or None."""
-
-    name: str
-    source: str
-    url: str | None = None
-
-
-@dataclass
-class PointerRecord:
-    """For ``kind: pointer``: the body that handles the matter and what the citizen should do."""
-
-    body: str
-    action: str
-    contact: str | None = None
-    commune_role: str | None = None
-
-
-@dataclass
-class ProcedureRecord:
-    """One procedure as the importer and the YAML loader hand it to the database."""
-
-    code: str
-    name: str
-    origin: str  # "shipped" or "imported"
-    levels: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
-    keywords: list[str] = field(default_factory=list)
-    field_name: str | None = None
-    competent_agency: str | None = None
-    executing_agency: str | None = None
-    place: str | None = None
-    applicants: str | None = None
-    steps: list[str] = field(default_factory=list)
-    conditions: str | None = None
-    result: str | None = None
-    legal_basis: list[LegalBasisRecord] = field(default_factory=list)
-    online_level: str = "none"
-    online_url: str | None = None
-    channels: list[ChannelRecord] = field(default_factory=list)
-    documents: list[DocumentRecord] = field(default_factory=list)
-    source_url: str | None = None
-    source_date: dt.date | None = None
-    decision: str | None = None
-    verified: bool = False
-    notes: str | None = None
-    kind: str = "procedure"
-    deadline: DeadlineRecord | None = None
-    forms: list[FormRecord] = field(default_factory=list)
-    audit: AuditRecord | None = None
-    pointer: PointerRecord | None = None
-    # Importer bookkeeping: what could not be parsed, and the raw text it came from.
-    parse_problems: list[str] = field(default_factory=list)
-    raw: dict[str, Any] | None = None
 
 
 def _nfc(value: Any) -> Any:
@@ -504,7 +401,7 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         levels=levels,
         aliases=_text_list(item.get("aliases")),
         keywords=_text_list(item.get("keywords")),
-        field_name=_text(item.get("field")),
+        field=_text(item.get("field")),
         competent_agency=_text(item.get("competent_agency")),
         executing_agency=_text(item.get("executing_agency")),
         place=_text(item.get("place")),
@@ -573,17 +470,3 @@ def load_shipped(directory: Path = SHIPPED_DIR, *, strict: bool = True) -> list[
     if strict and problems:
         raise CatalogueError("; ".join(problems[:20]) + (" ..." if len(problems) > 20 else ""))
     return records
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    directory = Path(args[0]) if args else SHIPPED_DIR
-    records, problems = _read_dir(directory)
-    for problem in problems:
-        print(problem)
-    print(f"{len(records)} procedures, {len(problems)} problems in {directory}")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -12,15 +12,15 @@ from knowledge import search as _search
 from knowledge.answers import ASPECTS, render_answer
 from knowledge.answers import detect_aspect as _detect_aspect
 from knowledge.dossiers import DossierAnswer, default_service
+from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
 from knowledge.service import get_catalogue
-from knowledge.views import ProcedureView
 
 __all__ = [
     "ASPECTS",
     "DossierAnswer",
     "ProcedureHit",
-    "ProcedureView",
+    "ProcedureRecord",
     "answer",
     "detect_aspect",
     "get_procedure",
@@ -40,7 +40,7 @@ def is_ambiguous(hits: Sequence[ProcedureHit]) -> bool:
     return _search.is_ambiguous(hits)
 
 
-def get_procedure(code: str) -> ProcedureView | None:
+def get_procedure(code: str) -> ProcedureRecord | None:
     """The full procedure with this national code, or None."""
     return get_catalogue().get(code)
 

@@ -25,10 +25,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from knowledge.catalogue import SHIPPED_DIR, ProcedureRecord, load_shipped
+from knowledge.catalogue import SHIPPED_DIR, load_shipped
 from knowledge.db import session_factory
 from knowledge.models import Channel, Document, LegalBasis, Procedure
 from knowledge.portal_format import SERIOUS_PROBLEMS, record_from_portal
+from knowledge.records import ProcedureRecord
 
 __all__ = ["ImportReport", "import_path", "import_portal_file", "import_shipped", "main", "store_records"]
 
@@ -99,57 +100,6 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _to_row(record: ProcedureRecord) -> Procedure:
-    kinds = {p.split(":", 1)[0] for p in record.parse_problems}
-    return Procedure(
-        code=record.code,
-        name=record.name,
-        origin=record.origin,
-        levels=record.levels,
-        aliases=record.aliases,
-        keywords=record.keywords,
-        field=record.field_name,
-        competent_agency=record.competent_agency,
-        executing_agency=record.executing_agency,
-        place=record.place,
-        applicants=record.applicants,
-        steps=record.steps,
-        conditions=record.conditions,
-        result=record.result,
-        online_level=record.online_level,
-        online_url=record.online_url,
-        source_url=record.source_url,
-        source_date=record.source_date,
-        decision=record.decision,
-        verified=record.verified,
-        notes=record.notes,
-        parse_ok=not (kinds & SERIOUS_PROBLEMS),
-        parse_problems=record.parse_problems,
-        raw=record.raw,
-        channels=[
-            Channel(
-                position=i,
-                channel=c.channel,
-                time_text=c.time,
-                days=c.days,
-                days_unit=c.days_unit,
-                fee_text=c.fee,
-                fee_vnd=c.fee_vnd,
-                note=c.note,
-            )
-            for i, c in enumerate(record.channels)
-        ],
-        documents=[
-            Document(position=i, name=d.name, kind=d.kind, copies=d.copies, form=d.form, note=d.note)
-            for i, d in enumerate(record.documents)
-        ],
-        legal_basis=[
-            LegalBasis(position=i, number=lb.number, title=lb.title)
-            for i, lb in enumerate(record.legal_basis)
-        ],
-    )
-
-
 def store_records(session: Session, records: Iterable[ProcedureRecord], report: ImportReport) -> None:
     """Insert or replace ``records`` by code. An imported record never replaces a shipped one."""
     batch: list[ProcedureRecord] = []
@@ -176,7 +126,7 @@ def store_records(session: Session, records: Iterable[ProcedureRecord], report: 
                 session.execute(delete(child).where(child.procedure_id.in_(ids)))
             session.execute(delete(Procedure).where(Procedure.code.in_(replace)))
         for record in keep:
-            row = _to_row(record)
+            row = Procedure.from_record(record)
             if not row.parse_ok:
                 report.flagged += 1
             session.add(row)
@@ -216,6 +166,7 @@ def _portal_records(path: Path, report: ImportReport) -> Iterator[ProcedureRecor
                     name="",
                     origin="imported",
                     notes=f"Dòng {line_no} không đọc được (JSON lỗi).",
+                    parse_ok=False,
                     parse_problems=[f"unreadable_line: line {line_no}: {exc}", "missing_code: unreadable"],
                     raw={"line": line_no, "text": line.rstrip("\n")},
                 )

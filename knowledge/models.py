@@ -1,12 +1,28 @@
-"""Procedure catalogue tables (SQLAlchemy 2, typed). Schema created by ``knowledge/migrations``."""
+"""Procedure catalogue tables (SQLAlchemy 2, typed). Schema created by ``knowledge/migrations``.
+
+Attribute names are those of the read model (``knowledge.records``): ``Procedure.from_record`` and
+``Procedure.to_record`` copy field by field, nothing is renamed on the way.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from knowledge.records import (
+    AuditRecord,
+    ChannelRecord,
+    DeadlineRecord,
+    DocumentRecord,
+    FormRecord,
+    LegalBasisRecord,
+    PointerRecord,
+    ProcedureRecord,
+)
 
 __all__ = ["Base", "Channel", "Document", "LegalBasis", "Meta", "Procedure"]
 
@@ -45,6 +61,13 @@ class Procedure(Base):
     decision: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # "procedure" or "pointer" (a matter handled by another body; `pointer` says which and what to do).
+    kind: Mapped[str] = mapped_column(String(16), default="procedure")
+    # The nested parts of the read model, as JSON objects with the same keys (dates as ISO strings).
+    deadline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    forms: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    audit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    pointer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Importer: False when some part could not be parsed; `raw` keeps the original text of those parts.
     parse_ok: Mapped[bool] = mapped_column(Boolean, default=True)
     parse_problems: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -63,6 +86,46 @@ class Procedure(Base):
         back_populates="procedure", cascade="all, delete-orphan", order_by="LegalBasis.position"
     )
 
+    @classmethod
+    def from_record(cls, record: ProcedureRecord) -> Procedure:
+        """A new row holding ``record`` (children numbered in their order)."""
+        values = {
+            f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in _CHILDREN
+        }
+        values["deadline"] = _to_json(record.deadline)
+        values["forms"] = [_to_json(form) for form in record.forms]
+        values["audit"] = _to_json(record.audit)
+        values["pointer"] = _to_json(record.pointer)
+        return cls(
+            **values,
+            channels=[Channel(position=i, **dataclasses.asdict(c)) for i, c in enumerate(record.channels)],
+            documents=[Document(position=i, **dataclasses.asdict(d)) for i, d in enumerate(record.documents)],
+            legal_basis=[
+                LegalBasis(position=i, **dataclasses.asdict(lb)) for i, lb in enumerate(record.legal_basis)
+            ],
+        )
+
+    def to_record(self) -> ProcedureRecord:
+        """The read model of this row (children loaded)."""
+        values = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(ProcedureRecord)
+            if f.name not in _CHILDREN
+        }
+        for name in _LISTS:
+            values[name] = list(values[name] or ())
+        values["kind"] = self.kind or "procedure"
+        values["deadline"] = _from_json(DeadlineRecord, self.deadline)
+        values["forms"] = [_from_json(FormRecord, form) for form in self.forms or ()]
+        values["audit"] = _from_json(AuditRecord, self.audit)
+        values["pointer"] = _from_json(PointerRecord, self.pointer)
+        return ProcedureRecord(
+            **values,
+            channels=[_copy(ChannelRecord, c) for c in self.channels],
+            documents=[_copy(DocumentRecord, d) for d in self.documents],
+            legal_basis=[_copy(LegalBasisRecord, lb) for lb in self.legal_basis],
+        )
+
 
 class Channel(Base):
     """A submission channel with its processing time and fee."""
@@ -74,10 +137,10 @@ class Channel(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     # "in_person" (trực tiếp), "online" (trực tuyến), "postal" (bưu chính).
     channel: Mapped[str] = mapped_column(String(16))
-    time_text: Mapped[str | None] = mapped_column(Text)
+    time: Mapped[str | None] = mapped_column(Text)
     days: Mapped[float | None] = mapped_column(Float)
     days_unit: Mapped[str] = mapped_column(String(16), default="working")
-    fee_text: Mapped[str | None] = mapped_column(Text)
+    fee: Mapped[str | None] = mapped_column(Text)
     fee_vnd: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -123,3 +186,29 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+_CHILDREN = frozenset({"channels", "documents", "legal_basis"})
+_LISTS = ("levels", "aliases", "keywords", "steps", "parse_problems")
+
+
+def _copy(record_type: type[Any], row: Base) -> Any:
+    return record_type(**{f.name: getattr(row, f.name) for f in dataclasses.fields(record_type)})
+
+
+def _to_json(value: Any) -> Any:
+    if value is None:
+        return None
+    return {
+        key: item.isoformat() if isinstance(item, dt.date) else item
+        for key, item in dataclasses.asdict(value).items()
+    }
+
+
+def _from_json(record_type: type[Any], value: dict[str, Any] | None) -> Any:
+    if value is None:
+        return None
+    values = {f.name: value.get(f.name) for f in dataclasses.fields(record_type) if f.name in value}
+    if record_type is AuditRecord and isinstance(values.get("date"), str):
+        values["date"] = dt.date.fromisoformat(values["date"])
+    return record_type(**values)

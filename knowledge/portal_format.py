@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
-from knowledge.catalogue import ChannelRecord, DocumentRecord, LegalBasisRecord, ProcedureRecord
+from knowledge.records import ChannelRecord, DocumentRecord, LegalBasisRecord, ProcedureRecord
 
 __all__ = [
     "SERIOUS_PROBLEMS",
@@ -458,7 +458,7 @@ def record_from_portal(obj: dict[str, Any]) -> ProcedureRecord:
         origin="imported",
         levels=levels,
         keywords=result_keywords,
-        field_name=_field(obj, "linh_vuc"),
+        field=_field(obj, "linh_vuc"),
         competent_agency=_field(obj, "co_quan_co_tham_quyen"),
         executing_agency=_field(obj, "co_quan_thuc_hien"),
         place=_field(obj, "dia_chi_tiep_nhan"),
@@ -476,6 +476,7 @@ def record_from_portal(obj: dict[str, Any]) -> ProcedureRecord:
         decision=_field(obj, "so_quyet_dinh"),
         verified=False,
         notes="Nhập tự động từ dữ liệu Cổng Dịch vụ công quốc gia; chưa được rà soát.",
+        parse_ok=not (kinds & SERIOUS_PROBLEMS),
         parse_problems=problems,
         raw=raw or None,
     )

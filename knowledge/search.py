@@ -19,7 +19,12 @@ Ranking, for a query normalised once (``normalize_text`` + ``expand_abbreviation
    is matched with what each procedure does, read from its official name ("Cấp lại ...", "Đổi ...",
    "Đăng ký lại ...", "Chấm dứt ..."). The fit multiplies the score, so sibling procedures that share
    every topic word are told apart however many topic words the question repeats. A question that
-   names no action leaves siblings close (the first issue slightly ahead) and the bot asks.
+   names no action leaves siblings close (the first issue slightly ahead) and the bot asks
+   (``knowledge.procedure_actions``).
+
+The cue tables (question words, aspect phrases, search-only synonyms, foreign-element hints, action cues)
+are in ``knowledge.search_cues``. The index reads any objects with the read model's field names
+(``knowledge.records.ProcedureRecord``, or rows selecting those columns): see ``Searchable``.
 """
 
 from __future__ import annotations
@@ -34,23 +39,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from knowledge.procedure_actions import action_factor, name_actions, query_actions
+from knowledge.search_cues import (
+    FOREIGN_HINTS,
+    FOREIGN_SUFFIX,
+    QUERY_ACTION_CUES,
+    QUERY_SYNONYMS,
+    STOP_SYLLABLES,
+    aspect_positions,
+)
+from vietnam.places import find_places
 from vietnam.procedure_terms import TERMS_FILE, TermEntry, load_terms
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
-try:
-    from vietnam.places import find_places
-except ImportError:  # pragma: no cover - the places module is part of the bot package
-    find_places = None  # type: ignore[assignment]
-
 __all__ = [
     "TERMS_PATH",
-    "IndexDoc",
     "ProcedureHit",
     "SearchIndex",
+    "Searchable",
     "TermEntry",
     "is_ambiguous",
     "load_terms",
@@ -59,59 +70,6 @@ __all__ = [
 
 TERMS_PATH = TERMS_FILE
 
-# Syllables that carry the question, not the procedure (folded). Bigrams keep them.
-# fmt: off
-STOP_SYLLABLES = frozenset(
-    [
-        "a", "ah", "oi", "da", "vay", "nhe", "ne", "ha", "hoi", "cho", "em", "anh", "chi", "toi", "minh",
-        "con", "ong", "ba", "chu", "bac", "can", "gi", "nhung", "nao", "the", "sao", "lam", "duoc",
-        "khong", "ko", "k", "phai", "muon", "xin", "biet", "voi", "va", "hay", "hoac", "la", "thi", "ma",
-        "bao", "nhieu", "tien", "lau", "may", "ngay", "o", "dau", "den", "ve", "nop", "khoang", "nay",
-        "kia", "roi", "chua", "thu", "tuc", "giay", "nhu", "cach", "thong", "tin", "co",
-    ]
-)
-# fmt: on
-# Phrases that ask about an aspect (fee, time, online, documents) rather than name a procedure: they do
-# not score on their own ("còn lệ phí thì sao?" finds nothing), but still count inside a known phrase.
-# fmt: off
-ASPECT_PHRASES = tuple(tuple(p.split()) for p in (
-    "le phi", "phi", "mien phi", "chi phi", "tien phi", "thoi gian", "thoi han", "bao lau",
-    "mat bao lau", "truc tuyen", "online", "onl", "qua mang", "tren mang", "dich vu cong", "link",
-    "giay to", "ho so", "thanh phan", "tra ket qua", "nhan ket qua", "o dau", "cho nao", "dia chi",
-    "bao nhieu", "nhieu ngay", "giay gi", "nop", "lam sao", "the nao", "nhu the nao", "duoc khong",
-    "thu tuc", "ton tien", "mat tien", "het tien", "ton phi", "mat phi", "may ngay", "lau khong",
-    "bao gio", "khi nao", "mang theo", "dem theo", "can mang", "chuan bi",
-))
-# fmt: on
-_ASPECT_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-for _aspect_phrase in ASPECT_PHRASES:
-    _ASPECT_BY_FIRST[_aspect_phrase[0]].append(_aspect_phrase)
-# Everyday words for what a procedure is about, and the administrative words in procedure names. Search
-# only (the NLU gazetteer reads vietnam/data/procedure_terms.yml, which names procedures). Words for what
-# is to be done ("mất", "đổi", "sửa", "nghỉ bán") are not expanded into topic words here: they are
-# read as the question's action (see ``query_actions``), which cannot pull in another topic.
-QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
-    tuple(k.split()): tuple(v.split())
-    for k, v in {
-        "chua vo": "tinh trang hon nhan",
-        "chua chong": "tinh trang hon nhan",
-        "doc than": "tinh trang hon nhan",
-        "noi o": "cu tru",
-        "cho o": "cu tru",
-        "lan tay": "diem chi",
-        "khong biet ky": "diem chi",
-        "hoan tien": "thanh toan truc tiep",
-        "thuong binh": "nguoi co cong",
-        "liet si": "nguoi co cong",
-        "sanh": "sinh",
-        "cuoi": "ket hon",
-        "lay chong": "ket hon",
-        "lay vo": "ket hon",
-        "chet": "khai tu",
-        "qua doi": "khai tu",
-        "tu tran": "khai tu",
-    }.items()
-}  # fmt: skip
 FIELD_WEIGHTS = {"name": 1.0, "aliases": 1.0, "terms": 0.9, "keywords": 0.6, "result": 0.25, "field": 0.2}
 K1 = 1.2
 B = 0.6
@@ -130,8 +88,6 @@ COMMON_FRACTION = 0.08  # a gram in more than this share of documents is "common
 COMMON_MIN_DF = 50
 
 _WORD = re.compile(r"[a-z0-9]+")
-_ANY_WORD = re.compile(r"\w+")
-_LIST_SEPARATOR = re.compile(r"[,;/]")
 
 
 def tokenize(text: str) -> list[str]:
@@ -139,17 +95,11 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(fold(unicodedata.normalize("NFC", text)))
 
 
-def _query_tokens(text: str) -> list[str]:
-    return tokenize(expand_abbreviations(normalize_text(text)))
-
-
 _PLACE_PREPOSITION = re.compile(r"(?i)(?<!\w)(?:ở|o|tại|tai)\s+$")
 
 
 def _without_places(text: str) -> str:
     """Blank out commune/ward/district names: "ở Cao Lãnh" says where, not which procedure ("lãnh")."""
-    if find_places is None:
-        return text
     matches = find_places(text)
     if not matches:
         return text
@@ -173,262 +123,10 @@ def _query_variants(text: str) -> list[list[str]]:
     return [expanded] if raw == expanded else [expanded, raw]
 
 
-# Words that tell a foreign element is involved (folded, matched as whole syllable sequences).
-FOREIGN_HINTS = (
-    "nuoc ngoai", "yeu to", "viet kieu", "quoc tich", "ngoai quoc", "dinh cu", "ngoai kieu", "han quoc",
-    "trung quoc", "dai loan", "nhat ban", "campuchia", "thai lan", "singapore", "malaysia", "anh quoc",
-    "nguoi my", "nuoc my", "ben my", "nguoi uc", "ben uc", "nguoi tay", "chong tay", "vo tay", "nguoi han",
-    "chong han", "chong dai loan", "chong trung quoc", "nguoi nhat", "nguoi lao", "nuoc lao",
-)  # fmt: skip
-FOREIGN_SUFFIX = ("co", "yeu", "to", "nuoc", "ngoai")
 FOREIGN_PENALTY = 0.6
 FOREIGN_BOOST = 1.2
 # The top hit must match for real (not just one stray word) before its foreign variant is offered.
 MIN_VARIANT_SCORE = 8.0
-# Action fit (see ``action_factor``), multiplying a procedure's score.
-ACTION_MATCH = 1.4
-ACTION_MISMATCH = 0.75
-ACTION_UNASKED = 0.95
-
-
-# ------------------------------------------------------------------------------------ actions
-# What the citizen wants done (a new paper, a replacement, a change, ...), read from cue words in the
-# question, against what each procedure does, read from its official name. Siblings ("Đăng ký khai
-# sinh" / "Đăng ký lại khai sinh", "Đăng ký thành lập hộ kinh doanh" / "Chấm dứt hoạt động hộ kinh
-# doanh") share their topic words, so BM25 alone cannot tell them apart; the action can.
-NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE = (
-    "new", "reissue", "exchange", "extend", "reregister", "change", "correct", "suspend", "terminate",
-    "authorise",
-)  # fmt: skip
-# Not lifecycle actions but the same kind of sibling split: certifying a signature or thumbprint vs
-# certifying a copy.
-SIGNATURE, COPY = "signature", "copy"
-LIFECYCLE = frozenset(
-    {NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE}
-)
-
-
-# A procedure doing a related action is not penalised: a lost birth certificate is replaced by a copy
-# of the register's extract; a card past its date is exchanged or renewed; a wrong entry is corrected
-# by a change.
-RELATED_ACTIONS: dict[str, frozenset[str]] = {
-    REISSUE: frozenset({COPY, EXCHANGE}),
-    EXCHANGE: frozenset({REISSUE, EXTEND}),
-    EXTEND: frozenset({EXCHANGE}),
-    REREGISTER: frozenset({REISSUE}),
-    CHANGE: frozenset({CORRECT}),
-    CORRECT: frozenset({CHANGE}),
-}
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-def _phrases(spec: dict[str, str]) -> tuple[tuple[tuple[str, ...], str], ...]:
-    return tuple(
-        (tuple(phrase.split()), action)
-        for action, phrases in spec.items()
-        for phrase in phrases.split(",")
-        if phrase.strip()
-    )
-
-
-# Words of official procedure names (folded) -> the action the procedure performs.
-NAME_ACTION_CUES = _phrases({
-    NEW: "lan dau,cap moi,thanh lap,dang ky moi,xay dung moi",
-    REISSUE: "cap lai,lam lai,bao mat,bi mat",
-    EXCHANGE: "cap doi,doi lai",
-    EXTEND: "gia han",
-    REREGISTER: "dang ky lai",
-    CHANGE: "thay doi,bien dong,dieu chinh,cap nhat,bo sung",
-    CORRECT: "cai chinh,dinh chinh,dieu chinh",
-    SUSPEND: "tam ngung,tam dung,tiep tuc kinh doanh",
-    TERMINATE: "cham dut,thu hoi,thoi huong,giai the,xoa dang ky",
-    AUTHORISE: "uy quyen,linh thay,nhan thay",
-    SIGNATURE: "chu ky,diem chi",
-    COPY: "ban sao",
-})  # fmt: skip
-# Citizens' words (folded) -> the action they want. "mất" and "đổi" are read in context (below).
-QUERY_ACTION_CUES = _phrases({
-    NEW: "lan dau,cap moi,lam moi,dang ky moi,chua tung co,chua bao gio co,chua co,mo moi,mo tiem,"
-         "mo cua hang,mo quan,thanh lap",
-    REISSUE: "cap lai,xin lai,lam lai,in lai,bi mat,lam mat,danh mat,danh roi,that lac,bi chay,chay mat,"
-             "bi trom,bi moc tui,bi cuop,khong tim thay,tim khong thay,kiem khong ra,lam rot",
-    # A damaged paper is exchanged (Luật Căn cước 2023 art. 24, Luật Đất đai 2024 art. 136), a lost one
-    # re-issued.
-    EXCHANGE: "cap doi,doi lai,het han,qua han,het date,mau moi,bi hong,hu hong,bi hu,bi rach,rach,bi uot,"
-              "bi mo,mo het,nhoe,bi o,bong troc",
-    EXTEND: "gia han,het han,qua han,o them,them thoi gian",
-    REREGISTER: "dang ky lai",
-    CHANGE: "thay doi,dieu chinh,bo sung,cap nhat,sang ten,doi ten,doi ho,doi dia chi,doi chu,doi nganh,"
-            "them nganh,bot nganh,doi tru so,chuyen dia diem,chuyen cho,doi cho,doi noi,tang von,giam von",
-    CORRECT: "cai chinh,dinh chinh,dieu chinh,sua lai,sua thong tin,ghi sai,bi sai,sai,nham,ghi nham,in sai,"
-             "ghi lon,bi lon,lon ten,lon ngay,khong khop,khong trung khop",
-    SUSPEND: "tam ngung,tam nghi,nghi tam,ngung tam,tam dung,tam dong,nghi mot thoi gian,tiep tuc kinh doanh,"
-             "kinh doanh lai,ban lai,mo cua lai,hoat dong lai",
-    TERMINATE: "cham dut,dong cua,nghi ban,dep,giai the,nghi luon,nghi han,ngung han,khong kinh doanh nua,"
-               "khong ban nua,tra giay phep,tra lai giay,thoi kinh doanh,xoa,nghi kinh doanh,"
-               "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua,cat ho khau,"
-               "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua,nghi buon,"
-               "khong buon ban nua",
-    AUTHORISE: "uy quyen,linh thay,lanh thay,nhan thay,nhan dum,nhan gium,lanh dum,lanh gium,"
-               "linh dum,lay dum,lay gium,nho nguoi nhan,nho nguoi lanh,nho con nhan,"
-               "nho con lanh,nho nguoi nha,nguoi nha nhan,nguoi nha lanh,nguoi nha di,nguoi than nhan,"
-               "lanh ho,nhan ho,linh ho",
-    SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan,khong biet chu,mu chu",
-    COPY: "ban sao,sao y,photo",
-})  # fmt: skip
-# "mất" means "lost" before or after a paper, "died" after a person ("ông tôi (đã) mất"), "takes"
-# before a duration ("mất bao lâu").
-_PERSON = _words(
-    "ba me bo ma cha ong chong vo con chau ngoai noi toi tui minh nguoi em anh chi co chu bac di cau thim "
-    "nha ay"
-)
-_JUST = _words("da vua moi")
-_LOSS_NOT_BEFORE = _words("bao tien phi nhieu may cong thoi gian lau ngay thang nam hang truoc sau")
-# "mặt bằng" (premises) unless "mất bằng lái", "mất bằng tốt nghiệp".
-_PAPER_AFTER_BANG = _words("lai tot dai cap")
-# "nhận hộ" (on someone's behalf), not "chứng nhận hộ kinh doanh", "lãnh hộ nghèo".
-_HOUSEHOLD_AFTER_HO = _words("kinh ngheo can gia khau tich chieu dan")
-# A lost register book ("sổ gốc bị cháy", "xã không còn sổ"): the civil status event is registered
-# again. A loss word within a few syllables after "sổ" ("sổ gốc ở xã cũng bị cháy"), "mất"/"cháy" just
-# before it, or "không còn" ("không còn lưu sổ") within three syllables before it. Not "sổ đỏ", "sổ
-# hồng", "sổ BHXH", "sổ hộ khẩu", "sổ tiết kiệm": those are papers, not the civil status register.
-_BOOK_LOSS_WINDOW = 6
-_NOT_REGISTER_BOOK = _words("do hong bhxh bao ho tiet")
-_BOOK_LOSS_AFTER = _words("mat chay hu hong lac")
-_BOOK_LOSS_JUST_BEFORE = _words("het mat chay")
-_NO_LONGER = frozenset({("khong", "con"), ("hong", "con"), ("ko", "con"), ("k", "con")})
-# "Đăng ký khai sinh lại": "lại" after the event, not right after "đăng ký".
-_REGISTER_AGAIN_WINDOW = 4
-_QUERY_CUES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-for _phrase, _action in QUERY_ACTION_CUES:
-    _QUERY_CUES_BY_FIRST[_phrase[0]].append((_phrase, _action))
-# "sửa chữa nhà" repairs a house (a building permit), it corrects nothing.
-_REPAIR_AFTER_SUA = _words("chua nha xe mai tuong cai")
-# Folded "doi" is "đổi" (exchange, change) but also "đối với", "đối tượng", "đời sống", "đội", "đợi".
-# "đổi tên", "đổi địa chỉ", "sửa đổi" change a record; "đổi thẻ", "đổi bằng" exchange a paper.
-_NOT_EXCHANGE_BEFORE_DOI = _words("thay chuyen bien cap")
-_CHANGE_BEFORE_DOI = _words("sua")
-_NOT_DOI_AFTER = _words("voi tuong chieu tac thoai ung xu dien song ngu phuong khang lap ngoai dau moi")
-_CHANGE_AFTER_DOI = _words("ten ho chu dia nganh tru noi cho von thanh")
-
-
-def _doi_action(before: str, after: str) -> str | None:
-    """The action of a bare "doi" between ``before`` and ``after``, if it is "đổi" at all."""
-    if after in _NOT_DOI_AFTER or before in _NOT_EXCHANGE_BEFORE_DOI:
-        return None
-    if before in _CHANGE_BEFORE_DOI or after in _CHANGE_AFTER_DOI:
-        return CHANGE
-    return EXCHANGE
-
-
-def _find(tokens: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
-    n = len(phrase)
-    return [i for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) == phrase]
-
-
-def name_actions(name: str) -> frozenset[str]:
-    """What a procedure does, from its official name; ``new`` when its name says no other action, or
-    when it lists several and the first names none ("Thực hiện, điều chỉnh, thôi hưởng trợ cấp ...",
-    "Đăng ký, đăng ký lại, điều chỉnh đóng BHXH tự nguyện")."""
-    actions = _name_actions(name)
-    head = _LIST_SEPARATOR.split(name, maxsplit=1)
-    if len(head) > 1 and actions & LIFECYCLE != {NEW} and not _name_actions(head[0]) & (LIFECYCLE - {NEW}):
-        actions = actions | {NEW}
-    return actions
-
-
-def _name_actions(name: str) -> frozenset[str]:
-    # Official names carry diacritics: only "đổi" folds to "doi" here, never "đối với" or "đời".
-    words = _ANY_WORD.findall(unicodedata.normalize("NFC", name).lower())
-    tokens = [
-        folded if folded != "doi" or word == "đổi" else "-" for word in words for folded in [fold(word)]
-    ]
-    actions = {action for phrase, action in NAME_ACTION_CUES if _find(tokens, phrase)}
-    # "Đổi giấy phép lái xe", "Đổi, cấp lại ...": a bare "đổi" (not "thay đổi", "chuyển đổi") exchanges.
-    for i in _find(tokens, ("doi",)):
-        action = _doi_action(tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else "")
-        if action:
-            actions.add(action)
-    if not actions & LIFECYCLE:
-        actions.add(NEW)
-    return frozenset(actions)
-
-
-def query_actions(tokens: Sequence[str]) -> frozenset[str]:
-    """What the citizen wants done, from cue words of the (folded, corrected) question; empty when the
-    question does not say."""
-    return _query_actions(tuple(tokens))
-
-
-@lru_cache(maxsize=4096)
-def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
-    aspect = _aspect_positions(tokens)
-    actions: set[str] = set()
-    last = len(tokens) - 1
-    for i, token in enumerate(tokens):
-        for phrase, action in _QUERY_CUES_BY_FIRST.get(token, ()):
-            end = i + len(phrase)
-            if tokens[i:end] != phrase or (end - i == 1 and i in aspect):
-                continue
-            following = tokens[end] if end < len(tokens) else ""
-            if phrase[-1] == "doi" and following in _NOT_DOI_AFTER:
-                continue  # "trợ cấp đối với"
-            if phrase[-1] == "mat" and following in _LOSS_NOT_BEFORE:
-                continue  # "làm mất bao lâu" takes time
-            if phrase[-1] == "ho" and following in _HOUSEHOLD_AFTER_HO:
-                continue
-            actions.add(action)
-        before = tokens[i - 1] if i else ""
-        after = tokens[i + 1] if i < last else ""
-        if token == "mat":
-            if before in _JUST:
-                before = tokens[i - 2] if i > 1 else ""
-            premises = after == "bang" and (tokens[i + 2] if i + 2 <= last else "") not in _PAPER_AFTER_BANG
-            if i not in aspect and before not in _PERSON and after not in _LOSS_NOT_BEFORE and not premises:
-                actions.add(REISSUE)
-        elif token == "doi":
-            doi = _doi_action(before, after)
-            if doi:
-                actions.add(doi)
-        elif token == "sua":
-            if after not in _REPAIR_AFTER_SUA:
-                actions.add(CORRECT)
-        elif token == "dang" and after == "ky" and "lai" in tokens[i + 2 : i + 2 + _REGISTER_AGAIN_WINDOW]:
-            actions.add(REREGISTER)
-    if SUSPEND in actions:  # "tạm nghỉ bán" pauses; "nghỉ bán" alone would close
-        actions.discard(TERMINATE)
-    if REISSUE in actions and _book_lost(tokens):
-        actions.add(REREGISTER)
-    return frozenset(actions)
-
-
-def _book_lost(tokens: Sequence[str]) -> bool:
-    for i, token in enumerate(tokens):
-        if token not in ("so", "luu"):  # the register book, its archive ("không còn lưu")
-            continue
-        if i + 1 < len(tokens) and tokens[i + 1] in _NOT_REGISTER_BOOK:
-            continue
-        if _BOOK_LOSS_AFTER.intersection(tokens[i + 1 : i + 1 + _BOOK_LOSS_WINDOW]):
-            return True
-        if i and tokens[i - 1] in _BOOK_LOSS_JUST_BEFORE:
-            return True
-        if any(pair in _NO_LONGER for pair in itertools.pairwise(tokens[max(0, i - 4) : i])):
-            return True
-    return False
-
-
-def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
-    """How much a procedure that ``does`` these actions fits a question that ``wanted`` these."""
-    if not wanted:
-        return 1.0 if does & LIFECYCLE <= {NEW} else ACTION_UNASKED
-    if wanted & does:
-        return ACTION_MATCH
-    if any(RELATED_ACTIONS.get(action, frozenset()) & does for action in wanted):
-        return 1.0
-    return ACTION_MISMATCH
 
 
 @dataclass(frozen=True)
@@ -446,26 +144,25 @@ class ProcedureHit:
     variant: str | None = None
 
 
-@dataclass
-class IndexDoc:
-    code: str
-    name: str
-    origin: str
-    levels: tuple[str, ...]
-    aliases: list[str] = field(default_factory=list)
-    keywords: list[str] = field(default_factory=list)
-    field_name: str | None = None
-    result: str | None = None
+class Searchable(Protocol):
+    """What the index reads of a procedure: fields of ``knowledge.records.ProcedureRecord``."""
 
-
-def _aspect_positions(tokens: Sequence[str]) -> set[int]:
-    covered: set[int] = set()
-    tokens = tuple(tokens)
-    for start, token in enumerate(tokens):
-        for phrase in _ASPECT_BY_FIRST.get(token, ()):
-            if tokens[start : start + len(phrase)] == phrase:
-                covered.update(range(start, start + len(phrase)))
-    return covered
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def levels(self) -> Sequence[str]: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def result(self) -> str | None: ...
 
 
 def _level(levels: Sequence[str]) -> str:
@@ -488,7 +185,7 @@ class _Phrase:
 class SearchIndex:
     """An in-memory BM25F index over the catalogue. Build it once; ``search`` is read-only."""
 
-    def __init__(self, docs: Sequence[IndexDoc], terms: Sequence[TermEntry] = ()) -> None:
+    def __init__(self, docs: Sequence[Searchable], terms: Sequence[TermEntry] = ()) -> None:
         self.docs = list(docs)
         self._by_code = {d.code: i for i, d in enumerate(self.docs)}
         field_texts: dict[str, list[list[str]]] = {f: [[] for _ in self.docs] for f in FIELD_WEIGHTS}
@@ -496,7 +193,7 @@ class SearchIndex:
             field_texts["name"][i] = [doc.name]
             field_texts["aliases"][i] = list(doc.aliases)
             field_texts["keywords"][i] = list(doc.keywords)
-            field_texts["field"][i] = [doc.field_name] if doc.field_name else []
+            field_texts["field"][i] = [doc.field] if doc.field else []
             field_texts["result"][i] = [doc.result[:300]] if doc.result else []
         for entry in terms:
             if entry.code and entry.code in self._by_code:
@@ -671,7 +368,7 @@ class SearchIndex:
 
     def _query_weights(self, tokens: list[str]) -> tuple[dict[str, float], dict[int, float]]:
         weights: dict[str, float] = defaultdict(float)
-        aspect = _aspect_positions(tokens)
+        aspect = aspect_positions(tokens)
         for i, token in enumerate(tokens):
             if token not in STOP_SYLLABLES and i not in aspect:
                 weights[token] += 1.0
@@ -776,14 +473,14 @@ class SearchIndex:
                     score=round(score, 4),
                     level=_level(d.levels),
                     origin=d.origin,
-                    levels=d.levels,
+                    levels=tuple(d.levels),
                     variant="foreign_variant" if position == variant_at else None,
                 )
             )
         return hits
 
     @staticmethod
-    def _prior(doc: IndexDoc) -> float:
+    def _prior(doc: Searchable) -> float:
         prior = SHIPPED_PRIOR if doc.origin == "shipped" else 1.0
         if "commune" in doc.levels or "province" in doc.levels:
             prior *= LOCAL_LEVEL_PRIOR
@@ -803,5 +500,5 @@ def is_ambiguous(hits: Sequence[ProcedureHit], ratio: float = AMBIGUITY_RATIO) -
     return hits[1].score >= ratio * hits[0].score
 
 
-def build_index(docs: Iterable[IndexDoc], terms_path: Path = TERMS_PATH) -> SearchIndex:
+def build_index(docs: Iterable[Searchable], terms_path: Path = TERMS_PATH) -> SearchIndex:
     return SearchIndex(list(docs), load_terms(terms_path))

@@ -14,15 +14,15 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from knowledge.catalogue import SHIPPED_DIR
 from knowledge.db import database_url, session_factory
 from knowledge.models import Meta, Procedure
-from knowledge.search import TERMS_PATH, IndexDoc, ProcedureHit, SearchIndex, load_terms
-from knowledge.views import ProcedureView, load_view
+from knowledge.records import ProcedureRecord
+from knowledge.search import TERMS_PATH, ProcedureHit, SearchIndex, load_terms
 
 __all__ = ["Catalogue", "get_catalogue", "reset_catalogues"]
 
@@ -120,32 +120,22 @@ class Catalogue:
             return self._index
 
     @staticmethod
-    def _docs(session: Session) -> list[IndexDoc]:
-        rows = session.execute(
-            select(
-                Procedure.code,
-                Procedure.name,
-                Procedure.origin,
-                Procedure.levels,
-                Procedure.aliases,
-                Procedure.keywords,
-                Procedure.field,
-                Procedure.result,
-            ).where(Procedure.name != "")
-        ).all()
-        return [
-            IndexDoc(
-                code=r.code,
-                name=r.name,
-                origin=r.origin,
-                levels=tuple(r.levels or ()),
-                aliases=list(r.aliases or ()),
-                keywords=list(r.keywords or ()),
-                field_name=r.field,
-                result=r.result,
-            )
-            for r in rows
-        ]
+    def _docs(session: Session) -> list[Row]:
+        """What the index reads of each procedure, selected by the read model's field names."""
+        return list(
+            session.execute(
+                select(
+                    Procedure.code,
+                    Procedure.name,
+                    Procedure.origin,
+                    Procedure.levels,
+                    Procedure.aliases,
+                    Procedure.keywords,
+                    Procedure.field,
+                    Procedure.result,
+                ).where(Procedure.name != "")
+            ).all()
+        )
 
     def reload(self) -> None:
         """Forget the index (next search rebuilds it)."""
@@ -158,11 +148,21 @@ class Catalogue:
             return []
         return self.index().search(query, limit=limit)
 
-    def get(self, code: str) -> ProcedureView | None:
-        if not code:
+    def get(self, code: str) -> ProcedureRecord | None:
+        """The procedure with this code, read from the database, or None."""
+        if not code or not code.strip():
             return None
         with self.sessions() as session:
-            return load_view(session, code)
+            row = session.scalars(
+                select(Procedure)
+                .where(Procedure.code == code.strip())
+                .options(
+                    selectinload(Procedure.channels),
+                    selectinload(Procedure.documents),
+                    selectinload(Procedure.legal_basis),
+                )
+            ).one_or_none()
+            return row.to_record() if row is not None else None
 
 
 _catalogues: dict[str, Catalogue] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 import pytest
@@ -9,8 +10,8 @@ import pytest
 from knowledge.answers import detect_aspect, render_answer
 from knowledge.catalogue import load_shipped
 from knowledge.facade import answer, get_procedure
+from knowledge.records import ChannelRecord, DocumentRecord, ProcedureRecord
 from knowledge.service import Catalogue
-from knowledge.views import ChannelView, DocumentView, ProcedureView
 
 BIRTH = "1.001193"
 
@@ -44,38 +45,38 @@ def test_detect_aspect(text: str, aspect: str) -> None:
     assert detect_aspect(text) == aspect
 
 
-def view(**changes: object) -> ProcedureView:
-    base = ProcedureView(
+def view(**changes: object) -> ProcedureRecord:
+    base = ProcedureRecord(
         code="9.000001",
         name="Đăng ký thử nghiệm",
         origin="shipped",
-        levels=("commune",),
+        levels=["commune"],
         field="Hộ tịch",
         competent_agency="Ủy ban nhân dân cấp xã",
         executing_agency="Ủy ban nhân dân xã, phường",
         place="Bộ phận Một cửa UBND xã, phường nơi cư trú",
         applicants=None,
-        steps=(),
+        steps=[],
         conditions=None,
         result="Giấy xác nhận",
         online_level="partial",
         online_url="https://dichvucong.gov.vn",
-        channels=(
-            ChannelView("in_person", "03 ngày làm việc", 3, "working", "10.000 đồng/bản", 10_000, None),
-            ChannelView("online", "03 ngày làm việc", 3, "working", "5.000 đồng/bản", 5_000, None),
-        ),
-        documents=(
-            DocumentView("Tờ khai theo mẫu", "original", 1, None, None),
-            DocumentView("Giấy tờ chứng minh nơi cư trú", "copy", 2, None, "Nếu có"),
-        ),
-        legal_basis=(),
+        channels=[
+            ChannelRecord("in_person", "03 ngày làm việc", 3, "working", "10.000 đồng/bản", 10_000, None),
+            ChannelRecord("online", "03 ngày làm việc", 3, "working", "5.000 đồng/bản", 5_000, None),
+        ],
+        documents=[
+            DocumentRecord("Tờ khai theo mẫu", "original", 1, None, None),
+            DocumentRecord("Giấy tờ chứng minh nơi cư trú", "copy", 2, None, "Nếu có"),
+        ],
+        legal_basis=[],
         source_url=None,
         source_date=None,
         verified=True,
         notes=None,
         parse_ok=True,
     )
-    return ProcedureView(**{**base.__dict__, **changes})
+    return dataclasses.replace(base, **changes)
 
 
 def test_documents_answer_lists_each_paper_with_original_or_copy() -> None:
@@ -119,7 +120,7 @@ def test_online_answer_follows_the_online_level(level: str, expected: str) -> No
 
 
 def test_missing_facts_are_said_plainly_not_invented() -> None:
-    empty = view(channels=(), documents=())
+    empty = view(channels=[], documents=[])
     assert "chưa có thông tin lệ phí" in render_answer(empty, "fee")
     assert "chưa có danh sách giấy tờ" in render_answer(empty, "documents")
 

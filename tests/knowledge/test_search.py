@@ -6,7 +6,10 @@ import pytest
 
 from knowledge.catalogue import load_shipped
 from knowledge.facade import is_ambiguous, search_procedures
-from knowledge.search import (
+from knowledge.procedure_actions import name_actions, query_actions
+from knowledge.records import ProcedureRecord
+from knowledge.search import SearchIndex, TermEntry, load_terms, tokenize
+from knowledge.search_cues import (
     AUTHORISE,
     CHANGE,
     COPY,
@@ -18,13 +21,6 @@ from knowledge.search import (
     SIGNATURE,
     SUSPEND,
     TERMINATE,
-    IndexDoc,
-    SearchIndex,
-    TermEntry,
-    load_terms,
-    name_actions,
-    query_actions,
-    tokenize,
 )
 from knowledge.service import Catalogue
 from vietnam.text import strip_diacritics
@@ -142,8 +138,8 @@ def test_empty_or_meaningless_queries_find_nothing(catalogue: Catalogue) -> None
 
 def test_shipped_procedures_rank_above_imported_ones_with_the_same_words() -> None:
     docs = [
-        IndexDoc("9.000001", "Đăng ký khai sinh", "imported", ("central",)),
-        IndexDoc("9.000002", "Đăng ký khai sinh", "shipped", ("commune",)),
+        ProcedureRecord("9.000001", "Đăng ký khai sinh", "imported", ["central"]),
+        ProcedureRecord("9.000002", "Đăng ký khai sinh", "shipped", ["commune"]),
     ]
     hits = SearchIndex(docs).search("đăng ký khai sinh")
     assert [h.code for h in hits] == ["9.000002", "9.000001"]
@@ -151,8 +147,8 @@ def test_shipped_procedures_rank_above_imported_ones_with_the_same_words() -> No
 
 def test_synonym_table_expands_the_query_to_the_canonical_term() -> None:
     docs = [
-        IndexDoc("9.000010", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "imported", ("commune",)),
-        IndexDoc("9.000011", "Cấp giấy phép xây dựng", "imported", ("commune",)),
+        ProcedureRecord("9.000010", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "imported", ["commune"]),
+        ProcedureRecord("9.000011", "Cấp giấy phép xây dựng", "imported", ["commune"]),
     ]
     terms = [TermEntry("Giấy chứng nhận quyền sử dụng đất", ("sổ đỏ", "sổ hồng"))]
     hits = SearchIndex(docs, terms).search("làm so hong")
@@ -361,10 +357,12 @@ def test_the_wanted_action_picks_the_right_sibling(catalogue: Catalogue, query: 
 
 
 SIBLINGS = [
-    IndexDoc("9.000100", "Cấp giấy phép kinh doanh bán lẻ rượu", "shipped", ("commune",)),
-    IndexDoc("9.000101", "Cấp lại giấy phép kinh doanh bán lẻ rượu", "shipped", ("commune",)),
-    IndexDoc("9.000102", "Cấp sửa đổi, bổ sung giấy phép kinh doanh bán lẻ rượu", "shipped", ("commune",)),
-    IndexDoc("9.000200", "Cấp giấy phép lái tàu", "shipped", ("province",)),
+    ProcedureRecord("9.000100", "Cấp giấy phép kinh doanh bán lẻ rượu", "shipped", ["commune"]),
+    ProcedureRecord("9.000101", "Cấp lại giấy phép kinh doanh bán lẻ rượu", "shipped", ["commune"]),
+    ProcedureRecord(
+        "9.000102", "Cấp sửa đổi, bổ sung giấy phép kinh doanh bán lẻ rượu", "shipped", ["commune"]
+    ),
+    ProcedureRecord("9.000200", "Cấp giấy phép lái tàu", "shipped", ["province"]),
 ]
 
 

@@ -1,0 +1,175 @@
+"""What the citizen wants done, and what each procedure does: the action fit of procedure search.
+
+The wanted action (a new paper, a replacement, a change, ...) is read from cue words of the question
+("mất", "hết hạn", "đăng ký lại", "tạm nghỉ", "lãnh dùm"); what a procedure does is read from its official
+name ("Cấp lại ...", "Đổi ...", "Đăng ký lại ...", "Chấm dứt ..."). Siblings ("Đăng ký khai sinh" /
+"Đăng ký lại khai sinh") share their topic words, so BM25 alone cannot tell them apart; the action can.
+The cue tables are in ``knowledge.search_cues``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+from knowledge.search_cues import (
+    BOOK_LOSS_AFTER,
+    BOOK_LOSS_JUST_BEFORE,
+    BOOK_LOSS_WINDOW,
+    CHANGE,
+    CHANGE_AFTER_DOI,
+    CHANGE_BEFORE_DOI,
+    CORRECT,
+    EXCHANGE,
+    HOUSEHOLD_AFTER_HO,
+    JUST,
+    LIFECYCLE,
+    LOSS_NOT_BEFORE,
+    NAME_ACTION_CUES,
+    NEW,
+    NO_LONGER,
+    NOT_DOI_AFTER,
+    NOT_EXCHANGE_BEFORE_DOI,
+    NOT_REGISTER_BOOK,
+    PAPER_AFTER_BANG,
+    PERSON,
+    QUERY_CUES_BY_FIRST,
+    REGISTER_AGAIN_WINDOW,
+    REISSUE,
+    RELATED_ACTIONS,
+    REPAIR_AFTER_SUA,
+    REREGISTER,
+    SUSPEND,
+    TERMINATE,
+    aspect_positions,
+)
+from vietnam.text import fold
+
+__all__ = ["action_factor", "name_actions", "query_actions"]
+
+# Action fit (see ``action_factor``), multiplying a procedure's score.
+ACTION_MATCH = 1.4
+ACTION_MISMATCH = 0.75
+ACTION_UNASKED = 0.95
+
+_ANY_WORD = re.compile(r"\w+")
+_LIST_SEPARATOR = re.compile(r"[,;/]")
+
+
+def _doi_action(before: str, after: str) -> str | None:
+    """The action of a bare "doi" between ``before`` and ``after``, if it is "đổi" at all."""
+    if after in NOT_DOI_AFTER or before in NOT_EXCHANGE_BEFORE_DOI:
+        return None
+    if before in CHANGE_BEFORE_DOI or after in CHANGE_AFTER_DOI:
+        return CHANGE
+    return EXCHANGE
+
+
+def _find(tokens: Sequence[str], phrase: tuple[str, ...]) -> list[int]:
+    n = len(phrase)
+    return [i for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) == phrase]
+
+
+def name_actions(name: str) -> frozenset[str]:
+    """What a procedure does, from its official name; ``new`` when its name says no other action, or
+    when it lists several and the first names none ("Thực hiện, điều chỉnh, thôi hưởng trợ cấp ...",
+    "Đăng ký, đăng ký lại, điều chỉnh đóng BHXH tự nguyện")."""
+    actions = _name_actions(name)
+    head = _LIST_SEPARATOR.split(name, maxsplit=1)
+    if len(head) > 1 and actions & LIFECYCLE != {NEW} and not _name_actions(head[0]) & (LIFECYCLE - {NEW}):
+        actions = actions | {NEW}
+    return actions
+
+
+def _name_actions(name: str) -> frozenset[str]:
+    # Official names carry diacritics: only "đổi" folds to "doi" here, never "đối với" or "đời".
+    words = _ANY_WORD.findall(unicodedata.normalize("NFC", name).lower())
+    tokens = [
+        folded if folded != "doi" or word == "đổi" else "-" for word in words for folded in [fold(word)]
+    ]
+    actions = {action for phrase, action in NAME_ACTION_CUES if _find(tokens, phrase)}
+    # "Đổi giấy phép lái xe", "Đổi, cấp lại ...": a bare "đổi" (not "thay đổi", "chuyển đổi") exchanges.
+    for i in _find(tokens, ("doi",)):
+        action = _doi_action(tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else "")
+        if action:
+            actions.add(action)
+    if not actions & LIFECYCLE:
+        actions.add(NEW)
+    return frozenset(actions)
+
+
+def query_actions(tokens: Sequence[str]) -> frozenset[str]:
+    """What the citizen wants done, from cue words of the (folded, corrected) question; empty when the
+    question does not say."""
+    return _query_actions(tuple(tokens))
+
+
+@lru_cache(maxsize=4096)
+def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
+    aspect = aspect_positions(tokens)
+    actions: set[str] = set()
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        for phrase, action in QUERY_CUES_BY_FIRST.get(token, ()):
+            end = i + len(phrase)
+            if tokens[i:end] != phrase or (end - i == 1 and i in aspect):
+                continue
+            following = tokens[end] if end < len(tokens) else ""
+            if phrase[-1] == "doi" and following in NOT_DOI_AFTER:
+                continue  # "trợ cấp đối với"
+            if phrase[-1] == "mat" and following in LOSS_NOT_BEFORE:
+                continue  # "làm mất bao lâu" takes time
+            if phrase[-1] == "ho" and following in HOUSEHOLD_AFTER_HO:
+                continue
+            actions.add(action)
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i < last else ""
+        if token == "mat":
+            if before in JUST:
+                before = tokens[i - 2] if i > 1 else ""
+            premises = after == "bang" and (tokens[i + 2] if i + 2 <= last else "") not in PAPER_AFTER_BANG
+            if i not in aspect and before not in PERSON and after not in LOSS_NOT_BEFORE and not premises:
+                actions.add(REISSUE)
+        elif token == "doi":
+            doi = _doi_action(before, after)
+            if doi:
+                actions.add(doi)
+        elif token == "sua":
+            if after not in REPAIR_AFTER_SUA:
+                actions.add(CORRECT)
+        elif token == "dang" and after == "ky" and "lai" in tokens[i + 2 : i + 2 + REGISTER_AGAIN_WINDOW]:
+            actions.add(REREGISTER)
+    if SUSPEND in actions:  # "tạm nghỉ bán" pauses; "nghỉ bán" alone would close
+        actions.discard(TERMINATE)
+    if REISSUE in actions and _book_lost(tokens):
+        actions.add(REREGISTER)
+    return frozenset(actions)
+
+
+def _book_lost(tokens: Sequence[str]) -> bool:
+    for i, token in enumerate(tokens):
+        if token not in ("so", "luu"):  # the register book, its archive ("không còn lưu")
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1] in NOT_REGISTER_BOOK:
+            continue
+        if BOOK_LOSS_AFTER.intersection(tokens[i + 1 : i + 1 + BOOK_LOSS_WINDOW]):
+            return True
+        if i and tokens[i - 1] in BOOK_LOSS_JUST_BEFORE:
+            return True
+        if any(pair in NO_LONGER for pair in itertools.pairwise(tokens[max(0, i - 4) : i])):
+            return True
+    return False
+
+
+def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
+    """How much a procedure that ``does`` these actions fits a question that ``wanted`` these."""
+    if not wanted:
+        return 1.0 if does & LIFECYCLE <= {NEW} else ACTION_UNASKED
+    if wanted & does:
+        return ACTION_MATCH
+    if any(RELATED_ACTIONS.get(action, frozenset()) & does for action in wanted):
+        return 1.0
+    return ACTION_MISMATCH

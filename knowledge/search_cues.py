@@ -1,0 +1,212 @@
+"""Cue tables of procedure search: the citizens' words that ask, want or hint rather than name a procedure.
+
+All phrases are folded (lower case, no diacritics: ``vietnam.text.fold``) and matched as whole syllable
+sequences. ``knowledge.search`` ranks with them; ``knowledge.procedure_actions`` reads the wanted action
+with them. Words that *name* procedures are data: the catalogue's aliases and keywords
+(``knowledge/data/procedures``) and ``vietnam/data/procedure_terms.yml``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+# Syllables that carry the question, not the procedure (folded). Bigrams keep them.
+# fmt: off
+STOP_SYLLABLES = frozenset(
+    [
+        "a", "ah", "oi", "da", "vay", "nhe", "ne", "ha", "hoi", "cho", "em", "anh", "chi", "toi", "minh",
+        "con", "ong", "ba", "chu", "bac", "can", "gi", "nhung", "nao", "the", "sao", "lam", "duoc",
+        "khong", "ko", "k", "phai", "muon", "xin", "biet", "voi", "va", "hay", "hoac", "la", "thi", "ma",
+        "bao", "nhieu", "tien", "lau", "may", "ngay", "o", "dau", "den", "ve", "nop", "khoang", "nay",
+        "kia", "roi", "chua", "thu", "tuc", "giay", "nhu", "cach", "thong", "tin", "co",
+    ]
+)
+# fmt: on
+# Phrases that ask about an aspect (fee, time, online, documents) rather than name a procedure: they do
+# not score on their own ("còn lệ phí thì sao?" finds nothing), but still count inside a known phrase.
+# fmt: off
+ASPECT_PHRASES = tuple(tuple(p.split()) for p in (
+    "le phi", "phi", "mien phi", "chi phi", "tien phi", "thoi gian", "thoi han", "bao lau",
+    "mat bao lau", "truc tuyen", "online", "onl", "qua mang", "tren mang", "dich vu cong", "link",
+    "giay to", "ho so", "thanh phan", "tra ket qua", "nhan ket qua", "o dau", "cho nao", "dia chi",
+    "bao nhieu", "nhieu ngay", "giay gi", "nop", "lam sao", "the nao", "nhu the nao", "duoc khong",
+    "thu tuc", "ton tien", "mat tien", "het tien", "ton phi", "mat phi", "may ngay", "lau khong",
+    "bao gio", "khi nao", "mang theo", "dem theo", "can mang", "chuan bi",
+))
+# fmt: on
+_ASPECT_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+for _aspect_phrase in ASPECT_PHRASES:
+    _ASPECT_BY_FIRST[_aspect_phrase[0]].append(_aspect_phrase)
+
+
+def aspect_positions(tokens: Sequence[str]) -> set[int]:
+    """Positions of ``tokens`` inside a phrase of ``ASPECT_PHRASES``."""
+    covered: set[int] = set()
+    tokens = tuple(tokens)
+    for start, token in enumerate(tokens):
+        for phrase in _ASPECT_BY_FIRST.get(token, ()):
+            if tokens[start : start + len(phrase)] == phrase:
+                covered.update(range(start, start + len(phrase)))
+    return covered
+
+
+# Everyday words for what a procedure is about, and the administrative words in procedure names. Search
+# only (the NLU gazetteer reads vietnam/data/procedure_terms.yml, which names procedures). Words for what
+# is to be done ("mất", "đổi", "sửa", "nghỉ bán") are not expanded into topic words here: they are
+# read as the question's action (see ``query_actions``), which cannot pull in another topic.
+QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(k.split()): tuple(v.split())
+    for k, v in {
+        "chua vo": "tinh trang hon nhan",
+        "chua chong": "tinh trang hon nhan",
+        "doc than": "tinh trang hon nhan",
+        "noi o": "cu tru",
+        "cho o": "cu tru",
+        "lan tay": "diem chi",
+        "khong biet ky": "diem chi",
+        "hoan tien": "thanh toan truc tiep",
+        "thuong binh": "nguoi co cong",
+        "liet si": "nguoi co cong",
+        "sanh": "sinh",
+        "cuoi": "ket hon",
+        "lay chong": "ket hon",
+        "lay vo": "ket hon",
+        "chet": "khai tu",
+        "qua doi": "khai tu",
+        "tu tran": "khai tu",
+    }.items()
+}  # fmt: skip
+
+# Words that tell a foreign element is involved (folded, matched as whole syllable sequences).
+FOREIGN_HINTS = (
+    "nuoc ngoai", "yeu to", "viet kieu", "quoc tich", "ngoai quoc", "dinh cu", "ngoai kieu", "han quoc",
+    "trung quoc", "dai loan", "nhat ban", "campuchia", "thai lan", "singapore", "malaysia", "anh quoc",
+    "nguoi my", "nuoc my", "ben my", "nguoi uc", "ben uc", "nguoi tay", "chong tay", "vo tay", "nguoi han",
+    "chong han", "chong dai loan", "chong trung quoc", "nguoi nhat", "nguoi lao", "nuoc lao",
+)  # fmt: skip
+FOREIGN_SUFFIX = ("co", "yeu", "to", "nuoc", "ngoai")
+
+
+# ------------------------------------------------------------------------------------ actions
+# What the citizen wants done (a new paper, a replacement, a change, ...), read from cue words in the
+# question, against what each procedure does, read from its official name. Siblings ("Đăng ký khai
+# sinh" / "Đăng ký lại khai sinh", "Đăng ký thành lập hộ kinh doanh" / "Chấm dứt hoạt động hộ kinh
+# doanh") share their topic words, so BM25 alone cannot tell them apart; the action can.
+NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE = (
+    "new", "reissue", "exchange", "extend", "reregister", "change", "correct", "suspend", "terminate",
+    "authorise",
+)  # fmt: skip
+# Not lifecycle actions but the same kind of sibling split: certifying a signature or thumbprint vs
+# certifying a copy.
+SIGNATURE, COPY = "signature", "copy"
+LIFECYCLE = frozenset(
+    {NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE}
+)
+
+
+# A procedure doing a related action is not penalised: a lost birth certificate is replaced by a copy
+# of the register's extract; a card past its date is exchanged or renewed; a wrong entry is corrected
+# by a change.
+RELATED_ACTIONS: dict[str, frozenset[str]] = {
+    REISSUE: frozenset({COPY, EXCHANGE}),
+    EXCHANGE: frozenset({REISSUE, EXTEND}),
+    EXTEND: frozenset({EXCHANGE}),
+    REREGISTER: frozenset({REISSUE}),
+    CHANGE: frozenset({CORRECT}),
+    CORRECT: frozenset({CHANGE}),
+}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _phrases(spec: dict[str, str]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    return tuple(
+        (tuple(phrase.split()), action)
+        for action, phrases in spec.items()
+        for phrase in phrases.split(",")
+        if phrase.strip()
+    )
+
+
+# Words of official procedure names (folded) -> the action the procedure performs.
+NAME_ACTION_CUES = _phrases({
+    NEW: "lan dau,cap moi,thanh lap,dang ky moi,xay dung moi",
+    REISSUE: "cap lai,lam lai,bao mat,bi mat",
+    EXCHANGE: "cap doi,doi lai",
+    EXTEND: "gia han",
+    REREGISTER: "dang ky lai",
+    CHANGE: "thay doi,bien dong,dieu chinh,cap nhat,bo sung",
+    CORRECT: "cai chinh,dinh chinh,dieu chinh",
+    SUSPEND: "tam ngung,tam dung,tiep tuc kinh doanh",
+    TERMINATE: "cham dut,thu hoi,thoi huong,giai the,xoa dang ky",
+    AUTHORISE: "uy quyen,linh thay,nhan thay",
+    SIGNATURE: "chu ky,diem chi",
+    COPY: "ban sao",
+})  # fmt: skip
+# Citizens' words (folded) -> the action they want. "mất" and "đổi" are read in context (below).
+QUERY_ACTION_CUES = _phrases({
+    NEW: "lan dau,cap moi,lam moi,dang ky moi,chua tung co,chua bao gio co,chua co,mo moi,mo tiem,"
+         "mo cua hang,mo quan,thanh lap",
+    REISSUE: "cap lai,xin lai,lam lai,in lai,bi mat,lam mat,danh mat,danh roi,that lac,bi chay,chay mat,"
+             "bi trom,bi moc tui,bi cuop,khong tim thay,tim khong thay,kiem khong ra,lam rot",
+    # A damaged paper is exchanged (Luật Căn cước 2023 art. 24, Luật Đất đai 2024 art. 136), a lost one
+    # re-issued.
+    EXCHANGE: "cap doi,doi lai,het han,qua han,het date,mau moi,bi hong,hu hong,bi hu,bi rach,rach,bi uot,"
+              "bi mo,mo het,nhoe,bi o,bong troc",
+    EXTEND: "gia han,het han,qua han,o them,them thoi gian",
+    REREGISTER: "dang ky lai",
+    CHANGE: "thay doi,dieu chinh,bo sung,cap nhat,sang ten,doi ten,doi ho,doi dia chi,doi chu,doi nganh,"
+            "them nganh,bot nganh,doi tru so,chuyen dia diem,chuyen cho,doi cho,doi noi,tang von,giam von",
+    CORRECT: "cai chinh,dinh chinh,dieu chinh,sua lai,sua thong tin,ghi sai,bi sai,sai,nham,ghi nham,in sai,"
+             "ghi lon,bi lon,lon ten,lon ngay,khong khop,khong trung khop",
+    SUSPEND: "tam ngung,tam nghi,nghi tam,ngung tam,tam dung,tam dong,nghi mot thoi gian,tiep tuc kinh doanh,"
+             "kinh doanh lai,ban lai,mo cua lai,hoat dong lai",
+    TERMINATE: "cham dut,dong cua,nghi ban,dep,giai the,nghi luon,nghi han,ngung han,khong kinh doanh nua,"
+               "khong ban nua,tra giay phep,tra lai giay,thoi kinh doanh,xoa,nghi kinh doanh,"
+               "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua,cat ho khau,"
+               "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua,nghi buon,"
+               "khong buon ban nua",
+    AUTHORISE: "uy quyen,linh thay,lanh thay,nhan thay,nhan dum,nhan gium,lanh dum,lanh gium,"
+               "linh dum,lay dum,lay gium,nho nguoi nhan,nho nguoi lanh,nho con nhan,"
+               "nho con lanh,nho nguoi nha,nguoi nha nhan,nguoi nha lanh,nguoi nha di,nguoi than nhan,"
+               "lanh ho,nhan ho,linh ho",
+    SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan,khong biet chu,mu chu",
+    COPY: "ban sao,sao y,photo",
+})  # fmt: skip
+# "mất" means "lost" before or after a paper, "died" after a person ("ông tôi (đã) mất"), "takes"
+# before a duration ("mất bao lâu").
+PERSON = _words(
+    "ba me bo ma cha ong chong vo con chau ngoai noi toi tui minh nguoi em anh chi co chu bac di cau thim "
+    "nha ay"
+)
+JUST = _words("da vua moi")
+LOSS_NOT_BEFORE = _words("bao tien phi nhieu may cong thoi gian lau ngay thang nam hang truoc sau")
+# "mặt bằng" (premises) unless "mất bằng lái", "mất bằng tốt nghiệp".
+PAPER_AFTER_BANG = _words("lai tot dai cap")
+# "nhận hộ" (on someone's behalf), not "chứng nhận hộ kinh doanh", "lãnh hộ nghèo".
+HOUSEHOLD_AFTER_HO = _words("kinh ngheo can gia khau tich chieu dan")
+# A lost register book ("sổ gốc bị cháy", "xã không còn sổ"): the civil status event is registered
+# again. A loss word within a few syllables after "sổ" ("sổ gốc ở xã cũng bị cháy"), "mất"/"cháy" just
+# before it, or "không còn" ("không còn lưu sổ") within three syllables before it. Not "sổ đỏ", "sổ
+# hồng", "sổ BHXH", "sổ hộ khẩu", "sổ tiết kiệm": those are papers, not the civil status register.
+BOOK_LOSS_WINDOW = 6
+NOT_REGISTER_BOOK = _words("do hong bhxh bao ho tiet")
+BOOK_LOSS_AFTER = _words("mat chay hu hong lac")
+BOOK_LOSS_JUST_BEFORE = _words("het mat chay")
+NO_LONGER = frozenset({("khong", "con"), ("hong", "con"), ("ko", "con"), ("k", "con")})
+# "Đăng ký khai sinh lại": "lại" after the event, not right after "đăng ký".
+REGISTER_AGAIN_WINDOW = 4
+QUERY_CUES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+for _phrase, _action in QUERY_ACTION_CUES:
+    QUERY_CUES_BY_FIRST[_phrase[0]].append((_phrase, _action))
+# "sửa chữa nhà" repairs a house (a building permit), it corrects nothing.
+REPAIR_AFTER_SUA = _words("chua nha xe mai tuong cai")
+# Folded "doi" is "đổi" (exchange, change) but also "đối với", "đối tượng", "đời sống", "đội", "đợi".
+# "đổi tên", "đổi địa chỉ", "sửa đổi" change a record; "đổi thẻ", "đổi bằng" exchange a paper.
+NOT_EXCHANGE_BEFORE_DOI = _words("thay chuyen bien cap")
+CHANGE_BEFORE_DOI = _words("sua")
+NOT_DOI_AFTER = _words("voi tuong chieu tac thoai ung xu dien song ngu phuong khang lap ngoai dau moi")
+CHANGE_AFTER_DOI = _words("ten ho chu dia nganh tru noi cho von thanh")
