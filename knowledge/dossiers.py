@@ -8,17 +8,15 @@ Privacy rules, all here:
 - an unknown code and a wrong second factor get the same answer, so codes cannot be enumerated;
 - the phone number is never logged or shown.
 
-The mirror table is filled from CSV exports (``python -m knowledge.dossiers import-csv FILE``) and, when
+The mirror table is filled from CSV exports (``python -m knowledge.cli dossiers import-csv FILE``) and, when
 ``ONESTOP_URL`` is set, refreshed from the one-stop system on lookup (``knowledge/onestop.py``).
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import logging
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -322,30 +320,3 @@ def default_service() -> DossierService:
         client = HttpOneStopClient(url, os.environ.get("ONESTOP_TOKEN")) if url else None
         _default = DossierService(session_factory(), client)
     return _default
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Dossier mirror of the one-stop system")
-    commands = parser.add_subparsers(dest="command", required=True)
-    importer = commands.add_parser("import-csv", help="import a one-stop CSV export")
-    importer.add_argument("path", type=Path)
-    commands.add_parser("seed-samples", help="load the fictitious sample dossiers (for make run)")
-    args = parser.parse_args(argv)
-    service = DossierService(session_factory())
-    if args.command == "import-csv":
-        report = service.import_csv(args.path)
-        for line, message in report.errors:
-            print(f"{args.path}:{line}: rejected: {message}", file=sys.stderr)
-        print(report.summary())
-        return 1 if report.errors else 0
-    from knowledge.sample_dossiers import sample_dossiers
-
-    samples = sample_dossiers(local_date(datetime.now(UTC)))
-    print(service.upsert(samples, source="sample").summary(), "sample dossiers (fictitious people):")
-    for record in samples:
-        print(f"  {record.code}  phone ending {record.applicant_phone[-4:]}  {record.status}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

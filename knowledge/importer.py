@@ -1,6 +1,4 @@
-"""Import procedures into the catalogue database.
-
-    python -m knowledge.importer PATH [PATH ...] [--database-url URL] [--examples N]
+"""Import procedures into the catalogue database (``python -m knowledge.cli import PATH ...``).
 
 PATH is a national-portal crawl in JSON lines (``.jsonl`` or ``.jsonl.gz``, see ``portal_format``) or a
 directory / ``.yml`` file of the shipped catalogue (``knowledge/schema.md``). Shipped records win over
@@ -11,11 +9,9 @@ shows what could not be parsed.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import json
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +27,7 @@ from knowledge.models import Channel, Document, LegalBasis, Procedure
 from knowledge.portal_format import SERIOUS_PROBLEMS, record_from_portal
 from knowledge.records import ProcedureRecord
 
-__all__ = ["ImportReport", "import_path", "import_portal_file", "import_shipped", "main", "store_records"]
+__all__ = ["ImportReport", "import_path", "import_portal_file", "import_shipped", "store_records"]
 
 _BATCH = 400
 
@@ -258,28 +254,3 @@ def import_path(path: str | Path, database_url: str | None = None, *, max_exampl
     if path.is_dir() or path.suffix in (".yml", ".yaml"):
         return import_shipped(path, database_url)
     return import_portal_file(path, database_url, max_examples=max_examples)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m knowledge.importer", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument(
-        "paths", nargs="+", type=Path, help="JSONL(.gz) crawl, or shipped YAML directory/file"
-    )
-    parser.add_argument(
-        "--database-url", default=None, help="default: $DATABASE_URL or sqlite:///var/helpdesk.sqlite3"
-    )
-    parser.add_argument("--examples", type=int, default=3, help="examples shown per problem kind")
-    args = parser.parse_args(argv)
-    for path in args.paths:
-        if not path.exists():
-            print(f"error: {path} does not exist", file=sys.stderr)
-            return 2
-        report = import_path(path, args.database_url, max_examples=args.examples)
-        print(report.format())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

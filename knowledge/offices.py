@@ -1,16 +1,15 @@
 """The office directory: where citizens go (``knowledge/data/offices.yml``) -> validated records.
 
 The format is described in ``knowledge/schema.md`` ("Office directory").
-``python -m knowledge.offices [FILE]`` checks the file and prints one line per problem. A contact detail is
-either read in the source named next to it or null; a null is never filled in by the code, the answer says
-plainly that it is not known.
+``python -m knowledge.cli validate`` checks the file (``--offices FILE``) and prints one line per problem.
+A contact detail is either read in the source named next to it or null; a null is never filled in by the
+code, the answer says plainly that it is not known.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -339,22 +338,3 @@ def load_offices(path: Path = OFFICES_FILE) -> OfficeDirectory:
     if directory is None:
         raise OfficeError("; ".join(problems[:20]) + (" ..." if len(problems) > 20 else ""))
     return directory
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else OFFICES_FILE
-    directory, problems = _read(path)
-    for problem in problems:
-        print(problem)
-    if directory:
-        known = sum(o.has_contact for o in [*directory.communes.values(), *directory.province.values()])
-        print(
-            f"{len(directory.communes)} communes, {len(directory.province)} province offices "
-            f"({known} with a sourced contact), 0 problems in {path}"
-        )
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -75,11 +75,16 @@ class Catalogue:
                     self._sessions = sessions
         return self._sessions
 
-    def _sync_shipped(self, sessions: sessionmaker[Session]) -> None:
+    def sync_shipped_now(self) -> int | None:
+        """Import the shipped YAML now if its files changed since the last import (``python -m knowledge.cli
+        seed``); the number of procedures stored, or None when the database was up to date."""
+        return self._sync_shipped(session_factory(self.url))
+
+    def _sync_shipped(self, sessions: sessionmaker[Session]) -> int | None:
         from knowledge.importer import import_shipped  # importer imports this package's modules
 
         if not self.shipped_dir.exists():
-            return
+            return None
         current = shipped_hash(self.shipped_dir)
 
         def up_to_date() -> bool:
@@ -88,9 +93,9 @@ class Catalogue:
                 return stored is not None and stored.value == current
 
         if up_to_date():
-            return
+            return None
         try:
-            import_shipped(self.shipped_dir, self.url)
+            report = import_shipped(self.shipped_dir, self.url)
             with sessions.begin() as session:
                 session.merge(Meta(key=SHIPPED_HASH_KEY, value=current))
         except DBAPIError:
@@ -98,6 +103,8 @@ class Catalogue:
             if not up_to_date():
                 raise
             logger.info("shipped catalogue imported concurrently by another process")
+            return None
+        return report.stored
 
     def _current_version(self, session: Session) -> tuple[int, str]:
         count, latest = session.execute(

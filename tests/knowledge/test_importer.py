@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from knowledge.catalogue import load_shipped, validate_dir
+from knowledge.cli import main
 from knowledge.db import get_engine, session_factory
-from knowledge.importer import import_portal_file, import_shipped, main
+from knowledge.importer import import_portal_file, import_shipped
 from knowledge.models import Channel, Document, Procedure
 from knowledge.portal_format import parse_channels, parse_documents, parse_legal_basis, parse_result
 from tests.knowledge.conftest import CrawlDatabase
@@ -220,13 +221,13 @@ def test_command_line_imports_and_prints_the_report(
     tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     crawl = write_jsonl(tmp_path / "c.jsonl.gz", [json.dumps(portal_record("1.000009"), ensure_ascii=False)])
-    assert main([str(crawl), "--database-url", db_url]) == 0
+    assert main(["import", str(crawl), "--database-url", db_url]) == 0
     out = capsys.readouterr().out
     assert "records: 1" in out and "stored: 1" in out
 
 
 def test_command_line_refuses_a_missing_file(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["/nonexistent/crawl.jsonl.gz", "--database-url", db_url]) == 2
+    assert main(["import", "/nonexistent/crawl.jsonl.gz", "--database-url", db_url]) == 2
     assert "does not exist" in capsys.readouterr().err
 
 
