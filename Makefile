@@ -62,7 +62,7 @@ model: $(BOT_VENV)/.installed
 seed: $(APP_VENV)/.installed
 	@mkdir -p var
 	@$(APP_PY) -m ticketing.cli seed
-	@$(APP_PY) -m knowledge.seed
+	@$(APP_PY) -m knowledge.cli seed
 
 run: venvs model seed
 	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
