@@ -1,78 +1,27 @@
-"""Short, exact Vietnamese answers about one procedure, one aspect at a time.
+"""Short, exact Vietnamese answers about one procedure, one aspect at a time (aspects: ``knowledge.aspects``).
 
-Aspects: ``overview``, ``documents``, ``fee``, ``time``, ``place``, ``online``. ``detect_aspect`` finds
-the aspect a citizen asks about (diacritics-insensitive keywords, abbreviations spelt out first), so a
-follow-up like "còn lệ phí thì sao?" maps to ``fee`` for the procedure already in the conversation.
+Rules every answer follows:
+- only facts from the record; ``notes`` and ``audit.note`` are internal and never shown;
+- a fact the catalogue does not have, or whose audit found no official figure (``audit.fee`` /
+  ``audit.time`` = ``not_published``), is said plainly: "Dạ, hiện em chưa có thông tin chính thức về ...",
+  with where to ask (the receiving office, the 1022 hotline, the national portal);
+- a pointer (``kind: pointer``: a court, the police) says which body handles the matter and what to do;
+- the filing deadline (``deadline``) and the processing time (``channels[].time``) are never mixed up.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 from knowledge.records import DocumentRecord, ProcedureRecord
-from vietnam.text import expand_abbreviations, fold, normalize_text
 
-__all__ = ["ASPECTS", "NATIONAL_PORTAL", "detect_aspect", "render_answer"]
+__all__ = ["HOTLINE", "NATIONAL_PORTAL", "not_known", "render_answer"]
 
-ASPECTS = ("overview", "documents", "fee", "time", "place", "online")
 NATIONAL_PORTAL = "https://dichvucong.gov.vn"
+HOTLINE = "1022"
 MAX_DOCUMENTS = 8
+MAX_STEPS = 8
 
-# Folded keyword phrases per aspect, in priority order (the first aspect with a hit wins when several
-# hit equally often: "nộp online mất mấy ngày" asks about time).
-_ASPECT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "fee": (
-        "le phi", "phi", "bao nhieu tien", "nhieu tien", "mat tien", "ton tien", "het tien", "mien phi",
-        "chi phi", "tien phi", "gia bao nhieu", "dong tien", "mat bao nhieu", "ton bao nhieu",
-        "het bao nhieu", "tra tien", "nop tien", "tien", "ton phi", "mat phi", "co phi", "thu phi",
-    ),
-    "time": (
-        "bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han", "mat bao lau", "lau khong",
-        "lau ko", "may hom", "bao gio", "khi nao co", "khi nao lay", "khi nao nhan", "may tuan",
-        "nhanh khong", "ngay nao", "tra ket qua", "lau", "nhieu ngay", "nhieu tuan", "nhieu thang",
-    ),
-    "online": (
-        "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
-        "link", "duong link", "website", "trang web", "qua app", "ung dung", "internet", "dvc",
-    ),
-    "place": (
-        "o dau", "cho nao", "noi nao", "dia chi", "co quan nao", "den dau", "lam o", "nop o", "nop tai",
-        "tai dau", "di dau", "o cho nao", "phong nao", "bo phan nao", "xa nao", "phuong nao",
-        "nop dau", "lam dau",
-    ),
-    "documents": (
-        "giay to", "ho so", "can gi", "can nhung gi", "chuan bi", "mang theo", "thanh phan", "can mang",
-        "nhung gi", "giay gi", "can nhung", "dem theo", "can co", "mau don", "can gi khong",
-    ),
-}  # fmt: skip
-_ASPECT_ORDER = ("fee", "time", "online", "place", "documents")
-# A keyword counts 2 when it says the aspect on its own (a phrase, or "online"), 1 when it is also an
-# everyday word ("phí", "lâu") or names the papers without asking for them ("hồ sơ", "giấy tờ").
-_STRONG_WORDS = frozenset({"online", "onl", "vneid", "link", "website", "internet", "dvc"})
-_WEAK_PHRASES = frozenset({"ho so", "giay to"})
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _folded_words(text: str) -> str:
-    return " " + " ".join(_WORD.findall(fold(expand_abbreviations(normalize_text(text))))) + " "
-
-
-def detect_aspect(text: str) -> str:
-    """The aspect asked about in ``text``; ``overview`` when none is recognisable."""
-    words = _folded_words(text or "")
-    best, best_hits = "overview", 0
-    for aspect in _ASPECT_ORDER:
-        hits = 0
-        for phrase in _ASPECT_KEYWORDS[aspect]:
-            if f" {phrase} " in words:
-                strong = (" " in phrase and phrase not in _WEAK_PHRASES) or phrase in _STRONG_WORDS
-                hits += 2 if strong else 1
-        if hits > best_hits:
-            best, best_hits = aspect, hits
-    return best
-
-
-# ------------------------------------------------------------------------------------------- rendering
 _CHANNEL_LABEL = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "postal": "Nộp qua bưu chính"}
 _KIND_LABEL = {
     "original": "bản chính",
@@ -84,6 +33,7 @@ _KIND_LABEL = {
 _LEVEL_LABEL = {"commune": "cấp xã", "province": "cấp tỉnh", "central": "cấp bộ", "other": "cơ quan khác"}
 
 
+# ------------------------------------------------------------------------------------------- text helpers
 def _shorten(text: str, limit: int = 220) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -97,26 +47,50 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-def _where(view: ProcedureRecord) -> str | None:
-    return view.place or view.executing_agency or view.competent_agency
+def _lower_first(name: str) -> str:
+    """'Đăng ký khai sinh' -> 'đăng ký khai sinh' (keep acronyms such as 'UBND' as written)."""
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
 
 
-def _document_line(index: int, doc: DocumentRecord) -> str:
-    details = []
-    if doc.kind in _KIND_LABEL:
-        label = _KIND_LABEL[doc.kind]
-        if doc.copies and doc.copies > 1 and doc.kind != "original_and_copy":
-            label = f"{doc.copies:02d} {label}"
-        details.append(label)
-    if doc.note:
-        details.append(_lower_first(_shorten(doc.note, 120)))
-    suffix = f" ({'; '.join(details)})" if details else ""
-    return f"{index}. {_shorten(doc.name, 180)}{suffix}"
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _per_channel(view: ProcedureRecord, value: str) -> list[tuple[str, str]]:
+def _short_name(record: ProcedureRecord, *, lower: bool = True, limit: int = 80) -> str:
+    """The procedure's name, cut at a word boundary when it is long (answers stay short)."""
+    name = record.name
+    if record.is_pointer:  # "Ly hôn (...) – do Tòa án giải quyết": the matter, without who handles it
+        name = name.split(" – ")[0]
+    if len(name) > limit:
+        name = name[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+    return _lower_first(name) if lower else name
+
+
+def _where(record: ProcedureRecord) -> str | None:
+    return record.place or record.executing_agency or record.competent_agency
+
+
+def _ask_where(record: ProcedureRecord) -> str:
+    """Where to ask about a fact the catalogue does not have."""
+    where = _where(record)
+    office = f"{_shorten(where, 160)}, " if where else "nơi tiếp nhận hồ sơ, "
+    return f"{office}tổng đài {HOTLINE} hoặc Cổng Dịch vụ công quốc gia ({NATIONAL_PORTAL})"
+
+
+def not_known(record: ProcedureRecord, what: str, *, detail: str | None = None) -> str:
+    """The plain statement that a fact is not known officially, with where to ask."""
+    extra = f" ({_lower_first(_shorten(detail, 160).rstrip('.'))})" if detail else ""
+    return (
+        f"Dạ, hiện em chưa có thông tin chính thức về {what} của thủ tục «{_short_name(record, lower=False)}»"
+        f"{extra}, anh/chị liên hệ {_ask_where(record)} để được hướng dẫn ạ."
+    )
+
+
+def _per_channel(record: ProcedureRecord, value: str) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
-    for channel in view.channels:
+    for channel in record.channels:
         text = getattr(channel, value)
         if text:
             rows.append((_CHANNEL_LABEL.get(channel.channel, channel.channel), text))
@@ -132,87 +106,103 @@ def _same_or_list(rows: list[tuple[str, str]], limit: int = 200) -> str | None:
     return "\n".join(f"- {label}: {_shorten(text, limit)}" for label, text in rows)
 
 
-def _review_note(view: ProcedureRecord) -> str:
-    if view.origin == "imported":
+def _not_published(record: ProcedureRecord, part: str) -> bool:
+    """True when the audit found no official fee/time (``part`` "fee" or "time")."""
+    return record.audit is not None and getattr(record.audit, part) == "not_published"
+
+
+def _fee_text(record: ProcedureRecord, limit: int = 200) -> str | None:
+    return None if _not_published(record, "fee") else _same_or_list(_per_channel(record, "fee"), limit)
+
+
+def _time_text(record: ProcedureRecord, limit: int = 200) -> str | None:
+    return None if _not_published(record, "time") else _same_or_list(_per_channel(record, "time"), limit)
+
+
+def _review_note(record: ProcedureRecord) -> str:
+    if record.origin == "imported":
         return (
             "\n(Thông tin lấy từ Cổng Dịch vụ công quốc gia, có thể chưa cập nhật; anh/chị vui lòng kiểm tra "
             "lại khi nộp hồ sơ.)"
         )
-    if not view.verified:
+    if not record.verified:
         return "\n(Một số thông tin đang được rà soát; anh/chị vui lòng kiểm tra lại khi nộp hồ sơ.)"
     return ""
 
 
-def _online_sentence(view: ProcedureRecord) -> str:
-    url = view.online_url or NATIONAL_PORTAL
-    if view.online_level == "full":
+def _online_sentence(record: ProcedureRecord) -> str:
+    url = record.online_url or NATIONAL_PORTAL
+    if record.online_level == "full":
         return f"Thủ tục này làm trực tuyến toàn trình được: nộp hồ sơ và nhận kết quả qua mạng tại {url}."
-    if view.online_level == "partial":
+    if record.online_level == "partial":
         return (
             f"Thủ tục này nộp trực tuyến một phần: anh/chị nộp hồ sơ qua mạng tại {url}, "
             "nhưng vẫn phải đến nhận kết quả hoặc xuất trình giấy tờ bản chính."
         )
-    if view.online_level == "unknown" and view.has_online_channel:
+    if record.online_level == "unknown" and record.has_online_channel:
         return f"Thủ tục này có hình thức nộp trực tuyến trên Cổng Dịch vụ công quốc gia: {url}."
     return "Thủ tục này hiện chưa nộp trực tuyến được."
 
 
-def _answer_documents(view: ProcedureRecord) -> str:
-    if not view.documents:
-        return (
-            f"Dạ, hiện chưa có danh sách giấy tờ cụ thể cho thủ tục «{_short_name(view, lower=False)}». "
-            f"Anh/chị vui lòng liên hệ {_where(view) or 'cơ quan tiếp nhận'} để được hướng dẫn ạ."
-        )
-    shown = view.documents[:MAX_DOCUMENTS]
-    lines = [f"Dạ, hồ sơ {_short_name(view)} gồm:"]
+def _online_possible(record: ProcedureRecord) -> bool:
+    return record.online_level in ("full", "partial") or (
+        record.online_level == "unknown" and record.has_online_channel
+    )
+
+
+def _numbered(items: list[str], limit: int) -> list[str]:
+    return [f"{i}. {_shorten(item, limit)}" for i, item in enumerate(items, start=1)]
+
+
+# ------------------------------------------------------------------------------------------------ aspects
+def _document_line(index: int, doc: DocumentRecord) -> str:
+    details = []
+    if doc.kind in _KIND_LABEL:
+        label = _KIND_LABEL[doc.kind]
+        if doc.copies and doc.copies > 1 and doc.kind != "original_and_copy":
+            label = f"{doc.copies:02d} {label}"
+        details.append(label)
+    if doc.note:
+        details.append(_lower_first(_shorten(doc.note, 120)))
+    suffix = f" ({'; '.join(details)})" if details else ""
+    return f"{index}. {_shorten(doc.name, 180)}{suffix}"
+
+
+def _answer_documents(record: ProcedureRecord) -> str:
+    if not record.documents:
+        return not_known(record, "danh sách giấy tờ")
+    shown = record.documents[:MAX_DOCUMENTS]
+    lines = [f"Dạ, hồ sơ {_short_name(record)} gồm:"]
     lines += [_document_line(i, d) for i, d in enumerate(shown, start=1)]
-    if len(view.documents) > len(shown):
-        lines.append(f"… và {len(view.documents) - len(shown)} giấy tờ khác tùy trường hợp.")
+    if len(record.documents) > len(shown):
+        lines.append(f"… và {len(record.documents) - len(shown)} giấy tờ khác tùy trường hợp.")
     return "\n".join(lines)
 
 
-def _short_name(view: ProcedureRecord, *, lower: bool = True, limit: int = 80) -> str:
-    """The procedure's name, cut at a word boundary when it is long (answers stay short)."""
-    name = view.name
-    if len(name) > limit:
-        name = name[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
-    return _lower_first(name) if lower else name
-
-
-def _lower_first(name: str) -> str:
-    """'Đăng ký khai sinh' -> 'đăng ký khai sinh' (keep acronyms such as 'UBND' as written)."""
-    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
-        return name[0].lower() + name[1:]
-    return name
-
-
-def _answer_fee(view: ProcedureRecord) -> str:
-    text = _same_or_list(_per_channel(view, "fee"))
+def _answer_fee(record: ProcedureRecord) -> str:
+    if _not_published(record, "fee"):
+        said = _same_or_list(_per_channel(record, "fee"))
+        return not_known(record, "mức lệ phí", detail=said if said and "\n" not in said else None)
+    text = _fee_text(record)
     if text is None:
-        return (
-            f"Dạ, hiện chưa có thông tin lệ phí của thủ tục «{_short_name(view, lower=False)}». "
-            f"Anh/chị vui lòng hỏi {_where(view) or 'cơ quan tiếp nhận'} khi nộp hồ sơ ạ."
-        )
+        return not_known(record, "lệ phí")
     if "\n" in text:
-        return f"Dạ, lệ phí {_short_name(view)}:\n{text}"
-    return f"Dạ, lệ phí {_short_name(view)}: {_sentence(text)}"
+        return f"Dạ, lệ phí {_short_name(record)}:\n{text}"
+    return f"Dạ, lệ phí {_short_name(record)}: {_sentence(text)}"
 
 
-def _answer_time(view: ProcedureRecord) -> str:
-    text = _same_or_list(_per_channel(view, "time"))
+def _answer_time(record: ProcedureRecord) -> str:
+    text = _time_text(record)
     if text is None:
-        return (
-            f"Dạ, hiện chưa có thông tin thời hạn giải quyết của thủ tục «{_short_name(view, lower=False)}». "
-            f"Anh/chị vui lòng hỏi {_where(view) or 'cơ quan tiếp nhận'} khi nộp hồ sơ ạ."
-        )
+        return not_known(record, "thời hạn giải quyết")
     if "\n" in text:
-        return f"Dạ, thời hạn giải quyết {_short_name(view)}:\n{text}"
-    return f"Dạ, thời hạn giải quyết {_short_name(view)}: {_sentence(text)}"
+        return f"Dạ, thời hạn giải quyết {_short_name(record)}:\n{text}"
+    return f"Dạ, thời hạn giải quyết {_short_name(record)}: {_sentence(text)}"
 
 
-def _channels_sentence(view: ProcedureRecord) -> str:
+def _channels_sentence(record: ProcedureRecord) -> str:
     labels = {"in_person": "trực tiếp", "online": "trực tuyến", "postal": "qua bưu chính"}
-    names = [labels[c.channel] for c in view.channels if c.channel in labels]
+    names = [labels[c.channel] for c in record.channels if c.channel in labels]
     unique = list(dict.fromkeys(names))
     if not unique:
         return ""
@@ -220,66 +210,180 @@ def _channels_sentence(view: ProcedureRecord) -> str:
     return f"Anh/chị có thể nộp {listed}."
 
 
-def _answer_place(view: ProcedureRecord) -> str:
-    where = _where(view)
-    parts = []
-    if where:
-        parts.append(f"Dạ, hồ sơ {_short_name(view)} nộp tại {_sentence(_shorten(where, 260))}")
-    else:
-        parts.append(
-            f"Dạ, hiện chưa có thông tin nơi nộp hồ sơ của thủ tục «{_short_name(view, lower=False)}»."
-        )
-    channels = _channels_sentence(view)
+def _answer_place(record: ProcedureRecord) -> str:
+    where = _where(record)
+    if not where:
+        return not_known(record, "nơi nộp hồ sơ")
+    parts = [f"Dạ, hồ sơ {_short_name(record)} nộp tại {_sentence(_shorten(where, 260))}"]
+    channels = _channels_sentence(record)
     if channels:
         parts.append(channels)
-    if view.online_level in ("full", "partial") or (
-        view.online_level == "unknown" and view.has_online_channel
-    ):
-        parts.append(f"Nộp trực tuyến tại {view.online_url or NATIONAL_PORTAL}.")
+    if _online_possible(record):
+        parts.append(f"Nộp trực tuyến tại {record.online_url or NATIONAL_PORTAL}.")
     return " ".join(parts)
 
 
-def _answer_online(view: ProcedureRecord) -> str:
-    sentence = _online_sentence(view)
-    if view.online_level in ("none",) or (view.online_level == "unknown" and not view.has_online_channel):
-        where = _where(view)
+def _answer_online(record: ProcedureRecord) -> str:
+    sentence = _online_sentence(record)
+    if not _online_possible(record):
+        where = _where(record)
         tail = f" Anh/chị nộp trực tiếp tại {_shorten(where, 200)}" if where else " Anh/chị nộp trực tiếp"
-        postal = any(c.channel == "postal" for c in view.channels)
+        postal = any(c.channel == "postal" for c in record.channels)
         tail += " hoặc gửi qua bưu chính." if postal else "."
         return f"Dạ, {_lower_first(sentence)}{tail}"
     return f"Dạ, {_lower_first(sentence)}"
 
 
-def _answer_overview(view: ProcedureRecord) -> str:
-    levels = ", ".join(_LEVEL_LABEL[level] for level in view.levels if level in _LEVEL_LABEL)
-    lines = [f"Dạ, thủ tục «{view.name}»" + (f" ({levels})" if levels else "") + "."]
-    where = _where(view)
-    if where:
-        lines.append(f"Nơi nộp: {_sentence(_shorten(where, 200))}")
-    time_text = _same_or_list(_per_channel(view, "time"), 120)
-    if time_text and "\n" not in time_text:
-        lines.append(f"Thời hạn: {_sentence(time_text)}")
-    fee_text = _same_or_list(_per_channel(view, "fee"), 120)
-    if fee_text and "\n" not in fee_text:
-        lines.append(f"Lệ phí: {_sentence(fee_text)}")
-    lines.append(_online_sentence(view))
-    if view.documents:
-        lines.append(f"Hồ sơ gồm {len(view.documents)} loại giấy tờ.")
-    lines.append("Anh/chị muốn biết thêm về giấy tờ, lệ phí, thời gian hay nơi nộp ạ?")
+def _answer_eligibility(record: ProcedureRecord) -> str:
+    if not record.applicants and not record.conditions:
+        return not_known(record, "đối tượng và điều kiện")
+    lines = []
+    if record.applicants:
+        applicants = _sentence(_shorten(record.applicants, 400))
+        lines.append(f"Dạ, người thực hiện thủ tục {_short_name(record)}: {applicants}")
+    if record.conditions:
+        label = "Điều kiện" if lines else f"Dạ, điều kiện để thực hiện thủ tục {_short_name(record)}"
+        lines.append(f"{label}: {_sentence(_shorten(record.conditions, 500))}")
     return "\n".join(lines)
 
 
-_RENDERERS = {
+def _answer_steps(record: ProcedureRecord) -> str:
+    if not record.steps:
+        return not_known(record, "các bước thực hiện") + "\n" + _overview_lines(record, intro=False)
+    lines = [f"Dạ, các bước thực hiện thủ tục {_short_name(record)}:"]
+    lines += _numbered(record.steps[:MAX_STEPS], 240)
+    if len(record.steps) > MAX_STEPS:
+        lines.append("… và các bước tiếp theo theo hướng dẫn của nơi tiếp nhận.")
+    where = _where(record)
+    if where:
+        lines.append(f"Nơi nộp hồ sơ: {_sentence(_shorten(where, 200))}")
+    return "\n".join(lines)
+
+
+def _answer_form(record: ProcedureRecord) -> str:
+    rows = [
+        f"- {form.name}"
+        + (f" ({_shorten(form.source, 160)})" if form.source else "")
+        + (f": tải tại {form.url}" if form.url else "")
+        for form in record.forms
+    ]
+    if not rows:  # the papers that are filled in on a form
+        rows = [
+            f"- {doc.name} (theo {_lower_first(_shorten(doc.form, 120))})"
+            for doc in record.documents
+            if doc.form
+        ]
+    if not rows:
+        return not_known(record, "mẫu đơn, tờ khai")
+    lines = [f"Dạ, mẫu đơn, tờ khai của thủ tục {_short_name(record)}:", *rows]
+    if not any(form.url for form in record.forms):
+        where = _where(record)
+        get = (
+            f"Anh/chị nhận mẫu tại {_shorten(where, 160)}" if where else "Anh/chị nhận mẫu tại nơi nộp hồ sơ"
+        )
+        if _online_possible(record):
+            get += (
+                f", hoặc khai tờ khai điện tử khi nộp trực tuyến tại {record.online_url or NATIONAL_PORTAL}"
+            )
+        lines.append(get + ".")
+    return "\n".join(lines)
+
+
+def _answer_deadline(record: ProcedureRecord) -> str:
+    time_text = _time_text(record, 160)
+    processing = (
+        f"Thời gian giải quyết sau khi nộp đủ hồ sơ: {_sentence(time_text)}"
+        if time_text and "\n" not in time_text
+        else None
+    )
+    if record.deadline is None:
+        text = not_known(record, "thời hạn phải nộp hồ sơ")
+        return text + (f"\n{processing}" if processing else "")
+    basis = f" (theo {record.deadline.basis})" if record.deadline.basis else ""
+    deadline = _lower_first(record.deadline.text.rstrip("."))
+    lines = [f"Dạ, về thời hạn phải làm thủ tục {_short_name(record)}: {deadline}{basis}."]
+    if processing:
+        lines.append(f"Đây là hạn phải nộp hồ sơ; còn thời gian giải quyết là việc khác. {processing}")
+    return "\n".join(lines)
+
+
+def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
+    levels = ", ".join(_LEVEL_LABEL[level] for level in record.levels if level in _LEVEL_LABEL)
+    lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({levels})" if levels else "") + "."] if intro else []
+    where = _where(record)
+    if where:
+        lines.append(f"Nơi nộp: {_sentence(_shorten(where, 200))}")
+    time_text = _time_text(record, 120)
+    if time_text and "\n" not in time_text:
+        lines.append(f"Thời hạn giải quyết: {_sentence(time_text)}")
+    fee_text = _fee_text(record, 120)
+    if fee_text and "\n" not in fee_text:
+        lines.append(f"Lệ phí: {_sentence(fee_text)}")
+    if record.deadline is not None:
+        lines.append(f"Hạn phải làm: {_sentence(_lower_first(_shorten(record.deadline.text, 160)))}")
+    lines.append(_online_sentence(record))
+    if record.documents:
+        lines.append(f"Hồ sơ gồm {len(record.documents)} loại giấy tờ.")
+    return "\n".join(lines)
+
+
+def _answer_overview(record: ProcedureRecord) -> str:
+    return (
+        _overview_lines(record)
+        + "\nAnh/chị muốn biết thêm về giấy tờ, lệ phí, thời gian, nơi nộp hay các bước thực hiện ạ?"
+    )
+
+
+# ------------------------------------------------------------------------------------------------ pointers
+def _pointer_intro(record: ProcedureRecord) -> str:
+    assert record.pointer is not None
+    return f"Dạ, việc {_short_name(record)} do {record.pointer.body} giải quyết."
+
+
+def _answer_pointer(record: ProcedureRecord) -> str:
+    pointer = record.pointer
+    assert pointer is not None
+    lines = [_pointer_intro(record), f"Anh/chị cần làm: {_sentence(_lower_first(pointer.action))}"]
+    if pointer.commune_role:
+        lines.append(_sentence(_upper_first(pointer.commune_role)))
+    if pointer.contact:
+        lines.append(f"Liên hệ: {_sentence(pointer.contact)}")
+    else:
+        lines.append(f"Cần hỗ trợ thêm, anh/chị gọi tổng đài {HOTLINE} ạ.")
+    return "\n".join(lines)
+
+
+_RENDERERS: dict[str, Callable[[ProcedureRecord], str]] = {
     "overview": _answer_overview,
     "documents": _answer_documents,
     "fee": _answer_fee,
     "time": _answer_time,
     "place": _answer_place,
     "online": _answer_online,
+    "eligibility": _answer_eligibility,
+    "steps": _answer_steps,
+    "form": _answer_form,
+    "deadline": _answer_deadline,
+}
+# What a pointer entry may have of its own (a court's fee, the papers of a divorce petition).
+_POINTER_FACTS: dict[str, Callable[[ProcedureRecord], bool]] = {
+    "documents": lambda r: bool(r.documents),
+    "fee": lambda r: _fee_text(r) is not None,
+    "time": lambda r: _time_text(r) is not None,
+    "eligibility": lambda r: bool(r.applicants or r.conditions),
+    "steps": lambda r: bool(r.steps),
+    "form": lambda r: bool(r.forms),
+    "deadline": lambda r: r.deadline is not None,
 }
 
 
-def render_answer(view: ProcedureRecord, aspect: str) -> str:
-    """The answer about ``aspect`` of ``view`` (unknown aspects get the overview)."""
+def render_answer(record: ProcedureRecord, aspect: str) -> str:
+    """The answer about ``aspect`` of ``record`` (unknown aspects get the overview)."""
+    if record.is_pointer and record.pointer is not None:
+        has_fact = _POINTER_FACTS.get(aspect)
+        if has_fact is None or not has_fact(record):
+            return _answer_pointer(record) + _review_note(record)
+        specific = _RENDERERS[aspect](record).removeprefix("Dạ, ")
+        return f"{_pointer_intro(record)}\n{_upper_first(specific)}" + _review_note(record)
     renderer = _RENDERERS.get(aspect, _answer_overview)
-    return renderer(view) + _review_note(view)
+    return renderer(record) + _review_note(record)

@@ -1,7 +1,8 @@
 """What actions call (docs/architecture.md, "Facades used by actions"). No SQL or rules in actions.
 
 All functions read ``DATABASE_URL`` (default ``sqlite:///var/helpdesk.sqlite3``); the schema is migrated
-and the shipped catalogue imported on first use.
+and the shipped catalogue imported on first use. Every text returned is polite Vietnamese for the
+citizen, ready to send.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from knowledge import search as _search
-from knowledge.answers import ASPECTS, render_answer
-from knowledge.answers import detect_aspect as _detect_aspect
+from knowledge.answers import render_answer
+from knowledge.aspects import ASPECTS
+from knowledge.aspects import detect_aspect as _detect_aspect
+from knowledge.catalogue_match import CatalogueMatch
+from knowledge.catalogue_match import match_catalogue as _match_catalogue
 from knowledge.dossiers import DossierAnswer, default_service
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
@@ -18,6 +22,7 @@ from knowledge.service import get_catalogue
 
 __all__ = [
     "ASPECTS",
+    "CatalogueMatch",
     "DossierAnswer",
     "ProcedureHit",
     "ProcedureRecord",
@@ -26,13 +31,29 @@ __all__ = [
     "get_procedure",
     "is_ambiguous",
     "lookup_dossier",
+    "match_catalogue",
     "search_procedures",
 ]
+
+UNKNOWN_CODE_MESSAGE = (
+    "Dạ, em chưa tìm thấy thủ tục này trong danh mục. "
+    "Anh/chị vui lòng cho em biết tên thủ tục hoặc để lại câu hỏi, tổng đài viên sẽ hỗ trợ ạ."
+)
 
 
 def search_procedures(query: str, limit: int = 5) -> list[ProcedureHit]:
     """Best matching procedures for a citizen's words, best first (empty for an empty query)."""
     return get_catalogue().search(query, limit=limit)
+
+
+def match_catalogue(query: str, limit: int = 5) -> CatalogueMatch:
+    """Search ``query`` and say whether the catalogue has what it asks about.
+
+    ``outcome`` is ``found`` (answer ``hits[0]``; ``is_ambiguous(hits)`` says when to ask which),
+    ``not_in_catalogue`` (send ``message``: it says the catalogue does not have it and offers to pass the
+    question to an agent as an ``HD-`` question ticket) or ``no_topic`` (the question names no procedure:
+    a follow-up for the procedure in the conversation, or ask which procedure)."""
+    return _match_catalogue(get_catalogue().index(), query, limit=limit)
 
 
 def is_ambiguous(hits: Sequence[ProcedureHit]) -> bool:
@@ -41,24 +62,24 @@ def is_ambiguous(hits: Sequence[ProcedureHit]) -> bool:
 
 
 def get_procedure(code: str) -> ProcedureRecord | None:
-    """The full procedure with this national code, or None."""
+    """The full procedure with this code (national ``1.001193`` or local ``DT.…``), or None."""
     return get_catalogue().get(code)
 
 
 def detect_aspect(text: str) -> str:
-    """One of ``overview, documents, fee, time, place, online``."""
+    """One of ``ASPECTS``: overview, documents, fee, time, place, online, eligibility, steps, form,
+    deadline (the filing deadline, as distinct from ``time``, the processing time)."""
     return _detect_aspect(text)
 
 
 def answer(code: str, aspect: str) -> str:
-    """A short polite Vietnamese answer about ``aspect`` of procedure ``code``."""
-    view = get_catalogue().get(code)
-    if view is None:
-        return (
-            "Dạ, em chưa tìm thấy thủ tục này trong danh mục. "
-            "Anh/chị vui lòng cho em biết tên thủ tục hoặc để lại câu hỏi, tổng đài viên sẽ hỗ trợ ạ."
-        )
-    return render_answer(view, aspect if aspect in ASPECTS else "overview")
+    """A short polite Vietnamese answer about ``aspect`` of procedure ``code`` (``overview`` for an
+    unknown aspect). Missing or unverified facts are said plainly with where to ask; a pointer entry
+    (a court, the police) says which body handles it and what to do."""
+    record = get_catalogue().get(code)
+    if record is None:
+        return UNKNOWN_CODE_MESSAGE
+    return render_answer(record, aspect if aspect in ASPECTS else "overview")
 
 
 def lookup_dossier(code: str, phone_last4: str | None, requester_key: str) -> DossierAnswer:

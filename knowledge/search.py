@@ -46,6 +46,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.procedure_actions import action_factor, name_actions, query_actions
 from knowledge.search_cues import (
+    FILLER_SYLLABLES,
     FOREIGN_HINTS,
     FOREIGN_SUFFIX,
     QUERY_ACTION_CUES,
@@ -60,6 +61,7 @@ from vietnam.text import expand_abbreviations, fold, normalize_text
 __all__ = [
     "TERMS_PATH",
     "ProcedureHit",
+    "QueryCoverage",
     "SearchIndex",
     "Searchable",
     "TermEntry",
@@ -144,6 +146,21 @@ class ProcedureHit:
     variant: str | None = None
 
 
+@dataclass(frozen=True)
+class QueryCoverage:
+    """How much of a question one procedure accounts for (``SearchIndex.coverage``).
+
+    ``content``: the question's content syllables (folded, as typed; question words, aspect phrases,
+    fillers, numbers and place names left out). ``uncovered``: those the procedure's searchable text
+    (name, aliases, keywords, terms, field, result) does not have, directly, through a phrase or synonym
+    of the procedure, or after typo correction. ``share``: the idf-weighted share of the content
+    syllables the catalogue knows that the procedure has (1.0 when there are none)."""
+
+    content: tuple[str, ...]
+    uncovered: tuple[str, ...]
+    share: float
+
+
 class Searchable(Protocol):
     """What the index reads of a procedure: fields of ``knowledge.records.ProcedureRecord``."""
 
@@ -203,12 +220,14 @@ class SearchIndex:
         self._postings: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
         self._lengths: dict[str, list[int]] = {f: [0] * len(self.docs) for f in FIELD_WEIGHTS}
         vocabulary: set[str] = set()
+        doc_tokens: list[set[str]] = [set() for _ in self.docs]
         for name, per_doc in field_texts.items():
             for i, texts in enumerate(per_doc):
                 length = 0
                 for text in texts:
                     tokens = tokenize(text)
                     vocabulary.update(tokens)
+                    doc_tokens[i].update(tokens)
                     length += len(tokens)
                     for gram in _grams(tokens):
                         slot = self._postings[gram][i]
@@ -245,6 +264,8 @@ class SearchIndex:
             else:
                 self._contrib[gram] = (ids, values)
         del self._postings
+        self._doc_tokens = [frozenset(tokens) for tokens in doc_tokens]
+        self._max_idf = max(self._idf.values(), default=1.0)
         self.vocabulary = sorted(vocabulary)
         self._vocab_set = vocabulary
 
@@ -478,6 +499,57 @@ class SearchIndex:
                 )
             )
         return hits
+
+    def coverage(self, query: str, code: str) -> QueryCoverage:
+        """How much of ``query`` the procedure ``code`` accounts for (see ``QueryCoverage``); for a code
+        not in the index, nothing is covered (``content`` still lists the question's content words)."""
+        variants = _query_variants(query)
+        if not variants or not variants[0]:
+            return QueryCoverage((), (), 1.0)
+        typed = variants[0]
+        tokens = self._correct(typed)
+        aligned = len(tokens) == len(typed)
+        doc = self._by_code.get(code)
+        has = self._doc_tokens[doc] if doc is not None else frozenset()
+        covered: set[int] = set()
+        if doc is not None:
+            for start, end, phrase in self._phrase_matches(tokens):
+                if doc in phrase.docs or any(has.issuperset(expansion) for expansion in phrase.expansions):
+                    covered.update(range(start, end))
+            for n in (3, 2, 1):
+                for start in range(len(tokens) - n + 1):
+                    expansion = QUERY_SYNONYMS.get(tuple(tokens[start : start + n]))
+                    if expansion and has.issuperset(expansion):
+                        covered.update(range(start, start + n))
+        aspect = aspect_positions(tokens)
+        content: list[str] = []
+        uncovered: list[str] = []
+        known = known_covered = 0.0
+        for i, token in enumerate(tokens):
+            written = typed[i] if aligned else token
+            if (
+                i in aspect
+                or len(written) < 2
+                or written.isdigit()
+                or token in STOP_SYLLABLES
+                or written in STOP_SYLLABLES
+                or written in FILLER_SYLLABLES
+            ):
+                continue
+            content.append(written)
+            found = i in covered or token in has or written in has
+            if not found:
+                uncovered.append(written)
+            if written in self._vocab_set:
+                weight = self._idf.get(written, 1.0)
+            elif token == written:  # a word no procedure uses, and no typo of one ("karaoke", "visa")
+                weight = self._max_idf
+            else:
+                continue
+            known += weight
+            known_covered += weight if found else 0.0
+        share = known_covered / known if known else 1.0
+        return QueryCoverage(tuple(content), tuple(uncovered), round(share, 4))
 
     @staticmethod
     def _prior(doc: Searchable) -> float:

@@ -23,6 +23,22 @@ STOP_SYLLABLES = frozenset(
     ]
 )
 # fmt: on
+# Everyday words that never name what a question is about (kin, pronouns, time, motion, particles,
+# number words), folded: left out when measuring how much of a question a procedure accounts for
+# (``SearchIndex.coverage``). Ranking does not use them.
+FILLER_SYLLABLES = frozenset(
+    """
+    tui toi minh em anh chi no ong ba bo me cha chau vo chong nha ay nguoi dua be
+    gio nay roi thang ngay tuan hom qua mai truoc khi luc se da vua
+    di ve len xuong vo ra toi cua vi nen neu tren duoi
+    dc hong hem hok phai muon hoi nho gium dum giup
+    voi cung nua luon ca het tat
+    ad oi ah nhe ne vay day dzay dza zay nhen
+    mot bon chin muoi rat hon nhat xong
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+# Not listed although they are often fillers: folded, they are also words that name procedures ("tạm"
+# trú, khai "tử", "đăng" ký, nước "ngoài", "hộ" kinh doanh, "lại"/"lái", "bản"/"bán", "mới", "mã").
 # Phrases that ask about an aspect (fee, time, online, documents) rather than name a procedure: they do
 # not score on their own ("còn lệ phí thì sao?" finds nothing), but still count inside a known phrase.
 # fmt: off

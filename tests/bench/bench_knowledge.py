@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from knowledge.answers import detect_aspect  # noqa: E402
+from knowledge.aspects import detect_aspect  # noqa: E402
 from knowledge.importer import import_portal_file, import_shipped  # noqa: E402
 from knowledge.search import is_ambiguous  # noqa: E402
 from knowledge.service import Catalogue  # noqa: E402

@@ -1,0 +1,79 @@
+"""Is a question about a procedure in the catalogue? A question the catalogue cannot answer is never
+answered with a neighbouring procedure: the bot says so and offers to pass it to an agent (an ``HD-``
+question ticket).
+
+The decision reads the search's confidence (the top hit's score) and how much of the question's content
+words the top procedure accounts for (``SearchIndex.coverage``):
+
+- ``no_topic``: the question names nothing (only question words, an aspect, fillers): a follow-up
+  ("còn lệ phí thì sao?") for the procedure already in the conversation, or a question to ask back;
+- ``not_in_catalogue``: it names something and either nothing matches for real (top score below
+  ``MIN_SCORE``) or the match is weak (below ``WEAK_SCORE``) and the top procedure has less than
+  ``MIN_SHARE`` of the question's known content words ("xin giấy phép karaoke" -> "giấy phép xây dựng");
+- ``found``: otherwise; ``hits[0]`` is the procedure (``is_ambiguous`` still tells when to ask which).
+
+Thresholds were set on tests/data/procedure_questions.yml (in the catalogue) and
+tests/data/out_of_catalogue_questions.yml; `make bench` reports the false "not in catalogue" rate on both
+held-out question sets and the share of out-of-catalogue questions caught.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.search import ProcedureHit, QueryCoverage, SearchIndex
+
+__all__ = ["MIN_SCORE", "MIN_SHARE", "NOT_IN_CATALOGUE", "WEAK_SCORE", "CatalogueMatch", "match_catalogue"]
+
+MIN_SCORE = 10.0
+WEAK_SCORE = 20.0
+MIN_SHARE = 0.3
+
+FOUND, NOT_IN_CATALOGUE, NO_TOPIC = "found", "not_in_catalogue", "no_topic"
+
+
+@dataclass(frozen=True)
+class CatalogueMatch:
+    """What the catalogue can say about a question.
+
+    ``outcome``: ``found`` (answer ``hits[0]``), ``not_in_catalogue`` (say so, offer an agent: ``message``)
+    or ``no_topic`` (a follow-up or a question that names no procedure). ``hits`` are the search results
+    (best first), ``coverage`` how much of the question the top hit accounts for."""
+
+    outcome: str
+    hits: tuple[ProcedureHit, ...]
+    coverage: QueryCoverage
+    message: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.outcome == FOUND
+
+    @property
+    def top(self) -> ProcedureHit | None:
+        return self.hits[0] if self.hits else None
+
+
+def not_in_catalogue_message() -> str:
+    """What the bot says about a procedure it has no data for, offering a question ticket."""
+    return (
+        "Dạ, nội dung anh/chị hỏi hiện chưa có trong danh mục thủ tục em được cung cấp, nên em không dám "
+        "trả lời để tránh sai sót ạ. Em có thể chuyển câu hỏi của anh/chị cho tổng đài viên 1022 (tạo phiếu "
+        "hỏi đáp, mã HD-...) để được trả lời sau. Anh/chị có muốn em chuyển không ạ?"
+    )
+
+
+def match_catalogue(index: SearchIndex, query: str, limit: int = 5) -> CatalogueMatch:
+    """Search ``query`` and decide whether the catalogue has the procedure it is about."""
+    hits = tuple(index.search(query, limit=limit)) if query and query.strip() else ()
+    coverage = index.coverage(query or "", hits[0].code if hits else "")
+    if not hits:
+        if not coverage.content:
+            return CatalogueMatch(NO_TOPIC, hits, coverage)
+        return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
+    if not coverage.content:
+        return CatalogueMatch(NO_TOPIC, hits, coverage)
+    score = hits[0].score
+    if score < MIN_SCORE or (score < WEAK_SCORE and coverage.share < MIN_SHARE):
+        return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
+    return CatalogueMatch(FOUND, hits, coverage)

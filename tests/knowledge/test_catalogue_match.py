@@ -1,0 +1,73 @@
+"""A question about a procedure outside the catalogue is never answered with a neighbour: the bot says it
+is not in the catalogue and offers an agent; questions about catalogue procedures are never refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.catalogue_match import match_catalogue
+from knowledge.facade import match_catalogue as facade_match
+from knowledge.service import Catalogue
+from vietnam.text import strip_diacritics
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def questions(name: str) -> list[str]:
+    return [str(q["text"]) for q in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["questions"]]
+
+
+@pytest.fixture(scope="module")
+def shipped(shipped_url: str) -> Catalogue:
+    return Catalogue(shipped_url, sync_shipped=False)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "xin visa di nhat lam o dau",
+        "đăng ký nhãn hiệu cho bánh tráng nhà làm thì làm sao",
+        "xin giay phep karaoke can nhung giay to gi",
+        "mat bang tot nghiep dai hoc xin lai o dau",  # not "cấp lại giấy phép lái xe"
+        "xin giấy phép bay flycam quay đám cưới",  # not "giấy phép xây dựng"
+    ],
+)
+def test_a_procedure_outside_the_catalogue_is_said_to_be_outside(shipped: Catalogue, question: str) -> None:
+    for text in (question, strip_diacritics(question)):
+        match = match_catalogue(shipped.index(), text)
+        assert match.outcome == "not_in_catalogue", (text, match.top, match.coverage)
+        assert match.message is not None
+        assert "chưa có trong danh mục" in match.message and "HD-" in match.message
+
+
+def test_no_question_about_a_catalogue_procedure_is_refused(shipped: Catalogue) -> None:
+    refused = [
+        text
+        for question in questions("procedure_questions.yml")
+        for text in (question, strip_diacritics(question))
+        if match_catalogue(shipped.index(), text).outcome != "found"
+    ]
+    assert refused == []
+
+
+def test_most_out_of_catalogue_questions_are_caught(shipped: Catalogue) -> None:
+    texts = questions("out_of_catalogue_questions.yml")
+    caught = [t for t in texts if match_catalogue(shipped.index(), t).outcome == "not_in_catalogue"]
+    assert len(caught) >= 0.7 * len(texts), sorted(set(texts) - set(caught))
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["còn lệ phí thì sao?", "làm online được không?", "nộp ở đâu", "bao lâu"]
+)
+def test_a_follow_up_names_no_topic_it_is_not_refused(shipped: Catalogue, follow_up: str) -> None:
+    assert match_catalogue(shipped.index(), follow_up).outcome == "no_topic"
+
+
+def test_the_facade_decides_on_the_configured_database(facade_db: str) -> None:
+    found = facade_match("lam giay khai sinh cho con")
+    assert found.found and found.top is not None and found.top.code == "1.001193"
+    assert found.message is None
+    assert facade_match("xin visa đi Hàn Quốc").outcome == "not_in_catalogue"
