@@ -15,6 +15,9 @@ from knowledge.aspects import ASPECTS
 from knowledge.aspects import detect_aspect as _detect_aspect
 from knowledge.catalogue_match import CatalogueMatch
 from knowledge.catalogue_match import match_catalogue as _match_catalogue
+from knowledge.contacts import ContactAnswer
+from knowledge.contacts import contact_answer as _contact_answer
+from knowledge.contacts import is_contact_question as _is_contact_question
 from knowledge.dossiers import DossierAnswer, default_service
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
@@ -23,13 +26,16 @@ from knowledge.service import get_catalogue
 __all__ = [
     "ASPECTS",
     "CatalogueMatch",
+    "ContactAnswer",
     "DossierAnswer",
     "ProcedureHit",
     "ProcedureRecord",
     "answer",
+    "contact_answer",
     "detect_aspect",
     "get_procedure",
     "is_ambiguous",
+    "is_contact_question",
     "lookup_dossier",
     "match_catalogue",
     "search_procedures",
@@ -80,6 +86,20 @@ def answer(code: str, aspect: str) -> str:
     if record is None:
         return UNKNOWN_CODE_MESSAGE
     return render_answer(record, aspect if aspect in ASPECTS else "overview")
+
+
+def is_contact_question(text: str) -> bool:
+    """True when ``text`` asks for an office's phone, opening hours or address (not about a procedure):
+    a fallback for the NLU's ``contact_info`` intent, and what the bench uses to route a question."""
+    return _is_contact_question(text)
+
+
+def contact_answer(text: str, place: str | None = None) -> ContactAnswer:
+    """Address, phone and hours of the office ``text`` asks about: a commune/ward (current or old name;
+    ``place`` = the NLU ``location`` entity when there is one), the province's service centre or a
+    department. ``outcome``: ``office``, ``ambiguous_place`` (ask which of ``candidates``) or
+    ``ask_place`` (no office named). Fields without an official source are said plainly."""
+    return _contact_answer(text, place)
 
 
 def lookup_dossier(code: str, phone_last4: str | None, requester_key: str) -> DossierAnswer:

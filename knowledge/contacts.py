@@ -1,0 +1,323 @@
+"""Where to go and whom to call: office address, phone and hours from the office directory.
+
+The directory (``knowledge/data/offices.yml``, loaded and validated by ``knowledge.offices``; format in
+``knowledge/schema.md``, "Office directory") names, for each of the 102 communes and wards, its People's
+Committee, its public-administration service centre and its police, and lists the province's service centre,
+departments, police, social insurance and utilities, each contact detail with its source or null.
+
+A question names a commune or ward (current or old name, resolved by ``vietnam.places``; a former district
+spanning several units is asked back), a province office (by name, with or without "tỉnh Đồng Tháp", or a
+former department name), or neither (the province service centre is given and the commune asked).
+``contact_answer`` gives the fields asked (address, phone, hours; all three when the question names none)
+and says plainly when one has no official source, pointing to the 1022 hotline and the national portal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from knowledge.offices import OFFICES_FILE, Office, OfficeDirectory, load_offices
+from vietnam.places import Place, PlaceMatch, find_places, get_place
+from vietnam.text import expand_abbreviations, fold, normalize_text
+from vietnam.workdays import format_date_vi
+
+__all__ = ["FIELDS", "ContactAnswer", "asked_fields", "contact_answer", "is_contact_question"]
+
+FIELDS = ("address", "phone", "hours")
+_FIELD_LABEL = {"address": "Địa chỉ", "phone": "Điện thoại", "hours": "Giờ làm việc"}
+_FIELD_WHAT = {"address": "địa chỉ", "phone": "số điện thoại", "hours": "giờ làm việc"}
+
+
+@dataclass(frozen=True)
+class ContactAnswer:
+    """What the bot says to a contact question; ``message`` is the only thing to show.
+
+    ``outcome``: ``office`` (the offices ``offices`` answered: directory keys, i.e. a place code or an
+    agency code), ``ambiguous_place`` (an old district or a shared name: ask which of ``candidates``, place
+    codes, and call again with ``place=<code>``) or ``ask_place`` (no office named: the province service
+    centre is given and the citizen asked for their commune or ward). ``fields`` are the fields answered."""
+
+    outcome: str
+    message: str
+    offices: tuple[str, ...] = ()
+    place: str | None = None
+    candidates: tuple[str, ...] = ()
+    fields: tuple[str, ...] = FIELDS
+
+
+# ------------------------------------------------------------------------------------------- questions
+_WORD = re.compile(r"[a-z0-9]+")
+# Folded cue phrases for each field.
+_FIELD_CUES: dict[str, tuple[str, ...]] = {
+    "phone": (
+        "so dien thoai", "dien thoai", "hotline", "duong day nong", "so may", "goi so", "goi dien",
+        "so lien lac", "so ban", "so de goi", "alo", "zalo",
+    ),
+    "address": ("dia chi", "tru so", "nam o dau", "o duong nao", "duong nao", "vi tri", "cho nao", "o dau"),
+    "hours": (
+        "gio lam viec", "may gio", "mo cua", "dong cua", "thu bay", "thu #", "chu nhat", "gio hanh chinh",
+        "nghi trua", "lam viec khong", "lam viec ko", "co lam viec", "lam viec may", "lich lam viec",
+        "sang thu", "chieu thu", "gio giac", "lam den may gio", "ngay le", "lam viec ngay",
+    ),
+}  # fmt: skip
+# Words that name an office (folded).
+_OFFICE_CUES = (
+    "uy ban", "trung tam phuc vu", "hanh chinh cong", "bo phan mot cua", "mot cua", "so", "cong an",
+    "bao hiem xa hoi", "van phong dang ky dat dai", "toa an", "co quan", "van phong", "tru so", "dien luc",
+    "cap nuoc", "buu dien",
+)  # fmt: skip
+# Words of a procedure question ("nộp hồ sơ khai sinh ở đâu" asks about a procedure, not an office).
+_PROCEDURE_CUES = ("nop", "ho so", "thu tuc", "dang ky", "cap", "lam giay", "xin giay", "lam the", "lam so")
+# How citizens name province offices besides their official name (folded), and former names of merged
+# departments (Nghị định 45/2025/NĐ-CP; ticketing/data/agencies.yml): agency code -> phrases.
+_PROVINCE_NAMES: dict[str, tuple[str, ...]] = {
+    "ttphcc_tinh": (
+        "trung tam phuc vu hanh chinh cong tinh", "trung tam hanh chinh cong tinh", "mot cua tinh",
+        "trung tam phuc vu hanh chinh cong dong thap", "trung tam hanh chinh cong dong thap",
+    ),
+    "vp_ubnd_tinh": ("van phong uy ban nhan dan tinh", "uy ban nhan dan tinh", "uy ban tinh"),
+    "cong_an_tinh": ("cong an tinh",),
+    "bhxh_tinh": ("bao hiem xa hoi", "bao hiem xa hoi tinh"),
+    "so_xay_dung": ("so giao thong", "so giao thong van tai"),
+    "so_nong_nghiep_moi_truong": ("so tai nguyen", "so tai nguyen va moi truong", "so nong nghiep"),
+    "so_tai_chinh": ("so ke hoach", "so ke hoach va dau tu", "so ke hoach dau tu"),
+    "so_noi_vu": ("so lao dong", "so lao dong thuong binh va xa hoi", "so ldtbxh"),
+    "so_khoa_hoc_cong_nghe": ("so thong tin", "so thong tin va truyen thong"),
+    "so_van_hoa_the_thao_du_lich": ("so van hoa",),
+    "so_giao_duc_dao_tao": ("so giao duc",),
+    "pc_dong_thap": ("dien luc",),
+    "pc_tien_giang": ("dien luc",),
+    "cap_nuoc_dong_thap": ("cap nuoc",),
+    "cap_nuoc_tien_giang": ("cap nuoc",),
+    "buu_dien_tinh": ("buu dien", "buu dien tinh"),
+}  # fmt: skip
+_PROVINCE_SUFFIX = " tinh dong thap"
+# Offices that receive dossiers (the Saturday-morning rule of the directory's `hours` applies to them).
+_SERVICE_CENTRE = "ttphcc_tinh"
+
+
+def _folded(text: str) -> str:
+    words = _WORD.findall(fold(expand_abbreviations(normalize_text(text or ""))))
+    return " " + " ".join("#" if word.isdigit() else word for word in words) + " "
+
+
+def _has(folded: str, cues: tuple[str, ...]) -> bool:
+    return any(f" {cue} " in folded for cue in cues)
+
+
+def asked_fields(text: str) -> tuple[str, ...]:
+    """The contact fields a question asks for; all three when it names none."""
+    folded = _folded(text)
+    return tuple(name for name in FIELDS if _has(folded, _FIELD_CUES[name])) or FIELDS
+
+
+def is_contact_question(text: str) -> bool:
+    """True when ``text`` asks for an office's phone, hours or address rather than about a procedure."""
+    folded = _folded(text)
+    if _has(folded, _FIELD_CUES["phone"]) or _has(folded, _FIELD_CUES["hours"]):
+        return not _has(folded, ("thoi han", "bao lau", "may ngay"))  # "mấy giờ" vs a processing time
+    if _has(folded, _FIELD_CUES["address"]):
+        names_office = _has(folded, _OFFICE_CUES) or bool(find_places(text))
+        return names_office and not _has(folded, _PROCEDURE_CUES)
+    return False
+
+
+# ------------------------------------------------------------------------------------------- directory
+def _province_keys(directory: OfficeDirectory) -> dict[str, set[str]]:
+    """Folded phrase -> agency codes it names."""
+    keys: dict[str, set[str]] = {}
+    for code, office in directory.province.items():
+        name = _folded(office.name).strip()
+        phrases = {name, name.removesuffix(_PROVINCE_SUFFIX.strip()).strip(), *_PROVINCE_NAMES.get(code, ())}
+        for phrase in phrases:
+            if phrase:
+                keys.setdefault(phrase, set()).add(code)
+    return keys
+
+
+def _province_offices(text: str, directory: OfficeDirectory) -> tuple[str, ...]:
+    """Agency codes the question names (the longest phrase wins)."""
+    folded = _folded(text)
+    best: tuple[int, set[str]] = (0, set())
+    for phrase, codes in _province_keys(directory).items():
+        if f" {phrase} " in folded and len(phrase) > best[0]:
+            best = (len(phrase), codes)
+    return tuple(code for code in directory.province if code in best[1])
+
+
+def _directory(path: Path) -> OfficeDirectory:
+    """The directory, read again only when the file changed."""
+    return _cached_directory(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _cached_directory(path: Path, _mtime: int) -> OfficeDirectory:
+    return load_offices(path)
+
+
+def _where_to_ask(directory: OfficeDirectory) -> str:
+    return (
+        f"anh/chị gọi {directory.fallback_name} (số {directory.fallback_phone}) hoặc xem "
+        f"{directory.portal_name} ({directory.portal_url})"
+    )
+
+
+def _not_known(directory: OfficeDirectory, what: str) -> str:
+    return f"hiện em chưa có thông tin chính thức về {what}, {_where_to_ask(directory)} ạ."
+
+
+def _display_name(office: Office) -> str:
+    """A commune's entry is named after the unit; citizens go to its service centre."""
+    return office.service_point or office.name
+
+
+def _field_lines(
+    office: Office, field: str, directory: OfficeDirectory, *, receives_dossiers: bool
+) -> list[str]:
+    label = _FIELD_LABEL[field]
+    if field == "address":
+        if office.address:
+            return [f"- {label}: {office.address.rstrip('.')}."]
+        if office.sites:
+            lines = [f"- {label}:"]
+            for site in office.sites:
+                since = f" (từ ngày {format_date_vi(site.since)})" if site.since else ""
+                check = (
+                    "; địa điểm này chưa được xác nhận chính thức, anh/chị nên gọi hỏi trước"
+                    if not site.verified
+                    else ""
+                )
+                lines.append(f"  + {site.label}: {site.address.rstrip('.')}{since}{check}.")
+            return lines
+        return [f"- {label}: {_not_known(directory, 'địa chỉ của cơ quan này')}"]
+    if field == "phone":
+        if office.phone:
+            return [f"- {label}: {office.phone}."]
+        if office.hotlines:
+            lines = [f"- Đường dây {h.phone}: {h.purpose.rstrip('.')}." for h in office.hotlines]
+            return [
+                *lines,
+                f"- Số điện thoại chung: {_not_known(directory, 'số điện thoại chung của cơ quan này')}",
+            ]
+        return [f"- {label}: {_not_known(directory, 'số điện thoại của cơ quan này')}"]
+    lines = []
+    if office.hours:
+        lines.append(f"- {label}: {office.hours.rstrip('.')}.")
+    elif directory.weekday_hours and receives_dossiers:
+        lines.append(f"- {label} các ngày trong tuần: {directory.weekday_hours.rstrip('.')}.")
+    else:
+        lines.append(f"- {label}: {_not_known(directory, 'giờ làm việc của cơ quan này')}")
+    if receives_dossiers and directory.saturday_hours:
+        lines.append(f"- {directory.saturday_hours.rstrip('.')}.")
+    return lines
+
+
+def _knows(office: Office, field: str, directory: OfficeDirectory, *, receives_dossiers: bool) -> bool:
+    if field == "address":
+        return bool(office.address or office.sites)
+    if field == "phone":
+        return bool(office.phone or office.hotlines)
+    return bool(office.hours or (receives_dossiers and (directory.weekday_hours or directory.saturday_hours)))
+
+
+def _render(
+    intro: str, offices: list[Office], fields: tuple[str, ...], directory: OfficeDirectory, *, centre: bool
+) -> str:
+    """``intro`` starts with "Dạ, " and ends with a space or is "Dạ, " alone. Offices whose facts read
+    the same (the two power companies share their hotlines) are given once."""
+    known = any(_knows(o, f, directory, receives_dossiers=centre) for o in offices for f in fields)
+    if not known:
+        what = ", ".join(_FIELD_WHAT[f] for f in fields)
+        names = "; ".join(_display_name(o) for o in offices)
+        start = "hiện" if intro == "Dạ, " else "Hiện"
+        return (
+            f"{intro}{start} em chưa có thông tin chính thức về {what} của {names}, "
+            f"{_where_to_ask(directory)} để được hướng dẫn ạ."
+        )
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for office in offices:
+        facts = tuple(
+            line for f in fields for line in _field_lines(office, f, directory, receives_dossiers=centre)
+        )
+        groups.setdefault(facts, []).append(_display_name(office))
+    lines = [intro.rstrip()] if intro != "Dạ, " else []
+    for facts, names in groups.items():
+        head = f"Thông tin liên hệ của {', '.join(names)}:"
+        lines.append(f"Dạ, {head[0].lower()}{head[1:]}" if not lines else head)
+        lines += facts
+    return "\n".join(lines)
+
+
+def _commune_intro(place: Place, office: Office | None, note: str) -> str:
+    if office is None:
+        return f"Dạ, {note}"
+    return (
+        f"Dạ, {note}thủ tục hành chính của {place.name} được tiếp nhận tại {office.service_point} "
+        f"({office.committee}); căn cước, cư trú tại {office.police}. "
+    )
+
+
+def _former_name_note(match: PlaceMatch, place: Place) -> str:
+    """ "Xã Tân Mỹ Chánh (cũ) nay thuộc Phường Mỹ Phong; " for a former name, else nothing."""
+    if match.via not in ("former_unit", "former_district"):
+        return ""
+    said = fold(match.matched)
+    former = next((u.name for u in place.former_units if fold(u.short_name) in said), match.matched)
+    return f"{former} (cũ) nay thuộc {place.name}; "
+
+
+def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_FILE) -> ContactAnswer:
+    """Address, phone and hours of the office ``text`` asks about (``place``: a commune/ward code or name
+    from the NLU ``location`` entity, when known)."""
+    directory = _directory(Path(path))
+    fields = asked_fields(text)
+    named = _province_offices(text, directory)
+    if named:
+        offices = [directory.province[code] for code in named]
+        message = _render("Dạ, ", offices, fields, directory, centre=_SERVICE_CENTRE in named)
+        return ContactAnswer("office", message, named, None, (), fields)
+
+    unit: Place | None = get_place(place) if place else None
+    note = ""
+    if unit is None:
+        matches = find_places(" ".join(x for x in (place, text) if x))
+        resolved = next((m for m in matches if m.place is not None), None)
+        if resolved is not None and resolved.place is not None:
+            unit = resolved.place
+            note = _former_name_note(resolved, unit)
+        else:
+            ambiguous = next((m for m in matches if m.candidates), None)
+            if ambiguous is not None:
+                names = ", ".join(p.name for p in ambiguous.candidates[:8])
+                return ContactAnswer(
+                    "ambiguous_place",
+                    f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã, phường: {names}. Anh/chị cho em biết '
+                    "cụ thể xã, phường nào để em báo thông tin liên hệ ạ?",
+                    candidates=tuple(p.code for p in ambiguous.candidates),
+                    fields=fields,
+                )
+    if unit is not None:
+        office = directory.commune(unit.code)
+        intro = _commune_intro(unit, office, note)
+        if office is None:
+            what = ", ".join(_FIELD_WHAT[f] for f in fields)
+            message = (
+                f"{intro}{_not_known(directory, f'{what} của Trung tâm Phục vụ hành chính công {unit.name}')}"
+            )
+            return ContactAnswer("office", message, (), unit.code, (), fields)
+        message = _render(intro, [office], fields, directory, centre=True)
+        return ContactAnswer("office", message, (unit.code,), unit.code, (), fields)
+
+    centre = directory.agency(_SERVICE_CENTRE)
+    ask = "Anh/chị cho em biết xã, phường của mình để em báo đúng nơi ạ."
+    intro = (
+        "Dạ, thủ tục cấp xã nộp tại Trung tâm Phục vụ hành chính công xã, phường nơi anh/chị cư trú; thủ tục "
+        "cấp tỉnh tại Trung tâm Phục vụ hành chính công tỉnh. "
+    )
+    if centre is None:
+        return ContactAnswer("ask_place", intro + ask, fields=fields)
+    message = _render(intro, [centre], fields, directory, centre=True) + "\n" + ask
+    return ContactAnswer("ask_place", message, (_SERVICE_CENTRE,), None, (), fields)

@@ -1,0 +1,184 @@
+"""Questions about an office's address, phone and hours get the directory's facts, for communes and wards
+by current or old name and for the province's offices; a fact without an official source is said plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.contacts import asked_fields, contact_answer, is_contact_question
+from knowledge.facade import contact_answer as facade_contact_answer
+from knowledge.offices import OFFICES_FILE, load_offices
+
+COMMUNE = """    kind: phuong
+    committee: Ủy ban nhân dân NAME
+    service_point: Trung tâm Phục vụ hành chính công NAME
+    police: Công an NAME
+    source: Trang thử NAME
+    source_date: '2026-12-01'"""
+
+DIRECTORY = """
+updated: '2026-12-01'
+fallback:
+  hotline: {name: Tổng đài 1022 thử, phone: '1022', source: Nguồn thử, source_date: '2026-12-01',
+            verified: true}
+  portal: {name: Cổng Dịch vụ công quốc gia, url: https://dichvucong.gov.vn, source: Nguồn thử,
+           verified: true}
+hours:
+  weekdays: Thứ Hai đến thứ Sáu, sáng 7 giờ - 11 giờ 30, chiều 13 giờ 30 - 17 giờ
+  saturday: null
+  source: Quyết định thử 2/QĐ-UBND
+  source_url: https://example.gov.vn/gio
+communes:
+  phuong_my_phong:
+    name: Phường Mỹ Phong
+    address: Ấp Thử, phường Mỹ Phong
+    phone: '0273 111 1111'
+    hours: null
+    source_url: https://example.gov.vn/my-phong
+    verified: true
+MY_PHONG
+  phuong_my_tho:
+    name: Phường Mỹ Tho
+    address: null
+    phone: null
+    hours: null
+    verified: false
+MY_THO
+province:
+  ttphcc_tinh:
+    name: Trung tâm Phục vụ hành chính công tỉnh Đồng Tháp
+    address: null
+    phone: '0277 3898989'
+    hours: null
+    sites:
+      - {label: Cơ sở 1, address: "Số 1 đường Thử", source: Thông báo thử, source_url: https://example.gov.vn/a,
+         verified: true}
+    source: Thông báo thử
+    source_url: https://example.gov.vn/a
+    source_date: '2026-12-01'
+    verified: true
+  so_tu_phap:
+    name: Sở Tư pháp tỉnh Đồng Tháp
+    address: null
+    phone: null
+    hours: null
+    source: Nghị định 45/2025/NĐ-CP
+    source_date: '2026-12-01'
+    verified: false
+  so_xay_dung:
+    name: Sở Xây dựng tỉnh Đồng Tháp
+    address: null
+    phone: null
+    hours: null
+    source: Nghị định 45/2025/NĐ-CP
+    source_date: '2026-12-01'
+    verified: false
+"""
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Path:
+    path = tmp_path / "offices.yml"
+    text = DIRECTORY.replace("MY_PHONG", COMMUNE.replace("NAME", "phường Mỹ Phong")).replace(
+        "MY_THO", COMMUNE.replace("NAME", "phường Mỹ Tho")
+    )
+    path.write_text(text, encoding="utf-8")
+    load_offices(path)  # the fixture follows the directory's format
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [
+        ("số điện thoại UBND phường Mỹ Phong", True),
+        ("ubnd xa tan my chanh may gio mo cua", True),
+        ("thứ 7 ủy ban có làm việc không", True),
+        ("địa chỉ trung tâm phục vụ hành chính công tỉnh ở đâu", True),
+        ("sdt so tu phap", True),
+        ("nộp hồ sơ khai sinh ở đâu", False),
+        ("đăng ký kết hôn mất mấy ngày", False),
+        ("làm căn cước cần giấy tờ gì", False),
+    ],
+)
+def test_contact_questions_are_told_from_procedure_questions(text: str, contact: bool) -> None:
+    assert is_contact_question(text) is contact
+
+
+def test_the_fields_asked_are_read_from_the_question() -> None:
+    assert asked_fields("số điện thoại ubnd phường") == ("phone",)
+    assert asked_fields("mấy giờ mở cửa") == ("hours",)
+    assert asked_fields("địa chỉ và số điện thoại") == ("address", "phone")
+    assert asked_fields("ubnd phường Mỹ Phong") == ("address", "phone", "hours")
+
+
+def test_a_ward_by_its_current_name_gets_its_sourced_facts(directory: Path) -> None:
+    reply = contact_answer("số điện thoại UBND phường Mỹ Phong", path=directory)
+    assert reply.outcome == "office" and reply.place == "phuong_my_phong"
+    assert reply.message.splitlines() == [
+        "Dạ, thủ tục hành chính của Phường Mỹ Phong được tiếp nhận tại Trung tâm Phục vụ hành chính công "
+        "phường Mỹ Phong (Ủy ban nhân dân phường Mỹ Phong); căn cước, cư trú tại Công an phường Mỹ Phong.",
+        "Thông tin liên hệ của Trung tâm Phục vụ hành chính công phường Mỹ Phong:",
+        "- Điện thoại: 0273 111 1111.",
+    ]
+
+
+def test_an_old_commune_name_is_answered_for_the_ward_it_now_belongs_to(directory: Path) -> None:
+    reply = contact_answer("ubnd xa Tan My Chanh may gio lam viec", path=directory)
+    assert reply.place == "phuong_my_phong"
+    assert reply.message.startswith("Dạ, Xã Tân Mỹ Chánh (cũ) nay thuộc Phường Mỹ Phong;")
+    assert reply.message.splitlines()[-1] == (
+        "- Giờ làm việc các ngày trong tuần: Thứ Hai đến thứ Sáu, sáng 7 giờ - 11 giờ 30, chiều 13 giờ 30 - "
+        "17 giờ."
+    )
+
+
+def test_a_former_district_spanning_several_units_is_asked_back(directory: Path) -> None:
+    reply = contact_answer("địa chỉ UBND huyện Cái Bè", path=directory)
+    assert reply.outcome == "ambiguous_place"
+    assert "xa_cai_be" in reply.candidates and len(reply.candidates) > 1
+    assert reply.message.endswith("ạ?")
+    chosen = contact_answer("địa chỉ UBND huyện Cái Bè", "xa_cai_be", path=directory)
+    assert chosen.outcome == "office" and chosen.place == "xa_cai_be"
+
+
+def test_a_province_office_is_found_by_its_name_or_its_former_name(directory: Path) -> None:
+    centre = contact_answer("địa chỉ trung tâm phục vụ hành chính công tỉnh", path=directory)
+    assert centre.offices == ("ttphcc_tinh",)
+    assert "  + Cơ sở 1: Số 1 đường Thử." in centre.message
+    transport = contact_answer("sở giao thông vận tải ở đâu", path=directory)
+    assert transport.offices == ("so_xay_dung",)
+
+
+def test_an_unsourced_field_is_said_plainly_with_the_hotline_and_the_portal(directory: Path) -> None:
+    department = contact_answer("số điện thoại sở tư pháp", path=directory)
+    assert department.message == (
+        "Dạ, hiện em chưa có thông tin chính thức về số điện thoại của Sở Tư pháp tỉnh Đồng Tháp, anh/chị "
+        "gọi Tổng đài 1022 thử (số 1022) hoặc xem Cổng Dịch vụ công quốc gia (https://dichvucong.gov.vn) để "
+        "được hướng dẫn ạ."
+    )
+    ward = contact_answer("địa chỉ, số điện thoại ubnd phường Mỹ Tho", path=directory)
+    assert "Hiện em chưa có thông tin chính thức về địa chỉ, số điện thoại" in ward.message
+    assert "(số 1022)" in ward.message and "https://dichvucong.gov.vn" in ward.message
+
+
+def test_no_office_named_gives_the_province_centre_and_asks_the_commune(directory: Path) -> None:
+    reply = contact_answer("cho hỏi số điện thoại", path=directory)
+    assert reply.outcome == "ask_place"
+    assert "- Điện thoại: 0277 3898989." in reply.message
+    assert reply.message.endswith("Anh/chị cho em biết xã, phường của mình để em báo đúng nơi ạ.")
+
+
+def test_every_unit_of_the_shipped_directory_gets_an_answer_without_invented_facts() -> None:
+    shipped = load_offices(OFFICES_FILE)
+    for code, office in shipped.communes.items():
+        reply = facade_contact_answer("địa chỉ, số điện thoại, giờ làm việc", code)
+        assert reply.place == code and reply.message.startswith("Dạ,")
+        if office.phone is None:
+            assert "chưa có thông tin chính thức" in reply.message
+        else:
+            assert office.phone in reply.message
+    for code, office in shipped.province.items():
+        if office.phone:
+            assert office.phone in facade_contact_answer(f"số điện thoại {office.name}").message, code
