@@ -26,7 +26,7 @@ from knowledge.search import ProcedureHit, QueryCoverage, SearchIndex
 __all__ = ["MIN_SCORE", "MIN_SHARE", "NOT_IN_CATALOGUE", "WEAK_SCORE", "CatalogueMatch", "match_catalogue"]
 
 MIN_SCORE = 10.0
-WEAK_SCORE = 20.0
+WEAK_SCORE = 28.0
 MIN_SHARE = 0.3
 
 FOUND, NOT_IN_CATALOGUE, NO_TOPIC = "found", "not_in_catalogue", "no_topic"

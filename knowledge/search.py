@@ -116,6 +116,13 @@ def _without_places(text: str) -> str:
     return "".join(chars)
 
 
+def _accented_tokens(text: str) -> list[str]:
+    """``tokenize``'s syllables as written (lower case, diacritics kept): ``fold`` keeps one character per
+    character, so the folded spans cut the NFC text at the same places."""
+    nfc = unicodedata.normalize("NFC", text).lower()
+    return [nfc[m.start() : m.end()] for m in _WORD.finditer(fold(nfc))]
+
+
 def _query_variants(text: str) -> list[list[str]]:
     """The query's syllables with abbreviations spelt out, and as typed when that differs: a short form
     can also be a word ("so hong" is "sổ hồng", not "sổ không"). Place names are left out."""
@@ -221,6 +228,7 @@ class SearchIndex:
         self._lengths: dict[str, list[int]] = {f: [0] * len(self.docs) for f in FIELD_WEIGHTS}
         vocabulary: set[str] = set()
         doc_tokens: list[set[str]] = [set() for _ in self.docs]
+        doc_accented: list[set[str]] = [set() for _ in self.docs]
         for name, per_doc in field_texts.items():
             for i, texts in enumerate(per_doc):
                 length = 0
@@ -228,6 +236,7 @@ class SearchIndex:
                     tokens = tokenize(text)
                     vocabulary.update(tokens)
                     doc_tokens[i].update(tokens)
+                    doc_accented[i].update(_accented_tokens(text))
                     length += len(tokens)
                     for gram in _grams(tokens):
                         slot = self._postings[gram][i]
@@ -265,6 +274,7 @@ class SearchIndex:
                 self._contrib[gram] = (ids, values)
         del self._postings
         self._doc_tokens = [frozenset(tokens) for tokens in doc_tokens]
+        self._doc_accented = [frozenset(tokens) for tokens in doc_accented]
         self._max_idf = max(self._idf.values(), default=1.0)
         self.vocabulary = sorted(vocabulary)
         self._vocab_set = vocabulary
@@ -509,8 +519,13 @@ class SearchIndex:
         typed = variants[0]
         tokens = self._correct(typed)
         aligned = len(tokens) == len(typed)
+        # As written, with diacritics: "Hàn Quốc" is not "gia hạn", "nhà" is not "nha khoa".
+        accented = _accented_tokens(expand_abbreviations(_without_places(normalize_text(query))))
+        if len(accented) != len(typed):
+            accented = typed
         doc = self._by_code.get(code)
         has = self._doc_tokens[doc] if doc is not None else frozenset()
+        has_accented = self._doc_accented[doc] if doc is not None else frozenset()
         covered: set[int] = set()
         if doc is not None:
             for start, end, phrase in self._phrase_matches(tokens):
@@ -537,7 +552,10 @@ class SearchIndex:
             ):
                 continue
             content.append(written)
-            found = i in covered or token in has or written in has
+            if accented[i] != written:  # typed with diacritics: compare as written
+                found = i in covered or accented[i] in has_accented or (token != written and token in has)
+            else:
+                found = i in covered or token in has or written in has
             if not found:
                 uncovered.append(written)
             if written in self._vocab_set:
