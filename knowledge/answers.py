@@ -72,10 +72,16 @@ def _where(record: ProcedureRecord) -> str | None:
     return record.place or record.executing_agency or record.competent_agency
 
 
+def _office(record: ProcedureRecord) -> str | None:
+    """The office itself, without the alternatives ("...; hoặc nộp trực tuyến ..."), for "ask there"."""
+    where = _where(record)
+    return _shorten(where.split(";")[0].strip(), 140) if where else None
+
+
 def _ask_where(record: ProcedureRecord) -> str:
     """Where to ask about a fact the catalogue does not have."""
-    where = _where(record)
-    office = f"{_shorten(where, 160)}, " if where else "nơi tiếp nhận hồ sơ, "
+    where = _office(record)
+    office = f"{where}, " if where else "nơi tiếp nhận hồ sơ, "
     return f"{office}tổng đài {HOTLINE} hoặc Cổng Dịch vụ công quốc gia ({NATIONAL_PORTAL})"
 
 

@@ -8,8 +8,10 @@ words the top procedure accounts for (``SearchIndex.coverage``):
 - ``no_topic``: the question names nothing (only question words, an aspect, fillers): a follow-up
   ("còn lệ phí thì sao?") for the procedure already in the conversation, or a question to ask back;
 - ``not_in_catalogue``: it names something and either nothing matches for real (top score below
-  ``MIN_SCORE``) or the match is weak (below ``WEAK_SCORE``) and the top procedure has less than
-  ``MIN_SHARE`` of the question's known content words ("xin giấy phép karaoke" -> "giấy phép xây dựng");
+  ``MIN_SCORE``, unless the top procedure has at least ``SHORT_SHARE`` of the content words: a short
+  question such as "bị trộm xe" scores low) or the match is weak (below ``WEAK_SCORE``) and the top
+  procedure has less than ``MIN_SHARE`` of the content words ("xin giấy phép karaoke" -> "giấy phép xây
+  dựng");
 - ``found``: otherwise; ``hits[0]`` is the procedure (``is_ambiguous`` still tells when to ask which).
 
 Thresholds were set on tests/data/procedure_questions.yml (in the catalogue) and
@@ -23,9 +25,18 @@ from dataclasses import dataclass
 
 from knowledge.search import ProcedureHit, QueryCoverage, SearchIndex
 
-__all__ = ["MIN_SCORE", "MIN_SHARE", "NOT_IN_CATALOGUE", "WEAK_SCORE", "CatalogueMatch", "match_catalogue"]
+__all__ = [
+    "MIN_SCORE",
+    "MIN_SHARE",
+    "NOT_IN_CATALOGUE",
+    "SHORT_SHARE",
+    "WEAK_SCORE",
+    "CatalogueMatch",
+    "match_catalogue",
+]
 
 MIN_SCORE = 10.0
+SHORT_SHARE = 0.7
 WEAK_SCORE = 28.0
 MIN_SHARE = 0.3
 
@@ -74,6 +85,7 @@ def match_catalogue(index: SearchIndex, query: str, limit: int = 5) -> Catalogue
     if not coverage.content:
         return CatalogueMatch(NO_TOPIC, hits, coverage)
     score = hits[0].score
-    if score < MIN_SCORE or (score < WEAK_SCORE and coverage.share < MIN_SHARE):
+    share = coverage.share
+    if (score < MIN_SCORE and share < SHORT_SHARE) or (score < WEAK_SCORE and share < MIN_SHARE):
         return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
     return CatalogueMatch(FOUND, hits, coverage)

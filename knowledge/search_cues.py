@@ -33,7 +33,7 @@ FILLER_SYLLABLES = frozenset(
     di ve len xuong vo ra toi cua vi nen neu tren duoi
     dc hong hem hok phai muon hoi nho gium dum giup
     voi cung nua luon ca het tat
-    ad oi ah nhe ne vay day dzay dza zay nhen
+    ad oi ah nhe ne vay day dzay dza zay nhen bi
     mot bon chin muoi rat hon nhat xong
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
