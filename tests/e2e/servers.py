@@ -36,8 +36,8 @@ APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 CREDENTIALS = ROOT / "bot" / "credentials.yml"
 
 # What `make seed` runs, in order (Makefile, target `seed`).
-SEED_COMMANDS = (("-m", "ticketing.cli", "seed"), ("-m", "knowledge.seed"))
-# A line of `python -m knowledge.seed`: "  000.00.20.H19-261201-0001  phone ending 0001  processing".
+SEED_COMMANDS = (("-m", "ticketing.cli", "seed"), ("-m", "knowledge.cli", "seed"))
+# A line of `python -m knowledge.cli seed`: "  000.00.20.H19-261201-0001  phone ending 0001  processing".
 _SAMPLE_LINE = re.compile(r"^\s+(\S+)\s+phone ending (\d{4})\s+(\w+)\s*$")
 
 RASA_START_TIMEOUT = 300.0  # loading TensorFlow and the model on a busy 2-core machine
