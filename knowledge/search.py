@@ -161,11 +161,14 @@ class QueryCoverage:
     fillers, numbers and place names left out). ``uncovered``: those the procedure's searchable text
     (name, aliases, keywords, terms, field, result) does not have, directly, through a phrase or synonym
     of the procedure, or after typo correction. ``share``: the idf-weighted share of the content
-    syllables the catalogue knows that the procedure has (1.0 when there are none)."""
+    syllables the catalogue knows that the procedure has (1.0 when there are none). ``strict_share``: the
+    same, counting a syllable read as a typo of a known word as not covered ("visa" is not "vỉa" hè), and
+    0.0 when nothing is weighed."""
 
     content: tuple[str, ...]
     uncovered: tuple[str, ...]
     share: float
+    strict_share: float = 0.0
 
 
 class Searchable(Protocol):
@@ -515,7 +518,7 @@ class SearchIndex:
         not in the index, nothing is covered (``content`` still lists the question's content words)."""
         variants = _query_variants(query)
         if not variants or not variants[0]:
-            return QueryCoverage((), (), 1.0)
+            return QueryCoverage((), (), 1.0, 0.0)
         typed = variants[0]
         tokens = self._correct(typed)
         aligned = len(tokens) == len(typed)
@@ -539,7 +542,7 @@ class SearchIndex:
         aspect = aspect_positions(tokens)
         content: list[str] = []
         uncovered: list[str] = []
-        known = known_covered = 0.0
+        known = known_covered = strict = strict_covered = 0.0
         for i, token in enumerate(tokens):
             written = typed[i] if aligned else token
             if (
@@ -560,14 +563,18 @@ class SearchIndex:
                 uncovered.append(written)
             if written in self._vocab_set:
                 weight = self._idf.get(written, 1.0)
-            elif token == written:  # a word no procedure uses, and no typo of one ("karaoke", "visa")
+            elif token == written:  # a word no procedure uses, and no typo of one ("karaoke")
                 weight = self._max_idf
-            else:
+            else:  # read as a typo of a known word: only the strict share counts it, as not covered
+                strict += self._idf.get(token, 1.0)
                 continue
             known += weight
             known_covered += weight if found else 0.0
+            strict += weight
+            strict_covered += weight if found else 0.0
         share = known_covered / known if known else 1.0
-        return QueryCoverage(tuple(content), tuple(uncovered), round(share, 4))
+        strict_share = strict_covered / strict if strict else 0.0
+        return QueryCoverage(tuple(content), tuple(uncovered), round(share, 4), round(strict_share, 4))
 
     @staticmethod
     def _prior(doc: Searchable) -> float:
