@@ -60,9 +60,9 @@ AUDIT_STATUSES = ("checked", "corrected", "not_published")
 # An unverified value is left out (null) and flagged in `audit`; the answer code says it has no official
 # information itself.
 _PLACEHOLDERS = re.compile(
-    r"chưa đối chiếu|chưa xác nhận|chưa kiểm tra|chưa rõ|chưa có thông tin|không có thông tin|đang cập nhật"
-    r"|theo hiểu biết|cổng(?: dịch vụ công)? (?:không |chưa )?ghi|\b(?:todo|tbd|fixme|xxx|lorem)\b"
-    r"|(?<!\w)n/?a(?!\w)|\?",
+    r"chưa đối chiếu|cần đối chiếu|chưa xác nhận|chưa kiểm tra|chưa rõ|chưa có thông tin|không có thông tin"
+    r"|đang cập nhật|theo hiểu biết|cổng(?: dịch vụ công)? (?:không |chưa )?ghi"
+    r"|\b(?:todo|tbd|fixme|xxx|lorem)\b|(?<!\w)n/?a(?!\w)|\?",
     re.IGNORECASE,
 )
 
