@@ -10,6 +10,9 @@ import pytest
 
 from knowledge.answers import render_answer
 from knowledge.aspects import detect_aspect
+from knowledge.facade import answer as facade_answer
+from knowledge.facade import detect_aspect as facade_detect_aspect
+from knowledge.facade import match_catalogue as facade_match
 from knowledge.records import (
     AuditRecord,
     ChannelRecord,
@@ -242,3 +245,41 @@ def test_a_pointer_gives_its_own_facts_under_the_body_that_handles_it() -> None:
     assert lines[0].startswith("Dạ, việc ly hôn (thuận tình hoặc đơn phương) do Tòa án nhân dân khu vực")
     assert lines[1] == "Hồ sơ ly hôn (thuận tình hoặc đơn phương) gồm:"
     assert lines[2].startswith("1. Đơn yêu cầu công nhận thuận tình ly hôn")
+
+
+# ------------------------------------------------------------------------------ on the shipped catalogue
+def shipped_answer(facade_db: str, question: str) -> tuple[str, str]:
+    match = facade_match(question)
+    assert match.found and match.top is not None, (question, match.outcome)
+    return match.top.code, facade_answer(match.top.code, facade_detect_aspect(question))
+
+
+def test_birth_registration_deadline_is_sixty_days_and_not_the_processing_time(facade_db: str) -> None:
+    code, text = shipped_answer(facade_db, "sinh con bao lâu phải đi khai sinh")
+    assert code == "1.001193"
+    assert "trong 60 ngày kể từ ngày sinh" in text and "Luật Hộ tịch" in text
+    code, text = shipped_answer(facade_db, "đăng ký khai sinh bao lâu thì có giấy")
+    assert (
+        code == "1.001193"
+        and text.startswith("Dạ, thời hạn giải quyết đăng ký khai sinh")
+        and "60 ngày" not in text
+    )
+
+
+def test_a_divorce_is_sent_to_the_court_with_what_to_do(facade_db: str) -> None:
+    code, text = shipped_answer(facade_db, "muốn ly hôn thì nộp đơn ở đâu")
+    assert code == "DT.chi_dan_ly_hon"
+    assert text.startswith("Dạ, việc ly hôn") and "Tòa án nhân dân khu vực" in text
+    assert "Anh/chị cần làm:" in text and "UBND xã, phường không giải quyết ly hôn" in text
+
+
+def test_the_social_pension_names_who_is_eligible(facade_db: str) -> None:
+    code, text = shipped_answer(facade_db, "ba tui 82 tuổi không có lương hưu, có được trợ cấp không")
+    assert code == "1.014027"
+    assert text.startswith("Dạ, người thực hiện thủ tục") and "75 tuổi" in text
+
+
+def test_the_birth_registration_form_is_named_with_who_issues_it(facade_db: str) -> None:
+    code, text = shipped_answer(facade_db, "khai sinh cần mẫu tờ khai nào")
+    assert code == "1.001193"
+    assert "- Tờ khai đăng ký khai sinh" in text and "Thông tư 04/2020/TT-BTP" in text
