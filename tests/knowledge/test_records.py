@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine, text
 
+from database import forget_databases, migrate
 from knowledge.catalogue import load_shipped
-from knowledge.db import alembic_config, get_engine
 from knowledge.importer import import_shipped
 from knowledge.records import (
     AuditRecord,
@@ -91,11 +90,8 @@ def test_every_shipped_procedure_reads_back_unchanged(shipped_url: str) -> None:
 
 
 def _migrate_old_database_and_read(url: str) -> None:
-    engine = get_engine(url)
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "kb0101")
+    migrate(url, package="knowledge", revision="kb0101")
+    engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -111,9 +107,8 @@ def _migrate_old_database_and_read(url: str) -> None:
                 "'50.000 đồng', 50000 FROM kb_procedures WHERE code = '9.000001'"
             )
         )
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    engine.dispose()
+    migrate(url)
     record = Catalogue(url, sync_shipped=False).get("9.000001")
     assert record is not None
     assert record.channels == [
@@ -148,7 +143,7 @@ def test_the_migrations_keep_the_data_on_postgres() -> None:
         import_shipped(database_url=url)
         assert Catalogue(url, sync_shipped=False).get("1.001193") is not None
     finally:
-        get_engine(url).dispose()
+        forget_databases()
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
