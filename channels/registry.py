@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 ADAPTERS: tuple[str, ...] = (
     "channels.webchat.adapter:WebChatAdapter",
+    "channels.callback:CallbackAdapter",
     "channels.telegram:TelegramAdapter",
     "channels.zalo:ZaloAdapter",
 )
