@@ -29,7 +29,7 @@ from tests.channels.servers import (
     trained_model,
 )
 from ticketing.api.passwords import new_token, token_digest
-from ticketing.models import ApiToken, User, UserRole
+from ticketing.models import Agency, AgencyKind, ApiToken, User, UserRole
 
 HUB_KEY = "channels-test-hub-key"
 RASA_TOKEN = "channels-test-rasa-token"
@@ -202,8 +202,22 @@ def create_staff(
     token = new_token()
 
     def write(session: Any) -> int:
+        agency_id = None
+        if role == UserRole.AGENCY_OFFICER:
+            agency = Agency(
+                code=f"test_{secrets.token_hex(4)}",
+                name="Ủy ban nhân dân phường Mỹ Tho",
+                kind=AgencyKind.COMMUNE_COMMITTEE,
+            )
+            session.add(agency)
+            session.flush()
+            agency_id = agency.id
         user = User(
-            username=f"{role.value}-{secrets.token_hex(4)}", display_name=name, role=role, active=True
+            username=f"{role.value}-{secrets.token_hex(4)}",
+            display_name=name,
+            role=role,
+            agency_id=agency_id,
+            active=True,
         )
         session.add(user)
         session.flush()
