@@ -874,7 +874,7 @@ def broadcast(
     )
     if area_codes:
         stmt = stmt.where(AnnouncementSubscription.area_code.in_(list(area_codes)))
-    recipients = sorted(set(session.execute(stmt.distinct()).tuples().all()))
+    recipients = sorted({(channel, user) for channel, user in session.execute(stmt.distinct())})
     announcement = Announcement(
         area_codes=list(area_codes),
         body=body,
