@@ -27,7 +27,6 @@ from channels.rasa_client import RasaClient
 from channels.registry import configured_adapters
 from channels.settings import HubSettings
 from channels.state_store import DatabaseChannelState
-from channels.webchat.adapter import WebChatAdapter
 from channels.webchat.routes import HUB, SESSION_LIMIT, new_session_limit
 from channels.webchat.routes import ROUTES as WEBCHAT_ROUTES
 from channels.webhooks import webhook_handler
@@ -57,9 +56,6 @@ def create_app(
     if adapters is None:
         adapters = configured_adapters(settings.raw or dict(os.environ))
     bus: LocalBus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
-    for adapter in adapters:
-        if isinstance(adapter, WebChatAdapter):
-            adapter.bus = bus
     bot = RasaClient(settings.rasa_urls, None, load_key(settings.raw or None), timeout=settings.bot_timeout)  # type: ignore[arg-type]
     hub = Hub(db, settings, bot, bus, adapters)
     app[HUB] = hub

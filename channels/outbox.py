@@ -139,6 +139,15 @@ class Outbox:
             return
         elapsed = int((time.monotonic() - started) * 1000)
         await self.db.write(store.record_sent, delivery, utcnow(), elapsed)
+        await self.bus.publish(
+            {
+                "type": "delivered",
+                "conversation_id": delivery.conversation_id,
+                "channel": delivery.channel,
+                "channel_user_id": delivery.recipient,
+                "message_id": delivery.hub_message_id,
+            }
+        )
 
     async def run_forever(self) -> None:
         while True:

@@ -1,21 +1,18 @@
 """The web chat's channel adapter. Visitors read their messages from the hub's store (after the last id
-they have, so a reconnect loses nothing); sending one is telling their open WebSockets to read."""
+they have, so a reconnect loses nothing): the store is the channel, so a send always succeeds, and the
+outbox's ``delivered`` event tells the visitor's open WebSockets to read."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from channels.contract import ChannelAdapter, OutgoingMessage, SendResult
-from channels.events import LocalBus
 
 
 class WebChatAdapter(ChannelAdapter):
     name = "webchat"
     webhook_path = None
     max_messages_per_second = 0.0  # no platform limit: the store is the channel
-
-    def __init__(self) -> None:
-        self.bus: LocalBus | None = None
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, str]) -> WebChatAdapter | None:
@@ -24,6 +21,4 @@ class WebChatAdapter(ChannelAdapter):
         return cls()
 
     async def send(self, recipient: str, message: OutgoingMessage) -> SendResult:
-        if self.bus is not None:
-            await self.bus.publish({"type": "sync", "channel": self.name, "channel_user_id": recipient})
         return SendResult()

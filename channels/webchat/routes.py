@@ -237,13 +237,13 @@ async def websocket(request: web.Request, call: Call) -> web.StreamResponse:
     last_state = None
     try:
         while not ws.closed:
+            wake.clear()  # before reading: an event during the read wakes the next round
             data = await feed(request, visitor, after)
             if data["messages"]:
                 after = data["messages"][-1]["id"]
             if data["messages"] or data["state"] != last_state:
                 last_state = data["state"]
                 await ws.send_json(data)
-            wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=15.0)  # also a periodic catch-up
             if reader_task.done():
