@@ -92,9 +92,14 @@ run: venvs model seed secrets
 	echo "Web chat: http://127.0.0.1:$(API_PORT)/webchat/   (agents' API and OpenAPI: http://127.0.0.1:$(API_PORT)/api/openapi.json). Ctrl-C stops all."; \
 	wait
 
+# Talks through the hub: the one `make run` started, or its own (stopped when the chat ends).
 chat: venvs model seed secrets
-	@$(call START_ALL,--quiet) \
-	$(APP_PY) -m channels.terminal_chat --url http://127.0.0.1:$(API_PORT)
+	@if $(APP_PY) -c 'import sys, urllib.request; urllib.request.urlopen("http://127.0.0.1:$(API_PORT)/webchat/api/places", timeout=2)' 2>/dev/null; then \
+		$(APP_PY) -m channels.terminal_chat --url http://127.0.0.1:$(API_PORT); \
+	else \
+		$(call START_ALL,--quiet) \
+		$(APP_PY) -m channels.terminal_chat --url http://127.0.0.1:$(API_PORT); \
+	fi
 
 lint: $(APP_VENV)/.installed
 	$(APP_VENV)/bin/ruff check .
@@ -131,6 +136,7 @@ bench: venvs model
 	$(APP_PY) tests/bench/bench_knowledge.py
 	$(APP_PY) tests/bench/bench_ticketing.py
 	$(APP_PY) tests/bench/bench_conversations.py --from-make
+	$(APP_PY) tests/bench/bench_hub.py
 
 clean:
 	rm -rf var/test-results models/*.tar.gz
