@@ -23,6 +23,7 @@ from aiohttp import WSMsgType, web
 
 from channels import store, texts
 from channels.models import HubState
+from channels.schemas import MESSAGE
 from channels.states import SYSTEM, IllegalConversationTransition
 from channels.webchat.routes import HUB
 from ticketing.api.errors import Conflict, NotFound, ValidationFailed
@@ -40,20 +41,6 @@ TAG = "conversations"
 ID = {"id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
 MAX_ID = 2**31 - 1
 
-MESSAGE = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "direction": {"type": "string", "enum": ["in", "out"]},
-        "author": {"type": "string", "enum": ["citizen", "bot", "agent", "system"]},
-        "text": {"type": "string"},
-        "buttons": {"type": "array", "items": {"type": "object"}},
-        "payload": {"type": "string"},
-        "state": {"type": "string", "description": "Inbound: received, answered, for_agents, handled"},
-        "delivery": {"type": "string", "description": "Outbound: pending, sent, failed, held"},
-        "created_at": {"type": "string", "format": "date-time"},
-    },
-}
 CONVERSATION = {
     "type": "object",
     "properties": {

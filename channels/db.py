@@ -2,25 +2,18 @@
 
 Until the shared ``database/`` module lands, this is the one place the hub touches engines and sessions:
 ``HubDatabase.read(fn, ...)`` / ``write(fn, ...)`` run ``fn(session, ...)`` in a worker thread inside one
-unit of work (all or nothing), like ``ticketing.api.context.ApiDatabase``.
+unit of work (all or nothing): ``ticketing.api.context.ApiDatabase`` with the hub's migrations.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
 
-from ticketing.db import Database, get_database
-
-P = ParamSpec("P")
-T = TypeVar("T")
+from ticketing.api.context import ApiDatabase
+from ticketing.db import get_database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 ALEMBIC_VERSION_TABLE = "channels_alembic_version"
@@ -44,9 +37,9 @@ def migrate_engine(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-@dataclass
-class HubDatabase:
-    db: Database
+class HubDatabase(ApiDatabase):
+    """``ApiDatabase`` (reads and writes off the event loop, one unit of work each) whose schema includes
+    the hub's tables."""
 
     @classmethod
     def open(cls, url: str | None = None) -> HubDatabase:
@@ -61,17 +54,3 @@ class HubDatabase:
     @property
     def backend(self) -> str:
         return self.db.backend
-
-    def read_sync(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.db.session(readonly=True) as session:
-            return fn(session, *args, **kwargs)
-
-    def write_sync(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.db.session() as session:
-            return fn(session, *args, **kwargs)
-
-    async def read(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await asyncio.to_thread(self.read_sync, fn, *args, **kwargs)
-
-    async def write(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        return await asyncio.to_thread(self.write_sync, fn, *args, **kwargs)

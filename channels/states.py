@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.models import ConversationEvent, HubState
@@ -77,15 +76,8 @@ def state_of(conversation: Conversation) -> HubState:
 
 
 def lock(session: Session, conversation_id: int) -> Conversation:
-    found = session.scalar(
-        select(Conversation)
-        .where(Conversation.id == conversation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if found is None:
-        raise InvalidInput("unknown conversation")
-    return found
+    """The conversation row, locked for this unit of work (``InvalidInput`` when unknown)."""
+    return records._lock(session, conversation_id)
 
 
 def transition(

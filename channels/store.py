@@ -584,33 +584,32 @@ def message_json(row: HubMessage, status: str | None = None) -> dict[str, Any]:
     return out
 
 
-def transcript(session: Session, conversation_id: int, after_id: int = 0, limit: int = 500) -> list[dict]:
+def _messages(session: Session, *where: Any, after_id: int, limit: int) -> list[dict]:
     rows = session.execute(
         select(HubMessage, OutboundMessage.status)
         .join(OutboundMessage, OutboundMessage.id == HubMessage.outbound_message_id, isouter=True)
-        .where(HubMessage.conversation_id == conversation_id, HubMessage.id > after_id)
+        .where(*where, HubMessage.id > after_id)
         .order_by(HubMessage.id)
         .limit(limit)
     ).all()
     return [message_json(m, status.value if status else None) for m, status in rows]
+
+
+def transcript(session: Session, conversation_id: int, after_id: int = 0, limit: int = 500) -> list[dict]:
+    return _messages(session, HubMessage.conversation_id == conversation_id, after_id=after_id, limit=limit)
 
 
 def messages_of_identity(
     session: Session, channel: str, channel_user_id: str, after_id: int = 0, limit: int = 200
 ) -> list[dict]:
     """Every message to and from one channel identity after ``after_id`` (web chat reconnects)."""
-    rows = session.execute(
-        select(HubMessage, OutboundMessage.status)
-        .join(OutboundMessage, OutboundMessage.id == HubMessage.outbound_message_id, isouter=True)
-        .where(
-            HubMessage.channel == channel,
-            HubMessage.channel_user_id == channel_user_id,
-            HubMessage.id > after_id,
-        )
-        .order_by(HubMessage.id)
-        .limit(limit)
-    ).all()
-    return [message_json(m, status.value if status else None) for m, status in rows]
+    return _messages(
+        session,
+        HubMessage.channel == channel,
+        HubMessage.channel_user_id == channel_user_id,
+        after_id=after_id,
+        limit=limit,
+    )
 
 
 def visitor_feed(

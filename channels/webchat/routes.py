@@ -23,6 +23,7 @@ from aiohttp import WSMsgType, web
 
 from channels import store
 from channels.models import HubState
+from channels.schemas import MESSAGE
 from channels.states import CITIZEN
 from channels.subscriptions import SubscriptionCommand
 from channels.texts import HANDOFF_BY_CITIZEN
@@ -40,28 +41,11 @@ HUB = web.AppKey("hub", object)
 SESSION_LIMIT = web.AppKey("webchat_session_limit", PublicRateLimit)
 MAX_TEXT = 2000
 
-MESSAGE_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "direction": {"type": "string", "enum": ["in", "out"]},
-        "author": {"type": "string", "enum": ["citizen", "bot", "agent", "system"]},
-        "text": {"type": "string"},
-        "buttons": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"title": {"type": "string"}, "payload": {"type": "string"}},
-            },
-        },
-        "created_at": {"type": "string", "format": "date-time"},
-    },
-}
 FEED_SCHEMA = {
     "type": "object",
     "properties": {
         "state": {"type": "string", "enum": [s.value for s in HubState]},
-        "messages": {"type": "array", "items": MESSAGE_SCHEMA},
+        "messages": {"type": "array", "items": MESSAGE},
     },
 }
 
