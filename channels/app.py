@@ -59,7 +59,7 @@ def create_app(
     bot = RasaClient(settings.rasa_urls, None, load_key(settings.raw or None), timeout=settings.bot_timeout)  # type: ignore[arg-type]
     hub = Hub(db, settings, bot, bus, adapters)
     app[HUB] = hub
-    app[SESSION_LIMIT] = new_session_limit()
+    app[SESSION_LIMIT] = new_session_limit(settings.webchat_sessions_per_minute)
     app[OUTBOX] = Outbox(db, settings, hub.adapters, bus, hub.outbox_wakeup)
     app[BACKGROUND] = []
     app[HTTP] = {}

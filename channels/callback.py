@@ -1,7 +1,8 @@
 """A generic signed HTTP channel (``api``): for an integration such as the province portal's own chat or
 an SMS gateway, and the simplest example of an adapter (``channels/contract.py``).
 
-Inbound: ``POST /webhooks/api`` with ``{"user_id", "message_id", "text", "payload"?}`` (or
+Inbound: ``POST /webhooks/api`` with ``{"user_id", "message_id", "text", "payload"?, "attachments"?: [{"kind":
+"image"|"file", "url"} | {"kind": "location", "latitude", "longitude"}]}`` (or
 ``{"messages": [...]}``), signed ``X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`` with
 ``HUB_API_CHANNEL_SECRET``. Outbound: ``POST HUB_API_CHANNEL_URL`` with ``{"recipient", "text", "buttons",
 "attachments", "purpose"}``, signed the same way; 2xx is delivered, 429/5xx/network errors are retried
@@ -14,12 +15,14 @@ import asyncio
 import hashlib
 import hmac
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 
 from channels.contract import (
+    Attachment,
     ChannelAdapter,
     InboundMessage,
     OutgoingMessage,
@@ -74,14 +77,33 @@ class CallbackAdapter(ChannelAdapter):
                 raise ValueError("user_id and message_id are required strings")
             if not isinstance(text, str) or (payload is not None and not isinstance(payload, str)):
                 raise ValueError("text and payload must be strings")
-            if not text and not payload:
+            attachments = tuple(_attachment(a) for a in item.get("attachments") or ())
+            if not text and not payload and not attachments:
                 continue
             messages.append(
                 InboundMessage(
-                    self.name, user_id[:200], message_id[:200], text=text or payload, payload=payload
+                    self.name,
+                    user_id[:200],
+                    message_id[:200],
+                    text=text or payload or "",
+                    payload=payload,
+                    attachments=attachments,
                 )
             )
         return messages
+
+    async def fetch_attachment(self, attachment: Attachment, limit: int) -> bytes | None:
+        """An attachment's bytes from its URL (no redirects), None when larger than ``limit``."""
+        assert self.context is not None
+        if not attachment.url or not attachment.url.startswith(("http://", "https://")):
+            return None
+        async with self.context.http.get(
+            attachment.url, timeout=self.timeout, allow_redirects=False
+        ) as response:
+            if response.status != 200:
+                return None
+            content = await response.content.read(limit + 1)
+        return content if len(content) <= limit else None
 
     async def send(self, recipient: str, message: OutgoingMessage) -> SendResult:
         assert self.context is not None, "the hub starts adapters before sending"
@@ -98,6 +120,20 @@ class CallbackAdapter(ChannelAdapter):
                 raise SendError(f"HTTP {response.status}", retryable=retryable, retry_after=retry_after)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise SendError(f"network error: {type(exc).__name__}") from exc
+
+
+def _attachment(data: Any) -> Attachment:
+    if not isinstance(data, dict) or data.get("kind") not in ("image", "file", "location"):
+        raise ValueError("an attachment needs a kind: image, file or location")
+    if data["kind"] == "location":
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in (latitude, longitude)):
+            raise ValueError("a location needs finite latitude and longitude")
+        return Attachment(kind="location", latitude=float(latitude), longitude=float(longitude))
+    url = data.get("url")
+    if not isinstance(url, str) or not url:
+        raise ValueError("an image or file needs a url")
+    return Attachment(kind=data["kind"], url=url[:2000], name=str(data.get("name") or "")[:200] or None)
 
 
 def _retry_after(headers: Mapping[str, Any]) -> float | None:

@@ -17,17 +17,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import random
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from channels import store, texts
-from channels.contract import ChannelAdapter, InboundMessage, OutgoingMessage, ReceiveOutcome
+from channels.contract import (
+    MAX_ATTACHMENT_BYTES,
+    ChannelAdapter,
+    InboundMessage,
+    OutgoingMessage,
+    ReceiveOutcome,
+)
 from channels.db import HubDatabase
 from channels.events import LocalBus
 from channels.models import Author, HubState, InboundState
@@ -74,6 +82,8 @@ class Hub:
                 store.record_inbound, message, normalize_text(message.text), utcnow()
             )
             outcomes.append(outcome)
+            if not outcome.duplicate and message.attachments:
+                self._spawn(self._store_attachments(outcome.message_id, message))
             if not outcome.duplicate:
                 await self.bus.publish(
                     {
@@ -86,6 +96,45 @@ class Hub:
                 )
                 self.kick(outcome.conversation_id)
         return outcomes
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.append(task)
+        task.add_done_callback(lambda t: self._tasks.remove(t) if t in self._tasks else None)
+
+    async def _store_attachments(self, message_id: int, message: InboundMessage) -> None:
+        """Download a message's photos and files through its adapter and keep them (size-limited) under
+        ``attachments_dir``, named by their SHA-256; the message row records what was kept."""
+        adapter = self.adapters.get(message.channel)
+        if adapter is None:
+            return
+        kept: list[dict[str, Any]] = []
+        for attachment in message.attachments:
+            entry = attachment.to_json()
+            if attachment.kind != "location":
+                try:
+                    content = await adapter.fetch_attachment(attachment, MAX_ATTACHMENT_BYTES)
+                except Exception:
+                    log.exception("attachment download failed on %s", message.channel)
+                    content = None
+                if content is not None and len(content) <= MAX_ATTACHMENT_BYTES:
+                    entry["stored"] = await asyncio.to_thread(self._keep, content)
+                    entry["size"] = len(content)
+                else:
+                    entry["stored"] = None
+            kept.append(entry)
+        await self.db.write(store.set_attachments, message_id, kept)
+
+    def _keep(self, content: bytes) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        folder = Path(self.settings.attachments_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / digest
+        if not target.exists():
+            partial = target.with_suffix(".part")
+            partial.write_bytes(content)
+            partial.replace(target)
+        return digest
 
     def kick(self, conversation_id: int) -> None:
         """Make sure a worker handles this conversation's waiting messages (one worker per conversation)."""
@@ -133,6 +182,9 @@ class Hub:
             await self._for_agents(pending)
             return True
         text = pending.payload or pending.normalized_text
+        if not text.strip():  # a photo, file or location alone: kept with the conversation, not for the bot
+            await self._say(pending, InboundState.HANDLED, texts.ATTACHMENT_KEPT)
+            return True
         try:
             reply = await self.bot.send(pending.sender_id, text, pending.channel, pending.channel_user_id)
         except BotUnavailable as exc:
@@ -312,10 +364,20 @@ class Hub:
     # -- commands handled by the hub itself ----------------------------------------------------
 
     async def _run_command(self, pending: store.PendingInbound, command: SubscriptionCommand) -> None:
+        await self._say(pending, InboundState.HANDLED, command.apply)
+
+    async def _say(self, pending: store.PendingInbound, state: InboundState, what: Any) -> None:
+        """Mark the message handled by the hub and answer it with ``what`` (a text, or a function of
+        ``(session, channel, channel_user_id, now)`` giving one)."""
+
         def write(session: Session) -> None:
             now = utcnow()
-            text = command.apply(session, pending.channel, pending.channel_user_id, now)
-            store.mark_inbound(session, pending.id, InboundState.HANDLED)
+            text = (
+                what
+                if isinstance(what, str)
+                else what(session, pending.channel, pending.channel_user_id, now)
+            )
+            store.mark_inbound(session, pending.id, state)
             store.enqueue(
                 session, pending.conversation_id, Author.SYSTEM, OutgoingMessage(text, purpose="system"), now
             )

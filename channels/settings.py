@@ -25,6 +25,8 @@ class HubSettings:
     sweep_every: float = 1.0
     notify_every: float = 5.0
     redis_url: str | None = None
+    attachments_dir: str = "var/attachments"
+    webchat_sessions_per_minute: int = 60  # new web chat sessions per client address
     raw: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -43,5 +45,9 @@ class HubSettings:
             sweep_every=_float(env, "HUB_SWEEP_EVERY", cls.sweep_every),
             notify_every=_float(env, "HUB_NOTIFY_EVERY", cls.notify_every),
             redis_url=env.get("HUB_REDIS_URL") or None,
+            attachments_dir=env.get("HUB_ATTACHMENTS_DIR") or cls.attachments_dir,
+            webchat_sessions_per_minute=int(
+                _float(env, "HUB_WEBCHAT_SESSIONS_PER_MINUTE", cls.webchat_sessions_per_minute)
+            ),
             raw=env,
         )

@@ -293,6 +293,12 @@ def mark_inbound(session: Session, message_id: int, state: InboundState) -> None
     )
 
 
+def set_attachments(session: Session, message_id: int, attachments: list[dict[str, Any]]) -> None:
+    row = session.get(HubMessage, message_id)
+    if row is not None:
+        row.data = {**row.data, "attachments": attachments}
+
+
 def defer_inbound(session: Session, message_id: int, now: datetime, delay: float) -> int:
     """The bot did not answer: try the message again after ``delay`` seconds. Returns the attempts."""
     row = session.get(HubMessage, message_id)

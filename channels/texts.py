@@ -28,6 +28,10 @@ UNKNOWN_PLACE = (
     "Dạ, em chưa nhận ra xã/phường anh/chị muốn nhận thông báo. Anh/chị nhắn giúp em theo mẫu: "
     '"đăng ký nhận thông báo phường Mỹ Tho" ạ.'
 )
+ATTACHMENT_KEPT = (
+    "Dạ, em đã nhận được tệp anh/chị gửi và lưu lại cùng cuộc trò chuyện. Anh/chị nhắn thêm giúp em nội dung "
+    "cần hỗ trợ ạ."
+)
 ANNOUNCEMENT = "Dạ, thông báo của {sender}:\n\n{body}"
 
 

@@ -347,8 +347,9 @@ ROUTES = [
 ]
 
 
-def new_session_limit() -> PublicRateLimit:
-    return PublicRateLimit(per_minute=30)
+def new_session_limit(per_minute: int) -> PublicRateLimit:
+    """New web chat sessions per client address and minute (``HUB_WEBCHAT_SESSIONS_PER_MINUTE``)."""
+    return PublicRateLimit(per_minute=per_minute)
 
 
 __all__ = ["HUB", "ROUTES", "SESSION_LIMIT", "new_session_limit"]
