@@ -30,6 +30,7 @@ from channels.contract import (
     SendResult,
     Signature,
     WebhookRequest,
+    read_limited,
 )
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -102,8 +103,7 @@ class CallbackAdapter(ChannelAdapter):
         ) as response:
             if response.status != 200:
                 return None
-            content = await response.content.read(limit + 1)
-        return content if len(content) <= limit else None
+            return await read_limited(response.content, limit)
 
     async def send(self, recipient: str, message: OutgoingMessage) -> SendResult:
         assert self.context is not None, "the hub starts adapters before sending"

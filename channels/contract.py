@@ -75,6 +75,7 @@ __all__ = [
     "SendVerdict",
     "Signature",
     "WebhookRequest",
+    "read_limited",
 ]
 
 # Attachments larger than this are not stored (the citizen is told); photos from phones fit easily.
@@ -286,6 +287,19 @@ class HubContext:
     notify_agents: Callable[[str, str, str], Awaitable[None]]  # (channel_user_id, kind, text_en)
 
 
+async def read_limited(stream: aiohttp.StreamReader, limit: int) -> bytes | None:
+    """The whole body of a download, or None as soon as it is larger than ``limit`` (for
+    :meth:`ChannelAdapter.fetch_attachment`: one ``read(n)`` may return less than the whole body)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in stream.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 # ---------------------------------------------------------------------------------------------
 # The adapter interface
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +339,8 @@ class ChannelAdapter(abc.ABC):
         return 200, "ok"
 
     async def fetch_attachment(self, attachment: Attachment, limit: int) -> bytes | None:
-        """The attachment's bytes (at most ``limit``; None when larger or not downloadable)."""
+        """The attachment's bytes (at most ``limit``; None when larger or not downloadable). Read the
+        whole body with :func:`read_limited`."""
         return None
 
     # -- outbound ----------------------------------------------------------------------------------

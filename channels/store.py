@@ -741,7 +741,12 @@ def list_conversations(
             )
         else:
             conditions.append(Conversation.status == ConversationStatus.RESOLVED)
-    stmt = select(Conversation).where(or_(*conditions))
+    # Only the hub's conversations (a record the bot's actions made for an unverified sender is not one).
+    stmt = (
+        select(Conversation)
+        .join(HubConversation, HubConversation.conversation_id == Conversation.id)
+        .where(or_(*conditions))
+    )
     if assignee_user_id is not None:
         stmt = stmt.where(Conversation.assignee_user_id == assignee_user_id)
     if list(states_wanted) == [HubState.PENDING]:

@@ -267,7 +267,7 @@ def flush_redis_prefix(prefix: str) -> None:
 # -- report -----------------------------------------------------------------------------------------------
 
 
-def render(runs: list[Run], clients: int, turns: int, seconds: float) -> str:
+def render(runs: list[Run], clients: int, turns: int, seconds: float, load: tuple[float, float]) -> str:
     direct = runs[0]
     lines = [
         START,
@@ -275,7 +275,8 @@ def render(runs: list[Run], clients: int, turns: int, seconds: float) -> str:
         "",
         f"`make bench` ({machine()}); `.venv/bin/python tests/bench/bench_hub.py --clients {clients} "
         f"--turns {turns}`, {seconds:.0f} s. {clients} concurrent conversations of {turns} turns "
-        f"({', '.join(repr(t) for t in TURNS[:turns])}...). " + METHOD,
+        f"({', '.join(repr(t) for t in TURNS[:turns])}...). " + METHOD + " Load average of the machine "
+        f"(1 min) before the run {load[0]:.1f}, after {load[1]:.1f} (other work on these 2 cores included).",
         "",
         "| run | turns | failed | messages/s | p50 ms | p95 ms | vs Rasa direct |",
         "|---|---|---|---|---|---|---|",
@@ -306,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-scaled", action="store_true")
     args = parser.parse_args(argv)
     began = time.perf_counter()
+    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-hub-"))
     print(f"bench_hub: logs in {work}", flush=True)
     model = trained_model()
@@ -403,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server in reversed(servers):
             server.stop()
-    section = render(runs, args.clients, args.turns, time.perf_counter() - began)
+    section = render(
+        runs, args.clients, args.turns, time.perf_counter() - began, (load_before, os.getloadavg()[0])
+    )
     print(section)
     if not args.no_write:
         write_section(section, START, END)

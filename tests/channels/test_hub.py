@@ -3,6 +3,7 @@ answered by the bot, and nothing lost when the bot or a channel fails."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from channels import texts
 from channels.callback import SIGNATURE_HEADER, CallbackAdapter, sign
+from channels.contract import MAX_ATTACHMENT_BYTES
 from channels.db import HubDatabase
 from channels.models import HubMessage, OutboxAttempt
 from tests.channels.conftest import RASA_TOKEN, HubFactory, Visitor, eventually
@@ -172,3 +174,59 @@ async def test_a_message_the_bot_cannot_answer_in_time_goes_to_the_agents(hub_fa
     assert texts.BOT_DOWN_HANDOFF in told
     assert any("tổng đài viên" in t and "lưu lại" in t for t in told[2:])  # queue position or office hours
     assert feed["messages"][0]["state"] == "for_agents"
+
+
+async def test_photos_and_locations_are_kept_with_the_conversation_within_the_size_limit(
+    hub_factory: HubFactory,
+    rasa: Server,
+    database_url: str,
+    fake_channel: tuple[FakeChannel, str],
+    aiohttp_server: Any,
+    tmp_path: Path,
+) -> None:
+    photo = b"\xff\xd8\xff\xe0" + b"pothole" * 1000
+    files = web.Application()
+    files.router.add_get("/photo.jpg", lambda r: _bytes(photo))
+    files.router.add_get("/huge.jpg", lambda r: _bytes(b"0" * (MAX_ATTACHMENT_BYTES + 1)))
+    server = await aiohttp_server(files, host="127.0.0.1")
+    channel, url = fake_channel
+    client = await hub_factory(
+        rasa.url, adapters=[CallbackAdapter(url, SECRET)], attachments_dir=str(tmp_path)
+    )
+    body, headers = _signed(
+        {
+            "user_id": "portal-19",
+            "message_id": "m-3",
+            "attachments": [
+                {"kind": "image", "url": str(server.make_url("/photo.jpg"))},
+                {"kind": "image", "url": str(server.make_url("/huge.jpg"))},
+                {"kind": "location", "latitude": 10.3541, "longitude": 106.3655},
+            ],
+        }
+    )
+    assert (await client.post("/webhooks/api", data=body, headers=headers)).status == 200
+    await eventually(lambda: _async(channel.received), timeout=60)
+    assert channel.received[0]["text"] == texts.ATTACHMENT_KEPT  # not sent to the bot: nothing to read
+
+    db = HubDatabase.open(database_url)
+
+    async def kept() -> list[dict] | None:
+        data = db.read_sync(
+            lambda s: s.scalars(select(HubMessage.data).where(HubMessage.channel_message_id == "m-3")).one()
+        )
+        attachments = data.get("attachments") or []
+        return attachments if any("stored" in a for a in attachments) else None
+
+    small, huge, where = await eventually(kept)
+    digest = hashlib.sha256(photo).hexdigest()
+    assert small["stored"] == digest and (tmp_path / digest).read_bytes() == photo
+    assert huge["stored"] is None  # over the limit: not kept
+    assert (where["latitude"], where["longitude"]) == (10.3541, 106.3655)
+
+    bad, headers = _signed({"user_id": "portal-19", "message_id": "m-4", "attachments": [{"kind": "video"}]})
+    assert (await client.post("/webhooks/api", data=bad, headers=headers)).status == 400
+    assert _stored(database_url, "api", "m-4") == 0
+
+
+async def _bytes(content: bytes) -> web.Response:
+    return web.Response(body=content, content_type="image/jpeg")

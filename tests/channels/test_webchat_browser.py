@@ -4,6 +4,7 @@ answer that came meanwhile."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import AsyncIterator
@@ -12,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from channels import store
+from channels.db import HubDatabase
 from tests.channels.conftest import Agent, HubFactory, create_staff, eventually
 from tests.channels.servers import Server
 from ticketing.models import UserRole
@@ -87,6 +90,12 @@ async def test_a_web_chat_conversation_in_a_real_browser(
     await page.locator("#status", has_text="tổng đài viên").wait_for(timeout=30_000)
     assert await page.locator("#human").is_disabled()
     shown = await page.locator(".msg").count()
+    storage = await context.storage_state()
+    [saved] = [
+        i["value"] for o in storage["origins"] for i in o["localStorage"] if i["name"] == "hub1022.webchat"
+    ]
+    token = json.loads(saved)["token"]
+    visitor_id = HubDatabase.open(database_url).read_sync(store.webchat_visitor, token)
     await page.close()
 
     # While the page is closed, an agent answers.
@@ -95,7 +104,7 @@ async def test_a_web_chat_conversation_in_a_real_browser(
 
     async def waiting() -> Any:
         found = (await agent.get("/api/conversations?state=pending&transcript=false"))["conversations"]
-        return [c for c in found if c["channel"] == "webchat" and c["queue_position"]]
+        return [c for c in found if c["channel_user_id"] == visitor_id]
 
     conversation = (await eventually(waiting))[0]
     await agent.post(f"/api/conversations/{conversation['id']}/take")
