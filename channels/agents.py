@@ -214,6 +214,12 @@ async def announce(request: web.Request, call: Call) -> web.StreamResponse:
     return ok(result, status=201)
 
 
+async def status(request: web.Request, call: Call) -> web.StreamResponse:
+    hub = _hub(call)
+    counts = await hub.db.read(store.hub_status)
+    return ok({**counts, "bot": await hub.bot.health()})
+
+
 async def list_announcements(request: web.Request, call: Call) -> web.StreamResponse:
     return ok({"announcements": await _hub(call).db.read(store.announcements)})
 
@@ -239,6 +245,24 @@ ROUTES = [
         },
         description="Waiting conversations (`state=pending`) come longest-waiting first, with the whole "
         "transcript, the bot's part included.",
+    ),
+    _route(
+        "GET",
+        "/api/hub/status",
+        status,
+        "Get the hub's queue, outbox and bot status",
+        tag="hub",
+        response_schema={
+            "type": "object",
+            "properties": {
+                "waiting": {"type": "integer", "description": "Conversations waiting for an agent"},
+                "with_agents": {"type": "integer"},
+                "outbox_backlog": {"type": "integer", "description": "Messages not yet delivered"},
+                "held": {"type": "integer", "description": "Messages held by a channel's send rule"},
+                "unanswered_messages": {"type": "integer", "description": "Citizen messages not yet handled"},
+                "bot": {"type": "array", "items": {"type": "object"}},
+            },
+        },
     ),
     _route(
         "GET",

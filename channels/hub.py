@@ -42,7 +42,7 @@ from channels.models import Author, HubState, InboundState
 from channels.rasa_client import BotReply, BotUnavailable, RasaClient
 from channels.settings import HubSettings
 from channels.states import BOT, CITIZEN, SYSTEM, Actor, Transition, transition
-from channels.subscriptions import SubscriptionCommand, parse_subscription_command
+from channels.subscriptions import parse_subscription_command
 from ticketing.models import Conversation, utcnow
 from vietnam.text import normalize_text
 from vietnam.workdays import default_calendar
@@ -78,8 +78,8 @@ class Hub:
         """Store each message once (normalised), then let its conversation's worker handle it."""
         outcomes = []
         for message in messages:
-            outcome = await self.db.write(
-                store.record_inbound, message, normalize_text(message.text), utcnow()
+            outcome, stored = await self.db.write(
+                store.record_inbound_viewed, message, normalize_text(message.text), utcnow()
             )
             outcomes.append(outcome)
             if not outcome.duplicate and message.attachments:
@@ -91,7 +91,7 @@ class Hub:
                         "conversation_id": outcome.conversation_id,
                         "channel": message.channel,
                         "channel_user_id": message.channel_user_id,
-                        "message": await self.db.read(_message, outcome.message_id),
+                        "message": stored,
                     }
                 )
                 self.kick(outcome.conversation_id)
@@ -152,73 +152,71 @@ class Hub:
             log.error("conversation %s worker failed", conversation_id, exc_info=task.exception())
 
     async def _work(self, conversation_id: int) -> None:
+        """Handle the conversation's due messages in order, holding its lease. Each step's transaction
+        also reads the next message, so a turn costs few round trips."""
         while True:
-            claimed = await self.db.write(
-                store.claim_conversation, conversation_id, self.instance, utcnow(), LEASE_SECONDS
+            claimed, pending = await self.db.write(
+                store.claim_next, conversation_id, self.instance, utcnow(), LEASE_SECONDS
             )
             if not claimed:
                 return  # another hub process has it; the sweep comes back if it stops
             try:
-                while True:
-                    pending = await self.db.read(store.next_inbound, conversation_id, utcnow())
-                    if pending is None or not pending.due:
-                        break
-                    if not await self._handle(pending):
-                        break
+                while pending is not None and pending.due:
+                    pending = await self._handle(pending)
             finally:
-                await self.db.write(store.release_conversation, conversation_id, self.instance)
-            # A message stored while the lease was held by this worker: handle it now, not at the sweep.
-            pending = await self.db.read(store.next_inbound, conversation_id, utcnow())
+                # A message stored while the lease was held by this worker is handled now, not at the sweep.
+                pending = await self.db.write(
+                    store.release_and_peek, conversation_id, self.instance, utcnow()
+                )
             if pending is None or not pending.due:
                 return
 
-    async def _handle(self, pending: store.PendingInbound) -> bool:
-        """Handle one message. False when the conversation must wait (the bot is down)."""
+    async def _handle(self, pending: store.PendingInbound) -> store.PendingInbound | None:
+        """Handle one message; the conversation's next message (None when it must wait: the bot is down)."""
         command = parse_subscription_command(pending.normalized_text)
         if command is not None:
-            await self._run_command(pending, command)
-            return True
+            return await self._say(pending, InboundState.HANDLED, command.apply)
         if pending.state != HubState.BOT:
-            await self._for_agents(pending)
-            return True
+            return await self._for_agents(pending)
         text = pending.payload or pending.normalized_text
         if not text.strip():  # a photo, file or location alone: kept with the conversation, not for the bot
-            await self._say(pending, InboundState.HANDLED, texts.ATTACHMENT_KEPT)
-            return True
+            return await self._say(pending, InboundState.HANDLED, texts.ATTACHMENT_KEPT)
         try:
             reply = await self.bot.send(pending.sender_id, text, pending.channel, pending.channel_user_id)
         except BotUnavailable as exc:
             log.warning("bot unavailable for conversation %s: %s", pending.conversation_id, exc)
             await self._bot_unavailable(pending)
-            return False
-        await self._bot_answered(pending, reply)
-        return True
+            return None
+        return await self._bot_answered(pending, reply)
 
     # -- the bot -------------------------------------------------------------------------------
 
-    async def _bot_answered(self, pending: store.PendingInbound, reply: BotReply) -> None:
-        def write(session: Session) -> Transition | None:
+    async def _bot_answered(
+        self, pending: store.PendingInbound, reply: BotReply
+    ) -> store.PendingInbound | None:
+        def write(session: Session) -> tuple[Transition | None, store.PendingInbound | None]:
             now = utcnow()
             store.mark_inbound(session, pending.id, InboundState.ANSWERED)
             store.set_bot_down(session, pending.conversation_id, None)
             for message in reply.messages:
                 store.enqueue(session, pending.conversation_id, Author.BOT, message, now)
-            if not reply.handoff:
-                return None
-            moved = transition(
-                session,
-                pending.conversation_id,
-                HubState.PENDING,
-                BOT,
-                reason="bot_handoff",
-                already_from=HubState.BOT,
-                now=now,
-            )
-            self._queue_notice(session, pending.conversation_id, now, force=True)
-            return moved
+            moved = None
+            if reply.handoff:
+                moved = transition(
+                    session,
+                    pending.conversation_id,
+                    HubState.PENDING,
+                    BOT,
+                    reason="bot_handoff",
+                    already_from=HubState.BOT,
+                    now=now,
+                )
+                self._queue_notice(session, pending.conversation_id, now, force=True)
+            return moved, store.next_inbound(session, pending.conversation_id, now)
 
-        moved = await self.db.write(write)
+        moved, following = await self.db.write(write)
         await self._after_write(pending.conversation_id, moved)
+        return following
 
     async def _bot_unavailable(self, pending: store.PendingInbound) -> None:
         settings = self.settings
@@ -269,15 +267,17 @@ class Hub:
 
     # -- the agents ----------------------------------------------------------------------------
 
-    async def _for_agents(self, pending: store.PendingInbound) -> None:
-        def write(session: Session) -> None:
+    async def _for_agents(self, pending: store.PendingInbound) -> store.PendingInbound | None:
+        def write(session: Session) -> store.PendingInbound | None:
             now = utcnow()
             store.mark_inbound(session, pending.id, InboundState.FOR_AGENTS)
             if pending.state == HubState.PENDING:
                 self._queue_notice(session, pending.conversation_id, now, force=False)
+            return store.next_inbound(session, pending.conversation_id, now)
 
-        await self.db.write(write)
+        following = await self.db.write(write)
         await self._after_write(pending.conversation_id, None)
+        return following
 
     def _queue_notice(self, session: Session, conversation_id: int, now: datetime, *, force: bool) -> None:
         """Tell a waiting citizen where they stand (or, out of hours, when agents are back); at most every
@@ -363,14 +363,13 @@ class Hub:
 
     # -- commands handled by the hub itself ----------------------------------------------------
 
-    async def _run_command(self, pending: store.PendingInbound, command: SubscriptionCommand) -> None:
-        await self._say(pending, InboundState.HANDLED, command.apply)
-
-    async def _say(self, pending: store.PendingInbound, state: InboundState, what: Any) -> None:
+    async def _say(
+        self, pending: store.PendingInbound, state: InboundState, what: Any
+    ) -> store.PendingInbound | None:
         """Mark the message handled by the hub and answer it with ``what`` (a text, or a function of
         ``(session, channel, channel_user_id, now)`` giving one)."""
 
-        def write(session: Session) -> None:
+        def write(session: Session) -> store.PendingInbound | None:
             now = utcnow()
             text = (
                 what
@@ -381,9 +380,11 @@ class Hub:
             store.enqueue(
                 session, pending.conversation_id, Author.SYSTEM, OutgoingMessage(text, purpose="system"), now
             )
+            return store.next_inbound(session, pending.conversation_id, now)
 
-        await self.db.write(write)
+        following = await self.db.write(write)
         await self._after_write(pending.conversation_id, None)
+        return following
 
     # -- events --------------------------------------------------------------------------------
 
@@ -412,8 +413,10 @@ class Hub:
         delay, another process's crash), and adopt the messages the ticketing core queued."""
         for conversation_id in await self.db.read(store.due_conversations, utcnow()):
             self.kick(conversation_id)
-        adopted = await self.db.write(store.adopt_ticketing_outbound, list(self.adapters), utcnow())
-        if adopted:
+        channels = list(self.adapters)
+        if await self.db.read(store.has_unadopted, channels) and await self.db.write(
+            store.adopt_ticketing_outbound, channels, utcnow()
+        ):
             self.outbox_wakeup.set()
 
     async def _sweep_forever(self) -> None:
@@ -436,14 +439,6 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
-
-
-def _message(session: Session, message_id: int) -> dict[str, Any]:
-    from channels.models import HubMessage
-
-    row = session.get(HubMessage, message_id)
-    assert row is not None
-    return store.message_json(row)
 
 
 __all__ = ["CITIZEN", "Hub"]

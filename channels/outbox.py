@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 60.0
 
 
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
 class RateLimiter:
     """At most ``rate`` sends a second (a simple spacing limiter per channel)."""
 
@@ -80,37 +84,41 @@ class Outbox:
         return delay * random.uniform(0.8, 1.2)
 
     async def run_once(self) -> int:
-        """Send what is due now; how many messages were tried."""
+        """Send what is due now; how many messages were tried. The outcomes of a pass are written in one
+        transaction."""
         deliveries = await self.db.write(store.claim_deliveries, list(self.adapters), utcnow(), CLAIM_SECONDS)
-        if deliveries:
-            await asyncio.gather(*(self.deliver(d) for d in deliveries))
-        return len(deliveries)
-
-    async def deliver(self, delivery: store.Delivery) -> None:
-        adapter = self.adapters[delivery.channel]
-        now = utcnow()
-        rule = adapter.send_rule(
-            delivery.message, DeliveryContext(delivery.recipient, delivery.last_inbound_at, now)
-        )
-        if rule.verdict == SendVerdict.HOLD:
-            await self.db.write(store.hold, delivery, rule.reason)
+        if not deliveries:
+            return 0
+        outcomes = await asyncio.gather(*(self.deliver(d) for d in deliveries))
+        await self.db.write(store.record_outcomes, outcomes, utcnow())
+        for outcome in outcomes:
+            if outcome.kind == "failed":
+                continue
             await self.bus.publish(
                 {
-                    "type": "held",
-                    "conversation_id": delivery.conversation_id,
-                    "channel": delivery.channel,
-                    "channel_user_id": delivery.recipient,
-                    "message_id": delivery.hub_message_id,
-                    "reason": rule.reason,
+                    "type": "delivered" if outcome.kind == "sent" else "held",
+                    "conversation_id": outcome.delivery.conversation_id,
+                    "channel": outcome.delivery.channel,
+                    "channel_user_id": outcome.delivery.recipient,
+                    "message_id": outcome.delivery.hub_message_id,
+                    **({"reason": outcome.error} if outcome.kind == "held" else {}),
                 }
             )
-            return
+        return len(deliveries)
+
+    async def deliver(self, delivery: store.Delivery) -> store.Outcome:
+        """One attempt at one message (nothing written here: see :meth:`run_once`)."""
+        adapter = self.adapters[delivery.channel]
+        rule = adapter.send_rule(
+            delivery.message, DeliveryContext(delivery.recipient, delivery.last_inbound_at, utcnow())
+        )
+        if rule.verdict == SendVerdict.HOLD:
+            return store.Outcome("held", delivery, error=rule.reason)
         await self.limiters[delivery.channel].wait()
         started = time.monotonic()
         try:
             await adapter.send(delivery.recipient, delivery.message)
         except SendError as exc:
-            elapsed = int((time.monotonic() - started) * 1000)
             retry_in = self.retry_delay(delivery.attempts + 1, exc.retry_after) if exc.retryable else None
             log.warning(
                 "send failed on %s (message %s, attempt %s): %s%s",
@@ -120,34 +128,16 @@ class Outbox:
                 exc,
                 "" if retry_in is not None else "; giving up",
             )
-            await self.db.write(store.record_failed, delivery, utcnow(), str(exc), elapsed, retry_in=retry_in)
-            return
+            return store.Outcome("failed", delivery, _ms(started), str(exc), retry_in)
         except Exception as exc:  # an adapter bug must not lose the message: retried like a send error
-            elapsed = int((time.monotonic() - started) * 1000)
             log.exception(
                 "adapter %s raised while sending message %s", delivery.channel, delivery.outbound_message_id
             )
-            retry_in = self.retry_delay(delivery.attempts + 1, None)
-            await self.db.write(
-                store.record_failed,
-                delivery,
-                utcnow(),
-                f"adapter error: {type(exc).__name__}",
-                elapsed,
-                retry_in=retry_in,
+            error = f"adapter error: {type(exc).__name__}"
+            return store.Outcome(
+                "failed", delivery, _ms(started), error, self.retry_delay(delivery.attempts + 1, None)
             )
-            return
-        elapsed = int((time.monotonic() - started) * 1000)
-        await self.db.write(store.record_sent, delivery, utcnow(), elapsed)
-        await self.bus.publish(
-            {
-                "type": "delivered",
-                "conversation_id": delivery.conversation_id,
-                "channel": delivery.channel,
-                "channel_user_id": delivery.recipient,
-                "message_id": delivery.hub_message_id,
-            }
-        )
+        return store.Outcome("sent", delivery, _ms(started))
 
     async def run_forever(self) -> None:
         while True:
@@ -162,7 +152,7 @@ class Outbox:
             if sent:
                 continue
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), timeout=0.5)
+                await asyncio.wait_for(self.wakeup.wait(), timeout=1.0)  # retries and other processes
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run_forever())

@@ -85,6 +85,18 @@ class RasaClient:
         digest = hashlib.sha256(sender_id.encode()).digest()
         return self.urls[int.from_bytes(digest[:8], "big") % len(self.urls)]
 
+    async def health(self) -> list[dict[str, Any]]:
+        """Whether each Rasa process answers (``GET /``, no token needed)."""
+        out = []
+        for url in self.urls:
+            try:
+                async with self.http.get(f"{url}/", timeout=aiohttp.ClientTimeout(total=3)) as response:
+                    up = response.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                up = False
+            out.append({"url": url, "up": up})
+        return out
+
     async def send(self, sender_id: str, text: str, channel: str, channel_user_id: str) -> BotReply:
         body: dict[str, Any] = {"sender": sender_id, "message": text}
         if self.key:

@@ -190,6 +190,34 @@ def record_inbound(
     return ReceiveOutcome(inserted, conversation.id, duplicate=False)
 
 
+def record_inbound_viewed(
+    session: Session, message: InboundMessage, normalized: str, now: datetime
+) -> tuple[ReceiveOutcome, dict[str, Any] | None]:
+    """:func:`record_inbound`, and the stored message as the agents' events show it (None if a duplicate)."""
+    outcome = record_inbound(session, message, normalized, now)
+    if outcome.duplicate:
+        return outcome, None
+    row = session.get(HubMessage, outcome.message_id)
+    return outcome, message_json(row) if row is not None else None
+
+
+def claim_next(
+    session: Session, conversation_id: int, owner: str, now: datetime, seconds: float
+) -> tuple[bool, PendingInbound | None]:
+    """Take the conversation's lease and read its next message, in one transaction."""
+    if not claim_conversation(session, conversation_id, owner, now, seconds):
+        return False, None
+    return True, next_inbound(session, conversation_id, now)
+
+
+def release_and_peek(
+    session: Session, conversation_id: int, owner: str, now: datetime
+) -> PendingInbound | None:
+    """Give the lease back and read the next message (one stored while the lease was held)."""
+    release_conversation(session, conversation_id, owner)
+    return next_inbound(session, conversation_id, now)
+
+
 def claim_conversation(
     session: Session, conversation_id: int, owner: str, now: datetime, seconds: float
 ) -> bool:
@@ -367,26 +395,33 @@ def enqueue(
     return row
 
 
+def _unadopted(channels: Iterable[str]) -> Any:
+    return (
+        select(OutboundMessage)
+        .join(HubMessage, HubMessage.outbound_message_id == OutboundMessage.id, isouter=True)
+        .where(
+            OutboundMessage.status == OutboundStatus.PENDING,
+            OutboundMessage.channel.in_([Channel(c) for c in channels]),
+            OutboundMessage.channel_user_id.is_not(None),
+            HubMessage.id.is_(None),
+        )
+    )
+
+
+def has_unadopted(session: Session, channels: Iterable[str]) -> bool:
+    """Whether the ticketing core queued messages the hub has not taken into its outbox yet."""
+    return session.scalar(_unadopted(channels).with_only_columns(OutboundMessage.id).limit(1)) is not None
+
+
 def adopt_ticketing_outbound(
     session: Session, channels: Iterable[str], now: datetime, limit: int = 100
 ) -> int:
     """Messages the ticketing core queued (an agency's approved answer) become transcript rows of the
     citizen's conversation and enter the outbox. Returns how many were adopted."""
-    channel_values = [Channel(c) for c in channels]
-    if not channel_values:
+    channels = list(channels)
+    if not channels:
         return 0
-    rows = session.scalars(
-        select(OutboundMessage)
-        .join(HubMessage, HubMessage.outbound_message_id == OutboundMessage.id, isouter=True)
-        .where(
-            OutboundMessage.status == OutboundStatus.PENDING,
-            OutboundMessage.channel.in_(channel_values),
-            OutboundMessage.channel_user_id.is_not(None),
-            HubMessage.id.is_(None),
-        )
-        .order_by(OutboundMessage.id)
-        .limit(limit)
-    ).all()
+    rows = session.scalars(_unadopted(channels).order_by(OutboundMessage.id).limit(limit)).all()
     for outbound in rows:
         conversation = None
         if outbound.conversation_id:
@@ -541,12 +576,62 @@ def record_failed(
     )
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One send attempt: ``sent``, ``failed`` (``retry_in`` None: given up) or ``held`` (``error`` is the
+    send rule's reason)."""
+
+    kind: str
+    delivery: Delivery
+    duration_ms: int = 0
+    error: str = ""
+    retry_in: float | None = None
+
+
+def record_outcomes(session: Session, outcomes: Sequence[Outcome], now: datetime) -> None:
+    for outcome in outcomes:
+        if outcome.kind == "sent":
+            record_sent(session, outcome.delivery, now, outcome.duration_ms)
+        elif outcome.kind == "held":
+            hold(session, outcome.delivery, outcome.error)
+        else:
+            record_failed(
+                session, outcome.delivery, now, outcome.error, outcome.duration_ms, retry_in=outcome.retry_in
+            )
+
+
 def hold(session: Session, delivery: Delivery, reason: str) -> None:
     session.execute(
         update(HubMessage)
         .where(HubMessage.id == delivery.hub_message_id)
         .values(claimed_until=None, held_reason=reason[:200])
     )
+
+
+def hub_status(session: Session) -> dict[str, int]:
+    """Counts for supervisors and monitoring: the handoff queue, conversations with agents, the outbox."""
+    waiting = and_(Conversation.status == ConversationStatus.OPEN, Conversation.assignee_user_id.is_(None))
+    with_agents = and_(
+        Conversation.status == ConversationStatus.OPEN, Conversation.assignee_user_id.is_not(None)
+    )
+    count = select(func.count()).select_from(Conversation)
+    return {
+        "waiting": session.scalar(count.where(waiting)) or 0,
+        "with_agents": session.scalar(count.where(with_agents)) or 0,
+        "outbox_backlog": outbox_backlog(session),
+        "held": session.scalar(
+            select(func.count()).select_from(HubMessage).where(HubMessage.held_reason.is_not(None))
+        )
+        or 0,
+        "unanswered_messages": session.scalar(
+            select(func.count())
+            .select_from(HubMessage)
+            .where(
+                HubMessage.direction == Direction.IN.value, HubMessage.state == InboundState.RECEIVED.value
+            )
+        )
+        or 0,
+    }
 
 
 def outbox_backlog(session: Session) -> int:

@@ -76,9 +76,16 @@ READING = (
     "the hub's cost is the difference between the rows. The issue's target (60 messages/s, p95 under "
     "300 ms at 50 conversations) is above what one Rasa process gives on this machine even when called "
     "directly; the scaled topology shows the way past it: more Rasa processes, here on the same 2 "
-    "cores, in production on more machines (docs/hub.md)."
+    "cores, in production on more machines (docs/hub.md). The CPU time per turn of each process "
+    "(from /proc, independent of the machine's other load) is the hub's cost against Rasa's."
 )
 RUN_DEADLINE = 900.0
+
+
+def cpu_seconds(server: Server) -> float:
+    """User + system CPU time of a server process so far (Linux /proc)."""
+    fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -86,6 +93,8 @@ class Run:
     name: str
     latencies: list[float] = field(default_factory=list)
     failures: int = 0
+    acknowledged: int = 0  # turns where the hub first said "kept, the bot is slow" (Rasa timed out)
+    cpu_ms_per_turn: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -143,10 +152,10 @@ async def visitor_client(http: aiohttp.ClientSession, hub_url: str, turns: int, 
                     frame = await ws.receive_json(timeout=deadline - time.monotonic())
                 except (asyncio.TimeoutError, TypeError, ValueError):
                     break
-                answered = any(
-                    m["direction"] == "out" and m["id"] > sent and m["author"] in ("bot", "system")
-                    for m in frame.get("messages", [])
-                )
+                new = [m for m in frame.get("messages", []) if m["direction"] == "out" and m["id"] > sent]
+                if any(m["author"] == "system" for m in new):
+                    run.acknowledged += 1
+                answered = any(m["author"] == "bot" for m in new)
             if answered:
                 run.latencies.append(time.perf_counter() - started)
             else:
@@ -157,8 +166,11 @@ async def visitor_client(http: aiohttp.ClientSession, hub_url: str, turns: int, 
         await ws.close()
 
 
-async def drive(name: str, clients: int, turns: int, make: Any) -> Run:
+async def drive(
+    name: str, clients: int, turns: int, make: Any, servers: dict[str, Server] | None = None
+) -> Run:
     run = Run(name)
+    before = {label: cpu_seconds(s) for label, s in (servers or {}).items()}
     timeout = aiohttp.ClientTimeout(total=TURN_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=clients * 2)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
@@ -167,6 +179,9 @@ async def drive(name: str, clients: int, turns: int, make: Any) -> Run:
             asyncio.gather(*(make(http, i, run) for i in range(clients))), timeout=RUN_DEADLINE
         )
         run.seconds = time.perf_counter() - started
+    for label, server in (servers or {}).items():
+        if run.latencies:
+            run.cpu_ms_per_turn[label] = (cpu_seconds(server) - before[label]) * 1000 / len(run.latencies)
     return run
 
 
@@ -232,9 +247,22 @@ def scaled_endpoints(directory: Path, actions_port: int, rasa_db: str, prefix: s
     return path
 
 
-def check_scaled(database_url: str) -> list[str]:
-    """Every citizen message stored once and answered; every reply delivered."""
+def check_scaled(database_url: str, settle: float = 180.0) -> list[str]:
+    """Every citizen message stored once and answered; every reply delivered (waiting up to ``settle``
+    seconds for turns still being retried)."""
     engine = create_engine(database_url)
+    deadline = time.monotonic() + settle
+    while time.monotonic() < deadline:
+        with engine.connect() as c:
+            open_work = c.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM hub_messages WHERE direction='in' AND state='received') + "
+                    "(SELECT count(*) FROM outbound_messages WHERE status='pending')"
+                )
+            ).scalar()
+        if not open_work:
+            break
+        time.sleep(1)
     with engine.connect() as c:
         inbound = c.execute(text("SELECT count(*) FROM hub_messages WHERE direction='in'")).scalar()
         answered = c.execute(
@@ -278,14 +306,16 @@ def render(runs: list[Run], clients: int, turns: int, seconds: float, load: tupl
         f"({', '.join(repr(t) for t in TURNS[:turns])}...). " + METHOD + " Load average of the machine "
         f"(1 min) before the run {load[0]:.1f}, after {load[1]:.1f} (other work on these 2 cores included).",
         "",
-        "| run | turns | failed | messages/s | p50 ms | p95 ms | vs Rasa direct |",
-        "|---|---|---|---|---|---|---|",
+        "| run | turns | failed | acknowledged first | messages/s | p50 ms | p95 ms | vs Rasa direct | "
+        "CPU ms per turn |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         versus = "" if run is direct else f"{run.rate / direct.rate:.0%} of the rate" if direct.rate else ""
+        cpu = ", ".join(f"{label} {ms:.0f}" for label, ms in run.cpu_ms_per_turn.items())
         lines.append(
-            f"| {run.name} | {len(run.latencies)} | {run.failures} | {run.rate:.1f} | {run.pct(0.5):.0f} | "
-            f"{run.pct(0.95):.0f} | {versus} |"
+            f"| {run.name} | {len(run.latencies)} | {run.failures} | {run.acknowledged} | {run.rate:.1f} | "
+            f"{run.pct(0.5):.0f} | {run.pct(0.95):.0f} | {versus} | {cpu} |"
         )
     lines.append("")
     for run in runs:
@@ -342,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.clients,
                     args.turns,
                     lambda h, i, r: direct_client(h, rasa.url, args.turns, r),
+                    {"Rasa": rasa, "actions": actions},
                 )
             )
         )
@@ -353,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.clients,
                     args.turns,
                     lambda h, i, r: visitor_client(h, hub.url, args.turns, r),
+                    {"hub": hub, "Rasa": rasa, "actions": actions},
                 )
             )
         )
@@ -391,9 +423,9 @@ def main(argv: list[str] | None = None) -> int:
                         args.clients,
                         args.turns,
                         lambda h, i, r: visitor_client(h, hubs[i % 2].url, args.turns, r),
+                        {"hub 1": hubs[0], "hub 2": hubs[1], "Rasa 1": rasas[0], "Rasa 2": rasas[1]},
                     )
                 )
-                time.sleep(2)  # let the last outbox passes finish
                 scaled.notes = check_scaled(url)
                 runs.append(scaled)
             finally:

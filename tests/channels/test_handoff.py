@@ -147,6 +147,10 @@ async def test_the_agents_api_is_for_staff_and_documented(
     _, officer_token = create_staff(database_url, UserRole.AGENCY_OFFICER)
     response = await client.get("/api/conversations", headers={"Authorization": f"Bearer {officer_token}"})
     assert response.status == 403  # agency officers answer tickets, not live conversations
+    agent_id, token = create_staff(database_url, UserRole.AGENT)
+    status = await Agent(client, token, agent_id).get("/api/hub/status")
+    assert status["bot"] == [{"url": rasa.url, "up": True}]
+    assert {"waiting", "with_agents", "outbox_backlog", "held", "unanswered_messages"} <= set(status)
     document = await (await client.get("/api/openapi.json")).json()
     for path, method in [
         ("/api/conversations", "get"),
@@ -157,5 +161,6 @@ async def test_the_agents_api_is_for_staff_and_documented(
         ("/api/conversations/{id}/resolve", "post"),
         ("/api/conversations/ws", "get"),
         ("/webchat/api/messages", "post"),
+        ("/api/hub/status", "get"),
     ]:
         assert method in document["paths"][path], path

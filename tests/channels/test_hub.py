@@ -166,7 +166,11 @@ async def test_a_message_the_bot_cannot_answer_in_time_goes_to_the_agents(hub_fa
 
     async def handed_over() -> dict | None:
         feed = await visitor.feed()
-        return feed if feed["state"] == "pending" else None
+        told = [m["text"] for m in feed["messages"]]
+        if feed["state"] != "pending" or texts.BOT_DOWN_HANDOFF not in told:
+            return None
+        after = told[told.index(texts.BOT_DOWN_HANDOFF) + 1 :]
+        return feed if any("lưu lại" in t for t in after) else None  # the queue position, or office hours
 
     feed = await eventually(handed_over, timeout=30)
     told = [m["text"] for m in feed["messages"] if m["direction"] == "out"]
