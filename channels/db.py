@@ -1,56 +1,34 @@
-"""The hub's handle on the database: the ticketing database plus the hub's own migrations.
+"""The hub's handle on the database: the one ``database`` module (engine, sessions, every package's
+migrations, the hub's included: ``channels/migrations``, version table ``channels_alembic_version``).
 
-Until the shared ``database/`` module lands, this is the one place the hub touches engines and sessions:
 ``HubDatabase.read(fn, ...)`` / ``write(fn, ...)`` run ``fn(session, ...)`` in a worker thread inside one
-unit of work (all or nothing): ``ticketing.api.context.ApiDatabase`` with the hub's migrations.
+unit of work (all or nothing), as ``ticketing.api.context.ApiDatabase`` does; ``read_sync`` / ``write_sync``
+do the same in the calling thread (tests, command-line jobs).
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, text
-
+from database import get_database
 from ticketing.api.context import ApiDatabase
-from ticketing.db import get_database
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-ALEMBIC_VERSION_TABLE = "channels_alembic_version"
-_PG_MIGRATION_LOCK_KEY = 10221023
-_migrated: set[str] = set()
-_migrate_lock = threading.Lock()
-
-
-def migrate_engine(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the hub's tables (the ticketing schema must be there first). Safe to call repeatedly."""
-    from alembic import command
-    from alembic.config import Config
-
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK_KEY})
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-        cfg.set_main_option("version_table", ALEMBIC_VERSION_TABLE)
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+T = TypeVar("T")
 
 
 class HubDatabase(ApiDatabase):
-    """``ApiDatabase`` (reads and writes off the event loop, one unit of work each) whose schema includes
-    the hub's tables."""
-
     @classmethod
     def open(cls, url: str | None = None) -> HubDatabase:
-        """The database at ``url`` (default ``DATABASE_URL``): ticketing schema, then the hub's."""
-        db = get_database(url)
-        with _migrate_lock:
-            if db.url not in _migrated:
-                migrate_engine(db.engine)
-                _migrated.add(db.url)
-        return cls(db)
+        """The shared database at ``url`` (default ``DATABASE_URL``), migrated on first use."""
+        return cls(get_database(url))
 
     @property
     def backend(self) -> str:
         return self.db.backend
+
+    def read_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return self._run(True, fn, args, kwargs, None)
+
+    def write_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return self._run(False, fn, args, kwargs, None)

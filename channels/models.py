@@ -15,6 +15,8 @@ name the same sender id) and ``outbound_messages`` (the outbox's queue and deliv
 - ``announcement_subscriptions``, ``announcements``: commune/ward announcements.
 - ``channel_state``: small durable per-channel values (access tokens), compare-and-set.
 - ``hub_cursors``: how far a follower job (ticket status notifications) has read.
+
+The foreign keys into ticketing's tables name their columns directly (they live on another metadata).
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ticketing.models import NAMING_CONVENTION, UTCDateTime, utcnow
+from ticketing.models import NAMING_CONVENTION, Conversation, OutboundMessage, User, UTCDateTime, utcnow
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -67,8 +69,9 @@ class InboundState(enum.StrEnum):
 class HubConversation(HubBase):
     __tablename__ = "hub_conversations"
 
-    # The ticketing ``conversations.id`` (foreign key in the migration: other metadata).
-    conversation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey(Conversation.id), primary_key=True, autoincrement=False
+    )
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -87,10 +90,10 @@ class HubMessage(HubBase):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(Integer)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey(Conversation.id))
     direction: Mapped[str] = mapped_column(String(3))
     author: Mapped[str] = mapped_column(String(16))
-    agent_user_id: Mapped[int | None] = mapped_column(Integer)
+    agent_user_id: Mapped[int | None] = mapped_column(ForeignKey(User.id))
     channel: Mapped[str] = mapped_column(String(32))
     channel_user_id: Mapped[str] = mapped_column(String(200))
     channel_message_id: Mapped[str | None] = mapped_column(String(200))
@@ -103,7 +106,7 @@ class HubMessage(HubBase):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     held_reason: Mapped[str | None] = mapped_column(String(200))
-    outbound_message_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    outbound_message_id: Mapped[int | None] = mapped_column(ForeignKey(OutboundMessage.id), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -112,13 +115,13 @@ class ConversationEvent(HubBase):
     __table_args__ = (Index("ix_conversation_events_conversation_id_id", "conversation_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(Integer)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey(Conversation.id))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     type: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str] = mapped_column(String(16))
     actor_kind: Mapped[str] = mapped_column(String(16))
-    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey(User.id))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
 
@@ -126,7 +129,7 @@ class OutboxAttempt(HubBase):
     __tablename__ = "outbox_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outbound_message_id: Mapped[int] = mapped_column(Integer, index=True)
+    outbound_message_id: Mapped[int] = mapped_column(ForeignKey(OutboundMessage.id), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(String(1000))
@@ -165,7 +168,7 @@ class Announcement(HubBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
     body: Mapped[str] = mapped_column(Text)
-    author_user_id: Mapped[int | None] = mapped_column(Integer)
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey(User.id))
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -1,29 +1,10 @@
-"""Alembic environment for the hub's tables (version table ``channels_alembic_version``).
-
-Run through ``channels.db.migrate_engine(engine)`` (after the ticketing schema: the hub's tables refer to
-``conversations``, ``outbound_messages`` and ``users``), which passes an open connection.
-"""
+"""Alembic environment of the hub (``channels``); run by ``database.migrate`` after the ticketing schema,
+whose ``conversations``, ``outbound_messages`` and ``users`` the hub's tables refer to (version table
+``channels_alembic_version``, see ``database/migrations.py``)."""
 
 from __future__ import annotations
 
-from alembic import context
-
-from channels.db import ALEMBIC_VERSION_TABLE
 from channels.models import HubBase
+from database.alembic_env import run_migrations
 
-config = context.config
-
-
-def run_migrations_online() -> None:
-    connection = config.attributes["connection"]
-    context.configure(
-        connection=connection,
-        target_metadata=HubBase.metadata,
-        version_table=ALEMBIC_VERSION_TABLE,
-        render_as_batch=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-run_migrations_online()
+run_migrations(HubBase.metadata)

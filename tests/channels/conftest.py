@@ -28,8 +28,8 @@ from tests.channels.servers import (
     start_rasa,
     trained_model,
 )
-from ticketing.api.passwords import new_token, token_digest
 from ticketing.models import Agency, AgencyKind, ApiToken, User, UserRole
+from ticketing.passwords import new_token, token_digest
 
 HUB_KEY = "channels-test-hub-key"
 RASA_TOKEN = "channels-test-rasa-token"

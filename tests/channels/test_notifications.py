@@ -19,7 +19,7 @@ from channels.webchat.adapter import WebChatAdapter
 from tests.channels.conftest import Agent, HubFactory, Visitor, create_staff, eventually
 from tests.channels.servers import Server
 from ticketing import lifecycle, replies
-from ticketing.facade import submit_ticket
+from ticketing.citizen_desk import submit_ticket
 from ticketing.lifecycle import Actor, get_ticket_by_code
 from ticketing.models import Ticket, TicketStatus, User, UserRole
 
