@@ -20,7 +20,7 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 API_PORT ?= 8080
 
-.PHONY: help venvs lock model seed run chat test test-app test-bot test-stories test-e2e validate lint format bench clean
+.PHONY: help venvs lock model seed secrets run chat test test-app test-bot test-stories test-e2e validate lint format bench clean
 
 help:
 	@echo "make run    - create venvs if missing, train the model if stale, start everything (SQLite)"
@@ -64,24 +64,42 @@ seed: $(APP_VENV)/.installed
 	@$(APP_PY) -m ticketing.cli seed
 	@$(APP_PY) -m knowledge.cli seed
 
-run: venvs model seed
-	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
+# Secrets of the embedded run, generated once under var/ (mode 600): the key the hub signs the citizen's
+# identity with (checked by the action server) and the token of Rasa's HTTP API.
+secrets:
+	@mkdir -p var
+	@$(APP_PY) -c 'from pathlib import Path; from channels.identity import create_key_file; create_key_file(Path("var/hub.key"))'
+	@test -s var/rasa.token || (umask 077 && $(APP_PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa.token)
+	@sed 's|127.0.0.1:5055/|127.0.0.1:$(ACTIONS_PORT)/|' bot/endpoints.yml > var/endpoints.yml
+
+# Rasa (token-protected API, loopback), the action server (loopback) and the one application server
+# (hub + web chat + agents' API + ticketing API) on 127.0.0.1:$(API_PORT).
+define START_ALL
+MODEL=$$($(BOT_PY) -m bot.training --check) && \
+	export HELPDESK_HUB_KEY_FILE=$(CURDIR)/var/hub.key HUB_RASA_URLS=http://127.0.0.1:$(RASA_PORT) && \
 	trap 'kill 0' INT TERM EXIT; \
-	echo "Rasa on 127.0.0.1:$(RASA_PORT), actions on :$(ACTIONS_PORT), ticketing API on :$(API_PORT). Ctrl-C stops all."; \
-	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --endpoints bot/endpoints.yml --port $(ACTIONS_PORT) & \
-	$(APP_PY) -m ticketing.api --host 127.0.0.1 --port $(API_PORT) & \
-	$(RASA) run --enable-api --interface 127.0.0.1 --port $(RASA_PORT) --model "$$MODEL" \
-		--endpoints bot/endpoints.yml --credentials bot/credentials.yml & \
+	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions \
+		--port $(ACTIONS_PORT) $(1) > var/actions.log 2>&1 & \
+	$(RASA) run --enable-api --auth-token "$$(cat var/rasa.token)" --interface 127.0.0.1 --port $(RASA_PORT) \
+		--model "$$MODEL" --endpoints var/endpoints.yml --credentials bot/credentials.yml > var/rasa.log 2>&1 & \
+	$(APP_PY) -m channels --host 127.0.0.1 --port $(API_PORT) > var/app.log 2>&1 &
+endef
+
+run: venvs model seed secrets
+	@$(call START_ALL,) \
+	echo "Starting Rasa (127.0.0.1:$(RASA_PORT), token in var/rasa.token), actions (127.0.0.1:$(ACTIONS_PORT)), hub + API (127.0.0.1:$(API_PORT)); logs in var/*.log"; \
+	$(APP_PY) -c 'import sys; from channels.terminal_chat import wait_for_server; sys.exit(0 if wait_for_server("http://127.0.0.1:$(RASA_PORT)/", 300) else 1)' && \
+	echo "Web chat: http://127.0.0.1:$(API_PORT)/webchat/   (agents' API and OpenAPI: http://127.0.0.1:$(API_PORT)/api/openapi.json). Ctrl-C stops all."; \
 	wait
 
-chat: venvs model seed
-	@MODEL=$$($(BOT_PY) -m bot.training --check) && \
-	trap 'kill 0' INT TERM EXIT; \
-	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions --endpoints bot/endpoints.yml --port $(ACTIONS_PORT) \
-		--quiet > var/actions.log 2>&1 & \
-	$(RASA) run --enable-api --interface 127.0.0.1 --port $(RASA_PORT) --model "$$MODEL" \
-		--endpoints bot/endpoints.yml --credentials bot/credentials.yml > var/rasa.log 2>&1 & \
-	$(APP_PY) -m channels.terminal_chat --url http://127.0.0.1:$(RASA_PORT)
+# Talks through the hub: the one `make run` started, or its own (stopped when the chat ends).
+chat: venvs model seed secrets
+	@if $(APP_PY) -c 'import sys, urllib.request; urllib.request.urlopen("http://127.0.0.1:$(API_PORT)/webchat/api/places", timeout=2)' 2>/dev/null; then \
+		$(APP_PY) -m channels.terminal_chat --url http://127.0.0.1:$(API_PORT); \
+	else \
+		$(call START_ALL,--quiet) \
+		$(APP_PY) -m channels.terminal_chat --url http://127.0.0.1:$(API_PORT); \
+	fi
 
 lint: $(APP_VENV)/.installed
 	$(APP_VENV)/bin/ruff check .
@@ -94,7 +112,7 @@ format: $(APP_VENV)/.installed
 validate: $(BOT_VENV)/.installed
 	$(RASA) data validate --fail-on-warnings --config config.yml --domain bot/domain --data nlu_data bot/rules bot/stories
 
-test-app: $(APP_VENV)/.installed
+test-app: $(APP_VENV)/.installed model
 	$(APP_VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/bot --ignore=tests/e2e
 
 test-bot: model
@@ -118,6 +136,7 @@ bench: venvs model
 	$(APP_PY) tests/bench/bench_knowledge.py
 	$(APP_PY) tests/bench/bench_ticketing.py
 	$(APP_PY) tests/bench/bench_conversations.py --from-make
+	$(APP_PY) tests/bench/bench_hub.py
 
 clean:
 	rm -rf var/test-results models/*.tar.gz

@@ -24,6 +24,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from channels.identity import load_key, verified_identity
 from vietnam.codes import find_phone_last4, normalize_phone
 from vietnam.text import fold, normalize_text
 
@@ -57,8 +58,10 @@ FORM_SLOTS = (
 # Wrong answers in a row after which a form ends politely and a human is offered.
 FAILURE_LIMIT = 3
 
-CHANNELS = ("zalo", "telegram", "webchat", "phone")
+CHANNELS = ("zalo", "telegram", "webchat", "phone", "api")
 DEFAULT_CHANNEL = "webchat"
+# Prefix of the identity given to a sender whose channel identity the hub did not sign.
+UNVERIFIED_PREFIX = "unverified:"
 
 
 # Folded phrases by which a citizen stops a form.
@@ -120,17 +123,21 @@ class OffLoopAction(Action, ABC):
 
 
 def channel_identity(tracker: Tracker) -> tuple[str, str]:
-    """The citizen's channel and their id on it.
+    """The citizen's channel and their id on it, trusted only when the hub signed it.
 
-    The hub passes ``{"channel": ..., "channel_user_id": ...}`` as message metadata; without it the
-    Rasa input channel name is used when it is one of ours, else ``webchat``, and the sender id.
+    The hub passes ``{"channel", "channel_user_id", "hub_signature"}`` as message metadata, signed for the
+    tracker's sender id with the key it shares with the action server (``channels/identity.py``). Anything
+    else (a client calling Rasa directly, ``rasa shell``) gets ``unverified:<sender id>``, which owns no
+    ticket filed through the hub: ticket lookups then ask for the second factor.
     """
     metadata = tracker.latest_message.get("metadata") or {}
-    channel = str(metadata.get("channel") or tracker.get_latest_input_channel() or "")
+    verified = verified_identity(metadata, tracker.sender_id, load_key())
+    if verified is not None and verified[0] in CHANNELS:
+        return verified
+    channel = str(tracker.get_latest_input_channel() or "")
     if channel not in CHANNELS:
         channel = DEFAULT_CHANNEL
-    user_id = str(metadata.get("channel_user_id") or tracker.sender_id)
-    return channel, user_id
+    return channel, f"{UNVERIFIED_PREFIX}{tracker.sender_id}"
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -1,7 +1,8 @@
-"""Terminal chat with the running bot, through the same REST webhook the hub uses (``make chat``).
+"""Terminal chat with the bot through the hub (``make chat``): the web chat's visitor API, so the
+conversation goes the way a citizen's does (normalised once, stored, ordered, Rasa or the agents).
 
-Standard library only, so it runs in either runtime. Buttons are numbered: type the number to press one.
-``/quit`` or Ctrl-D ends the chat; ``/new`` starts a new conversation.
+Standard library only. Buttons are numbered: type the number to press one. ``/quit`` or Ctrl-D ends the
+chat; ``/new`` starts a new conversation; ``/human`` asks for a person.
 """
 
 from __future__ import annotations
@@ -16,6 +17,51 @@ import uuid
 from typing import Any
 
 PROMPT = "Anh/chị: "
+AUTHORS = {"bot": "1022", "agent": "Tổng đài viên", "system": "Tổng đài 1022"}
+
+
+class HubChat:
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.token = ""
+        self.last_id = 0
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    def start(self) -> None:
+        self.token = self._call("POST", "/webchat/api/session")["token"]
+        self.last_id = 0
+
+    def send(self, text: str, payload: str | None = None) -> int:
+        body = {"text": text, "client_id": uuid.uuid4().hex}
+        if payload:
+            body["payload"] = payload
+        return int(self._call("POST", "/webchat/api/messages", body)["id"])
+
+    def handoff(self) -> str:
+        return str(self._call("POST", "/webchat/api/handoff")["state"])
+
+    def replies(self, after: int, wait: float = 60.0, quiet: float = 1.5) -> list[dict[str, Any]]:
+        """Messages to the citizen after message ``after``: waits for the first, then for a pause."""
+        deadline, seen, last_new = time.monotonic() + wait, [], 0.0
+        while time.monotonic() < deadline:
+            feed = self._call("GET", f"/webchat/api/messages?after={self.last_id}")
+            for message in feed["messages"]:
+                self.last_id = message["id"]
+                if message["direction"] == "out" and message["id"] > after:
+                    seen.append(message)
+                    last_new = time.monotonic()
+            if seen and time.monotonic() - last_new > quiet:
+                break
+            time.sleep(0.3)
+        return seen
 
 
 def wait_for_server(url: str, timeout: float = 180.0) -> bool:
@@ -29,41 +75,31 @@ def wait_for_server(url: str, timeout: float = 180.0) -> bool:
     return False
 
 
-def send(webhook: str, sender: str, text: str) -> list[dict[str, Any]]:
-    body = json.dumps(
-        {"sender": sender, "message": text, "metadata": {"channel": "webchat", "channel_user_id": sender}}
-    ).encode()
-    request = urllib.request.Request(webhook, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
-
-
-def render(messages: list[dict[str, Any]]) -> list[str]:
-    """Print the bot's messages; return the payloads of the buttons shown, in order."""
-    payloads: list[str] = []
+def render(messages: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Print the messages; return the buttons shown (title, payload), in order."""
+    buttons: list[tuple[str, str]] = []
     for message in messages:
         if message.get("text"):
-            print(f"1022: {message['text']}")
+            print(f"{AUTHORS.get(message['author'], '1022')}: {message['text']}")
         for button in message.get("buttons") or []:
-            payloads.append(button.get("payload") or button.get("title", ""))
-            print(f"   [{len(payloads)}] {button.get('title', '')}")
-        if message.get("custom"):
-            print(f"   ({json.dumps(message['custom'], ensure_ascii=False)})")
-    return payloads
+            buttons.append((button.get("title", ""), button.get("payload") or button.get("title", "")))
+            print(f"   [{len(buttons)}] {button.get('title', '')}")
+    return buttons
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server")
+    parser.add_argument("--url", default="http://127.0.0.1:8080", help="the hub (application server)")
     args = parser.parse_args(argv)
-    webhook = f"{args.url}/webhooks/rest/webhook"
-    print("Đang chờ trợ lý ảo khởi động...", flush=True)
-    if not wait_for_server(args.url):
-        print(f"The bot is not answering at {args.url}.", file=sys.stderr)
+    print("Đang chờ Tổng đài 1022 khởi động...", flush=True)
+    if not wait_for_server(f"{args.url}/webchat/api/places"):
+        print(f"The hub is not answering at {args.url}.", file=sys.stderr)
         return 1
-    sender = f"terminal-{uuid.uuid4().hex[:8]}"
-    print("Trợ lý ảo Tổng đài 1022 đã sẵn sàng. Gõ /quit để thoát, /new để bắt đầu cuộc trò chuyện mới.")
-    payloads: list[str] = []
+    chat = HubChat(args.url)
+    chat.start()
+    print("Trợ lý ảo Tổng đài 1022 đã sẵn sàng.")
+    print("Gõ /quit để thoát, /new để bắt đầu lại, /human để gặp tổng đài viên.")
+    buttons: list[tuple[str, str]] = []
     while True:
         try:
             text = input(PROMPT).strip()
@@ -72,17 +108,23 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not text:
             continue
-        if text == "/quit":
-            return 0
-        if text == "/new":
-            sender = f"terminal-{uuid.uuid4().hex[:8]}"
-            continue
-        if text.isdigit() and 1 <= int(text) <= len(payloads):
-            text = payloads[int(text) - 1]
         try:
-            payloads = render(send(webhook, sender, text))
+            if text == "/quit":
+                return 0
+            if text == "/new":
+                chat.start()
+                continue
+            if text == "/human":
+                chat.handoff()
+                buttons = render(chat.replies(chat.last_id, wait=10))
+                continue
+            payload = None
+            if text.isdigit() and 1 <= int(text) <= len(buttons):
+                text, payload = buttons[int(text) - 1]
+            sent = chat.send(text, payload)
+            buttons = render(chat.replies(sent))
         except (urllib.error.URLError, OSError, ValueError) as error:
-            print(f"(the bot did not answer: {error})", file=sys.stderr)
+            print(f"(the hub did not answer: {error})", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ MIGRATIONS: tuple[Migrations, ...] = (
     Migrations("ticketing", ROOT / "ticketing" / "migrations", "ticketing_alembic_version"),
     Migrations("knowledge", ROOT / "knowledge" / "migrations", "knowledge_alembic_version"),
     Migrations("security", ROOT / "security" / "migrations", "security_alembic_version"),
+    # The hub's tables refer to ticketing's conversations, outbound_messages and users: after ticketing.
+    Migrations("channels", ROOT / "channels" / "migrations", "channels_alembic_version"),
 )
 
 

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.actions.support import HUB_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,6 +27,7 @@ def actions_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(autouse=True)
 def _use_actions_database(actions_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", actions_database)
+    monkeypatch.setenv("HELPDESK_HUB_KEY", HUB_KEY)
 
 
 @pytest.fixture(scope="session")

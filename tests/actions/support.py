@@ -7,6 +7,16 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from channels.identity import signed_metadata
+
+# The key the hub and the action server share in these tests (set in the environment by conftest.py).
+HUB_KEY = "test-hub-key"
+
+
+def hub_metadata(sender_id: str, channel: str, channel_user_id: str | None = None) -> dict[str, str]:
+    """The metadata the hub sends with a message: the citizen's channel identity, signed."""
+    return signed_metadata(HUB_KEY.encode(), sender_id, channel, channel_user_id or sender_id)
+
 
 def make_tracker(
     text: str = "",
@@ -22,13 +32,19 @@ def make_tracker(
     previous_events: list[dict[str, Any]] | None = None,
     slot_events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    """A tracker whose latest event is the citizen's message ``text`` (then ``slot_events``)."""
+    """A tracker whose latest event is the citizen's message ``text`` (then ``slot_events``).
+
+    Without ``metadata`` the message comes through the hub: the citizen is ``sender_id`` on ``channel``
+    (web chat for a channel that is not ours), signed as the hub signs it."""
+    if metadata is None:
+        ours = channel if channel in ("zalo", "telegram", "webchat", "phone", "api") else "webchat"
+        metadata = hub_metadata(sender_id, ours)
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
         "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
-        "metadata": metadata if metadata is not None else {},
+        "metadata": metadata,
     }
     user_event = {"event": "user", "text": text, "parse_data": latest, "input_channel": channel}
     events = [*(previous_events or []), user_event, *(slot_events or [])]

@@ -23,25 +23,36 @@ from rasa_sdk.executor import ActionExecutor
 
 from actions.common import FORM_SLOTS, GuardedFormValidation, OffLoopAction, channel_identity
 from tests.actions.conftest import ROOT
-from tests.actions.support import make_tracker, slot_values
+from tests.actions.support import hub_metadata, make_tracker, slot_values
 
 
-def test_the_hub_metadata_names_the_channel_and_the_user() -> None:
+def test_the_hub_signed_metadata_names_the_channel_and_the_user() -> None:
+    tracker = make_tracker(
+        "xin chào", sender_id="conv-9", channel="rest", metadata=hub_metadata("conv-9", "zalo", "z-123")
+    )
+    assert channel_identity(tracker) == ("zalo", "z-123")
+
+
+def test_metadata_a_client_wrote_itself_is_not_trusted() -> None:
+    # Anyone who reaches Rasa's REST webhook can claim to be another citizen: no signature, no identity.
     tracker = make_tracker(
         "xin chào",
         sender_id="conv-9",
         channel="rest",
         metadata={"channel": "zalo", "channel_user_id": "z-123"},
     )
-    assert channel_identity(tracker) == ("zalo", "z-123")
+    assert channel_identity(tracker) == ("webchat", "unverified:conv-9")
 
 
-def test_without_metadata_a_known_rasa_channel_and_the_sender_id_are_used() -> None:
-    assert channel_identity(make_tracker("hi", sender_id="tg-5", channel="telegram")) == ("telegram", "tg-5")
+def test_a_signature_made_for_another_conversation_does_not_fit() -> None:
+    stolen = hub_metadata("conv-1", "zalo", "z-123")
+    tracker = make_tracker("xin chào", sender_id="conv-2", channel="rest", metadata=stolen)
+    assert channel_identity(tracker) == ("webchat", "unverified:conv-2")
 
 
-def test_an_unknown_rasa_channel_counts_as_web_chat() -> None:
-    assert channel_identity(make_tracker("hi", sender_id="web-1", channel="rest")) == ("webchat", "web-1")
+def test_without_metadata_a_known_rasa_channel_is_kept_but_the_user_is_unverified() -> None:
+    tracker = make_tracker("hi", sender_id="tg-5", channel="telegram", metadata={})
+    assert channel_identity(tracker) == ("telegram", "unverified:tg-5")
 
 
 def test_every_form_slot_is_cleared_on_handoff(domain: dict) -> None:

@@ -24,6 +24,8 @@ def _metadata(package: str) -> MetaData:
     elif package == "knowledge":
         import knowledge.dossier_models  # noqa: F401  (its tables are on the same metadata)
         from knowledge.models import Base
+    elif package == "channels":
+        from channels.models import HubBase as Base
     else:
         from security.models import Base
     return Base.metadata
