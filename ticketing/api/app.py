@@ -31,11 +31,11 @@ ROUTE_TABLE = web.AppKey("route_table", list)
 
 
 def all_routes() -> list[Route]:
-    from ticketing.api import open311, status_page
+    from ticketing.api import open311, publication, status_page
     from ticketing.api.handlers import tickets, triage
 
     routes: list[Route] = []
-    for module in (auth_handlers, tickets, triage, directory, reports, open311, status_page):
+    for module in (auth_handlers, tickets, triage, directory, reports, publication, open311, status_page):
         routes.extend(module.ROUTES)
     routes.append(OPENAPI_ROUTE)
     return routes

@@ -3,8 +3,10 @@
 
 - services are the petition categories; a service request is a petition ticket (`PA-...`);
 - `POST requests` needs `api_key` (an integration token of a staff user);
-- reads are public, so they are anonymised: no citizen data, descriptions and answers with
-  phone/ID numbers and e-mail addresses masked, `address` is the commune/ward, never the raw text.
+- reads are public, so they are public by design (``ticketing.api.publication``): category, the
+  commune/ward, status, dates and the summary/outcome staff approved for publication; never the
+  citizen's own description, the answer sent to them, their contact, nor the exact point or photo
+  unless staff approved them. The approved text is still redacted (the last line).
 
 Spec: https://wiki.open311.org/GeoReport_v2 ;
 extension: https://github.com/mysociety/fixmystreet/wiki/Open311-FMS---Proposed-differences-to-Open311
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload
 from ticketing import labels, routing, tickets
 from ticketing.api.errors import ERROR_RENDERER_KEY, ValidationFailed
 from ticketing.api.open311_format import render, render_errors
-from ticketing.api.redact import redact
+from ticketing.api.publication import public_text, publications_for
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
 from ticketing.errors import NotFound
@@ -32,11 +34,10 @@ from ticketing.models import (
     OPEN_STATUSES,
     Category,
     Channel,
-    Reply,
-    ReplyState,
     Ticket,
     TicketEvent,
     TicketKind,
+    TicketPublication,
     TicketStatus,
 )
 from vietnam.codes import TICKET_CODE_PATTERN
@@ -130,27 +131,24 @@ def service_definition(session: Session, service_code: str) -> dict[str, Any]:
     return {"service_code": category.code, "attributes": []}
 
 
-def _public_reply(session: Session, ticket_ids: list[int]) -> dict[int, str]:
-    if not ticket_ids:
-        return {}
-    rows = session.execute(
-        select(Reply.ticket_id, Reply.body)
-        .where(Reply.ticket_id.in_(ticket_ids), Reply.internal.is_(False), Reply.state == ReplyState.APPROVED)
-        .order_by(Reply.id)
-    )
-    return {ticket_id: body for ticket_id, body in rows}  # the latest answer wins
+# Shown while staff have not approved a public summary: nothing of the citizen's words.
+UNPUBLISHED_DESCRIPTION = "Nội dung phản ánh chưa được cơ quan duyệt công khai."
 
 
-def request_view(ticket: Ticket, reply: str | None) -> dict[str, Any]:
+def request_view(ticket: Ticket, publication: TicketPublication | None) -> dict[str, Any]:
     details = ticket.details or {}
     status = str(ticket.status)
+    located = publication is not None and publication.show_location
+    outcome = public_text(publication.outcome) if publication is not None else None
     return {
         "service_request_id": ticket.code,
         "status": open311_status(status),
-        "status_notes": redact(reply) if reply else labels.status_label(status),
+        "status_notes": outcome or labels.status_label(status),
         "service_name": labels.category_label(ticket.category),
         "service_code": ticket.category.code if ticket.category else None,
-        "description": redact(ticket.description),
+        "description": (
+            public_text(publication.summary) if publication is not None else UNPUBLISHED_DESCRIPTION
+        ),
         "agency_responsible": ticket.agency.name if ticket.agency else None,
         "service_notice": None,
         "requested_datetime": _w3(ticket.created_at),
@@ -159,9 +157,9 @@ def request_view(ticket: Ticket, reply: str | None) -> dict[str, Any]:
         "address": ticket.area.name if ticket.area else None,
         "address_id": ticket.area.code if ticket.area else None,
         "zipcode": None,
-        "lat": details.get("lat"),
-        "long": details.get("long"),
-        "media_url": details.get("media_url"),
+        "lat": details.get("lat") if located else None,
+        "long": details.get("long") if located else None,
+        "media_url": details.get("media_url") if publication is not None and publication.show_media else None,
     }
 
 
@@ -191,15 +189,15 @@ def get_requests(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]:
         elif statuses == {"closed"}:
             stmt = stmt.where(Ticket.status.not_in([str(s) for s in OPEN_STATUSES]))
     tickets = session.scalars(stmt.order_by(Ticket.id.desc()).limit(MAX_RESULTS)).unique().all()
-    replies = _public_reply(session, [t.id for t in tickets])
-    return [request_view(t, replies.get(t.id)) for t in tickets]
+    published = publications_for(session, [t.id for t in tickets])
+    return [request_view(t, published.get(t.id)) for t in tickets]
 
 
 def get_request(session: Session, code: str) -> list[dict[str, Any]]:
     ticket = session.scalar(_requests_query().where(Ticket.code == code))
     if ticket is None:
         raise NotFound(f"service_request_id {code} not found")
-    return [request_view(ticket, _public_reply(session, [ticket.id]).get(ticket.id))]
+    return [request_view(ticket, session.get(TicketPublication, ticket.id))]
 
 
 def token_lookup(session: Session, token: str) -> list[dict[str, Any]]:
@@ -236,27 +234,21 @@ def request_updates(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]
         .limit(MAX_RESULTS)
     )
     rows = session.execute(stmt).all()
-    reply_ids = [e.payload.get("reply_id") for e, _ in rows if e.type == "answered" and e.payload]
-    bodies = {}
-    if reply_ids:
-        bodies = dict(
-            session.execute(
-                select(Reply.id, Reply.body).where(
-                    Reply.id.in_([r for r in reply_ids if r]), Reply.internal.is_(False)
-                )
-            ).all()
-        )
+    published = publications_for(session, list({event.ticket_id for event, _ in rows}))
     out = []
     for event, code in rows:
         status = str(event.to_status)
-        text = bodies.get((event.payload or {}).get("reply_id")) if event.type == "answered" else None
+        publication = published.get(event.ticket_id)
+        # The answer sent to the citizen is theirs; the public sees the approved outcome, if any.
+        outcome = public_text(publication.outcome) if publication is not None else None
+        text = outcome if event.type == "answered" and outcome else labels.status_label(status)
         out.append(
             {
                 "update_id": str(event.id),
                 "service_request_id": code,
                 "status": open311_status(status),
                 "updated_datetime": _w3(event.at),
-                "description": redact(text) if text else labels.status_label(status),
+                "description": text,
                 "media_url": None,
             }
         )
@@ -445,7 +437,7 @@ ROUTES = [
         "GET",
         f"/requests.{FMT}",
         get_requests_handler,
-        "Open311 service requests (anonymised)",
+        "Open311 service requests (public by design: approved summaries only)",
         access="public",
         query=REQUESTS_QUERY,
     ),
@@ -453,7 +445,7 @@ ROUTES = [
         "GET",
         f"/requests/{REQUEST_ID_PATH}.{FMT}",
         get_request_handler,
-        "Open311 one service request (anonymised)",
+        "Open311 one service request (public by design: approved summary only)",
         access="public",
         query=SIMPLE_QUERY,
     ),
