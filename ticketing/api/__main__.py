@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from aiohttp import web
@@ -20,6 +21,28 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)
+
+
+def announce_security_settings(app: web.Application) -> None:
+    """Say at start-up what protects the sessions and where client addresses come from."""
+    from ticketing.api.auth import SECURE_COOKIES
+    from ticketing.api.proxy import TRUSTED_PROXIES_ENV
+    from ticketing.api.ratelimit import LOGIN_THROTTLE, DatabaseStorage
+
+    log = logging.getLogger("ticketing.api")
+    if not app[SECURE_COOKIES]:
+        log.warning(
+            "session cookies are sent WITHOUT the Secure flag (HELPDESK_COOKIE_SECURE=0): "
+            "acceptable for a plain-HTTP local run only, never in production"
+        )
+    proxies = os.environ.get(TRUSTED_PROXIES_ENV, "").strip()
+    if proxies:
+        log.info("X-Forwarded-For/-Proto/-Host are honoured from the trusted proxies %s only", proxies)
+    else:
+        log.info("no trusted proxy (%s unset): X-Forwarded-* headers are ignored", TRUSTED_PROXIES_ENV)
+    storage = app[LOGIN_THROTTLE].storage
+    where = "the database" if isinstance(storage, DatabaseStorage) else type(storage).__name__
+    log.info("login throttle counters are kept in %s", where)
 
 
 def serve(argv: list[str]) -> int:
@@ -37,6 +60,7 @@ def serve(argv: list[str]) -> int:
     from ticketing.api.app import create_app
 
     app = create_app(args.database_url)
+    announce_security_settings(app)
     web.run_app(
         app,
         host=args.host,
