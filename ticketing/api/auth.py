@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from ticketing.api.context import DATABASE
 from ticketing.api.errors import Forbidden, Unauthorized
-from ticketing.api.routes import Access, Principal
+from ticketing.api.routes import FORM_TYPES, Access, Principal, read_form
 from ticketing.models import Agency, ApiToken, User, utcnow
 from ticketing.passwords import (
     dummy_hash,
@@ -194,10 +194,9 @@ async def resolve_principal(request: web.Request, access: Access) -> Principal |
     token = bearer_token(request)
     if access == "api_key" and token is None:
         token = request.query.get("api_key")
-        if token is None and request.content_type == "application/x-www-form-urlencoded":
-            form = await request.post()  # size-limited by client_max_size (413)
-            value = form.get("api_key")
-            token = value if isinstance(value, str) and value else None
+        if token is None and request.content_type in FORM_TYPES:
+            value = (await read_form(request)).get("api_key")  # parsed once, cached for the handler
+            token = value or None
     if token is not None:
         found = await db.read(principal_from_token, token, "token")
         if found is None:

@@ -20,6 +20,7 @@ from aiohttp import web
 from ticketing.api.context import DATABASE
 from ticketing.api.errors import (
     ApiError,
+    BadRequest,
     Forbidden,
     MalformedJson,
     PayloadTooLarge,
@@ -125,11 +126,21 @@ async def read_json(request: web.Request) -> Any:
         raise MalformedJson(f"Malformed JSON: {exc}.") from None
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 async def read_form(request: web.Request) -> dict[str, str]:
-    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise UnsupportedMediaType("Request body must be application/x-www-form-urlencoded.")
-    await read_body_bytes(request)  # size check with a clear 413 before parsing
-    form = await request.post()
+    """The text fields of a urlencoded or multipart form (file parts are ignored)."""
+    if request.content_type not in FORM_TYPES:
+        raise UnsupportedMediaType(
+            "Request body must be application/x-www-form-urlencoded or multipart/form-data."
+        )
+    try:
+        form = await request.post()  # size-limited by client_max_size; parsed once, then cached
+    except web.HTTPRequestEntityTooLarge:
+        raise PayloadTooLarge(too_large_message(request)) from None
+    except (ValueError, AssertionError, UnicodeDecodeError):
+        raise BadRequest("Malformed form body.") from None
     return {key: str(value) for key, value in form.items() if isinstance(value, str)}
 
 
