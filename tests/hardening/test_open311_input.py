@@ -44,3 +44,17 @@ async def test_a_broken_multipart_body_is_a_clean_400(api: Api) -> None:
     assert broken.status == 400, await broken.text()
     assert (await broken.json())[0]["code"] == 400
     assert api.counts() == before
+
+
+async def test_dates_out_of_range_are_a_clean_400(api: Api) -> None:
+    for query in (
+        "end_date=0001-01-01T00:00:00Z",
+        "start_date=9999-12-31T23:59:59Z",
+        "start_date=0001-01-01T00:00:00%2B07:00",
+    ):
+        for path in ("requests.json", "servicerequestupdates.json"):
+            response = await api.anonymous.get(f"{BASE}/{path}?{query}")
+            assert response.status == 400, (path, query, await response.text())
+            assert "between 2000-01-01 and 2100-01-01" in (await response.json())[0]["description"]
+    ok = await api.anonymous.get(f"{BASE}/requests.json?start_date=2025-07-01T00:00:00%2B07:00")
+    assert ok.status == 200

@@ -131,6 +131,21 @@ def service_definition(session: Session, service_code: str) -> dict[str, Any]:
     return {"service_code": category.code, "attributes": []}
 
 
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _window(q: dict[str, Any], default: timedelta) -> tuple[datetime, datetime]:
+    """start_date/end_date with their defaults, checked to lie between 2000 and 2100 (400 otherwise)."""
+    for name in ("start_date", "end_date"):
+        value = q.get(name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise ValidationFailed(f"{name} must be between 2000-01-01 and 2100-01-01.")
+    end = q.get("end_date") or datetime.now(UTC)
+    start = q.get("start_date") or max(EARLIEST, end - default)
+    return start, end
+
+
 # Shown while staff have not approved a public summary: nothing of the citizen's words.
 UNPUBLISHED_DESCRIPTION = "Nội dung phản ánh chưa được cơ quan duyệt công khai."
 
@@ -176,8 +191,7 @@ def get_requests(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]:
     if q.get("service_request_id"):
         stmt = stmt.where(Ticket.code.in_(q["service_request_id"][:MAX_RESULTS]))
     else:
-        end = q.get("end_date") or datetime.now(UTC)
-        start = q.get("start_date") or end - DEFAULT_WINDOW
+        start, end = _window(q, DEFAULT_WINDOW)
         stmt = stmt.where(Ticket.created_at >= start, Ticket.created_at <= end)
         if q.get("service_code"):
             stmt = stmt.join(Category, Ticket.category_id == Category.id).where(
@@ -216,8 +230,7 @@ def token_lookup(session: Session, token: str) -> list[dict[str, Any]]:
 
 
 def request_updates(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]:
-    end = q.get("end_date") or datetime.now(UTC)
-    start = q.get("start_date") or end - timedelta(days=1)
+    start, end = _window(q, timedelta(days=1))
     stmt = (
         select(TicketEvent, Ticket.code)
         .join(Ticket, TicketEvent.ticket_id == Ticket.id)
