@@ -16,6 +16,7 @@ carry JSON, which browsers cannot send cross-site without a CORS preflight.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -177,6 +178,15 @@ def bearer_token(request: web.Request) -> str | None:
     return None
 
 
+# Tokens are issued by new_token (URL-safe base64): anything else (non-ASCII bytes, odd characters,
+# megabytes) is refused before it reaches the database.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+
+
+def well_formed_token(token: str) -> bool:
+    return _TOKEN_SHAPE.fullmatch(token) is not None
+
+
 def _check_same_origin(request: web.Request) -> None:
     origin = request.headers.get("Origin")
     if origin is None:
@@ -198,6 +208,8 @@ async def resolve_principal(request: web.Request, access: Access) -> Principal |
             value = (await read_form(request)).get("api_key")  # parsed once, cached for the handler
             token = value or None
     if token is not None:
+        if not well_formed_token(token):
+            raise Unauthorized("Invalid, expired or revoked API token.")
         found = await db.read(principal_from_token, token, "token")
         if found is None:
             raise Unauthorized("Invalid, expired or revoked API token.")
@@ -205,6 +217,8 @@ async def resolve_principal(request: web.Request, access: Access) -> Principal |
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             return None
+        if not well_formed_token(cookie):
+            raise Unauthorized("Session expired; log in again.")
         found = await db.read(principal_from_token, cookie, "session")
         if found is None:
             raise Unauthorized("Session expired; log in again.")

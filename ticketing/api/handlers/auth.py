@@ -81,7 +81,7 @@ async def login(request: web.Request, call: Call) -> web.StreamResponse:
 
 async def logout(request: web.Request, call: Call) -> web.StreamResponse:
     cookie = request.cookies.get(auth.SESSION_COOKIE)
-    if cookie:
+    if cookie and auth.well_formed_token(cookie):
         await call.write(auth.logout, cookie)
     response = no_content()
     auth.clear_session_cookie(response)
