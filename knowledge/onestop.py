@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import aiohttp
-from yarl import URL
 
 from vietnam.codes import normalize_dossier_code, normalize_phone
 from vietnam.text import fold
@@ -227,7 +226,7 @@ class HttpOneStopClient:
                         headers["Authorization"] = f"Bearer {self.token}"
                     async with session.get(url, headers=headers, allow_redirects=False) as response:
                         if response.status in _REDIRECTS and "Location" in response.headers:
-                            url = str(response.url.join(URL(response.headers["Location"])))
+                            url = urllib.parse.urljoin(str(response.url), response.headers["Location"])
                             continue
                         return response.status, await _read_limited(response)
                 raise OneStopUnavailable(f"one-stop system redirected more than {MAX_REDIRECTS} times")
