@@ -22,7 +22,7 @@ from ticketing.api.redact import redact
 from ticketing.api.routes import STAFF, Call, Route
 from ticketing.api.schema import Field, Schema
 from ticketing.callers import Principal
-from ticketing.models import ActorKind, TicketEvent, TicketPublication, utcnow
+from ticketing.models import Ticket, TicketEvent, TicketPublication, utcnow
 from vietnam.codes import TICKET_CODE_PATTERN, TICKET_CODE_RE
 from vietnam.text import normalize_text
 
@@ -40,6 +40,23 @@ PUBLICATION = Schema(
     Field("show_location", kind="boolean", description="Publish the exact point (lat/long); default false"),
     Field("show_media", kind="boolean", description="Publish the citizen's photo link; default false"),
 )
+
+
+def _record(
+    session: Session, ticket: Ticket, principal: Principal, kind: str, payload: dict[str, Any]
+) -> None:
+    """The ticket's history says who approved or withdrew what the public sees."""
+    actor = principal.actor
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            type=kind,
+            actor_kind=actor.kind,
+            actor_user_id=actor.user_id,
+            actor_label=actor.label,
+            payload=payload,
+        )
+    )
 
 
 def publication_view(publication: TicketPublication | None) -> dict[str, Any] | None:
@@ -88,15 +105,12 @@ def set_publication(
     publication.show_media = bool(data.get("show_media", False))
     publication.approved_by_id = principal.user_id
     publication.approved_at = utcnow()
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            type="public_summary_set",
-            actor_kind=ActorKind.USER,
-            actor_user_id=principal.user_id,
-            actor_label=principal.username,
-            payload={"show_location": publication.show_location, "show_media": publication.show_media},
-        )
+    _record(
+        session,
+        ticket,
+        principal,
+        "public_summary_set",
+        {"show_location": publication.show_location, "show_media": publication.show_media},
     )
     session.flush()
     session.refresh(publication)
@@ -111,16 +125,7 @@ def withdraw_publication(session: Session, principal: Principal, code: str) -> N
     if publication is None:
         return
     session.delete(publication)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            type="public_summary_withdrawn",
-            actor_kind=ActorKind.USER,
-            actor_user_id=principal.user_id,
-            actor_label=principal.username,
-            payload={},
-        )
-    )
+    _record(session, ticket, principal, "public_summary_withdrawn", {})
 
 
 # -- handlers ----------------------------------------------------------------------------------
