@@ -103,8 +103,11 @@ async def test_counters_are_shared_by_processes_and_hold_no_username(proxied: Ap
         server.wait(timeout=20)
     started = log_path.read_text(encoding="utf-8", errors="replace")
     log_path.unlink()
-    assert "WITHOUT the Secure flag" in started and "plain-HTTP local run only" in started
-    assert "trusted proxies 127.0.0.1" in started
+    lines = [json.loads(line) for line in started.splitlines() if line.strip()]  # JSON logs
+    messages = " ".join(line["message"] for line in lines)
+    assert "WITHOUT the Secure flag" in messages and "plain-HTTP local run only" in messages
+    assert "trusted proxies 127.0.0.1" in messages
+    assert PASSWORD not in started and "sai-mat-khau" not in started
     with db.session(readonly=True) as s:
         keys = s.scalars(select(ThrottleCounter.key)).all()
     assert keys and all(len(k) == 64 and "agent" not in k and ATTACKER not in k for k in keys)

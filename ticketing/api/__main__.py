@@ -3,6 +3,8 @@
     python -m ticketing.api --host 127.0.0.1 --port 8080 [--database-url URL] [--access-log]
 
 Accounts and tokens are created with ``python -m ticketing.cli create-user|create-token``.
+Logs are JSON lines with a request id, personal data masked (``ticketing.api.observability``;
+``HELPDESK_LOG_FORMAT=text`` for a terminal).
 """
 
 from __future__ import annotations
@@ -13,14 +15,6 @@ import os
 import sys
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
-
-
-class PathOnlyAccessLogger(AbstractAccessLogger):
-    """Method, path (no query string: it may carry an api_key), status, time."""
-
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, time * 1000)
 
 
 def announce_security_settings(app: web.Application) -> None:
@@ -56,7 +50,9 @@ def serve(argv: list[str]) -> int:
     )
     parser.add_argument("--access-log", action="store_true", help="log every request (paths only)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from ticketing.api.observability import AccessLogger, configure_logging
+
+    configure_logging(os.environ.get("HELPDESK_LOG_FORMAT", "json"))
     from ticketing.api.app import create_app
 
     app = create_app(args.database_url)
@@ -66,7 +62,8 @@ def serve(argv: list[str]) -> int:
         host=args.host,
         port=args.port,
         access_log=logging.getLogger("aiohttp.access") if args.access_log else None,
-        access_log_class=PathOnlyAccessLogger,
+        access_log_class=AccessLogger,
+        print=lambda line: logging.getLogger("ticketing.api").info(" ".join(line.split())),
     )
     return 0
 

@@ -19,6 +19,7 @@ from ticketing.api.context import DATABASE, ApiDatabase
 from ticketing.api.errors import error_middleware
 from ticketing.api.handlers import auth as auth_handlers
 from ticketing.api.handlers import directory, reports
+from ticketing.api.observability import request_id_middleware
 from ticketing.api.open311 import open311_errors
 from ticketing.api.openapi import build_openapi
 from ticketing.api.proxy import TrustedProxy, parse_trusted
@@ -84,7 +85,14 @@ def create_app(
     proxy = TrustedProxy(parse_trusted(trusted_proxies))
     app = web.Application(
         client_max_size=CLIENT_MAX_SIZE,
-        middlewares=[security_headers, open311_errors, error_middleware, proxy.middleware, public_rate_limit],
+        middlewares=[
+            request_id_middleware,
+            security_headers,
+            open311_errors,
+            error_middleware,
+            proxy.middleware,
+            public_rate_limit,
+        ],
     )
     database = get_database(database_url)
     app[DATABASE] = ApiDatabase(database)
