@@ -698,6 +698,18 @@ class TicketPublication(Base):
     approved_by: Mapped[User | None] = relationship()
 
 
+class IdempotencyKey(Base):
+    """The result of a creating request, stored in its transaction (``ticketing.api.idempotency``).
+    ``key`` digests the caller and their Idempotency-Key; ``fingerprint`` digests the request."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
 class ThrottleCounter(Base):
     """A fixed-window counter of the login throttle (``ticketing.api.throttle``), shared by every
     process on the database. ``key`` is a digest: no username or address is stored."""
@@ -727,6 +739,7 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "DeliveryState",
+    "IdempotencyKey",
     "OutboundMessage",
     "OutboundStatus",
     "Priority",

@@ -58,6 +58,13 @@ class ApiError(Exception):
         return {"error": body}
 
 
+class BadRequest(ApiError):
+    """A header or body the API cannot read (a malformed form, an unusable Idempotency-Key)."""
+
+    status = 400
+    code = "bad_request"
+
+
 class MalformedJson(ApiError):
     status = 400
     code = "malformed_json"

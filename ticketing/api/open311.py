@@ -22,12 +22,14 @@ from aiohttp import web
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ticketing import labels, routing, tickets
+from ticketing import labels, tickets
+from ticketing.api import idempotency
 from ticketing.api.errors import ERROR_RENDERER_KEY, ValidationFailed
 from ticketing.api.open311_format import render, render_errors
 from ticketing.api.publication import public_text, publications_for
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
+from ticketing.callers import Principal
 from ticketing.errors import NotFound
 from ticketing.lifecycle import TicketDraft
 from ticketing.models import (
@@ -307,6 +309,19 @@ def _open311_draft(form: dict[str, Any], token: str, client: str) -> TicketDraft
     )
 
 
+def _file_request(
+    session: Session, caller: Principal, draft: TicketDraft, category: str, area: str | None, token: str
+) -> dict[str, Any]:
+    """File the request; the answer (also what a replay of the same Idempotency-Key returns)."""
+    ticket, route = tickets.do_file_open311_request(session, caller, draft, category=category, area=area)
+    return {
+        "service_request_id": ticket.code,
+        "token": token,
+        "service_notice": labels.petition_received_notice(route.agency_name if route else None),
+        "account_id": None,
+    }
+
+
 async def post_request_handler(request: web.Request, call: Call) -> web.StreamResponse:
     form = call.body
     has_location = (
@@ -318,28 +333,12 @@ async def post_request_handler(request: web.Request, call: Call) -> web.StreamRe
         raise ValidationFailed("A location is required: lat & long, address_string or address_id.")
     assert call.principal is not None  # access="api_key"
     token = uuid.uuid4().hex
-
-    def created(filed: tuple[Ticket, routing.Route | None]) -> dict[str, Any]:
-        ticket, route = filed
-        notice = labels.petition_received_notice(route.agency_name if route else None)
-        return {
-            "service_request_id": ticket.code,
-            "token": token,
-            "service_notice": notice,
-            "account_id": None,
-        }
-
     draft = _open311_draft(form, token, call.principal.username)
-    filed = tickets.do_file_open311_request
-    result = await call.write(
-        filed,
-        call.principal,
-        draft,
-        category=form["service_code"],
-        area=form.get("address_id"),
-        render=created,
+    result, replayed = await idempotency.write_once(
+        call, _file_request, call.principal, draft, form["service_code"], form.get("address_id"), token
     )
-    return render(_fmt(request), "service_requests", [result], status=201)
+    response = render(_fmt(request), "service_requests", [result], status=201)
+    return idempotency.mark_replayed(response, replayed)
 
 
 async def get_requests_handler(request: web.Request, call: Call) -> web.StreamResponse:

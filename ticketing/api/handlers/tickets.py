@@ -7,13 +7,15 @@ from dataclasses import fields
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from ticketing import ticket_lists, tickets
+from ticketing.api import idempotency
 from ticketing.api.handlers.common import ok
 from ticketing.api.routes import ALL_ROLES, Call, Route
 from ticketing.api.schema import SLUG_PATTERN, TICKET_CODE_PATTERN, Field, Schema
 from ticketing.api.views import ticket_detail, ticket_events, ticket_page, ticket_replies
-from ticketing.lifecycle import TicketDraft
+from ticketing.lifecycle import Actor, TicketDraft
 from ticketing.models import Channel, Priority, Rating, Ticket, TicketKind, TicketStatus
 from vietnam.codes import TICKET_CODE_PATTERN as TICKET_CODE_PATTERN_BARE
 
@@ -94,15 +96,20 @@ def _draft(body: dict[str, Any]) -> TicketDraft:
     return TicketDraft(**{f.name: body[f.name] for f in fields(TicketDraft) if body.get(f.name) is not None})
 
 
+def _create_ticket(session: Session, actor: Actor, draft: TicketDraft, auto_route: bool) -> str:
+    """File the ticket; its code is what a replay of the same Idempotency-Key returns."""
+    return tickets.do_create_ticket(session, actor, draft, auto_route=auto_route).code
+
+
 async def create(request: web.Request, call: Call) -> web.StreamResponse:
     # The day's code counter row stays locked until the intake commits: render in a second, short unit.
-    actor = call.principal.actor
-    ticket = await call.write(
-        tickets.do_create_ticket, actor, _draft(call.body), auto_route=call.body["auto_route"]
+    assert call.principal is not None
+    draft = _draft(call.body)
+    code, replayed = await idempotency.write_once(
+        call, _create_ticket, call.principal.actor, draft, call.body["auto_route"]
     )
-    return ok(
-        await call.read(tickets.access_ticket_detail, call.principal, ticket.code, render=ticket_detail), 201
-    )
+    detail = await call.read(tickets.access_ticket_detail, call.principal, code, render=ticket_detail)
+    return idempotency.mark_replayed(ok(detail, 201), replayed)
 
 
 async def list_(request: web.Request, call: Call) -> web.StreamResponse:

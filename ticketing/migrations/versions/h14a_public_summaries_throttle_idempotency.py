@@ -1,9 +1,11 @@
-"""Issue 14 (hardening): staff-approved public summaries of tickets; the shared login throttle.
+"""Issue 14 (hardening): staff-approved public summaries of tickets; the shared login throttle;
+idempotency keys.
 
 - ``ticket_publications``: what Open311 and the public status page may show of a ticket besides its
   category, commune/ward, status and dates (a summary and outcome written or approved by staff; whether
   the exact point and the photo may be shown).
-- ``throttle_counters``: fixed-window counters of the login backoff, shared by every app process.
+- ``throttle_counters``: fixed-window counters of the login backoff, shared by every app process;
+- ``idempotency_keys``: results of creating requests by Idempotency-Key, stored in their transaction.
 
 Revision ID: h14a
 Revises: 0001
@@ -33,6 +35,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_throttle_counters_expires_at"), ["expires_at"], unique=False)
 
     op.create_table(
+        "idempotency_keys",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("result", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_idempotency_keys_created_at"), ["created_at"], unique=False)
+
+    op.create_table(
         "ticket_publications",
         sa.Column("ticket_id", sa.Integer(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
@@ -53,6 +66,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("ticket_publications")
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_idempotency_keys_created_at"))
+    op.drop_table("idempotency_keys")
     with op.batch_alter_table("throttle_counters", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_throttle_counters_expires_at"))
     op.drop_table("throttle_counters")
