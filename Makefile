@@ -117,6 +117,7 @@ bench: venvs model
 	$(BOT_PY) tests/bench/bench_nlu.py --from-make
 	$(APP_PY) tests/bench/bench_knowledge.py
 	$(APP_PY) tests/bench/bench_ticketing.py
+	$(APP_PY) tests/bench/bench_hardening.py
 	$(APP_PY) tests/bench/bench_conversations.py --from-make
 
 clean:

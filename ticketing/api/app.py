@@ -22,6 +22,8 @@ from ticketing.api.handlers import directory, reports
 from ticketing.api.observability import request_id_middleware
 from ticketing.api.open311 import open311_errors
 from ticketing.api.openapi import build_openapi
+from ticketing.api.operability import install as install_operability
+from ticketing.api.operability import metrics_middleware
 from ticketing.api.proxy import TrustedProxy, parse_trusted
 from ticketing.api.ratelimit import (
     LOGIN_THROTTLE,
@@ -40,11 +42,21 @@ ROUTE_TABLE = web.AppKey("route_table", list)
 
 
 def all_routes() -> list[Route]:
-    from ticketing.api import open311, publication, status_page
+    from ticketing.api import open311, operability, publication, status_page
     from ticketing.api.handlers import tickets, triage
 
     routes: list[Route] = []
-    for module in (auth_handlers, tickets, triage, directory, reports, publication, open311, status_page):
+    for module in (
+        auth_handlers,
+        tickets,
+        triage,
+        directory,
+        reports,
+        publication,
+        open311,
+        status_page,
+        operability,
+    ):
         routes.extend(module.ROUTES)
     routes.append(OPENAPI_ROUTE)
     return routes
@@ -87,6 +99,7 @@ def create_app(
         client_max_size=CLIENT_MAX_SIZE,
         middlewares=[
             request_id_middleware,
+            metrics_middleware,
             security_headers,
             open311_errors,
             error_middleware,
@@ -94,6 +107,7 @@ def create_app(
             public_rate_limit,
         ],
     )
+    install_operability(app)
     database = get_database(database_url)
     app[DATABASE] = ApiDatabase(database)
     app[AUTH_RESOLVER] = auth.resolve_principal
