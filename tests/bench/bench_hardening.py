@@ -55,6 +55,7 @@ PG_ADMIN_URL = normalize_url(
     os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 )
 PASSWORD = "mật-khẩu-đo-hiệu-năng-1022"
+LOAD_AT_START = os.getloadavg()[0]
 
 
 # -- databases -------------------------------------------------------------------------------
@@ -305,7 +306,8 @@ def section(runs: list[dict[str, Any]], login: dict[str, Any]) -> str:
         START,
         "## Hardening (issue 14)",
         "",
-        f"`{COMMAND}` — {machine()}.",
+        f"`{COMMAND}` — {machine()}; load average {LOAD_AT_START:.1f} at the start (other work on the "
+        "machine slows every number here; the counts of lost and duplicated tickets do not depend on it).",
         "",
         f"Intake through `kill -9`: {runs[0]['clients']} clients POST /api/tickets "
         f"for {runs[0]['seconds']:g} s; the API is killed with SIGKILL a third of the way in and "
