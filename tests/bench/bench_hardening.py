@@ -43,9 +43,9 @@ import aiohttp  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from database import Database, migrate, normalize_url  # noqa: E402
 from tests.bench.report import machine, write_section  # noqa: E402
-from ticketing.api import admin  # noqa: E402
-from ticketing.db import Database, migrate, normalize_url  # noqa: E402
+from ticketing import staff  # noqa: E402
 from ticketing.models import Ticket  # noqa: E402
 from ticketing.seed import seed_all  # noqa: E402
 
@@ -69,23 +69,12 @@ def _prepare(url: str) -> str:
         with database.session() as s:
             seed_all(s)
             for username, active in (("agent", True), ("retired", False)):
-                admin.create_user(
-                    s,
-                    {
-                        "username": username,
-                        "display_name": username.title(),
-                        "role": "agent",
-                        "agency": None,
-                        "password": PASSWORD,
-                    },
+                user = staff.do_create_user(
+                    s, username=username, display_name=username.title(), role="agent", password=PASSWORD
                 )
                 if not active:
-                    admin.update_user(
-                        s,
-                        s.scalar(text("SELECT id FROM users WHERE username = 'retired'")),
-                        {"active": False},
-                    )
-            return admin.create_token(s, "agent", "bench", None)["token"]
+                    staff.do_update_user(s, user.id, {"active": False})
+            return staff.do_create_token(s, username="agent", name="bench")[1]
     finally:
         database.dispose()
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from database import Database
 from tests.ticketing.api_support import Api, _prepare, api_fixture  # noqa: F401
 from ticketing.api.app import create_app
 from ticketing.api.operability import METRIC_HOOKS, READINESS_CHECKS
-from ticketing.db import Database
 
 TICKET = {"kind": "petition", "description": "Đèn đường hư", "channel": "phone", "auto_route": False}
 
