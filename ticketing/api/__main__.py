@@ -16,6 +16,8 @@ import sys
 
 from aiohttp import web
 
+EXIT_DATABASE_UNAVAILABLE = 3  # the database did not answer at start-up (the log line says where and why)
+
 
 def announce_security_settings(app: web.Application) -> None:
     """Say at start-up what protects the sessions and where client addresses come from."""
@@ -53,9 +55,18 @@ def serve(argv: list[str]) -> int:
     from ticketing.api.observability import AccessLogger, configure_logging
 
     configure_logging(os.environ.get("HELPDESK_LOG_FORMAT", "json"))
+    from database import DatabaseUnavailable
     from ticketing.api.app import create_app
+    from ticketing.api.context import DATABASE
 
-    app = create_app(args.database_url)
+    log = logging.getLogger("ticketing.api")
+    try:
+        app = create_app(args.database_url)  # migrates on first use (HELPDESK_AUTO_MIGRATE)
+        app[DATABASE].db.ping()  # and answers now, whatever the migration setting
+    except DatabaseUnavailable as exc:
+        # Fail fast and say why: within the connect timeout, not after the first requests hang.
+        log.error("cannot start: %s", exc)
+        return EXIT_DATABASE_UNAVAILABLE
     announce_security_settings(app)
     web.run_app(
         app,
