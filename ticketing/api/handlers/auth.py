@@ -13,7 +13,7 @@ from ticketing.api.errors import Unauthorized, json_error
 from ticketing.api.handlers.common import no_content, ok
 from ticketing.api.ratelimit import LOGIN_THROTTLE
 from ticketing.api.routes import ROLES, Call, Route
-from ticketing.api.schema import Field, Schema
+from ticketing.api.schema import ID_PARAM, Field, Schema
 from ticketing.api.views import items, token_view, user_view
 from ticketing.models import ApiToken
 from ticketing.passwords import hash_password, needs_rehash
@@ -139,7 +139,7 @@ def _int_param(request: web.Request, name: str) -> int:
     return int(request.match_info[name])  # the route pattern admits digits only
 
 
-ID = {"type": "integer"}
+ID = ID_PARAM  # 1 to 2^31-1: any other id names no row (404)
 ADMIN = frozenset({"admin"})
 USER_DOC = {"type": "object"}
 
@@ -182,6 +182,7 @@ ROUTES = [
         roles=ADMIN,
         body=USER_CREATE,
         responses={201: "Created"},
+        links={"/api/users/{user_id}": {"user_id": "$response.body#/id"}},
     ),
     Route(
         "PATCH",
@@ -203,6 +204,7 @@ ROUTES = [
         roles=ADMIN,
         body=TOKEN_CREATE,
         responses={201: "Created"},
+        links={"/api/tokens/{token_id}": {"token_id": "$response.body#/id"}},
     ),
     Route(
         "DELETE",
