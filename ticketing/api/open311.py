@@ -444,6 +444,14 @@ ROUTES = [
         body=POST_FORM,
         body_format="form",
         responses={201: "Created"},
+        links={
+            PREFIX + "/requests/{service_request_id}.{format}": {
+                "service_request_id": "$response.body#/0/service_request_id",
+                "format": "json",
+            },
+            PREFIX + "/tokens/{token}.{format}": {"token": "$response.body#/0/token", "format": "json"},
+            "/status/{code}*": {"code": "$response.body#/0/service_request_id"},
+        },
     ),
     _r(
         "GET",

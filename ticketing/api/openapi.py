@@ -99,6 +99,28 @@ def _operation(route: Route) -> dict[str, Any]:
     return op
 
 
+def _matches(target: str, path: str) -> bool:
+    return path.startswith(target[:-1]) if target.endswith("*") else path == target
+
+
+def _add_links(paths: dict[str, dict[str, Any]], route: Route) -> None:
+    """The route's links (``Route.links``) on its first success response, by target operationId."""
+    source = paths[_PARAM.sub(lambda m: "{" + m.group(1) + "}", route.openapi_path)][route.method.lower()]
+    success = next(status for status in sorted(source["responses"]) if status.startswith("2"))
+    links = source["responses"][success].setdefault("links", {})
+    for target, parameters in route.links.items():
+        for path, operations in paths.items():
+            if not _matches(target, path):
+                continue
+            for operation in operations.values():
+                wanted = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+                if wanted and wanted <= set(parameters):
+                    links[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": {name: parameters[name] for name in sorted(wanted)},
+                    }
+
+
 def build_openapi(routes: list[Route], server_url: str = "/") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
@@ -112,6 +134,9 @@ def build_openapi(routes: list[Route], server_url: str = "/") -> dict[str, Any]:
         seen.add(op_id)
         op["operationId"] = op_id
         paths.setdefault(path, {})[route.method.lower()] = op
+    for route in routes:
+        if route.links:
+            _add_links(paths, route)
     return {
         "openapi": "3.1.0",
         "info": {

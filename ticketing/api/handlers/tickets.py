@@ -32,6 +32,12 @@ STAFF = frozenset({"agent", "supervisor", "admin"})
 WORKERS = frozenset({"agent", "agency_officer", "supervisor", "admin"})
 SUPERVISORS = frozenset({"supervisor", "admin"})
 
+# Where a ticket in a response leads: every operation on it, and its public status page.
+TICKET_LINKS = {
+    f"{CODE_DOC}*": {"code": "$response.body#/code"},
+    "/status/{code}*": {"code": "$response.body#/code"},
+}
+
 VERSION = Field("version", kind="integer", minimum=1, description="Expected ticket version (409 if stale)")
 
 LIST_QUERY = Schema(
@@ -169,6 +175,7 @@ def _t(
     status: int = 200,
     render: Callable[[Call], Callable[[Any], Any]] | None = None,
     name: str | None = None,
+    links: dict[str, dict[str, str]] | None = None,
 ) -> Route:
     return Route(
         "POST",
@@ -182,6 +189,7 @@ def _t(
         path_params=CODE_PARAM,
         description=description,
         responses={status: "The ticket after the change"},
+        links=TICKET_LINKS if links is None else links,
     )
 
 
@@ -195,6 +203,7 @@ ROUTES = [
         roles=STAFF,
         body=CREATE,
         responses={201: "Created"},
+        links=TICKET_LINKS,
     ),
     Route(
         "GET",
@@ -303,5 +312,6 @@ ROUTES = [
         status=201,
         render=_rating,
         name="rate",
+        links={},
     ),
 ]
