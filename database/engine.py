@@ -26,6 +26,14 @@ from database.timeouts import Timeouts
 from database.urls import normalize_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# libpq: probe an idle connection after 30 s, every 10 s, give up after 3; unacknowledged data: 30 s.
+TCP_KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
 _READONLY = "sqlite_readonly"  # execution option of read-only sessions
 
 
@@ -54,6 +62,9 @@ def create_db_engine(url: str, *, timeouts: Timeouts | None = None, **kwargs: An
     if parsed.get_driver_name() in ("psycopg", "psycopg2"):
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("connect_timeout", timeouts.connect_seconds)
+        # A peer that vanished (host down, network cut) is noticed in about half a minute, not hours.
+        for key, value in TCP_KEEPALIVE.items():
+            connect_args.setdefault(key, value)
         # Settings in the URL's own ``options`` come after ours, so they win.
         own = parsed.query.get("options")
         own_options = " ".join(own) if isinstance(own, tuple) else (own or "")

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from database import Database, Timeouts, create_db_engine, forget_databases
 from tests.ticketing.api_support import _prepare
@@ -155,6 +156,82 @@ async def test_a_write_stuck_behind_a_lock_gets_503_and_its_retry_makes_one_tick
     await asyncio.sleep(3)  # an abandoned first attempt (SQLite) may still run: it must not add a ticket
     with db.session(readonly=True) as s:
         assert s.scalar(select(func.count()).select_from(Ticket)) == 1
+
+
+class StallingProxy:
+    """A TCP proxy on 127.0.0.1 in front of the real PostgreSQL server that can stop passing bytes on,
+    keeping every connection open: a database host that froze while the app was running."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(64)
+        self.port = self.server.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client = self.server.accept()[0]
+            except OSError:
+                return
+            upstream = socket.create_connection(self.upstream)
+            self.sockets += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                self.flowing.wait()  # stalled: hold what arrived, answer nothing
+                target.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.flowing.set()
+        self.server.close()
+        for sock in self.sockets:
+            sock.close()
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+async def test_a_database_that_freezes_mid_run_gets_503_and_the_app_recovers(
+    db: Database, aiohttp_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pooled connections to a server that stops answering (no error, no close): the pool's ping and any
+    statement would wait for ever; the request deadline answers 503 instead, and once the server answers
+    again, so does the API."""
+    tokens = _prepare(db)
+    url = make_url(db.url)
+    proxy = StallingProxy((url.host or "127.0.0.1", url.port or 5432))
+    monkeypatch.setenv("HELPDESK_DB_REQUEST_TIMEOUT", "3")
+    forget_databases()
+    try:
+        client = await aiohttp_client(
+            create_app(url.set(port=proxy.port).render_as_string(hide_password=False))
+        )
+        headers = {"Authorization": f"Bearer {tokens['agent']}"}
+        assert (await client.get("/api/tickets", headers=headers)).status == 200
+        proxy.flowing.clear()
+        started = time.monotonic()
+        frozen = await client.get("/api/tickets", headers=headers)
+        assert frozen.status == 503 and frozen.headers["Retry-After"] == "5"
+        assert 2.5 < time.monotonic() - started < 10
+        proxy.flowing.set()
+        for _ in range(20):  # the held bytes flow on; the stuck worker finishes
+            recovered = await client.get("/api/tickets", headers=headers)
+            if recovered.status == 200:
+                break
+            await asyncio.sleep(0.5)
+        assert recovered.status == 200
+    finally:
+        forget_databases()
+        proxy.close()
 
 
 def test_statements_and_connections_are_bounded_and_parameters_hidden(tmp_path: Path) -> None:
