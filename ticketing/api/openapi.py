@@ -38,7 +38,10 @@ _STANDARD_ERRORS = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Validation error (unknown fields, wrong types, bad codes)",
+    503: "The database is not available now; retry after the Retry-After header's seconds",
 }
+# Operations that never wait for the database (liveness, this document) never answer 503 for it.
+_NO_DATABASE_TAGS = frozenset({"meta"})
 
 _PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?\}")
 
@@ -87,6 +90,8 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.body is None:
         for status in (413, 415):
             errors.pop(status)
+    if route.tag in _NO_DATABASE_TAGS or route.path == "/healthz":
+        errors.pop(503)
     for status, text in errors.items():
         responses.setdefault(
             str(status),
