@@ -55,6 +55,6 @@ async def test_dates_out_of_range_are_a_clean_400(api: Api) -> None:
         for path in ("requests.json", "servicerequestupdates.json"):
             response = await api.anonymous.get(f"{BASE}/{path}?{query}")
             assert response.status == 400, (path, query, await response.text())
-            assert "between 2000-01-01 and 2100-01-01" in (await response.json())[0]["description"]
+            assert "must lie between 2000-01-01 and 2099-12-31" in (await response.json())[0]["description"]
     ok = await api.anonymous.get(f"{BASE}/requests.json?start_date=2025-07-01T00:00:00%2B07:00")
     assert ok.status == 200
