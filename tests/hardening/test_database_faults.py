@@ -69,13 +69,18 @@ def _url(port: int) -> str:
 
 
 @pytest.mark.parametrize("fault", ["silent", "closed"])
-def test_start_up_fails_fast_and_says_why(fault: str, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    "command", [["ticketing.api", "--port", "0"], ["database.cli", "migrate"]], ids=["api", "migrate"]
+)
+def test_start_up_fails_fast_and_says_why(
+    fault: str, command: list[str], request: pytest.FixtureRequest
+) -> None:
     port = request.getfixturevalue("silent_port" if fault == "silent" else "closed_port")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HELPDESK_DB_CONNECT_TIMEOUT": "2"}
     env["HELPDESK_LOG_FORMAT"] = "text"
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "ticketing.api", "--port", "0", "--database-url", _url(port)],
+        [sys.executable, "-m", *command, "--database-url", _url(port)],
         env=env,
         capture_output=True,
         text=True,
@@ -84,7 +89,7 @@ def test_start_up_fails_fast_and_says_why(fault: str, request: pytest.FixtureReq
     elapsed = time.monotonic() - started
     assert result.returncode == 3, result.stderr[-3000:]
     assert elapsed < 20  # a couple of connect timeouts, not the minutes of an unbounded wait
-    line = next(line for line in result.stderr.splitlines() if "cannot start" in line)
+    line = next(line for line in result.stderr.splitlines() if "is not available" in line)
     assert f"127.0.0.1:{port}/helpdesk is not available" in line and "DATABASE_URL" in line
     assert ("timeout" if fault == "silent" else "refused") in line.lower()
     assert "s3cret-password" not in result.stderr + result.stdout
