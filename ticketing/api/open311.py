@@ -369,18 +369,26 @@ DATE_RANGE = (
 POST_FORM = Schema(
     COMMON,
     Field("api_key", required=True, max_length=200),
-    Field("service_code", required=True, pattern=SLUG_PATTERN),
-    Field("lat", kind="number", minimum=-90, maximum=90),
-    Field("long", kind="number", minimum=-180, maximum=180),
+    Field("service_code", required=True, pattern=SLUG_PATTERN, example="do_thi"),
+    Field("lat", kind="number", minimum=-90, maximum=90, example=10.3600),
+    Field("long", kind="number", minimum=-180, maximum=180, example=106.3650),
     Field("address_string", max_length=500),
-    Field("address_id", pattern=SLUG_PATTERN, description="An area (commune/ward) code"),
+    Field(
+        "address_id", pattern=SLUG_PATTERN, description="An area (commune/ward) code", example="phuong_my_tho"
+    ),
     Field("email", max_length=200),
     Field("device_id", max_length=200),
     Field("account_id", max_length=200),
     Field("first_name", max_length=100),
     Field("last_name", max_length=100),
     Field("phone", max_length=20),
-    Field("description", required=True, min_length=1, max_length=4000),
+    Field(
+        "description",
+        required=True,
+        min_length=1,
+        max_length=4000,
+        example="Ổ gà lớn giữa đường Ấp Bắc, xe máy dễ té.",
+    ),
     Field("media_url", max_length=1000, pattern=r"^https?://\S+$"),
     allow_unknown=True,  # attribute[...] fields of service definitions
 )

@@ -35,6 +35,7 @@ PUBLICATION = Schema(
         min_length=1,
         max_length=SUMMARY_MAX,
         description="What the request is about, written for the public: no names, contacts or house numbers",
+        example="Đèn chiếu sáng trước chợ phường Mỹ Tho bị hư.",
     ),
     Field("outcome", nullable=True, max_length=SUMMARY_MAX, description="What was done, for the public"),
     Field("show_location", kind="boolean", description="Publish the exact point (lat/long); default false"),

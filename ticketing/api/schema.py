@@ -60,6 +60,9 @@ class Field:
     items: Kind | None = None
     max_items: int | None = None
     default: Any = None
+    # A realistic value (real codes of the seeded directory) for the OpenAPI document: API clients read
+    # it, and schemathesis' examples phase sends it, reaching the paths past validation.
+    example: Any = None
 
     def bounds(self) -> tuple[float | None, float | None]:
         """The range a number must lie in: the field's own, and for integers at most the columns'."""
@@ -99,6 +102,8 @@ class Field:
             out["description"] = self.description
         if self.default is not None:
             out["default"] = self.default
+        if self.example is not None:
+            out["examples"] = [self.example]
         return out
 
 

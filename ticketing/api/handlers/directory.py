@@ -31,14 +31,15 @@ CATEGORY_UPDATE = Schema(
     Field("active", kind="boolean"),
 )
 RULE_PUT = Schema(
-    Field("category", required=True, pattern=SLUG_PATTERN),
+    Field("category", required=True, pattern=SLUG_PATTERN, example="do_thi"),
     Field(
         "area",
         nullable=True,
         pattern=SLUG_PATTERN,
         description="Area code; null for the province-wide default",
+        example="phuong_my_tho",
     ),
-    Field("agency", required=True, pattern=SLUG_PATTERN),
+    Field("agency", required=True, pattern=SLUG_PATTERN, example="ubnd_phuong_my_tho"),
     Field("note", nullable=True, max_length=1000),
 )
 

@@ -57,12 +57,18 @@ LIST_QUERY = Schema(
 )
 
 CREATE = Schema(
-    Field("kind", required=True, enum=KINDS),
-    Field("description", required=True, min_length=1, max_length=5000),
-    Field("location_text", nullable=True, max_length=500),
-    Field("phone", nullable=True, max_length=20, pattern=r"^(\+84|0)[\d .-]{8,14}$"),
-    Field("name", nullable=True, max_length=200),
-    Field("channel", required=True, enum=CHANNELS),
+    Field("kind", required=True, enum=KINDS, example="petition"),
+    Field(
+        "description",
+        required=True,
+        min_length=1,
+        max_length=5000,
+        example="Đèn đường trước chợ phường Mỹ Tho hư ba ngày nay, buổi tối rất tối.",
+    ),
+    Field("location_text", nullable=True, max_length=500, example="Chợ Mỹ Tho, phường Mỹ Tho"),
+    Field("phone", nullable=True, max_length=20, pattern=r"^(\+84|0)[\d .-]{8,14}$", example="0912345678"),
+    Field("name", nullable=True, max_length=200, example="Nguyễn Văn An"),
+    Field("channel", required=True, enum=CHANNELS, example="phone"),
     Field("channel_user_id", nullable=True, max_length=200),
     Field("conversation_id", nullable=True, max_length=200),
     Field("details", kind="object", nullable=True),
@@ -70,13 +76,18 @@ CREATE = Schema(
     Field("auto_route", kind="boolean", default=True, description="Classify and route when confident"),
 )
 TRIAGE = Schema(
-    Field("category", required=True, pattern=SLUG_PATTERN),
-    Field("area", nullable=True, pattern=SLUG_PATTERN),
+    Field("category", required=True, pattern=SLUG_PATTERN, example="do_thi"),
+    Field("area", nullable=True, pattern=SLUG_PATTERN, example="phuong_my_tho"),
     Field("priority", enum=PRIORITIES),
     VERSION,
 )
 ASSIGN = Schema(
-    Field("agency", pattern=SLUG_PATTERN, description="Omit to route by the routing rules"),
+    Field(
+        "agency",
+        pattern=SLUG_PATTERN,
+        description="Omit to route by the routing rules",
+        example="ubnd_phuong_my_tho",
+    ),
     Field("reason", max_length=2000, description="Required to move a ticket from one agency to another"),
     VERSION,
 )
@@ -85,7 +96,16 @@ ASK = Schema(Field("question", max_length=2000), VERSION)
 REASON_OPTIONAL = Schema(Field("reason", max_length=2000), VERSION)
 REASON_REQUIRED = Schema(Field("reason", required=True, min_length=1, max_length=2000), VERSION)
 MERGE = Schema(Field("into", required=True, pattern=TICKET_CODE_PATTERN), VERSION)
-ANSWER = Schema(Field("body", required=True, min_length=1, max_length=5000), VERSION)
+ANSWER = Schema(
+    Field(
+        "body",
+        required=True,
+        min_length=1,
+        max_length=5000,
+        example="Dạ, UBND phường đã thay bóng đèn ngày 02/12. Cảm ơn anh/chị đã phản ánh.",
+    ),
+    VERSION,
+)
 NOTE = Schema(Field("body", required=True, min_length=1, max_length=5000))
 APPROVE = Schema(
     Field("reply_id", kind="integer", required=True, minimum=1),
