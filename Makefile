@@ -20,7 +20,7 @@ RASA_PORT ?= 5005
 ACTIONS_PORT ?= 5055
 API_PORT ?= 8080
 
-.PHONY: help venvs lock model seed secrets run chat test test-app test-bot test-stories test-e2e validate lint format bench clean
+.PHONY: help venvs lock model seed secrets run chat test test-app test-bot test-stories test-e2e validate lint format bench fuzz clean
 
 help:
 	@echo "make run    - create venvs if missing, train the model if stale, start everything (SQLite)"
@@ -28,6 +28,7 @@ help:
 	@echo "make test   - lint, unit and integration tests, data validation, conversation tests"
 	@echo "make test-e2e - end-to-end conversations over the REST webhook (real Rasa + actions)"
 	@echo "make bench  - benchmarks; writes docs/benchmarks.md"
+	@echo "make fuzz   - the API under schemathesis for 10 minutes a backend (make test: 75 s)"
 	@echo "make lint   - ruff"
 	@echo "make lock   - re-resolve the app runtime's dependencies into requirements-app.lock"
 
@@ -127,6 +128,11 @@ test-stories: model
 test-e2e: model $(APP_VENV)/.installed
 	HELPDESK_MODEL=$$($(BOT_PY) -m bot.training --check) $(APP_VENV)/bin/pytest -q -p no:cacheprovider tests/e2e
 
+# The API under schemathesis for longer than make test gives it (which runs the same test, 75 s a backend).
+fuzz: $(APP_VENV)/.installed
+	HELPDESK_FUZZ_SECONDS=$${HELPDESK_FUZZ_SECONDS:-600} $(APP_VENV)/bin/pytest -q -p no:cacheprovider \
+		tests/hardening/test_schemathesis.py
+
 test: lint test-app validate test-bot test-stories test-e2e
 	@echo "make test: all suites passed"
 
@@ -135,6 +141,7 @@ bench: venvs model
 	$(BOT_PY) tests/bench/bench_nlu.py --from-make
 	$(APP_PY) tests/bench/bench_knowledge.py
 	$(APP_PY) tests/bench/bench_ticketing.py
+	$(APP_PY) tests/bench/bench_hardening.py
 	$(APP_PY) tests/bench/bench_conversations.py --from-make
 	$(APP_PY) tests/bench/bench_hub.py
 

@@ -9,13 +9,17 @@ Both take ``--database-url`` (default ``DATABASE_URL`` or the embedded SQLite fi
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sqlalchemy import inspect
 from sqlalchemy.pool import NullPool
 
 from database.engine import create_db_engine
+from database.errors import DatabaseUnavailable, is_unavailable
 from database.migrations import MIGRATIONS, migrate
 from database.urls import database_url
+
+EXIT_DATABASE_UNAVAILABLE = 3  # as python -m ticketing.api: the database did not answer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,13 +58,20 @@ def _status(url: str) -> list[tuple[str, str | None]]:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     url = database_url(args.database_url)
-    if args.command == "migrate":
-        migrate(url, package=args.package, revision=args.revision)
-        print(f"migrated: {args.package or ', '.join(m.package for m in MIGRATIONS)}")
+    try:
+        if args.command == "migrate":
+            migrate(url, package=args.package, revision=args.revision)
+            print(f"migrated: {args.package or ', '.join(m.package for m in MIGRATIONS)}")
+            return 0
+        for package, revision in _status(url):
+            print(f"{package}: {revision or 'not migrated'}")
         return 0
-    for package, revision in _status(url):
-        print(f"{package}: {revision or 'not migrated'}")
-    return 0
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        # Within the connect timeout, one line that says where and why (password hidden).
+        print(f"error: {DatabaseUnavailable(url, exc)}", file=sys.stderr)
+        return EXIT_DATABASE_UNAVAILABLE
 
 
 if __name__ == "__main__":

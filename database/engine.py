@@ -4,6 +4,9 @@ SQLite (the embedded default): WAL journal, foreign keys on, a 15 s busy timeout
 start with ``BEGIN IMMEDIATE`` so two writers queue instead of failing on a lock upgrade; read-only
 sessions start with a plain ``BEGIN``. PostgreSQL: READ COMMITTED, pre-pinged pooled connections; rows
 that a check-then-change must hold are locked with ``SELECT ... FOR UPDATE`` by the caller.
+
+Both: bounded waits (connect, statement, pool: :mod:`database.timeouts`) and ``hide_parameters``, so that
+an exception's text never carries a statement's parameters (phone numbers, names, channel ids).
 """
 
 from __future__ import annotations
@@ -19,20 +22,36 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from database.timeouts import Timeouts
 from database.urls import normalize_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# libpq: probe an idle connection after 30 s, every 10 s, give up after 3; unacknowledged data: 30 s.
+TCP_KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
 _READONLY = "sqlite_readonly"  # execution option of read-only sessions
 
 
-def create_db_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with the project's settings (SQLite pragmas, PostgreSQL pool)."""
+def create_db_engine(url: str, *, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the project's settings (SQLite pragmas, PostgreSQL pool, timeouts from
+    ``HELPDESK_DB_*_TIMEOUT`` unless ``timeouts`` is given)."""
     url = normalize_url(url)
     parsed = make_url(url)
+    timeouts = timeouts or Timeouts.from_env()
+    kwargs.setdefault("hide_parameters", True)
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_timeout", timeouts.pool)
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database or ""
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if path in ("", ":memory:"):
+            kwargs.pop("pool_timeout", None)  # one in-memory connection per thread: no queue to wait in
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine, in_memory=path in ("", ":memory:"))
         return engine
@@ -40,6 +59,17 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
+    if parsed.get_driver_name() in ("psycopg", "psycopg2"):
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("connect_timeout", timeouts.connect_seconds)
+        # A peer that vanished (host down, network cut) is noticed in about half a minute, not hours.
+        for key, value in TCP_KEEPALIVE.items():
+            connect_args.setdefault(key, value)
+        # Settings in the URL's own ``options`` come after ours, so they win.
+        own = parsed.query.get("options")
+        own_options = " ".join(own) if isinstance(own, tuple) else (own or "")
+        connect_args.setdefault("options", f"{timeouts.postgres_options()} {own_options}".strip())
+        kwargs["connect_args"] = connect_args
     return create_engine(url, **kwargs)
 
 
@@ -123,6 +153,19 @@ class Database:
                 with self.session() as session:
                     prepare(session)
                 self._done.add(key)
+
+    def ping(self) -> None:
+        """One round trip (``SELECT 1``) within the timeouts; DatabaseUnavailable when it fails."""
+        from database.errors import DatabaseUnavailable, is_unavailable
+
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+                connection.rollback()
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailable(self.url, exc) from exc
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -83,6 +83,9 @@ def migrate_engine(engine: Engine, *, package: str | None = None, revision: str 
     selected = (migrations_of(package),) if package else MIGRATIONS
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            # Index builds and the wait for another migrator may outlast the statement timeout.
+            connection.execute(text("SET LOCAL statement_timeout = 0"))
+            connection.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         for migrations in selected:
             command.upgrade(alembic_config(migrations, connection), revision)

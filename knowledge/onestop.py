@@ -2,19 +2,23 @@
 
 ``DossierRecord`` is the one shape a dossier has when it enters the helpdesk, from a CSV export or from the
 HTTP adapter; ``DossierRecord.from_mapping`` is the one place where incoming fields are validated.
-``HttpOneStopClient`` speaks the HTTP interface documented in ``docs/onestop-adapter.md``.
+``HttpOneStopClient`` speaks the HTTP interface documented in ``docs/onestop-adapter.md``: an aiohttp
+client with one total deadline per lookup (connect, redirects and body together), redirects followed
+only within the configured origin, and the bearer token sent to that origin only.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+import aiohttp
 
 from vietnam.codes import normalize_dossier_code, normalize_phone
 from vietnam.text import fold
@@ -161,30 +165,95 @@ class OneStopClient(Protocol):
         ...
 
 
+MAX_BODY_BYTES = 1_000_000
+MAX_REDIRECTS = 3
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return scheme, (parts.hostname or "").lower(), port
+
+
 class HttpOneStopClient:
-    """``GET {base_url}/dossiers/{code}`` with a bearer token (see docs/onestop-adapter.md)."""
+    """``GET {base_url}/dossiers/{code}`` with a bearer token (see docs/onestop-adapter.md).
+
+    ``await fetch(code)`` is the async client (aiohttp). Within ``timeout`` seconds in total, however
+    slowly the server sends, the lookup ends: a dossier, None (404) or ``OneStopUnavailable``.
+    Redirects are followed only to the same scheme, host and port as ``base_url`` (at most 3); a
+    redirect elsewhere is refused, so the token never leaves that origin. Proxies from the environment
+    are not used. ``fetch_dossier(code)`` is the same lookup for synchronous callers in a worker thread
+    (``knowledge.dossiers.DossierService``).
+    """
 
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 3.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self._origin = _origin(self.base_url)
 
-    def fetch_dossier(self, code: str) -> DossierRecord | None:
-        url = f"{self.base_url}/dossiers/{urllib.parse.quote(code, safe='')}"
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
-        if self.token:
-            request.add_header("Authorization", f"Bearer {self.token}")
+    def _url(self, code: str) -> str:
+        return f"{self.base_url}/dossiers/{urllib.parse.quote(code, safe='')}"
+
+    async def fetch(self, code: str) -> DossierRecord | None:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read(1_000_000)
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
-                return None
-            raise OneStopUnavailable(f"one-stop system answered HTTP {error.code}") from error
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise OneStopUnavailable(f"one-stop system unreachable: {error}") from error
+            async with asyncio.timeout(self.timeout):
+                status, body = await self._get(self._url(code))
+        except TimeoutError as error:
+            raise OneStopUnavailable(f"one-stop system did not answer within {self.timeout:g} s") from error
+        if status == 404:
+            return None
+        if status != 200:
+            raise OneStopUnavailable(f"one-stop system answered HTTP {status}")
         try:
-            payload = json.loads(body)
-            return DossierRecord.from_mapping(payload)
+            return DossierRecord.from_mapping(json.loads(body))
         except (ValueError, TypeError, AttributeError) as error:
             raise OneStopUnavailable(f"one-stop system sent an unusable dossier: {error}") from error
+
+    async def _get(self, url: str) -> tuple[int, bytes]:
+        timeout = aiohttp.ClientTimeout(total=self.timeout)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout, trust_env=False) as session:
+                for _ in range(MAX_REDIRECTS + 1):
+                    if _origin(url) != self._origin:
+                        raise OneStopUnavailable(
+                            "one-stop system redirected to another origin; not followed (token withheld)"
+                        )
+                    headers = {"Accept": "application/json"}
+                    if self.token:
+                        headers["Authorization"] = f"Bearer {self.token}"
+                    async with session.get(url, headers=headers, allow_redirects=False) as response:
+                        if response.status in _REDIRECTS and "Location" in response.headers:
+                            url = urllib.parse.urljoin(str(response.url), response.headers["Location"])
+                            continue
+                        return response.status, await _read_limited(response)
+                raise OneStopUnavailable(f"one-stop system redirected more than {MAX_REDIRECTS} times")
+        except aiohttp.ClientError as error:
+            raise OneStopUnavailable(f"one-stop system unreachable: {type(error).__name__}") from error
+        except OSError as error:
+            raise OneStopUnavailable(f"one-stop system unreachable: {error}") from error
+        except ValueError as error:  # a malformed Location header
+            raise OneStopUnavailable(f"one-stop system sent a malformed redirect: {error}") from error
+
+    def fetch_dossier(self, code: str) -> DossierRecord | None:
+        """The lookup for synchronous callers; bounded by the same total deadline."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.fetch(code))
+        # Called on a thread that runs an event loop: do the lookup on a thread of its own.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, self.fetch(code)).result()
+
+
+async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise OneStopUnavailable(f"one-stop system sent more than {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

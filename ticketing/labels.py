@@ -105,7 +105,7 @@ def status_message(
 
 
 def public_status_note(status: TicketStatus | str, merged_into: str | None) -> str:
-    """The status page's sentence under the facts, when there is no public answer to show."""
+    """The status page's sentence under the facts, when staff approved no public outcome to show."""
     if merged_into:
         return (
             f"Dạ, yêu cầu này trùng nội dung với yêu cầu {merged_into} nên đã được gộp để xử lý chung. "
@@ -113,6 +113,11 @@ def public_status_note(status: TicketStatus | str, merged_into: str | None) -> s
         )
     if TicketStatus(status) == TicketStatus.CLOSED:
         return "Dạ, yêu cầu đã được đóng. Nếu cần hỗ trợ thêm, anh/chị vui lòng gọi Tổng đài 1022."
+    if TicketStatus(status) == TicketStatus.ANSWERED:
+        return (
+            "Dạ, cơ quan đã trả lời. Nội dung trả lời được gửi đến người phản ánh qua kênh đã dùng để gửi "
+            "yêu cầu."
+        )
     return "Dạ, yêu cầu của anh/chị đang được xử lý. Kết quả sẽ được gửi đến anh/chị khi có trả lời."
 
 

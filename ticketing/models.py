@@ -671,6 +671,57 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+# ---------------------------------------------------------------------------------------------
+# Issue 14 (hardening): what staff approved for publication; the shared login throttle
+# ---------------------------------------------------------------------------------------------
+
+
+class TicketPublication(Base):
+    """The staff-approved public face of a ticket (Open311 reads, the public status page).
+
+    Public feeds never show the citizen's own words: only this summary (and outcome), written or
+    approved by hotline staff. ``show_location`` / ``show_media`` say whether staff approved the exact
+    point (lat/long) and the citizen's photo for publication; without it only the commune/ward shows.
+    """
+
+    __tablename__ = "ticket_publications"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    show_location: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    show_media: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship()
+    approved_by: Mapped[User | None] = relationship()
+
+
+class IdempotencyKey(Base):
+    """The result of a creating request, stored in its transaction (``ticketing.api.idempotency``).
+    ``key`` digests the caller and their Idempotency-Key; ``fingerprint`` digests the request."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ThrottleCounter(Base):
+    """A fixed-window counter of the login throttle (``ticketing.api.throttle``), shared by every
+    process on the database. ``key`` is a digest: no username or address is stored."""
+
+    __tablename__ = "throttle_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch (float): compared with the caller's clock in one SQL statement.
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
 __all__ = [
     "OPEN_STATUSES",
     "TICKET_CODE_PREFIX",
@@ -688,6 +739,7 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "DeliveryState",
+    "IdempotencyKey",
     "OutboundMessage",
     "OutboundStatus",
     "Priority",
@@ -699,10 +751,12 @@ __all__ = [
     "SlaAlertLevel",
     "SlaClock",
     "SlaPolicy",
+    "ThrottleCounter",
     "Ticket",
     "TicketCodeCounter",
     "TicketEvent",
     "TicketKind",
+    "TicketPublication",
     "TicketStatus",
     "UTCDateTime",
     "User",

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.ticketing.api_support import (  # noqa: F401  (fixtures)
     AGENCY_A,
     AGENCY_B,
     PASSWORD,
     Api,
+    _prepare,
     api_fixture,
     new_ticket,
     ticket_at,
 )
+from ticketing.api.app import create_app
 from vietnam.workdays import LOCAL_TZ
 
 
-async def test_login_sets_a_session_cookie_that_logout_revokes(api: Api) -> None:
-    client = api.client
+@pytest.fixture
+async def local_api(db: Any, aiohttp_client: Any) -> Api:
+    """The API as a plain-HTTP local run serves it (HELPDESK_COOKIE_SECURE=0): the test client speaks
+    plain HTTP and, like a browser, keeps Secure cookies for HTTPS (tests/hardening checks Secure)."""
+    tokens = _prepare(db)
+    return Api(await aiohttp_client(create_app(db.url, secure_cookies=False)), db, tokens)
+
+
+async def test_login_sets_a_session_cookie_that_logout_revokes(local_api: Api) -> None:
+    client = local_api.client
     response = await client.post("/api/auth/login", json={"username": "officer_a", "password": PASSWORD})
     assert response.status == 200
     assert (await response.json())["user"] == {
@@ -152,7 +166,8 @@ async def test_monthly_report_of_an_officer_is_limited_to_their_agency(api: Api)
     await api.json("agent", "GET", f"/api/reports/monthly?month={month}", 403)
 
 
-async def test_cookie_sessions_refuse_cross_origin_writes(api: Api) -> None:
+async def test_cookie_sessions_refuse_cross_origin_writes(local_api: Api) -> None:
+    api = local_api
     await api.client.post("/api/auth/login", json={"username": "agent", "password": PASSWORD})
     created = await new_ticket_with_cookie(api, origin="https://evil.example")
     assert created.status == 403

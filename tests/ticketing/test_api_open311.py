@@ -112,11 +112,21 @@ async def test_a_service_request_is_created_routed_and_readable_anonymised(api: 
 
     [one] = await _json(api, f"{BASE}/requests/{request_id}.json")
     assert one["status"] == "open" and one["service_code"] == "do_thi"
-    assert one["description"] == "Cống bị nghẹt trước nhà, gọi tôi ***"
+    # Public by design: not the citizen's words nor the exact point until staff approve a summary.
+    assert one["description"] == "Nội dung phản ánh chưa được cơ quan duyệt công khai."
     assert one["address"] == "Phường Mỹ Tho" and one["address_id"] == AREA_A
-    assert one["lat"] == 10.36 and one["long"] == 106.36
+    assert one["lat"] is None and one["long"] is None
     assert one["agency_responsible"]
-    assert "0912345678" not in str(one) and "Nguyễn" not in str(one)
+    assert "0912345678" not in str(one) and "Nguyễn" not in str(one) and "Cống" not in str(one)
+    await api.json(
+        "agent",
+        "PUT",
+        f"/api/tickets/{request_id}/public-summary",
+        json={"summary": "Cống thoát nước bị nghẹt", "show_location": True},
+    )
+    [one] = await _json(api, f"{BASE}/requests/{request_id}.json")
+    assert one["description"] == "Cống thoát nước bị nghẹt"
+    assert one["lat"] == 10.36 and one["long"] == 106.36
 
     root = await _xml(api, f"{BASE}/requests/{request_id}.xml")
     assert root.tag == "service_requests" and root.findtext("request/service_request_id") == request_id
@@ -148,9 +158,20 @@ async def test_answers_close_the_open311_request(api: Api) -> None:
     code = await ticket_at(api, AGENCY_A)
     await api.json("officer_a", "POST", f"/api/tickets/{code}/answer", json={"body": "Dạ, đã sửa xong."})
     [one] = await _json(api, f"{BASE}/requests/{code}.json")
-    assert one["status"] == "closed" and one["status_notes"] == "Dạ, đã sửa xong."
+    # The answer goes to the citizen; the public sees the status, then the outcome staff approved.
+    assert one["status"] == "closed" and one["status_notes"] == "Đã có kết quả trả lời"
     updates = await _json(api, f"{BASE}/servicerequestupdates.json")
-    assert updates[-1]["status"] == "closed" and updates[-1]["description"] == "Dạ, đã sửa xong."
+    assert updates[-1]["status"] == "closed" and updates[-1]["description"] == "Đã có kết quả trả lời"
+    await api.json(
+        "supervisor",
+        "PUT",
+        f"/api/tickets/{code}/public-summary",
+        json={"summary": "Đèn đường hư nhiều ngày", "outcome": "Đã thay bóng đèn."},
+    )
+    [one] = await _json(api, f"{BASE}/requests/{code}.json")
+    assert one["status_notes"] == "Đã thay bóng đèn." and one["description"] == "Đèn đường hư nhiều ngày"
+    updates = await _json(api, f"{BASE}/servicerequestupdates.json")
+    assert updates[-1]["description"] == "Đã thay bóng đèn."
     bad_date = await _json(api, f"{BASE}/requests.json?start_date=yesterday", 400)
     assert "start_date" in bad_date[0]["description"]
 

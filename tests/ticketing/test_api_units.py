@@ -18,7 +18,7 @@ from ticketing.api.schema import Field, Schema
         ("Gọi tôi 0912 345 678 nhé", "Gọi tôi *** nhé"),
         ("SĐT +84912345678, CCCD 087123456789", "SĐT ***, CCCD ***"),
         ("email an.nguyen@gmail.com", "email ***"),
-        ("Số nhà 123, đường 30/4, năm 2025", "Số nhà 123, đường 30/4, năm 2025"),
+        ("Số nhà 123, đường 30/4, năm 2025", "***, đường 30/4, năm 2025"),
         (
             "Mã PA-251127-0001, hồ sơ 000.00.20.H19-250312-0004",
             "Mã PA-251127-0001, hồ sơ 000.00.20.H19-250312-0004",

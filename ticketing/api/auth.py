@@ -1,9 +1,11 @@
 """Authentication and the scoping rules of the API.
 
 Two kinds of credentials, one table (`api_tokens`, only SHA-256 digests stored):
-- web sessions: `POST /api/auth/login` checks the scrypt password hash and sets an HttpOnly,
-  SameSite=Strict cookie holding a random token; the row is named `web-session` and expires after
-  `SESSION_HOURS`; logout revokes it;
+- web sessions: `POST /api/auth/login` checks the Argon2id password hash (``ticketing.passwords``)
+  and sets an HttpOnly, SameSite=Strict, Secure cookie holding a random token; the row is named
+  `web-session` and expires after `SESSION_HOURS`; logout revokes it. Every login attempt costs one
+  password check whether or not the account exists or is active (no account enumeration by timing),
+  and attempts are throttled per (account, client) (``ticketing.api.ratelimit.LoginThrottle``);
 - integration tokens: created by an admin, sent as `Authorization: Bearer <token>` (Open311
   clients send the same secret as `api_key`).
 
@@ -14,8 +16,8 @@ carry JSON, which browsers cannot send cross-site without a CORS preflight.
 from __future__ import annotations
 
 import os
-import time
-from collections import defaultdict, deque
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from aiohttp import web
@@ -23,10 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ticketing.api.context import DATABASE
-from ticketing.api.errors import Forbidden, TooManyRequests, Unauthorized
-from ticketing.api.routes import Access, Principal
+from ticketing.api.errors import Forbidden, Unauthorized
+from ticketing.api.routes import FORM_TYPES, Access, Principal, read_form
 from ticketing.models import Agency, ApiToken, User, utcnow
-from ticketing.passwords import hash_password, needs_rehash, new_token, token_digest, verify_password
+from ticketing.passwords import (
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+    new_token,
+    token_digest,
+    verify_password,
+)
 from ticketing.staff import SESSION_TOKEN_NAME
 
 SESSION_COOKIE = "helpdesk_session"
@@ -34,44 +43,15 @@ SESSION_HOURS = 12
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=10)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# A dummy hash so that an unknown username costs as much time as a wrong password.
-_DUMMY_HASH = hash_password("not-a-real-password")
+COOKIE_SECURE_ENV = "HELPDESK_COOKIE_SECURE"
 
 
-class LoginThrottle:
-    """At most `limit` failed logins per username and per client address in `window` seconds.
-
-    In-memory (the embedded, single-process default); a multi-process deployment would keep these
-    counters in Redis.
-    """
-
-    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] < now - self.window:
-            failures.popleft()
-        return failures
-
-    def check(self, *keys: str) -> None:
-        now = time.monotonic()
-        if any(len(self._recent(key, now)) >= self.limit for key in keys):
-            raise TooManyRequests("Too many failed logins; try again later.")
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._recent(key, now).append(now)
-
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+def secure_cookies_from_env() -> bool:
+    """Session cookies are `Secure` unless ``HELPDESK_COOKIE_SECURE=0`` (plain-HTTP local runs only)."""
+    return os.environ.get(COOKIE_SECURE_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+SECURE_COOKIES = web.AppKey("secure_cookies", bool)
 
 
 def principal_for(user: User, agency: Agency | None, via: str) -> Principal:
@@ -118,19 +98,40 @@ def touch_token(session: Session, token_id: int) -> None:
         api_token.last_used_at = utcnow()
 
 
-def login(session: Session, username: str, password: str) -> tuple[Principal, str] | None:
-    """Check the password; on success create a session token and return it (shown once)."""
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a password check needs; `password_hash` is a dummy for unknown or inactive accounts."""
+
+    user_id: int | None
+    password_hash: str
+    active: bool
+
+
+def login_candidate(session: Session, username: str) -> LoginCandidate:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.password_hash:
+        return LoginCandidate(None, dummy_hash(), False)
+    return LoginCandidate(user.id, user.password_hash, user.active)
+
+
+def check_password(candidate: LoginCandidate, password: str) -> bool:
+    """One full password check for every candidate, so timing does not tell unknown, inactive and
+    active accounts apart; True only for an active account with the right password."""
+    matches = verify_password(password, candidate.password_hash)
+    return matches and candidate.active and candidate.user_id is not None
+
+
+def open_session(session: Session, user_id: int, new_hash: str | None) -> tuple[Principal, str] | None:
+    """Create a session token for a user whose password was just checked (shown once). `new_hash`
+    replaces a stored hash with outdated parameters. None if the user was deactivated meanwhile."""
     row = session.execute(
-        select(User, Agency).outerjoin(Agency, User.agency_id == Agency.id).where(User.username == username)
+        select(User, Agency).outerjoin(Agency, User.agency_id == Agency.id).where(User.id == user_id)
     ).first()
-    if row is None:
-        verify_password(password, _DUMMY_HASH)
+    if row is None or not row[0].active:
         return None
     user, agency = row
-    if not user.active or not verify_password(password, user.password_hash):
-        return None
-    if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash
     token = new_token()
     now = utcnow()
     session.add(
@@ -145,6 +146,17 @@ def login(session: Session, username: str, password: str) -> tuple[Principal, st
     )
     user.last_login_at = now
     return principal_for(user, agency, "session"), token
+
+
+def login(session: Session, username: str, password: str) -> tuple[Principal, str] | None:
+    """Check the password and open a session in one call (CLI and tests; the API handler splits it
+    so that the password check runs outside any database transaction)."""
+    candidate = login_candidate(session, username)
+    if not check_password(candidate, password):
+        return None
+    assert candidate.user_id is not None
+    new_hash = hash_password(password) if needs_rehash(candidate.password_hash) else None
+    return open_session(session, candidate.user_id, new_hash)
 
 
 def logout(session: Session, token: str) -> None:
@@ -166,6 +178,15 @@ def bearer_token(request: web.Request) -> str | None:
     return None
 
 
+# Tokens are issued by new_token (URL-safe base64): anything else (non-ASCII bytes, odd characters,
+# megabytes) is refused before it reaches the database.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+
+
+def well_formed_token(token: str) -> bool:
+    return _TOKEN_SHAPE.fullmatch(token) is not None
+
+
 def _check_same_origin(request: web.Request) -> None:
     origin = request.headers.get("Origin")
     if origin is None:
@@ -183,11 +204,12 @@ async def resolve_principal(request: web.Request, access: Access) -> Principal |
     token = bearer_token(request)
     if access == "api_key" and token is None:
         token = request.query.get("api_key")
-        if token is None and request.content_type == "application/x-www-form-urlencoded":
-            form = await request.post()  # size-limited by client_max_size (413)
-            value = form.get("api_key")
-            token = value if isinstance(value, str) and value else None
+        if token is None and request.content_type in FORM_TYPES:
+            value = (await read_form(request)).get("api_key")  # parsed once, cached for the handler
+            token = value or None
     if token is not None:
+        if not well_formed_token(token):
+            raise Unauthorized("Invalid, expired or revoked API token.")
         found = await db.read(principal_from_token, token, "token")
         if found is None:
             raise Unauthorized("Invalid, expired or revoked API token.")
@@ -195,6 +217,8 @@ async def resolve_principal(request: web.Request, access: Access) -> Principal |
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             return None
+        if not well_formed_token(cookie):
+            raise Unauthorized("Session expired; log in again.")
         found = await db.read(principal_from_token, cookie, "session")
         if found is None:
             raise Unauthorized("Session expired; log in again.")
@@ -213,8 +237,9 @@ def set_session_cookie(response: web.StreamResponse, request: web.Request, token
         max_age=SESSION_HOURS * 3600,
         httponly=True,
         samesite="Strict",
-        # Behind a TLS-terminating proxy the app sees plain HTTP: HELPDESK_COOKIE_SECURE=1 forces Secure.
-        secure=request.secure or os.environ.get("HELPDESK_COOKIE_SECURE", "") in ("1", "true", "yes"),
+        # Secure by default; off only for plain-HTTP local runs (HELPDESK_COOKIE_SECURE=0, said at
+        # start-up). Behind a TLS proxy, request.secure comes from its X-Forwarded-Proto.
+        secure=request.secure or request.app.get(SECURE_COOKIES, True),
         path="/",
     )
 

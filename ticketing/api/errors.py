@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm.exc import StaleDataError
 
+from database import is_unavailable
 from ticketing.errors import (
     Conflict,
     IllegalTransition,
@@ -58,6 +59,13 @@ class ApiError(Exception):
         return {"error": body}
 
 
+class BadRequest(ApiError):
+    """A header or body the API cannot read (a malformed form, an unusable Idempotency-Key)."""
+
+    status = 400
+    code = "bad_request"
+
+
 class MalformedJson(ApiError):
     status = 400
     code = "malformed_json"
@@ -91,6 +99,21 @@ class ValidationFailed(ApiError):
 class TooManyRequests(ApiError):
     status = 429
     code = "too_many_requests"
+
+
+# Seconds a client should wait before trying again when the database does not answer.
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_MESSAGE = (
+    "The database is not available right now; try again shortly. A request that changes data may or may "
+    "not have been applied: repeat it with the same Idempotency-Key."
+)
+
+
+class ServiceUnavailable(ApiError):
+    """The database is down, refuses or is too slow (503 with ``Retry-After``)."""
+
+    status = 503
+    code = "service_unavailable"
 
 
 def too_large_message(request: web.Request) -> str:
@@ -138,6 +161,8 @@ def domain_error_status(exc: BaseException) -> tuple[int, str] | None:
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
+    except ServiceUnavailable as exc:
+        return _unavailable(request, exc.message)
     except ApiError as exc:
         return _render(request, exc.status, exc.code, exc.message, exc.details)
     except web.HTTPRequestEntityTooLarge:
@@ -160,6 +185,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             response.headers["Allow"] = exc.headers["Allow"]
         return response
     except Exception as exc:
+        if is_unavailable(exc):
+            # Expected when the database is down or slow: one line, the type only (messages may quote
+            # statements), and a 503 that says when to come back.
+            name = type(exc).__name__
+            log.warning("database unavailable (%s) in %s %s", name, request.method, request.path)
+            return _unavailable(request, UNAVAILABLE_MESSAGE)
         mapped = domain_error_status(exc)
         if mapped is not None:
             status, code = mapped
@@ -175,3 +206,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             "".join(traceback.format_tb(exc.__traceback__)),
         )
         return _render(request, 500, "internal_error", "Internal server error.", [])
+
+
+def _unavailable(request: web.Request, message: str) -> web.StreamResponse:
+    response = _render(request, 503, ServiceUnavailable.code, message, [])
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -3,8 +3,10 @@
 
 - services are the petition categories; a service request is a petition ticket (`PA-...`);
 - `POST requests` needs `api_key` (an integration token of a staff user);
-- reads are public, so they are anonymised: no citizen data, descriptions and answers with
-  phone/ID numbers and e-mail addresses masked, `address` is the commune/ward, never the raw text.
+- reads are public, so they are public by design (``ticketing.api.publication``): category, the
+  commune/ward, status, dates and the summary/outcome staff approved for publication; never the
+  citizen's own description, the answer sent to them, their contact, nor the exact point or photo
+  unless staff approved them. The approved text is still redacted (the last line).
 
 Spec: https://wiki.open311.org/GeoReport_v2 ;
 extension: https://github.com/mysociety/fixmystreet/wiki/Open311-FMS---Proposed-differences-to-Open311
@@ -20,23 +22,24 @@ from aiohttp import web
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ticketing import labels, routing, tickets
+from ticketing import labels, tickets
+from ticketing.api import idempotency
 from ticketing.api.errors import ERROR_RENDERER_KEY, ValidationFailed
 from ticketing.api.open311_format import render, render_errors
-from ticketing.api.redact import redact
+from ticketing.api.publication import public_text, publications_for
 from ticketing.api.routes import Call, Route
 from ticketing.api.schema import SLUG_PATTERN, Field, Schema
+from ticketing.callers import Principal
 from ticketing.errors import NotFound
 from ticketing.lifecycle import TicketDraft
 from ticketing.models import (
     OPEN_STATUSES,
     Category,
     Channel,
-    Reply,
-    ReplyState,
     Ticket,
     TicketEvent,
     TicketKind,
+    TicketPublication,
     TicketStatus,
 )
 from vietnam.codes import TICKET_CODE_PATTERN
@@ -130,27 +133,39 @@ def service_definition(session: Session, service_code: str) -> dict[str, Any]:
     return {"service_code": category.code, "attributes": []}
 
 
-def _public_reply(session: Session, ticket_ids: list[int]) -> dict[int, str]:
-    if not ticket_ids:
-        return {}
-    rows = session.execute(
-        select(Reply.ticket_id, Reply.body)
-        .where(Reply.ticket_id.in_(ticket_ids), Reply.internal.is_(False), Reply.state == ReplyState.APPROVED)
-        .order_by(Reply.id)
-    )
-    return {ticket_id: body for ticket_id, body in rows}  # the latest answer wins
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def request_view(ticket: Ticket, reply: str | None) -> dict[str, Any]:
+def _window(q: dict[str, Any], default: timedelta) -> tuple[datetime, datetime]:
+    """start_date/end_date with their defaults, checked to lie between 2000 and 2100 (400 otherwise)."""
+    for name in ("start_date", "end_date"):
+        value = q.get(name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise ValidationFailed(f"{name} must be between 2000-01-01 and 2100-01-01.")
+    end = q.get("end_date") or datetime.now(UTC)
+    start = q.get("start_date") or max(EARLIEST, end - default)
+    return start, end
+
+
+# Shown while staff have not approved a public summary: nothing of the citizen's words.
+UNPUBLISHED_DESCRIPTION = "Nội dung phản ánh chưa được cơ quan duyệt công khai."
+
+
+def request_view(ticket: Ticket, publication: TicketPublication | None) -> dict[str, Any]:
     details = ticket.details or {}
     status = str(ticket.status)
+    located = publication is not None and publication.show_location
+    outcome = public_text(publication.outcome) if publication is not None else None
     return {
         "service_request_id": ticket.code,
         "status": open311_status(status),
-        "status_notes": redact(reply) if reply else labels.status_label(status),
+        "status_notes": outcome or labels.status_label(status),
         "service_name": labels.category_label(ticket.category),
         "service_code": ticket.category.code if ticket.category else None,
-        "description": redact(ticket.description),
+        "description": (
+            public_text(publication.summary) if publication is not None else UNPUBLISHED_DESCRIPTION
+        ),
         "agency_responsible": ticket.agency.name if ticket.agency else None,
         "service_notice": None,
         "requested_datetime": _w3(ticket.created_at),
@@ -159,9 +174,9 @@ def request_view(ticket: Ticket, reply: str | None) -> dict[str, Any]:
         "address": ticket.area.name if ticket.area else None,
         "address_id": ticket.area.code if ticket.area else None,
         "zipcode": None,
-        "lat": details.get("lat"),
-        "long": details.get("long"),
-        "media_url": details.get("media_url"),
+        "lat": details.get("lat") if located else None,
+        "long": details.get("long") if located else None,
+        "media_url": details.get("media_url") if publication is not None and publication.show_media else None,
     }
 
 
@@ -178,8 +193,7 @@ def get_requests(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]:
     if q.get("service_request_id"):
         stmt = stmt.where(Ticket.code.in_(q["service_request_id"][:MAX_RESULTS]))
     else:
-        end = q.get("end_date") or datetime.now(UTC)
-        start = q.get("start_date") or end - DEFAULT_WINDOW
+        start, end = _window(q, DEFAULT_WINDOW)
         stmt = stmt.where(Ticket.created_at >= start, Ticket.created_at <= end)
         if q.get("service_code"):
             stmt = stmt.join(Category, Ticket.category_id == Category.id).where(
@@ -191,15 +205,15 @@ def get_requests(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]:
         elif statuses == {"closed"}:
             stmt = stmt.where(Ticket.status.not_in([str(s) for s in OPEN_STATUSES]))
     tickets = session.scalars(stmt.order_by(Ticket.id.desc()).limit(MAX_RESULTS)).unique().all()
-    replies = _public_reply(session, [t.id for t in tickets])
-    return [request_view(t, replies.get(t.id)) for t in tickets]
+    published = publications_for(session, [t.id for t in tickets])
+    return [request_view(t, published.get(t.id)) for t in tickets]
 
 
 def get_request(session: Session, code: str) -> list[dict[str, Any]]:
     ticket = session.scalar(_requests_query().where(Ticket.code == code))
     if ticket is None:
         raise NotFound(f"service_request_id {code} not found")
-    return [request_view(ticket, _public_reply(session, [ticket.id]).get(ticket.id))]
+    return [request_view(ticket, session.get(TicketPublication, ticket.id))]
 
 
 def token_lookup(session: Session, token: str) -> list[dict[str, Any]]:
@@ -218,8 +232,7 @@ def token_lookup(session: Session, token: str) -> list[dict[str, Any]]:
 
 
 def request_updates(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]:
-    end = q.get("end_date") or datetime.now(UTC)
-    start = q.get("start_date") or end - timedelta(days=1)
+    start, end = _window(q, timedelta(days=1))
     stmt = (
         select(TicketEvent, Ticket.code)
         .join(Ticket, TicketEvent.ticket_id == Ticket.id)
@@ -236,27 +249,21 @@ def request_updates(session: Session, q: dict[str, Any]) -> list[dict[str, Any]]
         .limit(MAX_RESULTS)
     )
     rows = session.execute(stmt).all()
-    reply_ids = [e.payload.get("reply_id") for e, _ in rows if e.type == "answered" and e.payload]
-    bodies = {}
-    if reply_ids:
-        bodies = dict(
-            session.execute(
-                select(Reply.id, Reply.body).where(
-                    Reply.id.in_([r for r in reply_ids if r]), Reply.internal.is_(False)
-                )
-            ).all()
-        )
+    published = publications_for(session, list({event.ticket_id for event, _ in rows}))
     out = []
     for event, code in rows:
         status = str(event.to_status)
-        text = bodies.get((event.payload or {}).get("reply_id")) if event.type == "answered" else None
+        publication = published.get(event.ticket_id)
+        # The answer sent to the citizen is theirs; the public sees the approved outcome, if any.
+        outcome = public_text(publication.outcome) if publication is not None else None
+        text = outcome if event.type == "answered" and outcome else labels.status_label(status)
         out.append(
             {
                 "update_id": str(event.id),
                 "service_request_id": code,
                 "status": open311_status(status),
                 "updated_datetime": _w3(event.at),
-                "description": redact(text) if text else labels.status_label(status),
+                "description": text,
                 "media_url": None,
             }
         )
@@ -302,6 +309,19 @@ def _open311_draft(form: dict[str, Any], token: str, client: str) -> TicketDraft
     )
 
 
+def _file_request(
+    session: Session, caller: Principal, draft: TicketDraft, category: str, area: str | None, token: str
+) -> dict[str, Any]:
+    """File the request; the answer (also what a replay of the same Idempotency-Key returns)."""
+    ticket, route = tickets.do_file_open311_request(session, caller, draft, category=category, area=area)
+    return {
+        "service_request_id": ticket.code,
+        "token": token,
+        "service_notice": labels.petition_received_notice(route.agency_name if route else None),
+        "account_id": None,
+    }
+
+
 async def post_request_handler(request: web.Request, call: Call) -> web.StreamResponse:
     form = call.body
     has_location = (
@@ -313,28 +333,12 @@ async def post_request_handler(request: web.Request, call: Call) -> web.StreamRe
         raise ValidationFailed("A location is required: lat & long, address_string or address_id.")
     assert call.principal is not None  # access="api_key"
     token = uuid.uuid4().hex
-
-    def created(filed: tuple[Ticket, routing.Route | None]) -> dict[str, Any]:
-        ticket, route = filed
-        notice = labels.petition_received_notice(route.agency_name if route else None)
-        return {
-            "service_request_id": ticket.code,
-            "token": token,
-            "service_notice": notice,
-            "account_id": None,
-        }
-
     draft = _open311_draft(form, token, call.principal.username)
-    filed = tickets.do_file_open311_request
-    result = await call.write(
-        filed,
-        call.principal,
-        draft,
-        category=form["service_code"],
-        area=form.get("address_id"),
-        render=created,
+    result, replayed = await idempotency.write_once(
+        call, _file_request, call.principal, draft, form["service_code"], form.get("address_id"), token
     )
-    return render(_fmt(request), "service_requests", [result], status=201)
+    response = render(_fmt(request), "service_requests", [result], status=201)
+    return idempotency.mark_replayed(response, replayed)
 
 
 async def get_requests_handler(request: web.Request, call: Call) -> web.StreamResponse:
@@ -365,18 +369,26 @@ DATE_RANGE = (
 POST_FORM = Schema(
     COMMON,
     Field("api_key", required=True, max_length=200),
-    Field("service_code", required=True, pattern=SLUG_PATTERN),
-    Field("lat", kind="number", minimum=-90, maximum=90),
-    Field("long", kind="number", minimum=-180, maximum=180),
+    Field("service_code", required=True, pattern=SLUG_PATTERN, example="do_thi"),
+    Field("lat", kind="number", minimum=-90, maximum=90, example=10.3600),
+    Field("long", kind="number", minimum=-180, maximum=180, example=106.3650),
     Field("address_string", max_length=500),
-    Field("address_id", pattern=SLUG_PATTERN, description="An area (commune/ward) code"),
+    Field(
+        "address_id", pattern=SLUG_PATTERN, description="An area (commune/ward) code", example="phuong_my_tho"
+    ),
     Field("email", max_length=200),
     Field("device_id", max_length=200),
     Field("account_id", max_length=200),
     Field("first_name", max_length=100),
     Field("last_name", max_length=100),
     Field("phone", max_length=20),
-    Field("description", required=True, min_length=1, max_length=4000),
+    Field(
+        "description",
+        required=True,
+        min_length=1,
+        max_length=4000,
+        example="Ổ gà lớn giữa đường Ấp Bắc, xe máy dễ té.",
+    ),
     Field("media_url", max_length=1000, pattern=r"^https?://\S+$"),
     allow_unknown=True,  # attribute[...] fields of service definitions
 )
@@ -440,12 +452,20 @@ ROUTES = [
         body=POST_FORM,
         body_format="form",
         responses={201: "Created"},
+        links={
+            PREFIX + "/requests/{service_request_id}.{format}": {
+                "service_request_id": "$response.body#/0/service_request_id",
+                "format": "json",
+            },
+            PREFIX + "/tokens/{token}.{format}": {"token": "$response.body#/0/token", "format": "json"},
+            "/status/{code}*": {"code": "$response.body#/0/service_request_id"},
+        },
     ),
     _r(
         "GET",
         f"/requests.{FMT}",
         get_requests_handler,
-        "Open311 service requests (anonymised)",
+        "Open311 service requests (public by design: approved summaries only)",
         access="public",
         query=REQUESTS_QUERY,
     ),
@@ -453,7 +473,7 @@ ROUTES = [
         "GET",
         f"/requests/{REQUEST_ID_PATH}.{FMT}",
         get_request_handler,
-        "Open311 one service request (anonymised)",
+        "Open311 one service request (public by design: approved summary only)",
         access="public",
         query=SIMPLE_QUERY,
     ),

@@ -7,6 +7,8 @@ A JSON list under a plural root becomes repeated singular elements in XML:
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -29,6 +31,15 @@ XML_CONTENT_TYPE = "text/xml"
 JSON_CONTENT_TYPE = "application/json"
 
 
+# Characters XML 1.0 cannot carry at all, even escaped (C0 controls but tab, CR, LF; surrogates; FFFE/FFFF).
+# Input is validated before it is stored; this keeps one bad row from making a whole feed invalid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", value))
+
+
 def _scalar(value: Any) -> str:
     if value is None:
         return ""
@@ -36,7 +47,9 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return escape(str(value))
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    return xml_text(str(value))
 
 
 def _element(tag: str, value: Any, out: list[str]) -> None:
@@ -70,6 +83,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or Infinity: one bad row must not make the feed unparsable
     return value
 
 
@@ -80,7 +95,7 @@ def render(fmt: str, root: str, value: Any, status: int = 200) -> web.Response:
             text=to_xml(root, value), status=status, content_type=XML_CONTENT_TYPE, charset="utf-8"
         )
     return web.Response(
-        text=json.dumps(_jsonable(value), ensure_ascii=False),
+        text=json.dumps(_jsonable(value), ensure_ascii=False, allow_nan=False),
         status=status,
         content_type=JSON_CONTENT_TYPE,
         charset="utf-8",

@@ -38,7 +38,10 @@ _STANDARD_ERRORS = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Validation error (unknown fields, wrong types, bad codes)",
+    503: "The database is not available now; retry after the Retry-After header's seconds",
 }
+# Operations that never wait for the database (liveness, this document) never answer 503 for it.
+_NO_DATABASE_TAGS = frozenset({"meta"})
 
 _PARAM = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[^}]*)?\}")
 
@@ -87,6 +90,8 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.body is None:
         for status in (413, 415):
             errors.pop(status)
+    if route.tag in _NO_DATABASE_TAGS or route.path == "/healthz":
+        errors.pop(503)
     for status, text in errors.items():
         responses.setdefault(
             str(status),
@@ -97,6 +102,28 @@ def _operation(route: Route) -> dict[str, Any]:
         )
     op["responses"] = responses
     return op
+
+
+def _matches(target: str, path: str) -> bool:
+    return path.startswith(target[:-1]) if target.endswith("*") else path == target
+
+
+def _add_links(paths: dict[str, dict[str, Any]], route: Route) -> None:
+    """The route's links (``Route.links``) on its first success response, by target operationId."""
+    source = paths[_PARAM.sub(lambda m: "{" + m.group(1) + "}", route.openapi_path)][route.method.lower()]
+    success = next(status for status in sorted(source["responses"]) if status.startswith("2"))
+    links = source["responses"][success].setdefault("links", {})
+    for target, parameters in route.links.items():
+        for path, operations in paths.items():
+            if not _matches(target, path):
+                continue
+            for operation in operations.values():
+                wanted = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+                if wanted and wanted <= set(parameters):
+                    links[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": {name: parameters[name] for name in sorted(wanted)},
+                    }
 
 
 def build_openapi(routes: list[Route], server_url: str = "/") -> dict[str, Any]:
@@ -112,6 +139,9 @@ def build_openapi(routes: list[Route], server_url: str = "/") -> dict[str, Any]:
         seen.add(op_id)
         op["operationId"] = op_id
         paths.setdefault(path, {})[route.method.lower()] = op
+    for route in routes:
+        if route.links:
+            _add_links(paths, route)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -20,6 +20,7 @@ from aiohttp import web
 from ticketing.api.context import DATABASE
 from ticketing.api.errors import (
     ApiError,
+    BadRequest,
     Forbidden,
     MalformedJson,
     PayloadTooLarge,
@@ -27,8 +28,9 @@ from ticketing.api.errors import (
     UnsupportedMediaType,
     too_large_message,
 )
-from ticketing.api.schema import Schema
+from ticketing.api.schema import Schema, check_path_id
 from ticketing.callers import ROLES, Principal
+from ticketing.errors import NotFound
 
 Access = Literal["public", "user", "api_key"]
 ALL_ROLES = frozenset(ROLES)
@@ -87,6 +89,10 @@ class Route:
     # Path in the OpenAPI document when the aiohttp path uses a regex (`{format:json|xml}`).
     doc_path: str | None = None
     path_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # OpenAPI links from the success response: target document path (a trailing `*`: every path that
+    # starts so) -> the target's parameters as runtime expressions (`$response.body#/code`) or constants.
+    # Every operation on a matching path is linked; clients and stateful fuzzers follow them.
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def openapi_path(self) -> str:
@@ -125,12 +131,30 @@ async def read_json(request: web.Request) -> Any:
         raise MalformedJson(f"Malformed JSON: {exc}.") from None
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 async def read_form(request: web.Request) -> dict[str, str]:
-    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise UnsupportedMediaType("Request body must be application/x-www-form-urlencoded.")
-    await read_body_bytes(request)  # size check with a clear 413 before parsing
-    form = await request.post()
+    """The text fields of a urlencoded or multipart form (file parts are ignored)."""
+    if request.content_type not in FORM_TYPES:
+        raise UnsupportedMediaType(
+            "Request body must be application/x-www-form-urlencoded or multipart/form-data."
+        )
+    try:
+        form = await request.post()  # size-limited by client_max_size; parsed once, then cached
+    except web.HTTPRequestEntityTooLarge:
+        raise PayloadTooLarge(too_large_message(request)) from None
+    except (ValueError, AssertionError, UnicodeDecodeError):
+        raise BadRequest("Malformed form body.") from None
     return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
+def check_path_parameters(route: Route, request: web.Request) -> None:
+    """Integer path parameters (row ids) within the ids' range; beyond it no row exists (404), and the
+    number never reaches the database (a 64-bit or larger value overflows its driver or column)."""
+    for name, schema in route.path_params.items():
+        if schema.get("type") == "integer" and check_path_id(request.match_info.get(name, "")) is None:
+            raise NotFound("No such resource.")
 
 
 def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -144,6 +168,7 @@ def wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]
                 raise Forbidden(
                     f"Role '{principal.role}' may not {route.summary[0].lower() + route.summary[1:]}."
                 )
+        check_path_parameters(route, request)
         query = route.query.parse_query(request.query) if route.query else {}
         body: dict[str, Any] = {}
         if route.body is not None:

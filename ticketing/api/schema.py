@@ -4,10 +4,19 @@
 wrong JSON types, lengths, ranges, enums and patterns all become one `ValidationFailed` (422) that
 lists every problem. `Schema.parse_query(query)` does the same for query parameters (strings
 converted to the declared type). `Schema.json_schema()` feeds the OpenAPI document.
+
+Whatever a schema lets through, the database and the feeds can hold (no input is a server error):
+- integers stay within the columns' range (PostgreSQL ``integer``, 32-bit signed) unless a field says
+  narrower; ids (and the path parameters ``ID_PARAM`` describes) are 1 to `MAX_ID`;
+- numbers are finite (no NaN or infinity, whether sent as a string or as ``1e400``);
+- dates and date-times lie between `EARLIEST` and `LATEST` (the years 2000 to 2099);
+- text holds no C0 control character other than tab, line feed and carriage return, no DEL, no lone
+  surrogate and none of the two non-characters XML 1.0 forbids (U+FFFE, U+FFFF), and is stored as NFC.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -22,6 +31,17 @@ Kind = Literal["string", "integer", "number", "boolean", "array", "object", "dat
 
 TICKET_CODE_PATTERN = TICKET_CODE_RE.pattern
 SLUG_PATTERN = r"^[a-z0-9_]{1,64}$"
+
+# Integer columns are PostgreSQL ``integer`` (32-bit signed): nothing outside reaches the database.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+MAX_ID = INT_MAX
+# A path parameter that is a row id (``/api/users/{user_id}``); one outside the range names no row (404).
+ID_PARAM: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+# Dates a request may name: anything earlier or later is a mistake, and far ones overflow time zones.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+# C0 controls other than tab, LF, CR; DEL; the non-characters XML 1.0 forbids. (Lone surrogates: below.)
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,17 @@ class Field:
     items: Kind | None = None
     max_items: int | None = None
     default: Any = None
+    # A realistic value (real codes of the seeded directory) for the OpenAPI document: API clients read
+    # it, and schemathesis' examples phase sends it, reaching the paths past validation.
+    example: Any = None
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The range a number must lie in: the field's own, and for integers at most the columns'."""
+        if self.kind == "integer" or (self.kind == "array" and self.items == "integer"):
+            low = INT_MIN if self.minimum is None else max(self.minimum, INT_MIN)
+            high = INT_MAX if self.maximum is None else min(self.maximum, INT_MAX)
+            return low, high
+        return self.minimum, self.maximum
 
     def json_schema(self) -> dict[str, Any]:
         out: dict[str, Any]
@@ -55,11 +86,12 @@ class Field:
                 out["maxItems"] = self.max_items
         if self.nullable:
             out["type"] = [out["type"], "null"]
+        minimum, maximum = self.bounds()
         for key, value in (
             ("minLength", self.min_length),
             ("maxLength", self.max_length),
-            ("minimum", self.minimum),
-            ("maximum", self.maximum),
+            ("minimum", minimum),
+            ("maximum", maximum),
             ("pattern", self.pattern),
         ):
             if value is not None:
@@ -70,6 +102,8 @@ class Field:
             out["description"] = self.description
         if self.default is not None:
             out["default"] = self.default
+        if self.example is not None:
+            out["examples"] = [self.example]
         return out
 
 
@@ -201,7 +235,7 @@ def _coerce_query(f: Field, raw: str) -> Any:
         try:
             return float(raw)
         except ValueError:
-            raise _Problem("expected a number") from None
+            raise _Problem("expected a number") from None  # finiteness: _check_json_value
     if f.kind == "boolean":
         lowered = raw.lower()
         if lowered in ("true", "1", "yes"):
@@ -216,9 +250,9 @@ def _coerce_query(f: Field, raw: str) -> Any:
 
 def _check_json_value(f: Field, value: Any) -> Any:
     if value is None:
-        if f.nullable or not f.required:
+        if f.nullable:
             return None
-        raise _Problem("must not be null")
+        raise _Problem("must not be null")  # as documented: only nullable fields take null
     kind = f.kind
     if kind in ("string", "date", "date-time"):
         if not isinstance(value, str):
@@ -226,9 +260,11 @@ def _check_json_value(f: Field, value: Any) -> Any:
         value = unicodedata.normalize("NFC", _clean_text(value))
         if kind == "date":
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise _Problem("expected a date YYYY-MM-DD") from None
+            _check_date(day)
+            return day
         if kind == "date-time":
             try:
                 parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -236,6 +272,7 @@ def _check_json_value(f: Field, value: Any) -> Any:
                 raise _Problem("expected an ISO 8601 date-time") from None
             if parsed.tzinfo is None:
                 raise _Problem("date-time must include a time zone (Z or +07:00)")
+            _check_date(parsed.date())
             return parsed
         _check_string(f, value)
         return value
@@ -247,6 +284,8 @@ def _check_json_value(f: Field, value: Any) -> Any:
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _Problem(f"expected number, got {_json_type(value)}")
+        if not math.isfinite(value):
+            raise _Problem("must be a finite number")
         _check_range(f, value)
         return float(value)
     if kind == "boolean":
@@ -259,7 +298,13 @@ def _check_json_value(f: Field, value: Any) -> Any:
         if f.max_items is not None and len(value) > f.max_items:
             raise _Problem(f"at most {f.max_items} items")
         item_field = Field(
-            f.name, kind=f.items or "string", max_length=f.max_length, pattern=f.pattern, enum=f.enum
+            f.name,
+            kind=f.items or "string",
+            max_length=f.max_length,
+            pattern=f.pattern,
+            enum=f.enum,
+            minimum=f.minimum,
+            maximum=f.maximum,
         )
         return [_check_json_value(item_field, item) for item in value]
     if kind == "object":
@@ -272,6 +317,9 @@ def _check_json_value(f: Field, value: Any) -> Any:
 def _clean_text(value: str) -> str:
     if "\x00" in value:
         raise _Problem("must not contain NUL characters")
+    forbidden = FORBIDDEN_CHARACTERS.search(value)
+    if forbidden is not None:
+        raise _Problem(f"must not contain the control character U+{ord(forbidden.group()):04X}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -292,6 +340,8 @@ def _clean_tree(value: Any, depth: int) -> Any:
         return {_clean_text(k): _clean_tree(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_clean_tree(v, depth + 1) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Problem("must hold finite numbers only")
     return value
 
 
@@ -307,7 +357,25 @@ def _check_string(f: Field, value: str) -> None:
 
 
 def _check_range(f: Field, value: float) -> None:
-    if f.minimum is not None and value < f.minimum:
-        raise _Problem(f"must be >= {f.minimum:g}")
-    if f.maximum is not None and value > f.maximum:
-        raise _Problem(f"must be <= {f.maximum:g}")
+    minimum, maximum = f.bounds()
+    if minimum is not None and value < minimum:
+        raise _Problem(f"must be >= {_show(minimum)}")
+    if maximum is not None and value > maximum:
+        raise _Problem(f"must be <= {_show(maximum)}")
+
+
+def _show(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
+
+
+def _check_date(day: date) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise _Problem(f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+
+
+def check_path_id(value: str) -> int | None:
+    """A row id from a path (digits only by the route's pattern); None when no row can have it."""
+    if not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None

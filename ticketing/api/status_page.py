@@ -1,9 +1,11 @@
 """The public, anonymised status page of a ticket: `GET /status/{code}` (HTML, Vietnamese) and
 `GET /status/{code}.json`.
 
-Shows only what a passer-by may know: kind, status, category, responsible agency, dates and the
-public answer (with phone numbers, ID numbers and e-mail addresses masked). Never the citizen's
-name, phone, channel identity, the description or internal notes.
+Shows only what a passer-by may know (public by design, ``ticketing.api.publication``): kind, status,
+category, commune/ward, responsible agency, dates and the summary/outcome staff approved for
+publication (redacted once more, the last line). Never the citizen's name, phone, channel identity,
+their description, the answer sent to them or internal notes: the citizen receives the answer on
+the channel they used.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from ticketing import labels
 from ticketing.api.handlers.common import ok
-from ticketing.api.redact import redact
+from ticketing.api.publication import public_text
 from ticketing.api.routes import Call, Route
 from ticketing.errors import NotFound, TicketNotFound
-from ticketing.models import Reply, ReplyState, Ticket
+from ticketing.models import Ticket, TicketPublication
 from vietnam.codes import TICKET_CODE_PATTERN, TICKET_CODE_RE
 from vietnam.workdays import format_date_vi
 
@@ -31,16 +33,16 @@ def public_status(session: Session, code: str) -> dict[str, Any]:
     ticket = session.scalar(
         select(Ticket)
         .where(Ticket.code == code)
-        .options(joinedload(Ticket.category), joinedload(Ticket.agency), joinedload(Ticket.merged_into))
+        .options(
+            joinedload(Ticket.category),
+            joinedload(Ticket.area),
+            joinedload(Ticket.agency),
+            joinedload(Ticket.merged_into),
+        )
     )
     if ticket is None:
         raise TicketNotFound(code)
-    reply = session.scalar(
-        select(Reply)
-        .where(Reply.ticket_id == ticket.id, Reply.internal.is_(False), Reply.state == ReplyState.APPROVED)
-        .order_by(Reply.id.desc())
-        .limit(1)
-    )
+    publication = session.get(TicketPublication, ticket.id)
     status = str(ticket.status)
     return {
         "code": ticket.code,
@@ -49,13 +51,15 @@ def public_status(session: Session, code: str) -> dict[str, Any]:
         "status": status,
         "status_label": labels.status_label(status),
         "category": labels.category_label(ticket.category),
+        "area": ticket.area.name if ticket.area else None,
         "agency": ticket.agency.name if ticket.agency else None,
         "received_on": format_date_vi(ticket.created_at),
         "due_on": format_date_vi(ticket.resolution_due_at) if ticket.is_open else None,
         "answered_on": format_date_vi(ticket.answered_at),
         "closed_on": format_date_vi(ticket.closed_at),
         "merged_into": ticket.merged_into.code if ticket.merged_into else None,
-        "public_reply": redact(reply.body) if reply is not None else None,
+        "public_summary": public_text(publication.summary) if publication is not None else None,
+        "public_outcome": public_text(publication.outcome) if publication is not None else None,
     }
 
 
@@ -90,6 +94,7 @@ def render_html(view: dict[str, Any]) -> str:
         ("Loại yêu cầu", view["kind_label"]),
         ("Tình trạng", view["status_label"]),
         ("Lĩnh vực", view["category"]),
+        ("Địa bàn", view["area"]),
         ("Cơ quan xử lý", view["agency"]),
         ("Ngày tiếp nhận", view["received_on"]),
         ("Hạn xử lý dự kiến", view["due_on"]),
@@ -101,8 +106,10 @@ def render_html(view: dict[str, Any]) -> str:
         f"<dt>{escape(label)}</dt><dd>{escape(str(value))}</dd>" for label, value in rows if value is not None
     )
     content = f"<dl>{items}</dl>"
-    if view["public_reply"]:
-        content += f'<h2>Nội dung trả lời</h2><div class="reply">{escape(view["public_reply"])}</div>'
+    if view["public_summary"]:
+        content += f'<h2>Tóm tắt nội dung</h2><div class="reply">{escape(view["public_summary"])}</div>'
+    if view["public_outcome"]:
+        content += f'<h2>Kết quả xử lý</h2><div class="reply">{escape(view["public_outcome"])}</div>'
     else:
         content += f"<p>{escape(labels.public_status_note(view['status'], view['merged_into']))}</p>"
     return PAGE.format(title=escape(f"Tình trạng xử lý {view['code']}"), content=content)

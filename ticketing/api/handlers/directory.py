@@ -7,7 +7,7 @@ from aiohttp import web
 from ticketing import directory_admin
 from ticketing.api.handlers.common import no_content, ok
 from ticketing.api.routes import Call, Route
-from ticketing.api.schema import SLUG_PATTERN, Field, Schema
+from ticketing.api.schema import ID_PARAM, SLUG_PATTERN, Field, Schema
 from ticketing.api.views import agency_view, area_view, category_view, items, rule_view
 from ticketing.models import AreaKind
 
@@ -31,14 +31,15 @@ CATEGORY_UPDATE = Schema(
     Field("active", kind="boolean"),
 )
 RULE_PUT = Schema(
-    Field("category", required=True, pattern=SLUG_PATTERN),
+    Field("category", required=True, pattern=SLUG_PATTERN, example="do_thi"),
     Field(
         "area",
         nullable=True,
         pattern=SLUG_PATTERN,
         description="Area code; null for the province-wide default",
+        example="phuong_my_tho",
     ),
-    Field("agency", required=True, pattern=SLUG_PATTERN),
+    Field("agency", required=True, pattern=SLUG_PATTERN, example="ubnd_phuong_my_tho"),
     Field("note", nullable=True, max_length=1000),
 )
 
@@ -85,7 +86,7 @@ async def delete_rule(request: web.Request, call: Call) -> web.StreamResponse:
 
 
 ADMIN = frozenset({"admin"})
-ID = {"type": "integer"}
+ID = ID_PARAM  # 1 to 2^31-1: any other id names no row (404)
 
 ROUTES = [
     Route("GET", "/api/agencies", agencies, "List agencies", "directory", query=AGENCY_QUERY),
@@ -112,6 +113,7 @@ ROUTES = [
         "directory",
         roles=ADMIN,
         body=RULE_PUT,
+        links={"/api/routing-rules/{rule_id}": {"rule_id": "$response.body#/id"}},
     ),
     Route(
         "DELETE",

@@ -7,13 +7,15 @@ from dataclasses import fields
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from ticketing import ticket_lists, tickets
+from ticketing.api import idempotency
 from ticketing.api.handlers.common import ok
 from ticketing.api.routes import ALL_ROLES, Call, Route
 from ticketing.api.schema import SLUG_PATTERN, TICKET_CODE_PATTERN, Field, Schema
 from ticketing.api.views import ticket_detail, ticket_events, ticket_page, ticket_replies
-from ticketing.lifecycle import TicketDraft
+from ticketing.lifecycle import Actor, TicketDraft
 from ticketing.models import Channel, Priority, Rating, Ticket, TicketKind, TicketStatus
 from vietnam.codes import TICKET_CODE_PATTERN as TICKET_CODE_PATTERN_BARE
 
@@ -29,6 +31,12 @@ CODE_PARAM = {"code": {"type": "string", "pattern": TICKET_CODE_PATTERN}}
 STAFF = frozenset({"agent", "supervisor", "admin"})
 WORKERS = frozenset({"agent", "agency_officer", "supervisor", "admin"})
 SUPERVISORS = frozenset({"supervisor", "admin"})
+
+# Where a ticket in a response leads: every operation on it, and its public status page.
+TICKET_LINKS = {
+    f"{CODE_DOC}*": {"code": "$response.body#/code"},
+    "/status/{code}*": {"code": "$response.body#/code"},
+}
 
 VERSION = Field("version", kind="integer", minimum=1, description="Expected ticket version (409 if stale)")
 
@@ -49,12 +57,18 @@ LIST_QUERY = Schema(
 )
 
 CREATE = Schema(
-    Field("kind", required=True, enum=KINDS),
-    Field("description", required=True, min_length=1, max_length=5000),
-    Field("location_text", nullable=True, max_length=500),
-    Field("phone", nullable=True, max_length=20, pattern=r"^(\+84|0)[\d .-]{8,14}$"),
-    Field("name", nullable=True, max_length=200),
-    Field("channel", required=True, enum=CHANNELS),
+    Field("kind", required=True, enum=KINDS, example="petition"),
+    Field(
+        "description",
+        required=True,
+        min_length=1,
+        max_length=5000,
+        example="Đèn đường trước chợ phường Mỹ Tho hư ba ngày nay, buổi tối rất tối.",
+    ),
+    Field("location_text", nullable=True, max_length=500, example="Chợ Mỹ Tho, phường Mỹ Tho"),
+    Field("phone", nullable=True, max_length=20, pattern=r"^(\+84|0)[\d .-]{8,14}$", example="0912345678"),
+    Field("name", nullable=True, max_length=200, example="Nguyễn Văn An"),
+    Field("channel", required=True, enum=CHANNELS, example="phone"),
     Field("channel_user_id", nullable=True, max_length=200),
     Field("conversation_id", nullable=True, max_length=200),
     Field("details", kind="object", nullable=True),
@@ -62,13 +76,18 @@ CREATE = Schema(
     Field("auto_route", kind="boolean", default=True, description="Classify and route when confident"),
 )
 TRIAGE = Schema(
-    Field("category", required=True, pattern=SLUG_PATTERN),
-    Field("area", nullable=True, pattern=SLUG_PATTERN),
+    Field("category", required=True, pattern=SLUG_PATTERN, example="do_thi"),
+    Field("area", nullable=True, pattern=SLUG_PATTERN, example="phuong_my_tho"),
     Field("priority", enum=PRIORITIES),
     VERSION,
 )
 ASSIGN = Schema(
-    Field("agency", pattern=SLUG_PATTERN, description="Omit to route by the routing rules"),
+    Field(
+        "agency",
+        pattern=SLUG_PATTERN,
+        description="Omit to route by the routing rules",
+        example="ubnd_phuong_my_tho",
+    ),
     Field("reason", max_length=2000, description="Required to move a ticket from one agency to another"),
     VERSION,
 )
@@ -77,7 +96,16 @@ ASK = Schema(Field("question", max_length=2000), VERSION)
 REASON_OPTIONAL = Schema(Field("reason", max_length=2000), VERSION)
 REASON_REQUIRED = Schema(Field("reason", required=True, min_length=1, max_length=2000), VERSION)
 MERGE = Schema(Field("into", required=True, pattern=TICKET_CODE_PATTERN), VERSION)
-ANSWER = Schema(Field("body", required=True, min_length=1, max_length=5000), VERSION)
+ANSWER = Schema(
+    Field(
+        "body",
+        required=True,
+        min_length=1,
+        max_length=5000,
+        example="Dạ, UBND phường đã thay bóng đèn ngày 02/12. Cảm ơn anh/chị đã phản ánh.",
+    ),
+    VERSION,
+)
 NOTE = Schema(Field("body", required=True, min_length=1, max_length=5000))
 APPROVE = Schema(
     Field("reply_id", kind="integer", required=True, minimum=1),
@@ -94,15 +122,20 @@ def _draft(body: dict[str, Any]) -> TicketDraft:
     return TicketDraft(**{f.name: body[f.name] for f in fields(TicketDraft) if body.get(f.name) is not None})
 
 
+def _create_ticket(session: Session, actor: Actor, draft: TicketDraft, auto_route: bool) -> str:
+    """File the ticket; its code is what a replay of the same Idempotency-Key returns."""
+    return tickets.do_create_ticket(session, actor, draft, auto_route=auto_route).code
+
+
 async def create(request: web.Request, call: Call) -> web.StreamResponse:
     # The day's code counter row stays locked until the intake commits: render in a second, short unit.
-    actor = call.principal.actor
-    ticket = await call.write(
-        tickets.do_create_ticket, actor, _draft(call.body), auto_route=call.body["auto_route"]
+    assert call.principal is not None
+    draft = _draft(call.body)
+    code, replayed = await idempotency.write_once(
+        call, _create_ticket, call.principal.actor, draft, call.body["auto_route"]
     )
-    return ok(
-        await call.read(tickets.access_ticket_detail, call.principal, ticket.code, render=ticket_detail), 201
-    )
+    detail = await call.read(tickets.access_ticket_detail, call.principal, code, render=ticket_detail)
+    return idempotency.mark_replayed(ok(detail, 201), replayed)
 
 
 async def list_(request: web.Request, call: Call) -> web.StreamResponse:
@@ -162,6 +195,7 @@ def _t(
     status: int = 200,
     render: Callable[[Call], Callable[[Any], Any]] | None = None,
     name: str | None = None,
+    links: dict[str, dict[str, str]] | None = None,
 ) -> Route:
     return Route(
         "POST",
@@ -175,6 +209,7 @@ def _t(
         path_params=CODE_PARAM,
         description=description,
         responses={status: "The ticket after the change"},
+        links=TICKET_LINKS if links is None else links,
     )
 
 
@@ -188,6 +223,7 @@ ROUTES = [
         roles=STAFF,
         body=CREATE,
         responses={201: "Created"},
+        links=TICKET_LINKS,
     ),
     Route(
         "GET",
@@ -296,5 +332,6 @@ ROUTES = [
         status=201,
         render=_rating,
         name="rate",
+        links={},
     ),
 ]
