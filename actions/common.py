@@ -53,9 +53,17 @@ FORM_SLOTS = (
     "rating_score",
     "rating_comment",
     "rating_ticket_code",
+    "location_candidates",
+    "location_detail",
+    "location_mention",
+    "request_kind",
 )
 # Wrong answers in a row after which a form ends politely and a human is offered.
 FAILURE_LIMIT = 3
+# An answer that does not fit the question ends the form only when the NLU is this sure it is a request
+# for a person or a stop; a bare name or phone number read as one is just a wrong answer.
+HANDOFF_CONFIDENCE = 0.6
+CANCEL_CONFIDENCE = 0.5
 
 CHANNELS = ("zalo", "telegram", "webchat", "phone")
 DEFAULT_CHANNEL = "webchat"
@@ -82,6 +90,7 @@ GAVE_UP_MESSAGE = (
     "Em xin tạm dừng yêu cầu này để anh/chị không mất thời gian."
 )
 CANCELLED_MESSAGE = "Dạ, em đã dừng yêu cầu này theo ý anh/chị. Anh/chị cần hỗ trợ gì khác cứ nhắn em nhé ạ."
+CANCEL_HINT = ' Nếu không muốn tiếp tục, anh/chị nhắn "hủy" giúp em ạ.'
 
 
 # Worker threads for the actions' blocking work. More than the default executor's min(32, cores + 4):
@@ -141,6 +150,15 @@ def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def latest_confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
+def intent_is(tracker: Tracker, intent: str, confidence: float) -> bool:
+    """Whether the latest message is ``intent`` with at least ``confidence``."""
+    return latest_intent(tracker) == intent and latest_confidence(tracker) >= confidence
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
     entities = tracker.latest_message.get("entities") or []
     return [str(e.get("value")) for e in entities if e.get("entity") == entity]
@@ -198,8 +216,13 @@ class GuardedFormValidation(FormValidationAction, ABC):
         return tracker.get_slot(REQUESTED_SLOT) != slot
 
     def cancel_if_asked(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
-        """The events that stop the form when the citizen's answer says to stop ("thôi", "hủy")."""
-        if not self.is_prefill(tracker, slot) and wants_to_cancel(tracker.latest_message.get("text") or ""):
+        """The events that stop the form when the citizen's answer says to stop ("thôi bỏ đi, hổng gửi
+        nữa", "hủy"): the NLU's `cancel` intent, or one of the shortest stop words."""
+        if self.is_prefill(tracker, slot):
+            return None
+        if intent_is(tracker, "cancel", CANCEL_CONFIDENCE) or wants_to_cancel(
+            tracker.latest_message.get("text") or ""
+        ):
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: CANCELLED, REQUESTED_SLOT: None}
         return None
 
@@ -214,13 +237,15 @@ class GuardedFormValidation(FormValidationAction, ABC):
         cancel = self.cancel_if_asked(tracker, slot)
         if cancel:
             return cancel
-        if latest_intent(tracker) == "request_human":
-            # Not an answer but a request for a person: the form ends and the handoff follows.
+        if intent_is(tracker, "request_human", HANDOFF_CONFIDENCE):
+            # Not an answer but a clear request for a person: the form ends and the handoff follows.
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: HANDOFF, REQUESTED_SLOT: None}
         failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
         if failures >= FAILURE_LIMIT:
             dispatcher.utter_message(text=GAVE_UP_MESSAGE)
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: GAVE_UP, REQUESTED_SLOT: None}
+        if latest_intent(tracker) == "deny":  # "không": say how to stop, if that is what they mean
+            message += CANCEL_HINT
         dispatcher.utter_message(text=message)
         return {slot: None, FAILURES_SLOT: failures}
 

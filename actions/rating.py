@@ -6,18 +6,12 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import (
-    GuardedFormValidation,
-    OffLoopAction,
-    channel_identity,
-    ended_early,
-    entity_values,
-    reset,
-)
+from actions.common import channel_identity, ended_early, entity_values, reset
+from actions.forms import AnswerValidation, Reader
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import TICKET_CODE_PATTERN, find_ticket_code
 from vietnam.text import fold, normalize_text
@@ -66,9 +60,12 @@ def rated_ticket_code(tracker: Tracker) -> str | None:
     )
 
 
-class ValidateRatingForm(GuardedFormValidation):
+class ValidateRatingForm(AnswerValidation):
     def name(self) -> str:
         return "validate_rating_form"
+
+    def readers(self) -> dict[str, Reader]:
+        return {"rating_score": lambda text, tracker: find_score(text)}
 
     def validate_rating_score(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -98,11 +95,11 @@ NOT_ANSWERED_NOTE = (
 )
 
 
-class ActionSubmitRating(OffLoopAction):
+class ActionSubmitRating(Action):
     def name(self) -> str:
         return "action_submit_rating"
 
-    def act(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *RATING_SLOTS)
