@@ -24,7 +24,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from vietnam.codes import find_phone_last4, normalize_phone
+from vietnam.codes import find_codes, find_phone_last4, normalize_phone
 from vietnam.text import fold, normalize_text
 
 T = TypeVar("T")
@@ -183,8 +183,8 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
     if outcome == HANDOFF:
         return [*reset(*slots), FollowupAction("action_handoff")]
     if outcome == CANCELLED:
-        dispatcher.utter_message(text=CANCELLED_MESSAGE)
-        return reset(*slots)
+        # the stop is confirmed by action_cancel_request, after which the bot waits (no summary pending)
+        return [*reset(*slots), FollowupAction("action_cancel_request")]
     return None
 
 
@@ -255,7 +255,10 @@ class GuardedFormValidation(FormValidationAction, ABC):
         """A contact phone number, stored as ``0xxxxxxxxx``."""
         if cancel := self.cancel_if_asked(tracker, slot):
             return cancel
-        phone = normalize_phone(normalize_text(str(value or "")))
+        text = normalize_text(str(value or ""))
+        phone = normalize_phone(text) or next(
+            (c.value for c in find_codes(text) if c.entity == "phone_number"), None
+        )
         if phone:
             return self.accept(slot, phone)
         return self.reject(dispatcher, tracker, slot, BAD_PHONE_MESSAGE)

@@ -25,7 +25,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ended_early, latest_text, reset
+from actions.common import CANCELLED_MESSAGE, ended_early, latest_intent, latest_text, reset
 from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS
 from actions.values import read_location
 from vietnam.text import fold
@@ -73,8 +73,8 @@ def current_kind(tracker: Tracker) -> RequestKind | None:
     """The request awaiting confirmation: the last of the three forms to run, else the slot."""
     by_form = kinds()
     for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") in by_form:
-            return by_form[event["name"]]
+        if event.get("event") == "active_loop" and event.get("name"):
+            return by_form.get(event["name"])  # the last form that ran, if it creates something
     named = tracker.get_slot(KIND_SLOT)
     return next((k for k in by_form.values() if k.name == named), None)
 
@@ -102,11 +102,14 @@ class ActionSummarizeRequest(Action):
         early = ended_early(dispatcher, tracker, *kind.slots)
         if early is not None:
             return [*early, SlotSet(KIND_SLOT, None)]
+        text = summary_text(kind, tracker)
+        if latest_intent(tracker) == "check_petition_status":  # "ủa gửi rồi hả?" at the summary
+            text = f"Dạ, {kind.title} chưa được gửi đi ạ, em chờ anh/chị xác nhận.\n" + text
         dispatcher.utter_message(
-            text=summary_text(kind, tracker),
+            text=text,
             buttons=[
                 {"title": f"Đồng ý, gửi {kind.title}", "payload": "/affirm"},
-                {"title": "Sửa thông tin", "payload": "/deny"},
+                {"title": "Chưa đúng, sửa lại", "payload": "/deny"},
                 {"title": "Hủy", "payload": "/cancel"},
             ],
         )
@@ -138,15 +141,16 @@ class ActionCancelRequest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)
-        title = kind.title if kind else "yêu cầu"
+        if kind is None:  # a lookup or a rating stopped: nothing was being sent
+            dispatcher.utter_message(text=CANCELLED_MESSAGE)
+            return [SlotSet(KIND_SLOT, None)]
         dispatcher.utter_message(
             text=(
-                f"Dạ, em đã hủy {title} này, chưa có gì được gửi đi. "
+                f"Dạ, em đã hủy {kind.title} này, chưa có gì được gửi đi. "
                 "Khi cần, anh/chị cứ nhắn lại cho em nhé ạ."
             )
         )
-        slots = kind.slots if kind else ()
-        return [*reset(*slots), SlotSet(KIND_SLOT, None)]
+        return [*reset(*kind.slots), SlotSet(KIND_SLOT, None)]
 
 
 class ActionAskCorrection(Action):
@@ -177,7 +181,7 @@ class ActionAskCorrection(Action):
 
 
 # Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").
-_AFTER_MARKER = re.compile(r"(?i)(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s+(.+)$")
+_AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s*:?|:)\s+(.+)$")
 _NOT_PART = re.compile(r"(?i)\s*(?:chứ|chu)?\s*(?:không|ko|k|hông|hong|khong)\s+phải\b.*$")
 
 

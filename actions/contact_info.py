@@ -17,6 +17,8 @@ from actions.common import OffLoopAction, entity_values, latest_text
 from ticketing.directory import Agency, load_agencies
 from vietnam.places import find_places, resolve_place
 
+MAX_PLACE_BUTTONS = 8
+
 NATIONAL_PORTAL = "https://dichvucong.gov.vn"
 NO_ADDRESS_NOTE = (
     "Hiện em chưa có địa chỉ và số điện thoại đã được xác minh của cơ quan này nên không dám cung cấp "
@@ -44,6 +46,10 @@ class ActionContactInfo(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        return self.answer(dispatcher, tracker)
+
+    @staticmethod
+    def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         text = latest_text(tracker)
         place = next((p for p in (resolve_place(v) for v in entity_values(tracker, "location")) if p), None)
         matches = find_places(text)
@@ -52,12 +58,17 @@ class ActionContactInfo(OffLoopAction):
         if place is None:
             ambiguous = next((m for m in matches if m.candidates), None)
             if ambiguous:
-                names = ", ".join(p.name for p in ambiguous.candidates[:6])
+                candidates = ambiguous.candidates[:MAX_PLACE_BUTTONS]
+                names = ", ".join(p.name for p in candidates)
                 dispatcher.utter_message(
                     text=(
                         f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã/phường: {names}. '
-                        "Anh/chị cho em biết cụ thể xã/phường nào ạ?"
-                    )
+                        "Anh/chị chọn giúp em xã/phường của mình ạ."
+                    ),
+                    buttons=[
+                        {"title": p.name, "payload": f'/ask_contact_info{{"location": "{p.name}"}}'}
+                        for p in candidates
+                    ],
                 )
                 return []
             dispatcher.utter_message(text=GENERAL_ANSWER)

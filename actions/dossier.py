@@ -31,6 +31,7 @@ DOSSIER_SLOTS = ("dossier_code", "phone_last4")
 # gave in this conversation (not asked again).
 LAST_CODE_SLOT = "last_dossier_code"
 KNOWN_LAST4_SLOT = "known_phone_last4"
+PETITION_TOPIC_SLOT = "petition_topic"
 
 
 def read_dossier_code(text: str, tracker: Tracker | None = None) -> str | None:
@@ -120,6 +121,14 @@ class ActionLookupDossier(Action):
         if result.outcome == "found":
             events.append(SlotSet(KNOWN_LAST4_SLOT, last4))
         if result.outcome == "found" and (result.working_days_overdue or 0) > 0:
-            # The answer offers to record a petition about the delay: "có" takes the citizen there.
+            # The answer offers to record a petition about the delay: "có" takes the citizen there, and
+            # the petition is about this dossier (PETITION_TOPIC_SLOT) unless the citizen says otherwise.
             events.append(SlotSet("suggested_intent", "submit_petition"))
+            events.append(
+                SlotSet(
+                    PETITION_TOPIC_SLOT,
+                    f"Hồ sơ {code} đã quá hạn {result.working_days_overdue} ngày làm việc "
+                    "mà chưa có kết quả.",
+                )
+            )
         return events

@@ -150,9 +150,6 @@ class LocationSlotMixin:
         "Dạ, em cần biết xã/phường (có thể kèm ấp/khóm, số nhà) để chuyển đúng cơ quan phụ trách ạ."
     )
 
-    def bad_location_message(self, slot: str) -> str:
-        return self.BAD_LOCATION_MESSAGE
-
     def check_location(
         self: Any, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
@@ -178,6 +175,11 @@ class LocationSlotMixin:
                 **self.reject(dispatcher, tracker, slot, self.BAD_LOCATION_MESSAGE),
                 CANDIDATES_SLOT: None,
             }
+        # Prefilled from an entity of the message that started the form: the detail is in the whole message
+        # ("phản ánh đường bể ở ấp 3 huyện Cái Bè").
+        latest = latest_text(tracker)
+        if self.is_prefill(tracker, slot) and text and text in latest and not answer.detail:
+            answer = read_location(latest) or answer
         detail = answer.detail or kept_detail
         if answer.resolved:
             value_text = ", ".join(p for p in (detail, answer.place.name) if p)

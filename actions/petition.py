@@ -39,7 +39,13 @@ from vietnam.workdays import format_datetime_vi
 
 logger = logging.getLogger(__name__)
 
-PETITION_SLOTS = ("petition_description", "petition_location", "contact_phone", "contact_name")
+PETITION_SLOTS = (
+    "petition_description",
+    "petition_location",
+    "contact_phone",
+    "contact_name",
+    "petition_topic",
+)
 STATUS_SLOTS = ("petition_code", "phone_last4")
 # `phone_last4` when the citizen asks from the account that filed the ticket.
 NOT_NEEDED = ""
@@ -78,7 +84,9 @@ SHORT_DESCRIPTION_MESSAGE = (
 BAD_NAME_MESSAGE = (
     'Dạ, anh/chị cho em xin họ tên (không kèm số), hoặc nhắn "bỏ qua" nếu không muốn cung cấp ạ.'
 )
-BAD_TICKET_CODE_MESSAGE = "Dạ, mã phản ánh chưa đúng định dạng (mã có dạng PA-250312-0001) ạ."
+BAD_TICKET_CODE_MESSAGE = (
+    "Dạ, mã phản ánh chưa đúng định dạng: mã bắt đầu bằng PA-, tiếp theo là 6 chữ số ngày gửi và số thứ tự ạ."
+)
 SUBMIT_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được phản ánh. Anh/chị vui lòng thử lại sau ít phút "
     'hoặc nhắn "gặp tổng đài viên" để được hỗ trợ trực tiếp ạ.'
@@ -98,6 +106,24 @@ def is_informative(text: str) -> bool:
 def is_skip_name(text: str, intent: str | None) -> bool:
     folded = fold(normalize_text(text)).strip(" .!?")
     return intent == "deny" or folded in _SKIP_NAME or folded.startswith(("bo qua", "khong muon"))
+
+
+# A petition topic offered by the bot (an overdue dossier) counts for this many of the citizen's messages.
+TOPIC_TURNS = 2
+
+
+def recent_topic(tracker: Tracker) -> str | None:
+    """The petition topic the bot offered (actions/dossier.py), if offered within TOPIC_TURNS messages."""
+    topic = tracker.get_slot("petition_topic")
+    if not topic:
+        return None
+    messages = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            messages += 1
+        elif event.get("event") == "action" and event.get("name") == "action_lookup_dossier":
+            return str(topic) if messages <= TOPIC_TURNS else None
+    return None
 
 
 def read_phone(text: str, tracker: Tracker | None = None) -> str | None:
@@ -144,6 +170,10 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
             not self.is_prefill(tracker, "petition_description") and intent_is(tracker, "request_human", 0.6)
         ):
             return self.accept("petition_description", text)
+        topic = recent_topic(tracker)
+        if self.is_prefill(tracker, "petition_description") and topic:
+            # "có, ghi nhận phản ánh giùm" right after an overdue dossier: the petition is about it
+            return {**self.accept("petition_description", topic), "petition_topic": None}
         return self.reject(dispatcher, tracker, "petition_description", SHORT_DESCRIPTION_MESSAGE)
 
     def validate_petition_location(
@@ -160,6 +190,8 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = normalize_text(str(value or ""))
+        if value == "" and self.is_prefill(tracker, "contact_name"):
+            return self.accept("contact_name", "")  # declined before; the form runs again after a correction
         name = read_contact_name(text, tracker)
         if name is not None:
             return self.accept("contact_name", name)
@@ -233,7 +265,12 @@ PETITION = RequestKind(
     form="petition_form",
     title="phản ánh",
     fields=(
-        Field("petition_description", "Nội dung phản ánh", ("noi dung", "mo ta", "su viec", "phan anh")),
+        Field(
+            "petition_description",
+            "Nội dung phản ánh",
+            ("noi dung", "mo ta", "su viec", "phan anh"),
+            lambda text, tracker: text if is_informative(text) else None,
+        ),
         Field(
             "petition_location",
             "Địa điểm",

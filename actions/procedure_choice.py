@@ -190,6 +190,8 @@ _POSITIONS = {
 # Answers that pick the ordinary case among offered variants.
 _PLAIN_WORDS = ("trong nuoc", "binh thuong", "thong thuong", "khong co yeu to", "lan dau", "nguoi viet")
 _STOP = _words("cai thu tuc cua cho la thi va nha a ah oi da vay z dzay nhe nhen di")
+# Words of official names too common to tell two procedures apart in a reply.
+_FUNCTION_WORDS = _words("co cho cua va nguoi doi voi tai o tu den khi trong theo ve cac mot")
 
 
 def match_choice(
@@ -205,8 +207,9 @@ def match_choice(
     words = _folded_words(text)
     content = [w for w in words.split() if w not in _STOP]
     age = stated_age(text)
-    if age is not None:
-        fitting = [code for code, name in everything if (r := age_range(name)) and r[0] <= age <= r[1]]
+    ranged = [(code, r) for code, name in everything if (r := age_range(name))]
+    if age is not None and len(ranged) >= 2:  # the choices split by age ("dưới 14" / "từ đủ 14")
+        fitting = [code for code, (low, high) in ranged if low <= age <= high]
         if len(fitting) == 1:
             return fitting[0]
     if len(content) <= 3:
@@ -219,11 +222,14 @@ def match_choice(
         plain = [code for code, name in everything if not is_variant(name)]
         if len(plain) == 1:
             return plain[0]
-    name_words = [set(_folded_words(name).split()) for _, name in everything]
+    name_words = [set(_folded_words(name).split()) - _FUNCTION_WORDS for _, name in everything]
     shared = set.intersection(*name_words) if name_words else set()
     said = set(content)
     scores = [len((w - shared) & said) for w in name_words]
     best = max(scores)
-    if best > 0 and scores.count(best) == 1:
+    # one distinguishing word is enough in a short reply ("nước ngoài"), two in a longer message, which
+    # may be a follow-up that shares a word with a name by chance ("có mất phí hông")
+    needed = 1 if len(content) <= 4 else 2
+    if best >= needed and scores.count(best) == 1:
         return everything[scores.index(best)][0]
     return None

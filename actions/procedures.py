@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -22,6 +24,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity_values, latest_text
+from actions.contact_info import ActionContactInfo
 from actions.forms import form_reminder
 from actions.procedure_choice import match_choice, settle, variant_note
 from knowledge import facade as knowledge
@@ -54,13 +57,18 @@ ASPECT_LABELS = {
     "form": "mẫu đơn, tờ khai",
     "deadline": "thời hạn phải làm thủ tục",
 }
-# Until the knowledge layer renders an aspect, the closest one it does render.
+# Until the knowledge layer renders an aspect, the closest ones it does: who may apply and how are read
+# from the papers asked (an authorisation, both spouses' ID) and where to file.
 ASPECT_FALLBACK = {
-    "eligibility": "overview",
-    "steps": "overview",
-    "form": "documents",
-    "deadline": "time",
+    "eligibility": ("documents",),
+    "steps": ("documents", "place"),
+    "form": ("documents",),
+    "deadline": ("time",),
 }
+# A question that asks nothing in particular ("làm khai sinh cho con") gets the overview and the papers.
+GENERAL = ("overview", "documents")
+# A typed pick among variants keeps what was asked unless it clearly asks something of its own.
+SWITCH_OWN_ASPECT = 0.9
 
 NOT_FOUND_MESSAGE = (
     "Dạ, em chưa tìm thấy thủ tục phù hợp với câu hỏi. Anh/chị nói rõ tên thủ tục giúp em "
@@ -102,17 +110,34 @@ def render(code: str, aspects: list[str]) -> str:
     """The answer about ``aspects`` of procedure ``code`` (its overview when none)."""
     supported = set(knowledge.ASPECTS)
     wanted: list[str] = []
-    for aspect in aspects or ["overview"]:
-        rendered = aspect if aspect in supported else ASPECT_FALLBACK.get(aspect, "overview")
-        if rendered not in wanted:
-            wanted.append(rendered)
-    if len(wanted) > 1 and "overview" in wanted:
+    for aspect in aspects or GENERAL:
+        rendered = (aspect,) if aspect in supported else ASPECT_FALLBACK.get(aspect, ("overview",))
+        wanted += [r for r in rendered if r not in wanted]
+    if aspects and len(wanted) > 1 and "overview" in wanted:
         wanted.remove("overview")
     parts = [knowledge.answer(code, aspect) for aspect in wanted]
     text = parts[0]
     for part in parts[1:]:
         text += "\n\n" + (part[4:5].upper() + part[5:] if part.startswith("Dạ, ") else part)
     return text
+
+
+_RESULT_NOISE = {"ban", "chinh", "sao", "giay", "cua", "va", "hoac", "cho", "so", "1", "2"}
+
+
+def names_result_of(code: str, text: str) -> bool:
+    """Whether ``text`` names what procedure ``code`` delivers ("bao lâu có trích lục" after a death
+    registration, whose result is the Trích lục khai tử): a follow-up, not another procedure."""
+    view = knowledge.get_procedure(code)
+    result = getattr(view, "result", None) if view is not None else None
+    if not result:
+        return False
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(result)) if w not in _RESULT_NOISE]
+    asked = re.findall(r"[a-z0-9]+", fold(text))
+    said = " " + " ".join(asked) + " "
+    if len(asked) == 2 and " ".join(asked) in " ".join(words):  # "trích lục" as written
+        return True
+    return any(f" {a} {b} " in said for a, b in itertools.pairwise(words))
 
 
 def _button(code: str, name: str) -> dict[str, str]:
@@ -140,11 +165,18 @@ class ActionAnswerProcedure(Action):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         text = latest_text(tracker)
         mentioned = entity_values(tracker, "procedure")
+        raw = str(tracker.latest_message.get("text") or "")
+        surfaces = [
+            raw[e.get("start", 0) : e.get("end", 0)]
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "procedure"
+        ]
         current = tracker.get_slot("current_procedure")
         choices = [str(c) for c in tracker.get_slot("procedure_choices") or []]
         aspects = asked_aspects(tracker, text)
+        carried = list(tracker.get_slot("procedure_aspects") or [])
         if not aspects and len(text.split()) <= CARRY_OVER_WORDS:
-            aspects = list(tracker.get_slot("procedure_aspects") or [])
+            aspects = carried
 
         # A button: the entity carries the procedure code itself.
         chosen = next((v for v in mentioned if knowledge.get_procedure(v) is not None), None)
@@ -156,6 +188,8 @@ class ActionAnswerProcedure(Action):
             answered = (current, self._name(current)) if current else None
             picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
             if picked:
+                if carried and not self._clearly_asks(tracker):
+                    aspects = carried  # "nếu mẹ bé là người nước ngoài thì sao?": the same question
                 # the siblings stay at hand: "còn có yếu tố nước ngoài thì sao?" moves between them
                 siblings = [c for c in [*choices, *([current] if current else [])] if c != picked]
                 return self.reply(dispatcher, picked, aspects, siblings)
@@ -166,9 +200,16 @@ class ActionAnswerProcedure(Action):
         strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
         names_one = bool(mentioned) or (strong and not followup)
 
-        if current and (not names_one or (hits and hits[0].code == current)):
+        if current and (
+            not names_one
+            or (hits and hits[0].code == current)
+            or (names_result_of(current, text) and all(names_result_of(current, s) for s in surfaces))
+        ):
             return self.reply(dispatcher, current, aspects, choices)
         if not names_one and (not hits or hits[0].score < WEAK_SCORE or followup):
+            if "place" in aspects and entity_values(tracker, "location"):
+                # "tui ở xã Tân Hội cũ, giờ làm giấy tờ ở đâu": the office of that place
+                return ActionContactInfo.answer(dispatcher, tracker)
             if aspects:
                 return self.ask_which_procedure(dispatcher, aspects)
             dispatcher.utter_message(text=NOT_FOUND_MESSAGE)
@@ -201,6 +242,11 @@ class ActionAnswerProcedure(Action):
             )
             events.append(SlotSet("procedure_choices", [h.code for h in settled.offered]))
         return events
+
+    @staticmethod
+    def _clearly_asks(tracker: Tracker) -> bool:
+        ranking = tracker.latest_message.get("aspects") or []
+        return any(float(a.get("confidence") or 0) >= SWITCH_OWN_ASPECT for a in ranking)
 
     @staticmethod
     def _name(code: str) -> str:

@@ -39,7 +39,8 @@ _SURNAMES = _words(
 _NAME_INTRO = re.compile(
     r"^(?:(?:dạ|da|vâng|vang)[\s,]+)?(?:(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten|tên|ten)\s*(?:của\s+|cua\s+)?"
     r"(?:tui|tôi|toi|em|e|mình|minh|con|chị|chi|anh|cháu|chau)?\s*(?:là|la)?\s*[:\-]?"
-    r"|(?:tui|tôi|toi|em|mình|minh)\s+(?:tên|ten|là|la)(?:\s+(?:là|la))?)\s*",
+    r"|(?:tui|tôi|toi|em|mình|minh|anh|chị|chi|chú|chu|cô|co|bác|bac|con|cháu|chau|bà|ba|ông|ong)"
+    r"\s+(?:tên|ten|là|la)(?:\s+(?:là|la))?)\s*",
     re.IGNORECASE,
 )
 _TITLES = _words("chi anh co chu ba ong bac di cau thim em")
@@ -75,8 +76,8 @@ def read_name(text: str, *, answered: bool = False) -> str | None:
         return _title_case(rest)
     if folded[0] in _SURNAMES and len(words) >= 2:
         return _title_case(rest)
-    if folded[0] in _TITLES and len(words) == 2 and (words[1][0].isupper() or answered):
-        return rest[0].lower() + rest[1:]  # "chị Sáu"
+    if folded[0] in _TITLES and 2 <= len(words) <= 4 and (all(w[0].isupper() for w in words[1:]) or answered):
+        return rest[0].lower() + rest[1:]  # "chị Sáu", "chú Út Hiền"
     if answered and len(words) <= 3 and folded[0] in _SURNAMES:
         return _title_case(rest)
     return None
