@@ -12,11 +12,11 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_identity, latest_intent, reset
+from actions.common import OffLoopAction, channel_identity, latest_intent, reset
 from actions.confirmation import Field, RequestKind
 from actions.forms import AnswerValidation, LocationSlotMixin, Reader, ask_location, location_reader
 from actions.petition import read_phone
@@ -147,11 +147,11 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
         return self.check_phone("contact_phone", value, dispatcher, tracker)
 
 
-class ActionAskAppointmentLocation(Action):
+class ActionAskAppointmentLocation(OffLoopAction):
     def name(self) -> str:
         return "action_ask_appointment_location"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return ask_location(dispatcher, tracker, "utter_ask_appointment_location")

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import CANCELLED_MESSAGE, ended_early, latest_intent, latest_text, reset
+from actions.common import CANCELLED_MESSAGE, OffLoopAction, ended_early, latest_intent, latest_text, reset
 from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS
 from actions.values import read_location
 from vietnam.text import fold
@@ -88,11 +88,11 @@ def summary_text(kind: RequestKind, tracker: Tracker) -> str:
     )
 
 
-class ActionSummarizeRequest(Action):
+class ActionSummarizeRequest(OffLoopAction):
     def name(self) -> str:
         return "action_summarize_request"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)
@@ -116,11 +116,11 @@ class ActionSummarizeRequest(Action):
         return [SlotSet(KIND_SLOT, kind.name)]
 
 
-class ActionSubmitRequest(Action):
+class ActionSubmitRequest(OffLoopAction):
     def name(self) -> str:
         return "action_submit_request"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)
@@ -133,11 +133,11 @@ class ActionSubmitRequest(Action):
         return [*events, SlotSet(KIND_SLOT, None)]
 
 
-class ActionCancelRequest(Action):
+class ActionCancelRequest(OffLoopAction):
     def name(self) -> str:
         return "action_cancel_request"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)
@@ -153,11 +153,11 @@ class ActionCancelRequest(Action):
         return [*reset(*kind.slots), SlotSet(KIND_SLOT, None)]
 
 
-class ActionAskCorrection(Action):
+class ActionAskCorrection(OffLoopAction):
     def name(self) -> str:
         return "action_ask_correction"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)
@@ -204,11 +204,11 @@ def named_field(kind: RequestKind, text: str) -> Field | None:
     return None
 
 
-class ActionCorrectRequest(Action):
+class ActionCorrectRequest(OffLoopAction):
     def name(self) -> str:
         return "action_correct_request"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import REQUESTED_SLOT, ended_early, latest_text, reset
+from actions.common import REQUESTED_SLOT, OffLoopAction, ended_early, latest_text, reset
 from actions.forms import AnswerValidation, Reader
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, phone_last4
@@ -91,11 +91,11 @@ class ValidateDossierStatusForm(AnswerValidation):
         return result
 
 
-class ActionLookupDossier(Action):
+class ActionLookupDossier(OffLoopAction):
     def name(self) -> str:
         return "action_lookup_dossier"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *DOSSIER_SLOTS)

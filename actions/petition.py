@@ -11,17 +11,11 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import (
-    channel_identity,
-    ended_early,
-    intent_is,
-    latest_intent,
-    reset,
-)
+from actions.common import OffLoopAction, channel_identity, ended_early, intent_is, latest_intent, reset
 from actions.confirmation import Field, RequestKind
 from actions.forms import (
     SIDE_INTENTS,
@@ -200,11 +194,11 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
         return self.reject(dispatcher, tracker, "contact_name", BAD_NAME_MESSAGE)
 
 
-class ActionAskPetitionLocation(Action):
+class ActionAskPetitionLocation(OffLoopAction):
     def name(self) -> str:
         return "action_ask_petition_location"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return ask_location(dispatcher, tracker, "utter_ask_petition_location")
@@ -329,11 +323,11 @@ class ValidatePetitionStatusForm(AnswerValidation):
         return self.check_last4("phone_last4", value, dispatcher, tracker)
 
 
-class ActionPetitionStatus(Action):
+class ActionPetitionStatus(OffLoopAction):
     def name(self) -> str:
         return "action_petition_status"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *STATUS_SLOTS)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_identity, reset
+from actions.common import OffLoopAction, channel_identity, reset
 from actions.confirmation import Field, RequestKind
 from actions.forms import AnswerValidation, LocationSlotMixin, Reader, ask_location, location_reader
 from actions.petition import read_phone
@@ -92,11 +92,11 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
         return self.check_phone("contact_phone", value, dispatcher, tracker)
 
 
-class ActionAskPostalAddress(Action):
+class ActionAskPostalAddress(OffLoopAction):
     def name(self) -> str:
         return "action_ask_postal_address"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return ask_location(dispatcher, tracker, "utter_ask_postal_address")

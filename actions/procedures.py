@@ -19,11 +19,11 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entity_values, latest_text
+from actions.common import OffLoopAction, entity_values, latest_text
 from actions.contact_info import ActionContactInfo
 from actions.forms import form_reminder
 from actions.procedure_choice import match_choice, settle, variant_note
@@ -144,11 +144,11 @@ def _button(code: str, name: str) -> dict[str, str]:
     return {"title": name, "payload": f'/ask_procedure{{"procedure": "{code}"}}'}
 
 
-class ActionAnswerProcedure(Action):
+class ActionAnswerProcedure(OffLoopAction):
     def name(self) -> str:
         return "action_answer_procedure"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         try:

@@ -6,11 +6,11 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_identity, ended_early, entity_values, reset
+from actions.common import OffLoopAction, channel_identity, ended_early, entity_values, reset
 from actions.forms import AnswerValidation, Reader
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import TICKET_CODE_PATTERN, find_ticket_code
@@ -95,11 +95,11 @@ NOT_ANSWERED_NOTE = (
 )
 
 
-class ActionSubmitRating(Action):
+class ActionSubmitRating(OffLoopAction):
     def name(self) -> str:
         return "action_submit_rating"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *RATING_SLOTS)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entity_values, latest_intent, latest_text
+from actions.common import OffLoopAction, entity_values, latest_intent, latest_text
 from actions.dossier import KNOWN_LAST4_SLOT, LAST_CODE_SLOT, read_last4
 from actions.procedures import ActionAnswerProcedure
 
@@ -35,11 +35,11 @@ PHONE_NOTED_MESSAGE = (
 )
 
 
-class ActionHandleReply(Action):
+class ActionHandleReply(OffLoopAction):
     def name(self) -> str:
         return "action_handle_reply"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if latest_intent(tracker) == "cancel":
@@ -47,7 +47,7 @@ class ActionHandleReply(Action):
             return []
         text = latest_text(tracker)
         if tracker.get_slot("procedure_choices") or entity_values(tracker, "procedure"):
-            return await ActionAnswerProcedure().run(dispatcher, tracker, domain)
+            return ActionAnswerProcedure().act(dispatcher, tracker, domain)
         last4 = read_last4(text)
         if tracker.get_slot(LAST_CODE_SLOT) and last4:
             return [FollowupAction("action_lookup_dossier")]
