@@ -21,15 +21,25 @@ def make_tracker(
     intent_ranking: list[dict[str, Any]] | None = None,
     previous_events: list[dict[str, Any]] | None = None,
     slot_events: list[dict[str, Any]] | None = None,
+    confidence: float = 1.0,
+    aspects: dict[str, float] | None = None,
+    followup: float | None = None,
 ) -> Tracker:
-    """A tracker whose latest event is the citizen's message ``text`` (then ``slot_events``)."""
-    latest = {
+    """A tracker whose latest event is the citizen's message ``text`` (then ``slot_events``).
+
+    ``aspects``/``followup``: what the NLU's aspect classifier read (parse keys ``aspects``, ``followup``);
+    left out, the parse has no such reading (a button payload)."""
+    latest: dict[str, Any] = {
         "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
-        "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
+        "intent_ranking": intent_ranking or [{"name": intent, "confidence": confidence}],
         "metadata": metadata if metadata is not None else {},
     }
+    if aspects is not None:
+        latest["aspects"] = [{"name": n, "confidence": c} for n, c in aspects.items()]
+    if followup is not None:
+        latest["followup"] = {"confidence": followup}
     user_event = {"event": "user", "text": text, "parse_data": latest, "input_channel": channel}
     events = [*(previous_events or []), user_event, *(slot_events or [])]
     all_slots = {"form_failures": 0.0, **(slots or {})}

@@ -26,7 +26,19 @@ async def test_a_commune_without_diacritics(domain: dict[str, Any]) -> None:
 
 async def test_a_former_district_asks_which_unit(domain: dict[str, Any]) -> None:
     _, messages = await run(ActionContactInfo(), make_tracker("ubnd huyện Cái Bè ở đâu"), domain)
-    assert "cụ thể xã/phường nào" in texts(messages)
+    assert "chọn giúp em xã/phường" in texts(messages)
+    buttons = messages[0]["buttons"]
+    assert "Xã Cái Bè" in [b["title"] for b in buttons]
+    assert buttons[0]["payload"] == f'/ask_contact_info{{"location": "{buttons[0]["title"]}"}}'
+
+    # The button answers with that unit's office.
+    choice = make_tracker(
+        buttons[0]["payload"],
+        intent="ask_contact_info",
+        entities=[{"entity": "location", "value": buttons[0]["title"]}],
+    )
+    _, messages = await run(ActionContactInfo(), choice, domain)
+    assert buttons[0]["title"] in texts(messages)
 
 
 async def test_without_a_place_the_general_answer_is_given(domain: dict[str, Any]) -> None:
