@@ -128,7 +128,8 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
 
     ranged = [(h, age_range(h.name)) for h in close]
     ranged = [(h, r) for h, r in ranged if r is not None]
-    if len(ranged) >= 2:
+    # An age split: the top procedure is for an age range, and close siblings for other ranges.
+    if age_range(top.name) is not None and len({r for _, r in ranged}) >= 2:
         others = [h for h in close if all(h is not r[0] for r in ranged)]
         age = stated_age(question)
         if age is None and about_a_child(question):

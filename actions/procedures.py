@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 # (BM25-like): a question naming a procedure scores 20-170, a bare follow-up ("còn lệ phí thì sao?",
 # "mất bao lâu") below 6.
 CONFIDENT_SCORE = 10.0
+# Hits weighed for the common case: enough that the ordinary sibling is among them when variants crowd the
+# top (foreign, combined, mobile, re-registration).
+SEARCH_LIMIT = 8
 # Below this, a hit is a stray word, not a topic.
 WEAK_SCORE = 4.0
 # Learned confidences (aspect_classifier) above which an aspect is asked / the question is a follow-up.
@@ -195,7 +198,7 @@ class ActionAnswerProcedure(OffLoopAction):
                 return self.reply(dispatcher, picked, aspects, siblings)
 
         query = " ".join([text, *(m for m in mentioned if fold(m) not in fold(text))]).strip()
-        hits = knowledge.search_procedures(query, limit=5) if query else []
+        hits = knowledge.search_procedures(query, limit=SEARCH_LIMIT) if query else []
         followup = is_followup(tracker)
         strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
         names_one = bool(mentioned) or (strong and not followup)
