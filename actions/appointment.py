@@ -17,9 +17,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, channel_identity, latest_intent, reset
-from actions.confirmation import Field, RequestKind
 from actions.forms import AnswerValidation, LocationSlotMixin, Reader, ask_location, location_reader
 from actions.petition import read_phone
+from actions.requests import Field, RequestKind
 from actions.values import find_time
 from ticketing import citizen_desk as ticketing
 from vietnam.text import fold, normalize_text

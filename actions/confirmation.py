@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment import APPOINTMENT
 from actions.common import CANCELLED_MESSAGE, OffLoopAction, ended_early, latest_intent, latest_text, reset
 from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS
+from actions.petition import PETITION
+from actions.postal import POSTAL
+from actions.requests import Field, RequestKind
 from actions.values import read_location
 from vietnam.text import fold
 
@@ -35,37 +37,7 @@ logger = logging.getLogger(__name__)
 KIND_SLOT = "request_kind"
 
 
-@dataclass(frozen=True)
-class Field:
-    """One thing a request records, as the citizen names it when correcting it."""
-
-    slot: str
-    label: str  # "Số điện thoại liên hệ"
-    words: tuple[str, ...]  # folded words that name the field ("so dien thoai", "sdt")
-    # The new value a correction message gives this field, or None. Location fields take a place.
-    read: Callable[[str, Tracker], str | None] | None = None
-    location: bool = False
-
-
-@dataclass(frozen=True)
-class RequestKind:
-    name: str  # "petition", "postal", "appointment"
-    form: str
-    title: str  # what the citizen is sending: "phản ánh", "yêu cầu bưu chính công ích", "lịch hẹn"
-    fields: tuple[Field, ...]
-    lines: Callable[[Tracker], list[str]]  # the summary lines
-    submit: Callable[[CollectingDispatcher, Tracker], list[EventType]]
-
-    @property
-    def slots(self) -> tuple[str, ...]:
-        return tuple(f.slot for f in self.fields)
-
-
 def kinds() -> dict[str, RequestKind]:
-    from actions.appointment import APPOINTMENT
-    from actions.petition import PETITION
-    from actions.postal import POSTAL
-
     return {k.form: k for k in (PETITION, POSTAL, APPOINTMENT)}
 
 

@@ -16,7 +16,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, channel_identity, ended_early, intent_is, latest_intent, reset
-from actions.confirmation import Field, RequestKind
 from actions.forms import (
     SIDE_INTENTS,
     AnswerValidation,
@@ -25,6 +24,7 @@ from actions.forms import (
     ask_location,
     location_reader,
 )
+from actions.requests import Field, RequestKind
 from actions.values import read_location, read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone

@@ -15,9 +15,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, channel_identity, reset
-from actions.confirmation import Field, RequestKind
 from actions.forms import AnswerValidation, LocationSlotMixin, Reader, ask_location, location_reader
 from actions.petition import read_phone
+from actions.requests import Field, RequestKind
 from ticketing import citizen_desk as ticketing
 from vietnam.text import fold, normalize_text
 
