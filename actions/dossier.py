@@ -21,7 +21,10 @@ from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, phone
 
 logger = logging.getLogger(__name__)
 
-BAD_CODE_MESSAGE = "Dạ, mã hồ sơ anh/chị nhập chưa đúng định dạng ạ."
+BAD_CODE_MESSAGE = (
+    "Dạ, em chưa thấy mã hồ sơ đúng định dạng. Mã in trên giấy tiếp nhận hồ sơ; nếu không còn giấy, anh/chị "
+    'nhắn "gặp tổng đài viên" để được hỗ trợ ạ.'
+)
 LOOKUP_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tra cứu hồ sơ đang gián đoạn. Anh/chị vui lòng thử lại sau ít phút "
     'hoặc nhắn "gặp tổng đài viên" để được hỗ trợ ạ.'

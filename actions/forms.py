@@ -7,7 +7,7 @@ the rest:
 - an answer that fits the question (a name at the name step, a phone number, a place that resolves to a
   unit, a day and time) is taken, whatever the NLU read it as: a bare name or phone number is never a
   request for a person;
-- a side question (about a procedure, an office, the bot itself, or out of scope) is not extracted: the
+- a side question (about a procedure, an office, the bot itself) is not extracted: the
   form rejects the turn, a rule of ``bot/rules/forms.yml`` answers it, and the form asks its question
   again, the one line that says where it was (``SIDE_INTENTS`` must match those rules);
 - anything else is handed to ``validate_<slot>``, which cancels on a stop in natural words, hands off on a
@@ -37,7 +37,9 @@ from vietnam.text import fold
 
 # Intents answered in the middle of a form before it resumes: one rule per form and intent in
 # bot/rules/forms.yml.
-SIDE_INTENTS = ("ask_procedure", "ask_contact_info", "bot_challenge", "out_of_scope")
+# out_of_scope is not one: in the middle of a petition it is most often more detail misread, which the
+# form's question handles better than "ngoài phạm vi".
+SIDE_INTENTS = ("ask_procedure", "ask_contact_info", "bot_challenge")
 SIDE_CONFIDENCE = 0.5
 # A place that may be one of several units is asked back with these as buttons; the hamlet, street or
 # house number given with it is kept for the answer.

@@ -27,7 +27,7 @@ async def test_a_dossier_code_is_normalised(domain: dict[str, Any]) -> None:
 async def test_a_wrong_code_is_explained_and_counted(domain: dict[str, Any]) -> None:
     events, messages = await answer_form(ValidateDossierStatusForm(), domain, "HS12345", "dossier_code")
     assert slot_values(events) == {"dossier_code": None, "form_failures": 1}
-    assert "chưa đúng định dạng" in texts(messages)  # the question asked again shows an example
+    assert "chưa thấy mã hồ sơ đúng định dạng" in texts(messages)  # the question asked again shows an example
 
 
 async def test_the_last_four_digits_of_the_phone(domain: dict[str, Any]) -> None:
