@@ -23,7 +23,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_text
+from actions.common import OffLoopAction, entity_values, latest_intent, latest_text
 from actions.contact_info import ActionContactInfo
 from actions.forms import form_reminder
 from actions.procedure_choice import match_choice, settle, variant_note
@@ -197,8 +197,13 @@ class ActionAnswerProcedure(OffLoopAction):
                 siblings = [c for c in [*choices, *([current] if current else [])] if c != picked]
                 return self.reply(dispatcher, picked, aspects, siblings)
 
+        # The question as written first: its own words say what is to be done ("làm mất giấy khai sinh" is a
+        # copy of the register's extract, not the birth registration the gazetteer names); the canonical
+        # names of the procedures mentioned help only when the words alone find nothing clear.
+        hits = knowledge.search_procedures(text, limit=SEARCH_LIMIT) if text else []
         query = " ".join([text, *(m for m in mentioned if fold(m) not in fold(text))]).strip()
-        hits = knowledge.search_procedures(query, limit=SEARCH_LIMIT) if query else []
+        if query != text and (not hits or hits[0].score < CONFIDENT_SCORE):
+            hits = knowledge.search_procedures(query, limit=SEARCH_LIMIT)
         followup = is_followup(tracker)
         strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
         names_one = bool(mentioned) or (strong and not followup)
@@ -210,7 +215,9 @@ class ActionAnswerProcedure(OffLoopAction):
         ):
             return self.reply(dispatcher, current, aspects, choices)
         if not names_one and (not hits or hits[0].score < WEAK_SCORE or followup):
-            if "place" in aspects and entity_values(tracker, "location"):
+            if entity_values(tracker, "location") and (
+                "place" in aspects or latest_intent(tracker) == "inform"
+            ):
                 # "tui ở xã Tân Hội cũ, giờ làm giấy tờ ở đâu": the office of that place
                 return ActionContactInfo.answer(dispatcher, tracker)
             if aspects:

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, entity_values, latest_intent, latest_text
+from actions.contact_info import ActionContactInfo
 from actions.dossier import KNOWN_LAST4_SLOT, LAST_CODE_SLOT, read_last4
 from actions.procedures import ActionAnswerProcedure
 
@@ -55,6 +56,8 @@ class ActionHandleReply(OffLoopAction):
             # "sđt tui đuôi 0005": kept for a dossier or petition lookup later in the conversation
             dispatcher.utter_message(text=LAST4_NOTED_MESSAGE)
             return [SlotSet(KNOWN_LAST4_SLOT, last4)]
+        if entity_values(tracker, "location"):  # a place alone: where to go there
+            return ActionContactInfo.answer(dispatcher, tracker)
         if entity_values(tracker, "phone_number"):
             dispatcher.utter_message(text=PHONE_NOTED_MESSAGE)
             return []

@@ -227,3 +227,29 @@ def test_ages_are_read_from_the_question() -> None:
     assert stated_age("làm căn cước cho con 10 tuổi") == 10
     assert stated_age("bé mới sinh") == 0
     assert stated_age("cho con") is None
+
+
+async def test_the_words_as_written_decide_before_the_gazetteer_name(domain: dict[str, Any]) -> None:
+    """'làm mất giấy khai sinh': a lost paper is re-issued (a copy of the register's extract), although the
+    gazetteer names the birth registration."""
+    tracker = ask(
+        "tui làm mất giấy khai sinh rồi giờ sao",
+        aspects={"steps": 0.98},
+        entities=[{"entity": "procedure", "value": "Đăng ký khai sinh", "start": 15, "end": 29}],
+    )
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    copy = knowledge.search_procedures("tui làm mất giấy khai sinh rồi giờ sao")[0]
+    assert "Trích lục" in copy.name
+    assert slot_values(events)["current_procedure"] == copy.code
+
+
+async def test_a_place_alone_gets_where_to_go_there(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "Phường Hồng Ngự",
+        intent="inform",
+        aspects={},
+        followup=0.9,
+        entities=[{"entity": "location", "value": "Phường Hồng Ngự"}],
+    )
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert "Trung tâm Phục vụ hành chính công phường Hồng Ngự" in texts(messages)
