@@ -20,14 +20,15 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_intent, latest_text
+from actions.common import OffLoopAction, channel_identity, entity_values, latest_intent, latest_text
 from actions.contact_info import ActionContactInfo
 from actions.forms import form_reminder
 from actions.procedure_choice import match_choice, settle, variant_note
 from knowledge import facade as knowledge
+from ticketing import citizen_desk as ticketing
 from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,9 @@ ASPECT_LABELS = {
     "form": "mẫu đơn, tờ khai",
     "deadline": "thời hạn phải làm thủ tục",
 }
+# What an aspect is answered with, besides itself: who may apply comes with the papers (someone else may
+# apply with an authorisation, "người nhà đi làm giùm được không").
+ASPECT_COMPANIONS = {"eligibility": ("documents",)}
 # Until the knowledge layer renders an aspect, the closest ones it does: who may apply and how are read
 # from the papers asked (an authorisation, both spouses' ID) and where to file.
 ASPECT_FALLBACK = {
@@ -84,6 +88,20 @@ FAILED_MESSAGE = (
 )
 WHICH_MESSAGE = "Dạ, anh/chị đang hỏi về thủ tục nào dưới đây ạ?"
 AGE_MESSAGE = "Dạ, người cần làm thủ tục bao nhiêu tuổi ạ? Anh/chị chọn giúp em trường hợp phù hợp:"
+NOT_IN_CATALOGUE_IN_FORM = (
+    "Dạ, nội dung này hiện chưa có trong danh mục thủ tục em được cung cấp nên em không dám trả lời ạ; "
+    "xong phần đang làm, anh/chị có thể nhờ tổng đài viên 1022 giải đáp."
+)
+QUESTION_SENT_MESSAGE = (
+    "Dạ, em đã chuyển câu hỏi của anh/chị cho tổng đài viên 1022 với mã {code}. Câu trả lời sẽ được gửi cho "
+    "anh/chị qua kênh này; anh/chị lưu lại mã để tra cứu ạ."
+)
+QUESTION_FAILED_MESSAGE = (
+    "Dạ, em xin lỗi, hệ thống tạm thời chưa chuyển được câu hỏi. Anh/chị vui lòng thử lại sau ít phút hoặc "
+    'nhắn "gặp tổng đài viên" ạ.'
+)
+# The question the catalogue could not answer, kept until the citizen accepts to pass it to an agent.
+PENDING_QUESTION_SLOT = "pending_question"
 
 
 def learned_aspects(tracker: Tracker) -> list[str] | None:
@@ -115,7 +133,8 @@ def render(code: str, aspects: list[str]) -> str:
     wanted: list[str] = []
     for aspect in aspects or GENERAL:
         rendered = (aspect,) if aspect in supported else ASPECT_FALLBACK.get(aspect, ("overview",))
-        wanted += [r for r in rendered if r not in wanted]
+        rendered += ASPECT_COMPANIONS.get(aspect, ())
+        wanted += [r for r in rendered if r not in wanted and r in supported]
     if aspects and len(wanted) > 1 and "overview" in wanted:
         wanted.remove("overview")
     parts = [knowledge.answer(code, aspect) for aspect in wanted]
@@ -200,20 +219,25 @@ class ActionAnswerProcedure(OffLoopAction):
         # The question as written first: its own words say what is to be done ("làm mất giấy khai sinh" is a
         # copy of the register's extract, not the birth registration the gazetteer names); the canonical
         # names of the procedures mentioned help only when the words alone find nothing clear.
-        hits = knowledge.search_procedures(text, limit=SEARCH_LIMIT) if text else []
+        match = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
         query = " ".join([text, *(m for m in mentioned if fold(m) not in fold(text))]).strip()
-        if query != text and (not hits or hits[0].score < CONFIDENT_SCORE):
-            hits = knowledge.search_procedures(query, limit=SEARCH_LIMIT)
+        if query != text and match.outcome == "no_topic":
+            match = knowledge.match_catalogue(query, limit=SEARCH_LIMIT)
+        hits = list(match.hits) if match.outcome != "no_topic" else []
         followup = is_followup(tracker)
         strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
-        names_one = bool(mentioned) or (strong and not followup)
+        names_one = bool(mentioned) or (strong and not followup and match.outcome == "found")
 
         if current and (
-            not names_one
+            (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
             or (hits and hits[0].code == current)
             or (names_result_of(current, text) and all(names_result_of(current, s) for s in surfaces))
         ):
             return self.reply(dispatcher, current, aspects, choices)
+        # Not in the catalogue, unless the gazetteer names one of its procedures (chatty words around a
+        # known procedure lower the search's coverage: "xin lỗi em gửi nhầm, cho hỏi làm khai tử cần gì").
+        if match.outcome == "not_in_catalogue" and hits and not mentioned:
+            return self.not_in_catalogue(dispatcher, tracker, text, match.message)
         if not names_one and (not hits or hits[0].score < WEAK_SCORE or followup):
             if entity_values(tracker, "location") and (
                 "place" in aspects or latest_intent(tracker) == "inform"
@@ -254,6 +278,17 @@ class ActionAnswerProcedure(OffLoopAction):
         return events
 
     @staticmethod
+    def not_in_catalogue(
+        dispatcher: CollectingDispatcher, tracker: Tracker, text: str, message: str | None
+    ) -> list[EventType]:
+        """Never a neighbour's answer: say the catalogue lacks it and offer to pass the question to an
+        agent (action_offer_question, then an HD- question ticket on "có"). In a form, only say so."""
+        if (tracker.active_loop or {}).get("name"):
+            dispatcher.utter_message(text=NOT_IN_CATALOGUE_IN_FORM)
+            return []
+        return [SlotSet(PENDING_QUESTION_SLOT, text), FollowupAction("action_offer_question")]
+
+    @staticmethod
     def _clearly_asks(tracker: Tracker) -> bool:
         ranking = tracker.latest_message.get("aspects") or []
         return any(float(a.get("confidence") or 0) >= SWITCH_OWN_ASPECT for a in ranking)
@@ -285,3 +320,54 @@ class ActionAnswerProcedure(OffLoopAction):
             SlotSet("procedure_aspects", aspects),
             SlotSet("procedure_choices", siblings or None),
         ]
+
+
+class ActionOfferQuestion(OffLoopAction):
+    """A question the catalogue cannot answer: say so and offer an HD- question ticket for an agent."""
+
+    def name(self) -> str:
+        return "action_offer_question"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = str(tracker.get_slot(PENDING_QUESTION_SLOT) or "")
+        message = knowledge.match_catalogue(question).message if question else None
+        dispatcher.utter_message(
+            text=message or NOT_FOUND_MESSAGE,
+            buttons=[
+                {"title": "Chuyển cho tổng đài viên", "payload": "/affirm"},
+                {"title": "Không cần", "payload": "/deny"},
+            ],
+        )
+        return []
+
+
+class ActionSubmitQuestion(OffLoopAction):
+    """The citizen accepted: the question becomes an HD- ticket, answered later on the same channel."""
+
+    def name(self) -> str:
+        return "action_submit_question"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = tracker.get_slot(PENDING_QUESTION_SLOT)
+        if not question:
+            dispatcher.utter_message(text=NOT_FOUND_MESSAGE)
+            return []
+        channel, user_id = channel_identity(tracker)
+        try:
+            receipt = ticketing.submit_ticket(
+                kind="question",
+                description=str(question),
+                channel=channel,
+                channel_user_id=user_id,
+                conversation_id=tracker.sender_id,
+            )
+        except Exception:
+            logger.exception("question ticket failed for conversation %s", tracker.sender_id)
+            dispatcher.utter_message(text=QUESTION_FAILED_MESSAGE)
+            return []
+        dispatcher.utter_message(text=QUESTION_SENT_MESSAGE.format(code=receipt.code))
+        return [SlotSet(PENDING_QUESTION_SLOT, None), SlotSet("last_ticket_code", receipt.code)]

@@ -253,3 +253,31 @@ async def test_a_place_alone_gets_where_to_go_there(domain: dict[str, Any]) -> N
     )
     _, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert "Trung tâm Phục vụ hành chính công phường Hồng Ngự" in texts(messages)
+
+
+async def test_a_question_outside_the_catalogue_is_never_answered_with_a_neighbour(
+    domain: dict[str, Any],
+) -> None:
+    from actions.procedures import ActionOfferQuestion, ActionSubmitQuestion
+    from ticketing import citizen_desk
+
+    question = "cấp phép bắn pháo hoa ở đâu"
+    match = knowledge.match_catalogue(question)
+    assert match.outcome == "not_in_catalogue", "precondition: the catalogue has no fireworks permit"
+    events, messages = await run(ActionAnswerProcedure(), ask(question, aspects={"place": 0.9}), domain)
+    assert messages == []
+    assert slot_values(events)["pending_question"] == question
+    assert {"event": "followup", "name": "action_offer_question", "timestamp": None} in events
+
+    offered = make_tracker("x", slots={"pending_question": question})
+    _, messages = await run(ActionOfferQuestion(), offered, domain)
+    assert texts(messages) == match.message
+
+    yes = make_tracker(
+        "có", intent="affirm", slots={"pending_question": question}, sender_id="q-1", channel="zalo"
+    )
+    events, messages = await run(ActionSubmitQuestion(), yes, domain)
+    code = slot_values(events)["last_ticket_code"]
+    assert code.startswith("HD-") and code in texts(messages)
+    status = citizen_desk.ticket_status(code, "zalo", "q-1", None)
+    assert status is not None and status.kind == "question"
