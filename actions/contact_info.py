@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, entity_values, latest_text
@@ -19,6 +19,8 @@ from knowledge import facade as knowledge
 from vietnam.places import get_place
 
 MAX_PLACE_BUTTONS = 8
+# The commune/ward of the last contact answer, for a follow-up that names none.
+PLACE_SLOT = "contact_place"
 
 
 class ActionContactInfo(OffLoopAction):
@@ -35,6 +37,9 @@ class ActionContactInfo(OffLoopAction):
         text = latest_text(tracker)
         place = next(iter(entity_values(tracker, "location")), None)
         reply = knowledge.contact_answer(text, place)
+        if reply.outcome == "ask_place" and tracker.get_slot(PLACE_SLOT):
+            # "giờ làm việc mấy giờ" after a question about a commune: the same commune
+            reply = knowledge.contact_answer(text, str(tracker.get_slot(PLACE_SLOT)))
         if reply.outcome == "ambiguous_place" and reply.candidates:
             units = [get_place(code) for code in reply.candidates[:MAX_PLACE_BUTTONS]]
             dispatcher.utter_message(
@@ -47,4 +52,4 @@ class ActionContactInfo(OffLoopAction):
             )
             return []
         dispatcher.utter_message(text=reply.message)
-        return []
+        return [SlotSet(PLACE_SLOT, reply.place)] if reply.place else []

@@ -38,3 +38,17 @@ async def test_a_former_district_is_asked_back_with_buttons_that_answer(domain: 
     _, messages = await run(ActionContactInfo(), choice, domain)
     assert buttons[0]["title"].split(" ", 1)[1] in texts(messages)
     assert not messages[0].get("buttons")
+
+
+async def test_a_follow_up_without_a_place_is_about_the_last_one(domain: dict[str, Any]) -> None:
+    first = make_tracker(
+        "số điện thoại ubnd xã Mỹ Hiệp", entities=[{"entity": "location", "value": "Xã Mỹ Hiệp"}]
+    )
+    events, _ = await run(ActionContactInfo(), first, domain)
+    place = events[0]["value"]
+    assert events[0]["name"] == "contact_place" and place
+    _, messages = await run(
+        ActionContactInfo(), make_tracker("giờ làm việc mấy giờ", slots={"contact_place": place}), domain
+    )
+    assert texts(messages) == knowledge.contact_answer("giờ làm việc mấy giờ", place).message
+    assert "Mỹ Hiệp" in texts(messages)
