@@ -203,7 +203,7 @@ class ActionCorrectRequest(OffLoopAction):
                         dispatcher.utter_message(text=f"Dạ, em đã sửa {_lower_first(field.label)} ạ.")
                     return events
                 continue
-            if field.read is None:
+            if field.read is None or (field.free_text and field is not named):
                 continue
             value = field.read(value_text, tracker)
             if value is not None:

@@ -264,6 +264,7 @@ PETITION = RequestKind(
             "Nội dung phản ánh",
             ("noi dung", "mo ta", "su viec", "phan anh"),
             lambda text, tracker: text if is_informative(text) else None,
+            free_text=True,
         ),
         Field(
             "petition_location",

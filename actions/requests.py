@@ -21,6 +21,9 @@ class Field:
     # The new value a correction message gives this field, or None. Location fields take a place.
     read: Callable[[str, Tracker], str | None] | None = None
     location: bool = False
+    # Free text (what happened, what for) is taken only when the correction names the field: any message
+    # would pass for it ("0911 000 222" is no new description).
+    free_text: bool = False
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,18 @@ async def test_was_it_sent_shows_the_summary_again_saying_it_was_not(domain: dic
     tracker = after_form("petition_form", "ủa gửi chưa vậy", PETITION, intent="check_petition_status")
     _, messages = await run(ActionSummarizeRequest(), tracker, domain)
     assert texts(messages).startswith("Dạ, phản ánh chưa được gửi đi")
+
+
+async def test_a_free_text_field_changes_only_when_named(domain: dict[str, Any]) -> None:
+    """'sửa số điện thoại lại giùm' names the phone without its value: the form asks it again; a bare new
+    number is the phone, never a new description."""
+    events, _ = await run(
+        ActionCorrectRequest(), after_form("petition_form", "sửa số điện thoại lại giùm", PETITION), domain
+    )
+    assert slot_values(events)["contact_phone"] is None
+    assert "petition_description" not in slot_values(events)
+    assert {"event": "followup", "name": "petition_form", "timestamp": None} in events
+    events, _ = await run(
+        ActionCorrectRequest(), after_form("petition_form", "0911 000 222", PETITION, intent="inform"), domain
+    )
+    assert slot_values(events) == {"contact_phone": "0911000222", "request_kind": "petition"}
