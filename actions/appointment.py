@@ -16,12 +16,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, channel_identity, latest_intent, reset
-from actions.forms import AnswerValidation, LocationSlotMixin, Reader, ask_location, location_reader
+from actions.common import latest_intent, reset
+from actions.forms import AnswerValidation, AskLocation, LocationSlotMixin, Reader, location_reader
 from actions.petition import read_phone
-from actions.requests import Field, RequestKind
+from actions.requests import Field, RequestKind, file_ticket
 from actions.values import find_time
-from ticketing import citizen_desk as ticketing
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -147,14 +146,8 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
         return self.check_phone("contact_phone", value, dispatcher, tracker)
 
 
-class ActionAskAppointmentLocation(OffLoopAction):
-    def name(self) -> str:
-        return "action_ask_appointment_location"
-
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        return ask_location(dispatcher, tracker, "utter_ask_appointment_location")
+class ActionAskAppointmentLocation(AskLocation):
+    slot = "appointment_location"
 
 
 def _appointment_lines(tracker: Tracker) -> list[str]:
@@ -172,22 +165,18 @@ def _submit_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     kind = tracker.get_slot("appointment_type")
     purpose = tracker.get_slot("appointment_purpose")
     when = tracker.get_slot("appointment_time")
-    channel, user_id = channel_identity(tracker)
-    try:
-        receipt = ticketing.submit_ticket(
-            kind="appointment",
-            description=f"Đặt lịch hẹn ({LABELS.get(kind, kind)}): {purpose}. Thời gian mong muốn: {when}.",
-            location_text=tracker.get_slot("appointment_location"),
-            phone=tracker.get_slot("contact_phone"),
-            name=None,
-            channel=channel,
-            channel_user_id=user_id,
-            conversation_id=tracker.sender_id,
-            details={"type": kind, "purpose": purpose, "preferred_time": when},
-        )
-    except Exception:
-        logger.exception("appointment request failed for conversation %s", tracker.sender_id)
-        dispatcher.utter_message(text=FAILED_MESSAGE)
+    receipt = file_ticket(
+        dispatcher,
+        tracker,
+        FAILED_MESSAGE,
+        kind="appointment",
+        description=f"Đặt lịch hẹn ({LABELS.get(kind, kind)}): {purpose}. Thời gian mong muốn: {when}.",
+        location_text=tracker.get_slot("appointment_location"),
+        phone=tracker.get_slot("contact_phone"),
+        name=None,
+        details={"type": kind, "purpose": purpose, "preferred_time": when},
+    )
+    if receipt is None:
         return []
     dispatcher.utter_message(
         text=(

@@ -35,6 +35,7 @@ from vietnam.text import fold
 logger = logging.getLogger(__name__)
 
 KIND_SLOT = "request_kind"
+NOTHING_PENDING_MESSAGE = "Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ."
 
 
 def kinds() -> dict[str, RequestKind]:
@@ -49,6 +50,14 @@ def current_kind(tracker: Tracker) -> RequestKind | None:
             return by_form.get(event["name"])  # the last form that ran, if it creates something
     named = tracker.get_slot(KIND_SLOT)
     return next((k for k in by_form.values() if k.name == named), None)
+
+
+def pending_kind(dispatcher: CollectingDispatcher, tracker: Tracker) -> RequestKind | None:
+    """The request awaiting confirmation; None, after saying there is none."""
+    kind = current_kind(tracker)
+    if kind is None:
+        dispatcher.utter_message(text=NOTHING_PENDING_MESSAGE)
+    return kind
 
 
 def summary_text(kind: RequestKind, tracker: Tracker) -> str:
@@ -67,9 +76,8 @@ class ActionSummarizeRequest(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kind = current_kind(tracker)
+        kind = pending_kind(dispatcher, tracker)
         if kind is None:
-            dispatcher.utter_message(text="Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ.")
             return []
         early = ended_early(dispatcher, tracker, *kind.slots)
         if early is not None:
@@ -132,9 +140,8 @@ class ActionAskCorrection(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kind = current_kind(tracker)
+        kind = pending_kind(dispatcher, tracker)
         if kind is None:
-            dispatcher.utter_message(text="Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ.")
             return []
         dispatcher.utter_message(
             text=(
@@ -183,9 +190,8 @@ class ActionCorrectRequest(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        kind = current_kind(tracker)
+        kind = pending_kind(dispatcher, tracker)
         if kind is None:
-            dispatcher.utter_message(text="Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ.")
             return []
         text = latest_text(tracker)
         value_text = correction_value(text)

@@ -16,7 +16,7 @@ the rest:
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     REQUESTED_SLOT,
     GuardedFormValidation,
+    OffLoopAction,
     latest_confidence,
     latest_intent,
     latest_text,
@@ -199,9 +200,26 @@ def _place_named(name: str) -> Place | None:
     return next((m.place for m in find_places(name) if m.place is not None and m.place.name == name), None)
 
 
+class AskLocation(OffLoopAction, ABC):
+    """``action_ask_<slot>`` for a location slot: the candidates as buttons when a place was ambiguous,
+    the unit when only the hamlet was given, else the form's usual question (``utter_ask_<slot>``)."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The location slot the form asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return ask_location(dispatcher, tracker, f"utter_ask_{self.slot}")
+
+
 def ask_location(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> list[EventType]:
-    """action_ask_<location slot>: the candidates as buttons when a place was ambiguous, the unit when only
-    the hamlet was given, else the form's usual question."""
+    """What action_ask_<location slot> says (see AskLocation)."""
     candidates = pending_candidates(tracker)
     detail = tracker.get_slot(DETAIL_SLOT)
     if candidates:

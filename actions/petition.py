@@ -19,12 +19,12 @@ from actions.common import OffLoopAction, channel_identity, ended_early, intent_
 from actions.forms import (
     SIDE_INTENTS,
     AnswerValidation,
+    AskLocation,
     LocationSlotMixin,
     Reader,
-    ask_location,
     location_reader,
 )
-from actions.requests import Field, RequestKind
+from actions.requests import Field, RequestKind, file_ticket
 from actions.values import read_location, read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone
@@ -194,14 +194,8 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
         return self.reject(dispatcher, tracker, "contact_name", BAD_NAME_MESSAGE)
 
 
-class ActionAskPetitionLocation(OffLoopAction):
-    def name(self) -> str:
-        return "action_ask_petition_location"
-
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        return ask_location(dispatcher, tracker, "utter_ask_petition_location")
+class ActionAskPetitionLocation(AskLocation):
+    slot = "petition_location"
 
 
 def _petition_lines(tracker: Tracker) -> list[str]:
@@ -215,21 +209,17 @@ def _petition_lines(tracker: Tracker) -> list[str]:
 
 def _submit_petition(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     description = tracker.get_slot("petition_description")
-    channel, user_id = channel_identity(tracker)
-    try:
-        receipt = ticketing.submit_ticket(
-            kind="petition",
-            description=description,
-            location_text=tracker.get_slot("petition_location"),
-            phone=tracker.get_slot("contact_phone"),
-            name=tracker.get_slot("contact_name") or None,
-            channel=channel,
-            channel_user_id=user_id,
-            conversation_id=tracker.sender_id,
-        )
-    except Exception:
-        logger.exception("petition submission failed for conversation %s", tracker.sender_id)
-        dispatcher.utter_message(text=SUBMIT_FAILED_MESSAGE)
+    receipt = file_ticket(
+        dispatcher,
+        tracker,
+        SUBMIT_FAILED_MESSAGE,
+        kind="petition",
+        description=description,
+        location_text=tracker.get_slot("petition_location"),
+        phone=tracker.get_slot("contact_phone"),
+        name=tracker.get_slot("contact_name") or None,
+    )
+    if receipt is None:
         return []
     due = format_datetime_vi(receipt.due_at)
     if receipt.agency_name:

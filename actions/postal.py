@@ -14,11 +14,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, channel_identity, reset
-from actions.forms import AnswerValidation, LocationSlotMixin, Reader, ask_location, location_reader
+from actions.common import reset
+from actions.forms import AnswerValidation, AskLocation, LocationSlotMixin, Reader, location_reader
 from actions.petition import read_phone
-from actions.requests import Field, RequestKind
-from ticketing import citizen_desk as ticketing
+from actions.requests import Field, RequestKind, file_ticket
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -92,14 +91,8 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
         return self.check_phone("contact_phone", value, dispatcher, tracker)
 
 
-class ActionAskPostalAddress(OffLoopAction):
-    def name(self) -> str:
-        return "action_ask_postal_address"
-
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        return ask_location(dispatcher, tracker, "utter_ask_postal_address")
+class ActionAskPostalAddress(AskLocation):
+    slot = "postal_address"
 
 
 def _postal_lines(tracker: Tracker) -> list[str]:
@@ -114,22 +107,18 @@ def _postal_lines(tracker: Tracker) -> list[str]:
 def _submit_postal(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     kind = tracker.get_slot("postal_service_type")
     address = tracker.get_slot("postal_address")
-    channel, user_id = channel_identity(tracker)
-    try:
-        receipt = ticketing.submit_ticket(
-            kind="postal",
-            description=f"Yêu cầu dịch vụ bưu chính công ích: {LABELS.get(kind, kind)}.",
-            location_text=address,
-            phone=tracker.get_slot("contact_phone"),
-            name=None,
-            channel=channel,
-            channel_user_id=user_id,
-            conversation_id=tracker.sender_id,
-            details={"service": kind, "address": address},
-        )
-    except Exception:
-        logger.exception("postal request failed for conversation %s", tracker.sender_id)
-        dispatcher.utter_message(text=FAILED_MESSAGE)
+    receipt = file_ticket(
+        dispatcher,
+        tracker,
+        FAILED_MESSAGE,
+        kind="postal",
+        description=f"Yêu cầu dịch vụ bưu chính công ích: {LABELS.get(kind, kind)}.",
+        location_text=address,
+        phone=tracker.get_slot("contact_phone"),
+        name=None,
+        details={"service": kind, "address": address},
+    )
+    if receipt is None:
         return []
     dispatcher.utter_message(
         text=(

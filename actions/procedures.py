@@ -23,12 +23,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, channel_identity, entity_values, latest_intent, latest_text
+from actions.common import OffLoopAction, entity_values, latest_intent, latest_text
 from actions.contact_info import ActionContactInfo
 from actions.forms import form_reminder
 from actions.procedure_choice import match_choice, settle, variant_note
+from actions.requests import file_ticket
 from knowledge import facade as knowledge
-from ticketing import citizen_desk as ticketing
 from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
@@ -356,18 +356,14 @@ class ActionSubmitQuestion(OffLoopAction):
         if not question:
             dispatcher.utter_message(text=NOT_FOUND_MESSAGE)
             return []
-        channel, user_id = channel_identity(tracker)
-        try:
-            receipt = ticketing.submit_ticket(
-                kind="question",
-                description=str(question),
-                channel=channel,
-                channel_user_id=user_id,
-                conversation_id=tracker.sender_id,
-            )
-        except Exception:
-            logger.exception("question ticket failed for conversation %s", tracker.sender_id)
-            dispatcher.utter_message(text=QUESTION_FAILED_MESSAGE)
+        receipt = file_ticket(
+            dispatcher,
+            tracker,
+            QUESTION_FAILED_MESSAGE,
+            kind="question",
+            description=str(question),
+        )
+        if receipt is None:
             return []
         dispatcher.utter_message(text=QUESTION_SENT_MESSAGE.format(code=receipt.code))
         return [SlotSet(PENDING_QUESTION_SLOT, None), SlotSet("last_ticket_code", receipt.code)]

@@ -3,12 +3,19 @@ confirmation step (actions/confirmation.py): the fields the citizen may correct,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import channel_identity
+from ticketing import citizen_desk as ticketing
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,3 +45,19 @@ class RequestKind:
     @property
     def slots(self) -> tuple[str, ...]:
         return tuple(f.slot for f in self.fields)
+
+
+def file_ticket(
+    dispatcher: CollectingDispatcher, tracker: Tracker, failed_message: str, **draft: Any
+) -> ticketing.TicketReceipt | None:
+    """File ``draft`` (``ticketing.citizen_desk.submit_ticket`` fields but the citizen's identity) for the
+    citizen of this conversation; None, with ``failed_message`` said, when it could not be filed."""
+    channel, user_id = channel_identity(tracker)
+    try:
+        return ticketing.submit_ticket(
+            **draft, channel=channel, channel_user_id=user_id, conversation_id=tracker.sender_id
+        )
+    except Exception:
+        logger.exception("%s ticket failed for conversation %s", draft.get("kind"), tracker.sender_id)
+        dispatcher.utter_message(text=failed_message)
+        return None

@@ -96,12 +96,7 @@ class AspectClassifier(LinearIntentClassifier):
         if not examples or not present:
             logger.warning("AspectClassifier: no labelled %s examples; not trained", self._config["intent"])
             return self._resource
-        widths: dict[str, int] = {}
-        for example in examples:
-            for origin, block in self._sentence_blocks(example).items():
-                widths.setdefault(origin, block.shape[1])
-        self.origins = sorted(widths)
-        X = self._matrix(examples, widths)
+        X = self._training_matrix(examples)
         weights, bias = [], []
         for name in present:
             y = np.array([name in row for row in labels])
@@ -119,7 +114,6 @@ class AspectClassifier(LinearIntentClassifier):
             bias.append(clf.intercept_[0])
             self.classes.append(name)
         self.weights, self.bias = np.vstack(weights), np.array(bias)
-        self._widths = widths
         self.persist()
         return self._resource
 

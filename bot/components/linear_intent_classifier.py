@@ -121,6 +121,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return scipy.sparse.hstack(scaled, format="csr")
 
     # training -------------------------------------------------------------------------------------------
+    def _training_matrix(self, examples: list[Message]) -> scipy.sparse.csr_matrix:
+        """The scaled feature rows of ``examples``; sets the featurizer columns (``origins``, widths)."""
+        widths: dict[str, int] = {}
+        for example in examples:
+            for origin, block in self._sentence_blocks(example).items():
+                widths.setdefault(origin, block.shape[1])
+        self.origins = sorted(widths)
+        self._widths = widths
+        return self._matrix(examples, widths)
+
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
@@ -129,12 +139,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len(set(labels)) < 2:
             logger.warning("LinearIntentClassifier needs at least two intents; not trained")
             return self._resource
-        widths: dict[str, int] = {}
-        for example in examples:
-            for origin, block in self._sentence_blocks(example).items():
-                widths.setdefault(origin, block.shape[1])
-        self.origins = sorted(widths)
-        X = self._matrix(examples, widths)
+        X = self._training_matrix(examples)
         clf = LogisticRegression(
             C=float(self._config["C"]),
             max_iter=int(self._config["max_iter"]),
@@ -150,7 +155,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             self.bias = np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
         else:
             self.weights, self.bias = clf.coef_, clf.intercept_
-        self._widths = widths
         self.persist()
         return self._resource
 
