@@ -1,4 +1,10 @@
-"""Appointments at the commune/ward public administration service centre, or an officer visiting."""
+"""Appointments at the commune/ward public administration service centre, or an officer visiting.
+
+appointment_form asks where (centre or home visit), what for, the commune/ward (with hamlet or street),
+a day and time (a real time expression, not any text) and a contact phone; the citizen confirms a summary
+(actions/confirmation.py) and the request is filed with
+``ticketing.citizen_desk.submit_ticket(kind="appointment", ...)``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import GuardedFormValidation, OffLoopAction, channel_identity, ended_early, reset
-from ticketing import citizen_desk as ticketing
+from actions.common import latest_intent, reset
+from actions.forms import AnswerValidation, AskLocation, LocationSlotMixin, Reader, location_reader
+from actions.petition import read_phone
+from actions.requests import Field, RequestKind, file_ticket
+from actions.values import find_time
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -43,7 +52,10 @@ _HOME = (
 _CENTER = ("trung tam", "mot cua", "hanh chinh cong", "tru so", "uy ban", "ubnd", "len xa", "len phuong")
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
-BAD_TEXT_MESSAGE = "Dạ, anh/chị nói rõ hơn giúp em ạ."
+BAD_PURPOSE_MESSAGE = (
+    "Dạ, anh/chị cho em biết cần làm thủ tục hay việc gì (ví dụ: đăng ký khai sinh cho con) ạ."
+)
+BAD_TIME_MESSAGE = "Dạ, anh/chị cho em xin ngày giờ muốn hẹn (ví dụ: sáng thứ Hai, 9 giờ ngày 15/12) ạ."
 FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được lịch hẹn. Anh/chị vui lòng thử lại sau "
     'hoặc nhắn "gặp tổng đài viên" ạ.'
@@ -59,13 +71,37 @@ def appointment_type(text: str) -> str | None:
     return None
 
 
-def _has_words(text: str, minimum: int) -> bool:
-    return len(re.findall(r"\w", text)) >= minimum and not text.startswith("/")
+def read_appointment_type(text: str, tracker: Tracker | None = None) -> str | None:
+    return text if text in LABELS else appointment_type(text)
 
 
-class ValidateAppointmentForm(GuardedFormValidation):
+def read_purpose(text: str, tracker: Tracker) -> str | None:
+    """What the appointment is for: a few words that are not a stop or a request for a person."""
+    if (
+        len(re.findall(r"\w", text)) < 3
+        or text.startswith("/")
+        or latest_intent(tracker) in ("cancel", "request_human")
+    ):
+        return None
+    return text
+
+
+def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | None:
+    return find_time(text)
+
+
+class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
     def name(self) -> str:
         return "validate_appointment_form"
+
+    def readers(self) -> dict[str, Reader]:
+        return {
+            "appointment_type": read_appointment_type,
+            "appointment_purpose": read_purpose,
+            "appointment_location": location_reader,
+            "appointment_time": read_appointment_time,
+            "contact_phone": read_phone,
+        }
 
     def validate_appointment_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -79,28 +115,30 @@ class ValidateAppointmentForm(GuardedFormValidation):
             return self.accept("appointment_type", kind)
         return self.reject(dispatcher, tracker, "appointment_type", BAD_TYPE_MESSAGE)
 
-    def _free_text(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
-        if cancel := self.cancel_if_asked(tracker, slot):
-            return cancel
-        text = normalize_text(str(value or ""))
-        if _has_words(text, 3):
-            return self.accept(slot, text)
-        return self.reject(dispatcher, tracker, slot, BAD_TEXT_MESSAGE)
-
     def validate_appointment_purpose(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        return self._free_text("appointment_purpose", value, dispatcher, tracker)
+        if cancel := self.cancel_if_asked(tracker, "appointment_purpose"):
+            return cancel
+        text = normalize_text(str(value or ""))
+        if read_purpose(text, tracker) is not None:
+            return self.accept("appointment_purpose", text)
+        return self.reject(dispatcher, tracker, "appointment_purpose", BAD_PURPOSE_MESSAGE)
 
     def validate_appointment_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        return self._free_text("appointment_location", value, dispatcher, tracker)
+        return self.check_location("appointment_location", value, dispatcher, tracker)
 
     def validate_appointment_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        return self._free_text("appointment_time", value, dispatcher, tracker)
+        if cancel := self.cancel_if_asked(tracker, "appointment_time"):
+            return cancel
+        when = find_time(normalize_text(str(value or "")))
+        if when:
+            return self.accept("appointment_time", when)
+        return self.reject(dispatcher, tracker, "appointment_time", BAD_TIME_MESSAGE)
 
     def validate_contact_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -108,43 +146,74 @@ class ValidateAppointmentForm(GuardedFormValidation):
         return self.check_phone("contact_phone", value, dispatcher, tracker)
 
 
-class ActionSubmitAppointment(OffLoopAction):
-    def name(self) -> str:
-        return "action_submit_appointment"
+class ActionAskAppointmentLocation(AskLocation):
+    slot = "appointment_location"
 
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        early = ended_early(dispatcher, tracker, *APPOINTMENT_SLOTS)
-        if early is not None:
-            return early
-        kind = tracker.get_slot("appointment_type")
-        purpose = tracker.get_slot("appointment_purpose")
-        when = tracker.get_slot("appointment_time")
-        channel, user_id = channel_identity(tracker)
-        try:
-            receipt = ticketing.submit_ticket(
-                kind="appointment",
-                description=(
-                    f"Đặt lịch hẹn ({LABELS.get(kind, kind)}): {purpose}. Thời gian mong muốn: {when}."
-                ),
-                location_text=tracker.get_slot("appointment_location"),
-                phone=tracker.get_slot("contact_phone"),
-                name=None,
-                channel=channel,
-                channel_user_id=user_id,
-                conversation_id=tracker.sender_id,
-                details={"type": kind, "purpose": purpose, "preferred_time": when},
-            )
-        except Exception:
-            logger.exception("appointment request failed for conversation %s", tracker.sender_id)
-            dispatcher.utter_message(text=FAILED_MESSAGE)
-            return []
-        dispatcher.utter_message(
-            text=(
-                f"Dạ, em đã ghi nhận yêu cầu đặt lịch ({LABELS.get(kind, kind)}) với mã {receipt.code}"
-                + (f", chuyển tới {receipt.agency_name}" if receipt.agency_name else "")
-                + ". Cán bộ sẽ gọi lại theo số điện thoại anh/chị cung cấp để xác nhận thời gian ạ."
-            )
+
+def _appointment_lines(tracker: Tracker) -> list[str]:
+    kind = tracker.get_slot("appointment_type")
+    return [
+        f"Hình thức: {LABELS.get(kind, kind)}",
+        f"Nội dung cần làm: {tracker.get_slot('appointment_purpose')}",
+        f"Địa điểm: {tracker.get_slot('appointment_location')}",
+        f"Thời gian mong muốn: {tracker.get_slot('appointment_time')}",
+        f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
+    ]
+
+
+def _submit_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    kind = tracker.get_slot("appointment_type")
+    purpose = tracker.get_slot("appointment_purpose")
+    when = tracker.get_slot("appointment_time")
+    receipt = file_ticket(
+        dispatcher,
+        tracker,
+        FAILED_MESSAGE,
+        kind="appointment",
+        description=f"Đặt lịch hẹn ({LABELS.get(kind, kind)}): {purpose}. Thời gian mong muốn: {when}.",
+        location_text=tracker.get_slot("appointment_location"),
+        phone=tracker.get_slot("contact_phone"),
+        name=None,
+        details={"type": kind, "purpose": purpose, "preferred_time": when},
+    )
+    if receipt is None:
+        return []
+    dispatcher.utter_message(
+        text=(
+            f"Dạ, em đã ghi nhận yêu cầu đặt lịch ({LABELS.get(kind, kind)}) với mã {receipt.code}"
+            + (f", chuyển tới {receipt.agency_name}" if receipt.agency_name else "")
+            + ". Cán bộ sẽ gọi lại theo số điện thoại anh/chị cung cấp để xác nhận thời gian ạ."
         )
-        return [*reset(*APPOINTMENT_SLOTS), SlotSet("last_ticket_code", receipt.code)]
+    )
+    return [*reset(*APPOINTMENT_SLOTS), SlotSet("last_ticket_code", receipt.code)]
+
+
+APPOINTMENT = RequestKind(
+    name="appointment",
+    form="appointment_form",
+    title="lịch hẹn",
+    fields=(
+        Field(
+            "appointment_type",
+            "Hình thức",
+            ("hinh thuc", "den nha", "tai nha", "trung tam"),
+            lambda text, tracker: appointment_type(text),
+        ),
+        Field("appointment_purpose", "Nội dung cần làm", ("noi dung", "viec", "thu tuc", "muc dich")),
+        Field(
+            "appointment_location",
+            "Địa điểm",
+            ("dia diem", "dia chi", "cho", "noi", "xa", "phuong", "ap"),
+            location=True,
+        ),
+        Field(
+            "appointment_time",
+            "Thời gian",
+            ("thoi gian", "gio", "ngay", "lich", "buoi"),
+            lambda text, tracker: find_time(text),
+        ),
+        Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),
+    ),
+    lines=_appointment_lines,
+    submit=_submit_appointment,
+)

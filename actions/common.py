@@ -25,7 +25,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from channels.identity import load_key, verified_identity
-from vietnam.codes import find_phone_last4, normalize_phone
+from vietnam.codes import find_codes, find_phone_last4, normalize_phone
 from vietnam.text import fold, normalize_text
 
 T = TypeVar("T")
@@ -54,9 +54,17 @@ FORM_SLOTS = (
     "rating_score",
     "rating_comment",
     "rating_ticket_code",
+    "location_candidates",
+    "location_detail",
+    "location_mention",
+    "request_kind",
 )
 # Wrong answers in a row after which a form ends politely and a human is offered.
 FAILURE_LIMIT = 3
+# An answer that does not fit the question ends the form only when the NLU is this sure it is a request
+# for a person or a stop; a bare name or phone number read as one is just a wrong answer.
+HANDOFF_CONFIDENCE = 0.6
+CANCEL_CONFIDENCE = 0.5
 
 CHANNELS = ("zalo", "telegram", "webchat", "phone", "api")
 DEFAULT_CHANNEL = "webchat"
@@ -85,6 +93,7 @@ GAVE_UP_MESSAGE = (
     "Em xin tạm dừng yêu cầu này để anh/chị không mất thời gian."
 )
 CANCELLED_MESSAGE = "Dạ, em đã dừng yêu cầu này theo ý anh/chị. Anh/chị cần hỗ trợ gì khác cứ nhắn em nhé ạ."
+CANCEL_HINT = ' Nếu không muốn tiếp tục, anh/chị nhắn "hủy" giúp em ạ.'
 
 
 # Worker threads for the actions' blocking work. More than the default executor's min(32, cores + 4):
@@ -148,6 +157,15 @@ def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def latest_confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
+def intent_is(tracker: Tracker, intent: str, confidence: float) -> bool:
+    """Whether the latest message is ``intent`` with at least ``confidence``."""
+    return latest_intent(tracker) == intent and latest_confidence(tracker) >= confidence
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
     entities = tracker.latest_message.get("entities") or []
     return [str(e.get("value")) for e in entities if e.get("entity") == entity]
@@ -172,8 +190,8 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
     if outcome == HANDOFF:
         return [*reset(*slots), FollowupAction("action_handoff")]
     if outcome == CANCELLED:
-        dispatcher.utter_message(text=CANCELLED_MESSAGE)
-        return reset(*slots)
+        # the stop is confirmed by action_cancel_request, after which the bot waits (no summary pending)
+        return [*reset(*slots), FollowupAction("action_cancel_request")]
     return None
 
 
@@ -205,8 +223,13 @@ class GuardedFormValidation(FormValidationAction, ABC):
         return tracker.get_slot(REQUESTED_SLOT) != slot
 
     def cancel_if_asked(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
-        """The events that stop the form when the citizen's answer says to stop ("thôi", "hủy")."""
-        if not self.is_prefill(tracker, slot) and wants_to_cancel(tracker.latest_message.get("text") or ""):
+        """The events that stop the form when the citizen's answer says to stop ("thôi bỏ đi, hổng gửi
+        nữa", "hủy"): the NLU's `cancel` intent, or one of the shortest stop words."""
+        if self.is_prefill(tracker, slot):
+            return None
+        if intent_is(tracker, "cancel", CANCEL_CONFIDENCE) or wants_to_cancel(
+            tracker.latest_message.get("text") or ""
+        ):
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: CANCELLED, REQUESTED_SLOT: None}
         return None
 
@@ -221,13 +244,15 @@ class GuardedFormValidation(FormValidationAction, ABC):
         cancel = self.cancel_if_asked(tracker, slot)
         if cancel:
             return cancel
-        if latest_intent(tracker) == "request_human":
-            # Not an answer but a request for a person: the form ends and the handoff follows.
+        if intent_is(tracker, "request_human", HANDOFF_CONFIDENCE):
+            # Not an answer but a clear request for a person: the form ends and the handoff follows.
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: HANDOFF, REQUESTED_SLOT: None}
         failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
         if failures >= FAILURE_LIMIT:
             dispatcher.utter_message(text=GAVE_UP_MESSAGE)
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: GAVE_UP, REQUESTED_SLOT: None}
+        if latest_intent(tracker) == "deny":  # "không": say how to stop, if that is what they mean
+            message += CANCEL_HINT
         dispatcher.utter_message(text=message)
         return {slot: None, FAILURES_SLOT: failures}
 
@@ -237,7 +262,10 @@ class GuardedFormValidation(FormValidationAction, ABC):
         """A contact phone number, stored as ``0xxxxxxxxx``."""
         if cancel := self.cancel_if_asked(tracker, slot):
             return cancel
-        phone = normalize_phone(normalize_text(str(value or "")))
+        text = normalize_text(str(value or ""))
+        phone = normalize_phone(text) or next(
+            (c.value for c in find_codes(text) if c.entity == "phone_number"), None
+        )
         if phone:
             return self.accept(slot, phone)
         return self.reject(dispatcher, tracker, slot, BAD_PHONE_MESSAGE)

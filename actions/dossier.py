@@ -1,4 +1,9 @@
-"""Dossier (hồ sơ) status: the code, then the last 4 digits of the applicant's phone, then the lookup."""
+"""Dossier (hồ sơ) status: the code, then the last 4 digits of the applicant's phone, then the lookup.
+
+The code is read with or without its dots and spaces (``vietnam.codes``). The phone ending is taken from
+the message that gives the code ("hồ sơ 000... số cuối 0004"), or from earlier in the conversation, before
+it is asked; after a lookup, a corrected ending ("nhầm, 0002 mới đúng") looks the same dossier up again.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,66 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import GuardedFormValidation, OffLoopAction, ended_early, reset
+from actions.common import REQUESTED_SLOT, OffLoopAction, ended_early, latest_text, reset
+from actions.forms import AnswerValidation, Reader
 from knowledge import facade as knowledge
-from vietnam.codes import find_dossier_code
+from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, phone_last4
 
 logger = logging.getLogger(__name__)
 
-BAD_CODE_MESSAGE = "Dạ, mã hồ sơ anh/chị nhập chưa đúng định dạng ạ."
+BAD_CODE_MESSAGE = (
+    "Dạ, em chưa thấy mã hồ sơ đúng định dạng. Mã in trên giấy tiếp nhận hồ sơ; nếu không còn giấy, anh/chị "
+    'nhắn "gặp tổng đài viên" để được hỗ trợ ạ.'
+)
 LOOKUP_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tra cứu hồ sơ đang gián đoạn. Anh/chị vui lòng thử lại sau ít phút "
     'hoặc nhắn "gặp tổng đài viên" để được hỗ trợ ạ.'
 )
 DOSSIER_SLOTS = ("dossier_code", "phone_last4")
+# The code of the last lookup (a corrected phone ending looks it up again) and a phone ending the citizen
+# gave in this conversation (not asked again).
+LAST_CODE_SLOT = "last_dossier_code"
+KNOWN_LAST4_SLOT = "known_phone_last4"
+PETITION_TOPIC_SLOT = "petition_topic"
 
 
-class ValidateDossierStatusForm(GuardedFormValidation):
+def read_dossier_code(text: str, tracker: Tracker | None = None) -> str | None:
+    return find_dossier_code(text)
+
+
+def read_last4(text: str, tracker: Tracker | None = None) -> str | None:
+    """The last 4 digits of a phone in ``text``, never digits of a dossier or ticket code in it."""
+    for match in find_codes(text):
+        if match.entity != "phone_number":
+            text = text[: match.start] + " " * (match.end - match.start) + text[match.end :]
+    return find_phone_last4(text)
+
+
+def known_last4(tracker: Tracker) -> str | None:
+    """A phone ending the citizen already gave in this conversation (or the end of a phone number)."""
+    return tracker.get_slot(KNOWN_LAST4_SLOT) or phone_last4(tracker.get_slot("citizen_phone"))
+
+
+def prefill_last4(tracker: Tracker) -> dict[str, Any]:
+    """phone_last4 before it is asked: from the message that starts the lookup ("hồ sơ ... số cuối 0004"),
+    else from earlier in the conversation."""
+    if tracker.get_slot(REQUESTED_SLOT) == "phone_last4" or tracker.get_slot("phone_last4") is not None:
+        return {}
+    last4 = read_last4(latest_text(tracker)) or known_last4(tracker)
+    return {"phone_last4": last4} if last4 else {}
+
+
+class ValidateDossierStatusForm(AnswerValidation):
     def name(self) -> str:
         return "validate_dossier_status_form"
+
+    def readers(self) -> dict[str, Reader]:
+        return {"dossier_code": read_dossier_code, "phone_last4": read_last4}
+
+    def extract_phone_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        return self.extract_answer("phone_last4", tracker) or prefill_last4(tracker)
 
     def validate_dossier_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -40,7 +88,10 @@ class ValidateDossierStatusForm(GuardedFormValidation):
     def validate_phone_last4(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        return self.check_last4("phone_last4", value, dispatcher, tracker)
+        result = self.check_last4("phone_last4", value, dispatcher, tracker)
+        if result.get("phone_last4"):
+            result[KNOWN_LAST4_SLOT] = result["phone_last4"]
+        return result
 
 
 class ActionLookupDossier(OffLoopAction):
@@ -53,17 +104,34 @@ class ActionLookupDossier(OffLoopAction):
         early = ended_early(dispatcher, tracker, *DOSSIER_SLOTS)
         if early is not None:
             return early
+        code, last4 = tracker.get_slot("dossier_code"), tracker.get_slot("phone_last4")
+        if not code:
+            # After a lookup: "nhầm, 0002 mới đúng" looks the same dossier up with the corrected digits.
+            code, last4 = tracker.get_slot(LAST_CODE_SLOT), read_last4(latest_text(tracker))
+            if not code or not last4:
+                dispatcher.utter_message(
+                    text='Dạ, anh/chị cho em xin mã hồ sơ cần tra cứu (nhắn "tra cứu hồ sơ") ạ.'
+                )
+                return []
         try:
-            result = knowledge.lookup_dossier(
-                tracker.get_slot("dossier_code"), tracker.get_slot("phone_last4"), tracker.sender_id
-            )
+            result = knowledge.lookup_dossier(code, last4, tracker.sender_id)
         except Exception:
             logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
             dispatcher.utter_message(text=LOOKUP_FAILED_MESSAGE)
             return reset(*DOSSIER_SLOTS)
         dispatcher.utter_message(text=result.message)
-        events = reset(*DOSSIER_SLOTS)
+        events = [*reset(*DOSSIER_SLOTS), SlotSet(LAST_CODE_SLOT, code)]
+        if result.outcome == "found":
+            events.append(SlotSet(KNOWN_LAST4_SLOT, last4))
         if result.outcome == "found" and (result.working_days_overdue or 0) > 0:
-            # The answer offers to record a petition about the delay: "có" takes the citizen there.
+            # The answer offers to record a petition about the delay: "có" takes the citizen there, and
+            # the petition is about this dossier (PETITION_TOPIC_SLOT) unless the citizen says otherwise.
             events.append(SlotSet("suggested_intent", "submit_petition"))
+            events.append(
+                SlotSet(
+                    PETITION_TOPIC_SLOT,
+                    f"Hồ sơ {code} đã quá hạn {result.working_days_overdue} ngày làm việc "
+                    "mà chưa có kết quả.",
+                )
+            )
         return events

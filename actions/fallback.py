@@ -1,5 +1,7 @@
 """First stage of the two-stage fallback: ask the citizen to rephrase, suggesting the likeliest need.
 
+A rating is never suggested: the rating form starts only when the citizen asks to rate.
+
 When the citizen confirms the suggestion ("có", "đúng rồi"), `action_accept_suggestion` replaces their
 "yes" by the suggested intent, as Rasa's own two-stage fallback does, so the usual rules take over.
 The second stage (a second unclear message in a row, or "no") is `action_offer_human` (actions/handoff.py).
@@ -25,7 +27,6 @@ SUGGESTIONS: dict[str, tuple[str, str | None]] = {
     "request_postal_service": ("đăng ký dịch vụ bưu chính công ích", "/request_postal_service"),
     "book_appointment": ("đặt lịch hẹn làm thủ tục", "/book_appointment"),
     "ask_contact_info": ("hỏi địa chỉ, số điện thoại cơ quan", None),
-    "rate_service": ("đánh giá mức độ hài lòng", "/rate_service"),
 }
 GENERIC_MESSAGE = (
     "Dạ, em chưa hiểu rõ ý anh/chị. Anh/chị nói rõ hơn giúp em được không ạ? "

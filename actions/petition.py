@@ -1,7 +1,8 @@
 """Petition (phản ánh, kiến nghị) intake and petition status.
 
 petition_form asks what happened, where, a contact phone and an optional name; the citizen confirms a
-summary and the ticket is created by ``ticketing.citizen_desk.submit_ticket(kind="petition", ...)``.
+summary (actions/confirmation.py) and the ticket is created by
+``ticketing.citizen_desk.submit_ticket(kind="petition", ...)``.
 """
 
 from __future__ import annotations
@@ -14,22 +15,31 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import (
-    GuardedFormValidation,
-    OffLoopAction,
-    channel_identity,
-    ended_early,
-    latest_intent,
-    reset,
+from actions.common import OffLoopAction, channel_identity, ended_early, intent_is, latest_intent, reset
+from actions.forms import (
+    SIDE_INTENTS,
+    AnswerValidation,
+    AskLocation,
+    LocationSlotMixin,
+    Reader,
+    location_reader,
 )
+from actions.requests import Field, RequestKind, file_ticket
+from actions.values import read_location, read_name
 from ticketing import citizen_desk as ticketing
-from vietnam.codes import find_ticket_code
+from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone
 from vietnam.text import fold, normalize_text
 from vietnam.workdays import format_datetime_vi
 
 logger = logging.getLogger(__name__)
 
-PETITION_SLOTS = ("petition_description", "petition_location", "contact_phone", "contact_name")
+PETITION_SLOTS = (
+    "petition_description",
+    "petition_location",
+    "contact_phone",
+    "contact_name",
+    "petition_topic",
+)
 STATUS_SLOTS = ("petition_code", "phone_last4")
 # `phone_last4` when the citizen asks from the account that filed the ticket.
 NOT_NEEDED = ""
@@ -65,11 +75,12 @@ SHORT_DESCRIPTION_MESSAGE = (
     "Dạ, nội dung còn ngắn nên em chưa rõ sự việc. "
     'Ví dụ: "đèn đường ở ấp 3 bị hư cả tháng nay, ban đêm rất tối".'
 )
-BAD_LOCATION_MESSAGE = "Dạ, em cần địa điểm cụ thể hơn để chuyển đúng cơ quan phụ trách ạ."
 BAD_NAME_MESSAGE = (
     'Dạ, anh/chị cho em xin họ tên (không kèm số), hoặc nhắn "bỏ qua" nếu không muốn cung cấp ạ.'
 )
-BAD_TICKET_CODE_MESSAGE = "Dạ, mã phản ánh chưa đúng định dạng (mã có dạng PA-250312-0001) ạ."
+BAD_TICKET_CODE_MESSAGE = (
+    "Dạ, mã phản ánh chưa đúng định dạng: mã bắt đầu bằng PA-, tiếp theo là 6 chữ số ngày gửi và số thứ tự ạ."
+)
 SUBMIT_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được phản ánh. Anh/chị vui lòng thử lại sau ít phút "
     'hoặc nhắn "gặp tổng đài viên" để được hỗ trợ trực tiếp ạ.'
@@ -91,9 +102,57 @@ def is_skip_name(text: str, intent: str | None) -> bool:
     return intent == "deny" or folded in _SKIP_NAME or folded.startswith(("bo qua", "khong muon"))
 
 
-class ValidatePetitionForm(GuardedFormValidation):
+# A petition topic offered by the bot (an overdue dossier) counts for this many of the citizen's messages.
+TOPIC_TURNS = 2
+
+
+def recent_topic(tracker: Tracker) -> str | None:
+    """The petition topic the bot offered (actions/dossier.py), if offered within TOPIC_TURNS messages."""
+    topic = tracker.get_slot("petition_topic")
+    if not topic:
+        return None
+    messages = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            messages += 1
+        elif event.get("event") == "action" and event.get("name") == "action_lookup_dossier":
+            return str(topic) if messages <= TOPIC_TURNS else None
+    return None
+
+
+def read_phone(text: str, tracker: Tracker | None = None) -> str | None:
+    """A phone number in ``text`` ("0912 345 678", "số tui 0939111222 nha"), stored as ``0xxxxxxxxx``."""
+    return normalize_phone(text) or next(
+        (c.value for c in find_codes(text) if c.entity == "phone_number"), None
+    )
+
+
+def read_description(text: str, tracker: Tracker) -> str | None:
+    """What happened: an informative message that is not a question about something else."""
+    if latest_intent(tracker) in SIDE_INTENTS or not is_informative(text):
+        return None
+    return text
+
+
+def read_contact_name(text: str, tracker: Tracker) -> str | None:
+    """A name ("Nguyễn Văn Tư", "tui tên Tư"), or "" when the citizen prefers not to give one."""
+    intent = latest_intent(tracker)
+    if is_skip_name(text, intent):
+        return ""
+    return read_name(text, answered=intent == "inform")
+
+
+class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
     def name(self) -> str:
         return "validate_petition_form"
+
+    def readers(self) -> dict[str, Reader]:
+        return {
+            "petition_description": read_description,
+            "petition_location": location_reader,
+            "contact_phone": read_phone,
+            "contact_name": read_contact_name,
+        }
 
     def validate_petition_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -101,19 +160,20 @@ class ValidatePetitionForm(GuardedFormValidation):
         if cancel := self.cancel_if_asked(tracker, "petition_description"):
             return cancel
         text = normalize_text(str(value or ""))
-        if is_informative(text):
+        if is_informative(text) and not (
+            not self.is_prefill(tracker, "petition_description") and intent_is(tracker, "request_human", 0.6)
+        ):
             return self.accept("petition_description", text)
+        topic = recent_topic(tracker)
+        if self.is_prefill(tracker, "petition_description") and topic:
+            # "có, ghi nhận phản ánh giùm" right after an overdue dossier: the petition is about it
+            return {**self.accept("petition_description", topic), "petition_topic": None}
         return self.reject(dispatcher, tracker, "petition_description", SHORT_DESCRIPTION_MESSAGE)
 
     def validate_petition_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        if cancel := self.cancel_if_asked(tracker, "petition_location"):
-            return cancel
-        text = normalize_text(str(value or ""))
-        if len(re.findall(r"\w", text)) >= 3 and not text.startswith("/"):
-            return self.accept("petition_location", text)
-        return self.reject(dispatcher, tracker, "petition_location", BAD_LOCATION_MESSAGE)
+        return self.check_location("petition_location", value, dispatcher, tracker)
 
     def validate_contact_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -124,112 +184,95 @@ class ValidatePetitionForm(GuardedFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = normalize_text(str(value or ""))
-        if is_skip_name(text, latest_intent(tracker)):
-            return self.accept("contact_name", "")
+        if value == "" and self.is_prefill(tracker, "contact_name"):
+            return self.accept("contact_name", "")  # declined before; the form runs again after a correction
+        name = read_contact_name(text, tracker)
+        if name is not None:
+            return self.accept("contact_name", name)
         if cancel := self.cancel_if_asked(tracker, "contact_name"):
             return cancel
-        if text and not re.search(r"\d", text) and len(text) <= 80 and not text.startswith("/"):
-            return self.accept("contact_name", text)
         return self.reject(dispatcher, tracker, "contact_name", BAD_NAME_MESSAGE)
 
 
-class ActionSummarizePetition(OffLoopAction):
-    def name(self) -> str:
-        return "action_summarize_petition"
+class ActionAskPetitionLocation(AskLocation):
+    slot = "petition_location"
 
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        early = ended_early(dispatcher, tracker, *PETITION_SLOTS)
-        if early is not None:
-            return early
-        name = tracker.get_slot("contact_name") or "(không cung cấp)"
-        dispatcher.utter_message(
-            text=(
-                "Dạ, em xin tóm tắt phản ánh của anh/chị:\n"
-                f"- Nội dung: {tracker.get_slot('petition_description')}\n"
-                f"- Địa điểm: {tracker.get_slot('petition_location')}\n"
-                f"- Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}\n"
-                f"- Họ tên: {name}\n"
-                "Anh/chị xác nhận gửi phản ánh này không ạ?"
-            ),
-            buttons=[
-                {"title": "Đồng ý, gửi phản ánh", "payload": "/affirm"},
-                {"title": "Chưa đúng", "payload": "/deny"},
-            ],
-        )
+
+def _petition_lines(tracker: Tracker) -> list[str]:
+    return [
+        f"Nội dung: {tracker.get_slot('petition_description')}",
+        f"Địa điểm: {tracker.get_slot('petition_location')}",
+        f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
+        f"Họ tên: {tracker.get_slot('contact_name') or '(không cung cấp)'}",
+    ]
+
+
+def _submit_petition(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    description = tracker.get_slot("petition_description")
+    receipt = file_ticket(
+        dispatcher,
+        tracker,
+        SUBMIT_FAILED_MESSAGE,
+        kind="petition",
+        description=description,
+        location_text=tracker.get_slot("petition_location"),
+        phone=tracker.get_slot("contact_phone"),
+        name=tracker.get_slot("contact_name") or None,
+    )
+    if receipt is None:
         return []
+    due = format_datetime_vi(receipt.due_at)
+    if receipt.agency_name:
+        text = (
+            f"Dạ, em đã ghi nhận phản ánh của anh/chị với mã {receipt.code} "
+            f"và chuyển tới {receipt.agency_name} xử lý."
+        )
+    else:
+        text = (
+            f"Dạ, em đã ghi nhận phản ánh của anh/chị với mã {receipt.code}; "
+            "cán bộ Tổng đài 1022 sẽ chuyển tới cơ quan có thẩm quyền xử lý."
+        )
+    if due:
+        text += f" Thời hạn trả lời dự kiến: trước {due}."
+    text += " Anh/chị lưu lại mã này để tra cứu kết quả xử lý ạ."
+    dispatcher.utter_message(text=text)
+    return [*reset(*PETITION_SLOTS), SlotSet("last_ticket_code", receipt.code)]
 
 
-class ActionSubmitPetition(OffLoopAction):
-    def name(self) -> str:
-        return "action_submit_petition"
-
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        description = tracker.get_slot("petition_description")
-        if not description:
-            dispatcher.utter_message(
-                text=(
-                    'Dạ, em chưa có nội dung phản ánh. Anh/chị nhắn "gửi phản ánh" để bắt đầu lại giúp em ạ.'
-                )
-            )
-            return reset(*PETITION_SLOTS)
-        channel, user_id = channel_identity(tracker)
-        try:
-            receipt = ticketing.submit_ticket(
-                kind="petition",
-                description=description,
-                location_text=tracker.get_slot("petition_location"),
-                phone=tracker.get_slot("contact_phone"),
-                name=tracker.get_slot("contact_name") or None,
-                channel=channel,
-                channel_user_id=user_id,
-                conversation_id=tracker.sender_id,
-            )
-        except Exception:
-            logger.exception("petition submission failed for conversation %s", tracker.sender_id)
-            dispatcher.utter_message(text=SUBMIT_FAILED_MESSAGE)
-            return []
-        due = format_datetime_vi(receipt.due_at)
-        if receipt.agency_name:
-            text = (
-                f"Dạ, em đã ghi nhận phản ánh của anh/chị với mã {receipt.code} "
-                f"và chuyển tới {receipt.agency_name} xử lý."
-            )
-        else:
-            text = (
-                f"Dạ, em đã ghi nhận phản ánh của anh/chị với mã {receipt.code}; "
-                "cán bộ Tổng đài 1022 sẽ chuyển tới cơ quan có thẩm quyền xử lý."
-            )
-        if due:
-            text += f" Thời hạn trả lời dự kiến: trước {due}."
-        text += " Anh/chị lưu lại mã này để tra cứu kết quả xử lý ạ."
-        dispatcher.utter_message(text=text)
-        return [*reset(*PETITION_SLOTS), SlotSet("last_ticket_code", receipt.code)]
+def _read_location_value(text: str, tracker: Tracker) -> str | None:
+    answer = read_location(text)
+    return answer.text() if answer and answer.resolved else None
 
 
-class ActionResetPetition(OffLoopAction):
-    def name(self) -> str:
-        return "action_reset_petition"
-
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        dispatcher.utter_message(text="Dạ, mình cùng nhập lại thông tin phản ánh nhé ạ.")
-        return reset(*PETITION_SLOTS)
-
-
-class ActionCancelPetition(OffLoopAction):
-    def name(self) -> str:
-        return "action_cancel_petition"
-
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_petition_cancelled")
-        return reset(*PETITION_SLOTS)
+PETITION = RequestKind(
+    name="petition",
+    form="petition_form",
+    title="phản ánh",
+    fields=(
+        Field(
+            "petition_description",
+            "Nội dung phản ánh",
+            ("noi dung", "mo ta", "su viec", "phan anh"),
+            lambda text, tracker: text if is_informative(text) else None,
+            free_text=True,
+        ),
+        Field(
+            "petition_location",
+            "Địa điểm",
+            ("dia diem", "dia chi", "cho", "noi", "xa", "phuong", "ap", "khom", "to"),
+            location=True,
+        ),
+        Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),
+        Field(
+            "contact_name",
+            "Họ tên",
+            ("ho ten", "ten"),
+            lambda text, tracker: read_name(text, answered=True),
+        ),
+    ),
+    lines=_petition_lines,
+    submit=_submit_petition,
+)
 
 
 def _filed_here(tracker: Tracker, code: str) -> bool:
@@ -243,9 +286,15 @@ def _filed_here(tracker: Tracker, code: str) -> bool:
     return view is not None and view.outcome == "found"
 
 
-class ValidatePetitionStatusForm(GuardedFormValidation):
+class ValidatePetitionStatusForm(AnswerValidation):
     def name(self) -> str:
         return "validate_petition_status_form"
+
+    def readers(self) -> dict[str, Reader]:
+        return {
+            "petition_code": lambda text, tracker: find_ticket_code(text),
+            "phone_last4": lambda text, tracker: find_phone_last4(text),
+        }
 
     def validate_petition_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

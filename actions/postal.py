@@ -1,17 +1,23 @@
-"""Public postal service (bưu chính công ích): dossier pick-up at home or delivery of results."""
+"""Public postal service (bưu chính công ích): dossier pick-up at home or delivery of results.
+
+postal_form asks which service, the address (a place that resolves to a commune/ward, with its hamlet or
+street) and a contact phone; the citizen confirms a summary (actions/confirmation.py) and the request is
+filed with ``ticketing.citizen_desk.submit_ticket(kind="postal", ...)``.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import GuardedFormValidation, OffLoopAction, channel_identity, ended_early, reset
-from ticketing import citizen_desk as ticketing
+from actions.common import reset
+from actions.forms import AnswerValidation, AskLocation, LocationSlotMixin, Reader, location_reader
+from actions.petition import read_phone
+from actions.requests import Field, RequestKind, file_ticket
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -28,7 +34,6 @@ _DELIVERY = ("ket qua", "giao tra", "tra giay", "chuyen phat", "gui ve nha", "gu
 _PICKUP = ("nhan ho so", "lay ho so", "thu gom", "nop giup", "nop ho", "den lay", "nop ho so", "gom ho so")
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị cần nhận hồ sơ hay trả kết quả ạ."
-BAD_ADDRESS_MESSAGE = "Dạ, địa chỉ còn thiếu, em cần số nhà hoặc ấp/khóm và xã/phường ạ."
 FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được yêu cầu. Anh/chị vui lòng thử lại sau "
     'hoặc nhắn "gặp tổng đài viên" ạ.'
@@ -44,9 +49,24 @@ def service_type(text: str) -> str | None:
     return None
 
 
-class ValidatePostalForm(GuardedFormValidation):
+def read_service_type(text: str, tracker: Tracker | None = None) -> str | None:
+    return text if text in LABELS else service_type(text)
+
+
+class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
+    BAD_LOCATION_MESSAGE = (
+        "Dạ, em cần địa chỉ có xã/phường (kèm số nhà, ấp/khóm, tên đường) để bưu điện đến đúng nơi ạ."
+    )
+
     def name(self) -> str:
         return "validate_postal_form"
+
+    def readers(self) -> dict[str, Reader]:
+        return {
+            "postal_service_type": read_service_type,
+            "postal_address": location_reader,
+            "contact_phone": read_phone,
+        }
 
     def validate_postal_service_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -63,12 +83,7 @@ class ValidatePostalForm(GuardedFormValidation):
     def validate_postal_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        if cancel := self.cancel_if_asked(tracker, "postal_address"):
-            return cancel
-        text = normalize_text(str(value or ""))
-        if len(re.findall(r"\w", text)) >= 5 and not text.startswith("/"):
-            return self.accept("postal_address", text)
-        return self.reject(dispatcher, tracker, "postal_address", BAD_ADDRESS_MESSAGE)
+        return self.check_location("postal_address", value, dispatcher, tracker)
 
     def validate_contact_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -76,40 +91,64 @@ class ValidatePostalForm(GuardedFormValidation):
         return self.check_phone("contact_phone", value, dispatcher, tracker)
 
 
-class ActionSubmitPostal(OffLoopAction):
-    def name(self) -> str:
-        return "action_submit_postal"
+class ActionAskPostalAddress(AskLocation):
+    slot = "postal_address"
 
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        early = ended_early(dispatcher, tracker, *POSTAL_SLOTS)
-        if early is not None:
-            return early
-        kind = tracker.get_slot("postal_service_type")
-        address = tracker.get_slot("postal_address")
-        channel, user_id = channel_identity(tracker)
-        try:
-            receipt = ticketing.submit_ticket(
-                kind="postal",
-                description=f"Yêu cầu dịch vụ bưu chính công ích: {LABELS.get(kind, kind)}.",
-                location_text=address,
-                phone=tracker.get_slot("contact_phone"),
-                name=None,
-                channel=channel,
-                channel_user_id=user_id,
-                conversation_id=tracker.sender_id,
-                details={"service": kind, "address": address},
-            )
-        except Exception:
-            logger.exception("postal request failed for conversation %s", tracker.sender_id)
-            dispatcher.utter_message(text=FAILED_MESSAGE)
-            return []
-        dispatcher.utter_message(
-            text=(
-                f"Dạ, em đã ghi nhận yêu cầu {LABELS.get(kind, kind)} với mã {receipt.code}. "
-                "Nhân viên bưu điện sẽ liên hệ theo số điện thoại anh/chị cung cấp để hẹn thời gian; "
-                "cước dịch vụ do người dân chi trả theo bảng giá của bưu điện ạ."
-            )
+
+def _postal_lines(tracker: Tracker) -> list[str]:
+    kind = tracker.get_slot("postal_service_type")
+    return [
+        f"Dịch vụ: {LABELS.get(kind, kind)}",
+        f"Địa chỉ: {tracker.get_slot('postal_address')}",
+        f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
+    ]
+
+
+def _submit_postal(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    kind = tracker.get_slot("postal_service_type")
+    address = tracker.get_slot("postal_address")
+    receipt = file_ticket(
+        dispatcher,
+        tracker,
+        FAILED_MESSAGE,
+        kind="postal",
+        description=f"Yêu cầu dịch vụ bưu chính công ích: {LABELS.get(kind, kind)}.",
+        location_text=address,
+        phone=tracker.get_slot("contact_phone"),
+        name=None,
+        details={"service": kind, "address": address},
+    )
+    if receipt is None:
+        return []
+    dispatcher.utter_message(
+        text=(
+            f"Dạ, em đã ghi nhận yêu cầu {LABELS.get(kind, kind)} với mã {receipt.code}. "
+            "Nhân viên bưu điện sẽ liên hệ theo số điện thoại anh/chị cung cấp để hẹn thời gian; "
+            "cước dịch vụ do người dân chi trả theo bảng giá của bưu điện ạ."
         )
-        return [*reset(*POSTAL_SLOTS), SlotSet("last_ticket_code", receipt.code)]
+    )
+    return [*reset(*POSTAL_SLOTS), SlotSet("last_ticket_code", receipt.code)]
+
+
+POSTAL = RequestKind(
+    name="postal",
+    form="postal_form",
+    title="yêu cầu bưu chính công ích",
+    fields=(
+        Field(
+            "postal_service_type",
+            "Dịch vụ",
+            ("dich vu", "loai", "nhan ho so", "tra ket qua"),
+            lambda text, tracker: service_type(text),
+        ),
+        Field(
+            "postal_address",
+            "Địa chỉ",
+            ("dia chi", "dia diem", "cho", "noi", "xa", "phuong", "ap"),
+            location=True,
+        ),
+        Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),
+    ),
+    lines=_postal_lines,
+    submit=_submit_postal,
+)

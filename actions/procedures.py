@@ -1,21 +1,33 @@
-"""Questions about administrative procedures, answered from ``knowledge.facade``.
+"""Questions about administrative procedures, answered from ``knowledge.facade``, in the context of the talk.
 
-The procedure of the last answer is kept in `current_procedure`: a follow-up such as "còn lệ phí thì
-sao?" or "làm online được không?" names no procedure, so when the question alone does not point
-clearly at another procedure the answer stays on the current one. When two procedures are close the
-bot asks which one with buttons whose payload is ``/ask_procedure{"procedure": "<code>"}``.
+- What a question asks about (fee, papers, time, place, online, eligibility, steps, form, deadline) is
+  learned by the NLU (``bot/components/aspect_classifier.py``: parse keys ``aspects`` and ``followup``);
+  a message parsed without them (a button payload) falls back to ``knowledge.facade.detect_aspect``.
+- A question that names no procedure ("hết nhiêu tiền", "nộp qua mạng dc hông") is a follow-up on the
+  procedure of the last answer (slot ``current_procedure``). With none yet, the bot asks which procedure
+  and keeps what was asked (slot ``procedure_aspects``) for the next message.
+- Close siblings in the catalogue: the ordinary case is answered and the variants offered as buttons
+  (``actions/procedure_choice.py``); the bot asks only when the words really split. The procedures offered
+  are kept (slot ``procedure_choices``) so that a typed reply ("cái có yếu tố nước ngoài", "con tui 10
+  tuổi") picks one; buttons send ``/ask_procedure{"procedure": "<code>"}``.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_text
+from actions.common import OffLoopAction, entity_values, latest_intent, latest_text
+from actions.contact_info import ActionContactInfo
+from actions.forms import form_reminder
+from actions.procedure_choice import match_choice, settle, variant_note
+from actions.requests import file_ticket
 from knowledge import facade as knowledge
 from vietnam.text import fold
 
@@ -25,7 +37,45 @@ logger = logging.getLogger(__name__)
 # (BM25-like): a question naming a procedure scores 20-170, a bare follow-up ("còn lệ phí thì sao?",
 # "mất bao lâu") below 6.
 CONFIDENT_SCORE = 10.0
-MAX_CHOICES = 4
+# Hits weighed for the common case: enough that the ordinary sibling is among them when variants crowd the
+# top (foreign, combined, mobile, re-registration).
+SEARCH_LIMIT = 8
+# Below this, a hit is a stray word, not a topic.
+WEAK_SCORE = 4.0
+# Learned confidences (aspect_classifier) above which an aspect is asked / the question is a follow-up.
+ASPECT_THRESHOLD = 0.5
+FOLLOWUP_THRESHOLD = 0.5
+# A message this short with no aspect of its own ("còn kết hôn thì sao?", "khai sinh") keeps the aspects
+# asked before.
+CARRY_OVER_WORDS = 10
+
+# What each learned aspect is called in a question back to the citizen.
+ASPECT_LABELS = {
+    "documents": "giấy tờ cần chuẩn bị",
+    "fee": "lệ phí",
+    "time": "thời gian giải quyết",
+    "place": "nơi nộp hồ sơ",
+    "online": "cách nộp trực tuyến",
+    "eligibility": "điều kiện, đối tượng",
+    "steps": "các bước thực hiện",
+    "form": "mẫu đơn, tờ khai",
+    "deadline": "thời hạn phải làm thủ tục",
+}
+# What an aspect is answered with, besides itself: who may apply comes with the papers (someone else may
+# apply with an authorisation, "người nhà đi làm giùm được không").
+ASPECT_COMPANIONS = {"eligibility": ("documents",)}
+# Until the knowledge layer renders an aspect, the closest ones it does: who may apply and how are read
+# from the papers asked (an authorisation, both spouses' ID) and where to file.
+ASPECT_FALLBACK = {
+    "eligibility": ("documents",),
+    "steps": ("documents", "place"),
+    "form": ("documents",),
+    "deadline": ("time",),
+}
+# A question that asks nothing in particular ("làm khai sinh cho con") gets the overview and the papers.
+GENERAL = ("overview", "documents")
+# A typed pick among variants keeps what was asked unless it clearly asks something of its own.
+SWITCH_OWN_ASPECT = 0.9
 
 NOT_FOUND_MESSAGE = (
     "Dạ, em chưa tìm thấy thủ tục phù hợp với câu hỏi. Anh/chị nói rõ tên thủ tục giúp em "
@@ -36,6 +86,84 @@ FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tra cứu thủ tục đang gián đoạn. Anh/chị vui lòng thử lại sau ít phút "
     'hoặc nhắn "gặp tổng đài viên" ạ.'
 )
+WHICH_MESSAGE = "Dạ, anh/chị đang hỏi về thủ tục nào dưới đây ạ?"
+AGE_MESSAGE = "Dạ, người cần làm thủ tục bao nhiêu tuổi ạ? Anh/chị chọn giúp em trường hợp phù hợp:"
+NOT_IN_CATALOGUE_IN_FORM = (
+    "Dạ, nội dung này hiện chưa có trong danh mục thủ tục em được cung cấp nên em không dám trả lời ạ; "
+    "xong phần đang làm, anh/chị có thể nhờ tổng đài viên 1022 giải đáp."
+)
+QUESTION_SENT_MESSAGE = (
+    "Dạ, em đã chuyển câu hỏi của anh/chị cho tổng đài viên 1022 với mã {code}. Câu trả lời sẽ được gửi cho "
+    "anh/chị qua kênh này; anh/chị lưu lại mã để tra cứu ạ."
+)
+QUESTION_FAILED_MESSAGE = (
+    "Dạ, em xin lỗi, hệ thống tạm thời chưa chuyển được câu hỏi. Anh/chị vui lòng thử lại sau ít phút hoặc "
+    'nhắn "gặp tổng đài viên" ạ.'
+)
+# The question the catalogue could not answer, kept until the citizen accepts to pass it to an agent.
+PENDING_QUESTION_SLOT = "pending_question"
+
+
+def learned_aspects(tracker: Tracker) -> list[str] | None:
+    """The aspects the NLU read in the latest message (best first), or None when it gave no reading."""
+    ranking = tracker.latest_message.get("aspects")
+    if ranking is None:
+        return None
+    return [a["name"] for a in ranking if float(a.get("confidence") or 0) >= ASPECT_THRESHOLD]
+
+
+def is_followup(tracker: Tracker) -> bool | None:
+    reading = tracker.latest_message.get("followup")
+    if not isinstance(reading, dict):
+        return None
+    return float(reading.get("confidence") or 0) >= FOLLOWUP_THRESHOLD
+
+
+def asked_aspects(tracker: Tracker, text: str) -> list[str]:
+    learned = learned_aspects(tracker)
+    if learned is not None:
+        return learned
+    aspect = knowledge.detect_aspect(text)
+    return [] if aspect == "overview" else [aspect]
+
+
+def render(code: str, aspects: list[str]) -> str:
+    """The answer about ``aspects`` of procedure ``code`` (its overview when none)."""
+    supported = set(knowledge.ASPECTS)
+    wanted: list[str] = []
+    for aspect in aspects or GENERAL:
+        rendered = (aspect,) if aspect in supported else ASPECT_FALLBACK.get(aspect, ("overview",))
+        rendered += ASPECT_COMPANIONS.get(aspect, ())
+        wanted += [r for r in rendered if r not in wanted and r in supported]
+    if aspects and len(wanted) > 1 and "overview" in wanted:
+        wanted.remove("overview")
+    parts = [knowledge.answer(code, aspect) for aspect in wanted]
+    text = parts[0]
+    for part in parts[1:]:
+        text += "\n\n" + (part[4:5].upper() + part[5:] if part.startswith("Dạ, ") else part)
+    return text
+
+
+_RESULT_NOISE = {"ban", "chinh", "sao", "giay", "cua", "va", "hoac", "cho", "so", "1", "2"}
+
+
+def names_result_of(code: str, text: str) -> bool:
+    """Whether ``text`` names what procedure ``code`` delivers ("bao lâu có trích lục" after a death
+    registration, whose result is the Trích lục khai tử): a follow-up, not another procedure."""
+    view = knowledge.get_procedure(code)
+    result = getattr(view, "result", None) if view is not None else None
+    if not result:
+        return False
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(result)) if w not in _RESULT_NOISE]
+    asked = re.findall(r"[a-z0-9]+", fold(text))
+    said = " " + " ".join(asked) + " "
+    if len(asked) == 2 and " ".join(asked) in " ".join(words):  # "trích lục" as written
+        return True
+    return any(f" {a} {b} " in said for a, b in itertools.pairwise(words))
+
+
+def _button(code: str, name: str) -> dict[str, str]:
+    return {"title": name, "payload": f'/ask_procedure{{"procedure": "{code}"}}'}
 
 
 class ActionAnswerProcedure(OffLoopAction):
@@ -46,51 +174,196 @@ class ActionAnswerProcedure(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         try:
-            return self._answer(dispatcher, tracker)
+            events = self.answer(dispatcher, tracker)
         except Exception:
             logger.exception("procedure answer failed for conversation %s", tracker.sender_id)
             dispatcher.utter_message(text=FAILED_MESSAGE)
             return []
+        reminder = form_reminder(tracker)
+        if reminder:
+            dispatcher.utter_message(text=reminder)
+        return events
 
-    def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         text = latest_text(tracker)
         mentioned = entity_values(tracker, "procedure")
+        raw = str(tracker.latest_message.get("text") or "")
+        surfaces = [
+            raw[e.get("start", 0) : e.get("end", 0)]
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "procedure"
+        ]
         current = tracker.get_slot("current_procedure")
+        choices = [str(c) for c in tracker.get_slot("procedure_choices") or []]
+        aspects = asked_aspects(tracker, text)
+        carried = list(tracker.get_slot("procedure_aspects") or [])
+        if not aspects and len(text.split()) <= CARRY_OVER_WORDS:
+            aspects = carried
 
-        # A disambiguation button: the entity carries the procedure code itself.
+        # A button: the entity carries the procedure code itself.
         chosen = next((v for v in mentioned if knowledge.get_procedure(v) is not None), None)
         if chosen:
-            question = tracker.get_slot("procedure_question") or ""
-            return self._reply(dispatcher, chosen, knowledge.detect_aspect(question))
+            return self.reply(dispatcher, chosen, aspects)
 
+        # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi").
+        if choices:
+            answered = (current, self._name(current)) if current else None
+            picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
+            if picked:
+                if carried and not self._clearly_asks(tracker):
+                    aspects = carried  # "nếu mẹ bé là người nước ngoài thì sao?": the same question
+                # the siblings stay at hand: "còn có yếu tố nước ngoài thì sao?" moves between them
+                siblings = [c for c in [*choices, *([current] if current else [])] if c != picked]
+                return self.reply(dispatcher, picked, aspects, siblings)
+
+        # The question as written first: its own words say what is to be done ("làm mất giấy khai sinh" is a
+        # copy of the register's extract, not the birth registration the gazetteer names); the canonical
+        # names of the procedures mentioned help only when the words alone find nothing clear.
+        match = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
         query = " ".join([text, *(m for m in mentioned if fold(m) not in fold(text))]).strip()
-        hits = knowledge.search_procedures(query, limit=5) if query else []
-        aspect = knowledge.detect_aspect(text)
+        if query != text and match.outcome == "no_topic":
+            match = knowledge.match_catalogue(query, limit=SEARCH_LIMIT)
+        hits = list(match.hits) if match.outcome != "no_topic" else []
+        followup = is_followup(tracker)
+        strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
+        names_one = bool(mentioned) or (strong and not followup and match.outcome == "found")
 
-        # A follow-up: no procedure named and nothing in the question points clearly elsewhere.
-        if (
-            current
-            and not mentioned
-            and (not hits or hits[0].score < CONFIDENT_SCORE or hits[0].code == current)
+        if current and (
+            (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
+            or (hits and hits[0].code == current)
+            or (names_result_of(current, text) and all(names_result_of(current, s) for s in surfaces))
         ):
-            return self._reply(dispatcher, current, aspect)
-
+            return self.reply(dispatcher, current, aspects, choices)
+        # Not in the catalogue, unless the gazetteer names one of its procedures (chatty words around a
+        # known procedure lower the search's coverage: "xin lỗi em gửi nhầm, cho hỏi làm khai tử cần gì").
+        if match.outcome == "not_in_catalogue" and hits and not mentioned:
+            return self.not_in_catalogue(dispatcher, tracker, text, match.message)
+        if not names_one and (not hits or hits[0].score < WEAK_SCORE or followup):
+            if entity_values(tracker, "location") and (
+                "place" in aspects or latest_intent(tracker) == "inform"
+            ):
+                # "tui ở xã Tân Hội cũ, giờ làm giấy tờ ở đâu": the office of that place
+                return ActionContactInfo.answer(dispatcher, tracker)
+            if aspects:
+                return self.ask_which_procedure(dispatcher, aspects)
+            dispatcher.utter_message(text=NOT_FOUND_MESSAGE)
+            return []
         if not hits:
             dispatcher.utter_message(text=NOT_FOUND_MESSAGE)
             return []
-        if knowledge.is_ambiguous(hits):
-            choices = hits[:MAX_CHOICES]
+
+        settled = settle(text, hits, knowledge.is_ambiguous(hits))
+        if settled.answer is None:
+            offered = settled.offered
             dispatcher.utter_message(
-                text="Dạ, anh/chị đang hỏi về thủ tục nào dưới đây ạ?",
-                buttons=[
-                    {"title": hit.name, "payload": f'/ask_procedure{{"procedure": "{hit.code}"}}'}
-                    for hit in choices
-                ],
+                text=AGE_MESSAGE if settled.ask == "age" else WHICH_MESSAGE,
+                buttons=[_button(h.code, h.name) for h in offered],
             )
-            return [SlotSet("procedure_question", text)]
-        return self._reply(dispatcher, hits[0].code, aspect)
+            return [
+                SlotSet("procedure_choices", [h.code for h in offered]),
+                SlotSet("procedure_aspects", aspects),
+            ]
+        events = self.reply(dispatcher, settled.answer.code, aspects)
+        if settled.offered:
+            note = variant_note(settled.answer, settled.offered)
+            dispatcher.utter_message(
+                text=(
+                    f"Em trả lời theo trường hợp thông thường («{settled.answer.name}»). Nếu trường hợp "
+                    f"của anh/chị khác ({note}), anh/chị bấm nút tương ứng bên dưới để em trả lời đúng "
+                    "thủ tục ạ."
+                ),
+                buttons=[_button(h.code, h.name) for h in settled.offered],
+            )
+            events.append(SlotSet("procedure_choices", [h.code for h in settled.offered]))
+        return events
 
     @staticmethod
-    def _reply(dispatcher: CollectingDispatcher, code: str, aspect: str) -> list[EventType]:
-        dispatcher.utter_message(text=knowledge.answer(code, aspect))
-        return [SlotSet("current_procedure", code), SlotSet("procedure_question", None)]
+    def not_in_catalogue(
+        dispatcher: CollectingDispatcher, tracker: Tracker, text: str, message: str | None
+    ) -> list[EventType]:
+        """Never a neighbour's answer: say the catalogue lacks it and offer to pass the question to an
+        agent (action_offer_question, then an HD- question ticket on "có"). In a form, only say so."""
+        if (tracker.active_loop or {}).get("name"):
+            dispatcher.utter_message(text=NOT_IN_CATALOGUE_IN_FORM)
+            return []
+        return [SlotSet(PENDING_QUESTION_SLOT, text), FollowupAction("action_offer_question")]
+
+    @staticmethod
+    def _clearly_asks(tracker: Tracker) -> bool:
+        ranking = tracker.latest_message.get("aspects") or []
+        return any(float(a.get("confidence") or 0) >= SWITCH_OWN_ASPECT for a in ranking)
+
+    @staticmethod
+    def _name(code: str) -> str:
+        view = knowledge.get_procedure(code)
+        return view.name if view is not None else code
+
+    @staticmethod
+    def ask_which_procedure(dispatcher: CollectingDispatcher, aspects: list[str]) -> list[EventType]:
+        asked = ", ".join(ASPECT_LABELS.get(a, a) for a in aspects)
+        dispatcher.utter_message(
+            text=(
+                f"Dạ, anh/chị muốn hỏi {asked} của thủ tục nào ạ? Anh/chị cho em biết tên thủ tục "
+                '(ví dụ: "đăng ký khai sinh", "cấp đổi giấy phép lái xe") nhé.'
+            )
+        )
+        return [SlotSet("procedure_aspects", aspects), SlotSet("procedure_choices", None)]
+
+    @staticmethod
+    def reply(
+        dispatcher: CollectingDispatcher, code: str, aspects: list[str], siblings: list[str] | None = None
+    ) -> list[EventType]:
+        """Answer about ``code``; ``siblings``: its variants still offered (a typed reply may pick one)."""
+        dispatcher.utter_message(text=render(code, aspects))
+        return [
+            SlotSet("current_procedure", code),
+            SlotSet("procedure_aspects", aspects),
+            SlotSet("procedure_choices", siblings or None),
+        ]
+
+
+class ActionOfferQuestion(OffLoopAction):
+    """A question the catalogue cannot answer: say so and offer an HD- question ticket for an agent."""
+
+    def name(self) -> str:
+        return "action_offer_question"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = str(tracker.get_slot(PENDING_QUESTION_SLOT) or "")
+        message = knowledge.match_catalogue(question).message if question else None
+        dispatcher.utter_message(
+            text=message or NOT_FOUND_MESSAGE,
+            buttons=[
+                {"title": "Chuyển cho tổng đài viên", "payload": "/affirm"},
+                {"title": "Không cần", "payload": "/deny"},
+            ],
+        )
+        return []
+
+
+class ActionSubmitQuestion(OffLoopAction):
+    """The citizen accepted: the question becomes an HD- ticket, answered later on the same channel."""
+
+    def name(self) -> str:
+        return "action_submit_question"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = tracker.get_slot(PENDING_QUESTION_SLOT)
+        if not question:
+            dispatcher.utter_message(text=NOT_FOUND_MESSAGE)
+            return []
+        receipt = file_ticket(
+            dispatcher,
+            tracker,
+            QUESTION_FAILED_MESSAGE,
+            kind="question",
+            description=str(question),
+        )
+        if receipt is None:
+            return []
+        dispatcher.utter_message(text=QUESTION_SENT_MESSAGE.format(code=receipt.code))
+        return [SlotSet(PENDING_QUESTION_SLOT, None), SlotSet("last_ticket_code", receipt.code)]

@@ -10,14 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import (
-    GuardedFormValidation,
-    OffLoopAction,
-    channel_identity,
-    ended_early,
-    entity_values,
-    reset,
-)
+from actions.common import OffLoopAction, channel_identity, ended_early, entity_values, reset
+from actions.forms import AnswerValidation, Reader
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import TICKET_CODE_PATTERN, find_ticket_code
 from vietnam.text import fold, normalize_text
@@ -66,9 +60,12 @@ def rated_ticket_code(tracker: Tracker) -> str | None:
     )
 
 
-class ValidateRatingForm(GuardedFormValidation):
+class ValidateRatingForm(AnswerValidation):
     def name(self) -> str:
         return "validate_rating_form"
+
+    def readers(self) -> dict[str, Reader]:
+        return {"rating_score": lambda text, tracker: find_score(text)}
 
     def validate_rating_score(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -37,11 +37,17 @@ TASK_INTENTS = (
     "ask_contact_info",
     "rate_service",
 )
-ALL_INTENTS = SMALL_TALK_INTENTS + TASK_INTENTS
+# Replies to the bot's questions and changes of mind during a request (nlu_data/form_replies.yml).
+DIALOGUE_INTENTS = ("inform", "cancel", "correct_info")
+ALL_INTENTS = SMALL_TALK_INTENTS + TASK_INTENTS + DIALOGUE_INTENTS
 ENTITIES = {"dossier_code", "petition_code", "procedure", "location", "phone_number"}
 
 MIN_TRAINING_EXAMPLES = 60
-MIN_HELD_OUT = {**dict.fromkeys(SMALL_TALK_INTENTS, 20), **dict.fromkeys(TASK_INTENTS, 30)}
+MIN_HELD_OUT = {
+    **dict.fromkeys(SMALL_TALK_INTENTS, 20),
+    **dict.fromkeys(TASK_INTENTS, 30),
+    **dict.fromkeys(DIALOGUE_INTENTS, 25),
+}
 
 PETITION_CODE = re.compile(r"^(PA|HD|BC|LH)-\d{6}-\d{4,6}$")
 

@@ -260,6 +260,16 @@ _NOT_A_UNIT_BEFORE = {
     ("hẻm",),
     ("hem",),
 }
+# Current names that, typed in lower case without a prefix, also read as everyday Southern speech: "tui
+# hong ngu duoc" is "tôi hông (không) ngủ được", not the ward Hồng Ngự. Taken as that phrase when a subject
+# comes right before or a verb complement right after.
+_EVERYDAY_PHRASES = {("hong", "ngu")}
+_EVERYDAY_BEFORE = {
+    *("tui", "toi", "em", "minh", "ma", "ba", "bo", "me", "con", "no", "ong", "anh", "chi", "nguoi", "ai"),
+    *("dem", "ca", "luon", "van", "cung", "nen", "chua"),
+}
+_EVERYDAY_AFTER = {"duoc", "dc", "noi", "ngon", "yen", "it", "nua", "het", "luon", "gi"}
+_PLACE_BEFORE = {"o", "tai", "ve", "len", "xuong", "tu", "den", "di", "qua"}  # "ở hong ngu dc ko": a place
 _TOKEN_RE = re.compile(r"[a-z]+|\d+")
 _ROMAN = {"1": "i", "2": "ii", "3": "iii"}
 _MAX_NAME_TOKENS = 6
@@ -416,6 +426,9 @@ def _scan(nfc: str, folded: str) -> list[_Raw]:
             i += 1
             continue
         last_end = raws[-1].end_tok if raws else 0
+        if not found.prefix and _everyday_phrase(found, words, nfc):
+            i = found.end_tok
+            continue
         if not found.prefix and any(
             i - len(w) >= last_end and tuple(written[i - len(w) : i]) == w for w in _NOT_A_UNIT_BEFORE
         ):
@@ -424,6 +437,17 @@ def _scan(nfc: str, folded: str) -> list[_Raw]:
         raws.append(found)
         i = found.end_tok
     return raws
+
+
+def _everyday_phrase(raw: _Raw, words: list[str], nfc: str) -> bool:
+    """Whether a prefix-less match is an everyday phrase in context ("tui hong ngu duoc"), not a place."""
+    if tuple(words[raw.start_tok : raw.end_tok]) not in _EVERYDAY_PHRASES:
+        return False
+    if _is_capitalised(nfc[raw.start : raw.end]):
+        return False
+    before = words[raw.start_tok - 1] if raw.start_tok else ""
+    after = words[raw.end_tok] if raw.end_tok < len(words) else ""
+    return before not in _PLACE_BEFORE and (before in _EVERYDAY_BEFORE or after in _EVERYDAY_AFTER)
 
 
 def _match_at(i: int, words: list[str], spans, nfc: str, gaz) -> _Raw | None:

@@ -6,7 +6,8 @@ without features (empty text). This one:
   character features weigh alike whatever the message length;
 - trains a multinomial logistic regression (sklearn) with a configurable ``C``;
 - stores only the weights (numpy, no pickle) and predicts with one sparse product and a softmax;
-- answers a message without any known feature with confidence 0, so the FallbackClassifier takes over.
+- answers a message without any known feature with confidence 0, so the FallbackClassifier takes over, and
+  halves the confidence of a message known only by character n-grams (keyboard mash).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 logger = logging.getLogger(__name__)
+
+CHARS_ONLY_FACTOR = 0.5
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -118,6 +121,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return scipy.sparse.hstack(scaled, format="csr")
 
     # training -------------------------------------------------------------------------------------------
+    def _training_matrix(self, examples: list[Message]) -> scipy.sparse.csr_matrix:
+        """The scaled feature rows of ``examples``; sets the featurizer columns (``origins``, widths)."""
+        widths: dict[str, int] = {}
+        for example in examples:
+            for origin, block in self._sentence_blocks(example).items():
+                widths.setdefault(origin, block.shape[1])
+        self.origins = sorted(widths)
+        self._widths = widths
+        return self._matrix(examples, widths)
+
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
@@ -126,12 +139,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len(set(labels)) < 2:
             logger.warning("LinearIntentClassifier needs at least two intents; not trained")
             return self._resource
-        widths: dict[str, int] = {}
-        for example in examples:
-            for origin, block in self._sentence_blocks(example).items():
-                widths.setdefault(origin, block.shape[1])
-        self.origins = sorted(widths)
-        X = self._matrix(examples, widths)
+        X = self._training_matrix(examples)
         clf = LogisticRegression(
             C=float(self._config["C"]),
             max_iter=int(self._config["max_iter"]),
@@ -147,7 +155,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             self.bias = np.array([-clf.intercept_[0], clf.intercept_[0]]) / 2
         else:
             self.weights, self.bias = clf.coef_, clf.intercept_
-        self._widths = widths
         self.persist()
         return self._resource
 
@@ -202,9 +209,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return offsets
 
     def _scores(self, message: Message, offsets: dict[str, int]) -> tuple[np.ndarray, bool]:
-        """Class scores of one message, straight from its sparse blocks (same scaling as ``_matrix``)."""
+        """Class scores of one message, straight from its sparse blocks (same scaling as ``_matrix``), and
+        whether any of its features is known."""
+        scores, known, _ = self._scores_and_evidence(message, offsets)
+        return scores, known
+
+    def _scores_and_evidence(
+        self, message: Message, offsets: dict[str, int]
+    ) -> tuple[np.ndarray, bool, bool]:
+        """Scores, whether any feature is known, whether any word or syllable feature is known."""
         scores = np.array(self.bias, dtype=np.float64)
-        known = False
+        known = words_known = False
         for feature in message.features:
             if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
                 continue
@@ -229,18 +244,24 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 continue
             scores += self.weights[:, offset + columns] @ (values / norm)
             known = True
-        return scores, known
+            words_known = words_known or not origin.endswith(":char")
+        return scores, known, words_known
 
     def predict_proba(self, messages: list[Message]) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities (n_messages, n_classes) and whether each message had any known feature."""
         offsets = self._offsets()
-        rows = [self._scores(message, offsets) for message in messages]
+        rows = [self._scores_and_evidence(message, offsets) for message in messages]
         scores = np.vstack([r[0] for r in rows])
         if self._one_vs_rest and len(self.classes) > 2:  # as sklearn: sigmoid per class, then normalise
             probabilities = 1.0 / (1.0 + np.exp(-scores))
         else:
             probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities /= probabilities.sum(axis=1, keepdims=True)
+        # Only character n-grams known (no word, no syllable): they catch typos of known words, but keyboard
+        # mash ("asdf qwerty", "zzz xyz abc") shares some with everything; the confidence is halved, so a
+        # weak guess falls under the FallbackClassifier's threshold.
+        unsure = np.array([r[1] and not r[2] for r in rows])
+        probabilities[unsure] *= CHARS_ONLY_FACTOR
         return probabilities, np.array([r[1] for r in rows])
 
     def process(self, messages: list[Message]) -> list[Message]:

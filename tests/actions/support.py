@@ -31,21 +31,30 @@ def make_tracker(
     intent_ranking: list[dict[str, Any]] | None = None,
     previous_events: list[dict[str, Any]] | None = None,
     slot_events: list[dict[str, Any]] | None = None,
+    confidence: float = 1.0,
+    aspects: dict[str, float] | None = None,
+    followup: float | None = None,
 ) -> Tracker:
     """A tracker whose latest event is the citizen's message ``text`` (then ``slot_events``).
 
     Without ``metadata`` the message comes through the hub: the citizen is ``sender_id`` on ``channel``
-    (web chat for a channel that is not ours), signed as the hub signs it."""
+    (web chat for a channel that is not ours), signed as the hub signs it.
+    ``aspects``/``followup``: what the NLU's aspect classifier read (parse keys ``aspects``, ``followup``);
+    left out, the parse has no such reading (a button payload)."""
     if metadata is None:
         ours = channel if channel in ("zalo", "telegram", "webchat", "phone", "api") else "webchat"
         metadata = hub_metadata(sender_id, ours)
-    latest = {
+    latest: dict[str, Any] = {
         "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
-        "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
+        "intent_ranking": intent_ranking or [{"name": intent, "confidence": confidence}],
         "metadata": metadata,
     }
+    if aspects is not None:
+        latest["aspects"] = [{"name": n, "confidence": c} for n, c in aspects.items()]
+    if followup is not None:
+        latest["followup"] = {"confidence": followup}
     user_event = {"event": "user", "text": text, "parse_data": latest, "input_channel": channel}
     events = [*(previous_events or []), user_event, *(slot_events or [])]
     all_slots = {"form_failures": 0.0, **(slots or {})}

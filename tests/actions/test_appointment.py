@@ -1,10 +1,12 @@
-"""Appointment requests: a short form that files a real LH- ticket."""
+"""Appointment requests: the type, a day and time that is one (a place is not a time), a commune/ward, and a
+real LH- ticket once the summary is confirmed."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from actions.appointment import ActionSubmitAppointment, ValidateAppointmentForm
+from actions.appointment import ValidateAppointmentForm
+from actions.confirmation import ActionSubmitRequest
 from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
 from ticketing import citizen_desk as ticketing
 
@@ -21,16 +23,34 @@ async def test_the_appointment_type(domain: dict[str, Any]) -> None:
         assert slot_values(events)["appointment_type"] == expected, text
 
 
-async def test_an_appointment_request_is_filed(domain: dict[str, Any]) -> None:
+async def test_the_time_must_be_a_day_or_time(domain: dict[str, Any]) -> None:
+    events, messages = await answer_form(
+        ValidateAppointmentForm(), domain, "ấp 4 xã Mỹ Thọ", "appointment_time"
+    )
+    assert slot_values(events)["appointment_time"] is None
+    assert "ngày giờ" in texts(messages)
+    events, _ = await answer_form(
+        ValidateAppointmentForm(), domain, "sáng thứ hai tuần sau nha", "appointment_time"
+    )
+    assert slot_values(events)["appointment_time"] == "sáng thứ hai tuần sau"
+
+
+async def test_the_place_resolves_to_a_unit(domain: dict[str, Any]) -> None:
+    events, _ = await answer_form(ValidateAppointmentForm(), domain, "ấp 4 xã Mỹ Thọ", "appointment_location")
+    assert slot_values(events)["appointment_location"] == "ấp 4, Xã Mỹ Thọ"
+
+
+async def test_a_confirmed_appointment_request_is_filed(domain: dict[str, Any]) -> None:
     slots = {
         "appointment_type": "home_visit",
         "appointment_purpose": "làm căn cước cho bà nội",
-        "appointment_location": "ấp 4, xã Tân Phước 1",
+        "appointment_location": "ấp 4, Xã Tân Phước 1",
         "appointment_time": "chiều thứ Sáu",
         "contact_phone": "0912345678",
+        "request_kind": "appointment",
     }
-    tracker = make_tracker("0912345678", slots=slots, sender_id="appointment-1", channel="zalo")
-    events, messages = await run(ActionSubmitAppointment(), tracker, domain)
+    tracker = make_tracker("ok", intent="affirm", slots=slots, sender_id="appointment-1", channel="zalo")
+    events, messages = await run(ActionSubmitRequest(), tracker, domain)
     code = slot_values(events)["last_ticket_code"]
     assert code.startswith("LH-")
     assert code in texts(messages)

@@ -161,8 +161,10 @@ async def test_a_conversation_waiting_for_the_database_lock_does_not_stall_anoth
     webhook, database, log = action_server
 
     def petition(sender: str) -> dict[str, Any]:
-        tracker = make_tracker("đúng rồi", intent="affirm", slots=PETITION, sender_id=sender)
-        return _action_call("action_submit_petition", tracker, domain)
+        tracker = make_tracker(
+            "đúng rồi", intent="affirm", slots={**PETITION, "request_kind": "petition"}, sender_id=sender
+        )
+        return _action_call("action_submit_request", tracker, domain)
 
     def question(sender: str) -> dict[str, Any]:
         tracker = make_tracker("làm lý lịch tư pháp cần giấy tờ gì", intent="ask_procedure", sender_id=sender)
@@ -184,7 +186,7 @@ async def test_a_conversation_waiting_for_the_database_lock_does_not_stall_anoth
             holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
             waiting = asyncio.create_task(call(petition("citizen-waiting")))
             # The server has started that action (its second petition) before the other citizen asks.
-            await _wait_for_log(log, "Received request to run 'action_submit_petition'", times=2)
+            await _wait_for_log(log, "Received request to run 'action_submit_request'", times=2)
             answered = await call(question("citizen-asking"))
             assert not waiting.done(), "the event loop was blocked: the answer came only after the petition"
             holder.execute("ROLLBACK")

@@ -27,7 +27,7 @@ async def test_a_dossier_code_is_normalised(domain: dict[str, Any]) -> None:
 async def test_a_wrong_code_is_explained_and_counted(domain: dict[str, Any]) -> None:
     events, messages = await answer_form(ValidateDossierStatusForm(), domain, "HS12345", "dossier_code")
     assert slot_values(events) == {"dossier_code": None, "form_failures": 1}
-    assert "chưa đúng định dạng" in texts(messages)  # the question asked again shows an example
+    assert "chưa thấy mã hồ sơ đúng định dạng" in texts(messages)  # the question asked again shows an example
 
 
 async def test_the_last_four_digits_of_the_phone(domain: dict[str, Any]) -> None:
@@ -122,3 +122,62 @@ async def test_an_overdue_dossier_offers_a_petition_about_the_delay(domain: dict
     slots = {"dossier_code": overdue.code, "phone_last4": overdue.applicant_phone[-4:]}
     events, _ = await run(ActionLookupDossier(), make_tracker("0002", slots=slots, sender_id="d-3"), domain)
     assert slot_values(events)["suggested_intent"] == "submit_petition"  # "có" then starts the petition
+    assert overdue.code in slot_values(events)["petition_topic"]  # the petition is about this dossier
+
+
+def _activation(text: str, **slots: Any) -> Any:
+    """The message that starts the lookup: the form is not asking anything yet."""
+    code_entities = (
+        [{"entity": "dossier_code", "value": slots["dossier_code"]}] if "dossier_code" in slots else []
+    )
+    return make_tracker(
+        text,
+        intent="check_dossier_status",
+        entities=code_entities,
+        slots=slots,
+        active_loop="dossier_status_form",
+        slot_events=[
+            {"event": "slot", "name": k, "value": v} for k, v in slots.items() if k == "dossier_code"
+        ],
+    )
+
+
+async def test_the_phone_ending_given_with_the_code_is_not_asked_again(domain: dict[str, Any]) -> None:
+    text = f"cho tui hỏi hồ sơ {CODE.replace('.', '').replace('-', '')} sao rồi, số đt đuôi 5678 nhen"
+    events, _ = await run(ValidateDossierStatusForm(), _activation(text, dossier_code=CODE), domain)
+    assert slot_values(events)["phone_last4"] == "5678"
+    assert slot_values(events)["known_phone_last4"] == "5678"
+
+
+async def test_digits_of_the_code_are_not_taken_for_the_phone_ending(domain: dict[str, Any]) -> None:
+    events, _ = await run(
+        ValidateDossierStatusForm(), _activation(f"hồ sơ {CODE} tới đâu rồi", dossier_code=CODE), domain
+    )
+    assert "phone_last4" not in slot_values(events)
+
+
+async def test_a_phone_ending_given_earlier_in_the_conversation_is_used(domain: dict[str, Any]) -> None:
+    tracker = _activation(f"tra hồ sơ {CODE}", dossier_code=CODE, known_phone_last4="4321")
+    events, _ = await run(ValidateDossierStatusForm(), tracker, domain)
+    assert slot_values(events)["phone_last4"] == "4321"
+    tracker = _activation(f"tra hồ sơ {CODE}", dossier_code=CODE, citizen_phone="0912345678")
+    events, _ = await run(ValidateDossierStatusForm(), tracker, domain)
+    assert slot_values(events)["phone_last4"] == "5678"
+
+
+async def test_a_corrected_ending_after_the_lookup_looks_the_same_dossier_up_again(
+    domain: dict[str, Any], sample_dossier: DossierRecord
+) -> None:
+    last4 = sample_dossier.applicant_phone[-4:]
+    wrong = "0000" if last4 != "0000" else "1111"
+    slots = {"dossier_code": sample_dossier.code, "phone_last4": wrong}
+    events, _ = await run(ActionLookupDossier(), make_tracker(wrong, slots=slots, sender_id="d-4"), domain)
+    assert slot_values(events)["last_dossier_code"] == sample_dossier.code
+    correction = make_tracker(
+        f"nhầm, {last4} mới đúng",
+        intent="correct_info",
+        slots={"last_dossier_code": sample_dossier.code},
+        sender_id="d-4",
+    )
+    _, messages = await run(ActionLookupDossier(), correction, domain)
+    assert texts(messages) == knowledge.lookup_dossier(sample_dossier.code, last4, "d-4-expected").message

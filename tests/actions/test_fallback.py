@@ -45,3 +45,14 @@ async def test_an_unclear_message_without_a_likely_need_gets_examples(domain: di
     )
     assert "nói rõ hơn" in texts(messages)
     assert not messages[0].get("buttons")
+
+
+async def test_a_rating_is_never_suggested(domain: dict[str, Any]) -> None:
+    """'hmmm' read as a weak rating must not lead to the rating form: only a request to rate starts it."""
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "rate_service", "confidence": 0.35}]
+    events, messages = await run(
+        ActionClarify(), make_tracker("hmmm", intent="nlu_fallback", intent_ranking=ranking), domain
+    )
+    assert "đánh giá" not in texts(messages)
+    assert not messages[0].get("buttons")
+    assert slot_values(events) == {"suggested_intent": None}

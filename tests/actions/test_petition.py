@@ -1,14 +1,14 @@
-"""Petition intake: the form checks each answer, the summary is confirmed, a real ticket is filed."""
+"""Petition intake: the form takes only answers, a side question is left to its rule, a stop cancels, and a
+confirmed petition becomes a real ticket; petition status with its second factor."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from actions.confirmation import ActionCancelRequest, ActionSubmitRequest, ActionSummarizeRequest
 from actions.petition import (
-    ActionCancelPetition,
+    ActionAskPetitionLocation,
     ActionPetitionStatus,
-    ActionSubmitPetition,
-    ActionSummarizePetition,
     ValidatePetitionForm,
     ValidatePetitionStatusForm,
 )
@@ -17,10 +17,22 @@ from ticketing import citizen_desk as ticketing
 
 PETITION = {
     "petition_description": "Đèn đường ở ấp 3 bị hư cả tháng nay, ban đêm rất tối",
-    "petition_location": "ấp 3, xã Tân Phước 1",
+    "petition_location": "ấp 3, Xã Tân Phước 1",
     "contact_phone": "0912345678",
     "contact_name": "",
 }
+IN_THE_FORM = [{"event": "active_loop", "name": "petition_form"}]
+
+
+def asked(slot: str, text: str, *, intent: str = "inform", confidence: float = 1.0, **slots: Any) -> Any:
+    """The citizen's message ``text`` while the form asks for ``slot``, before any extraction."""
+    return make_tracker(
+        text,
+        intent=intent,
+        confidence=confidence,
+        slots={**slots, "requested_slot": slot},
+        active_loop="petition_form",
+    )
 
 
 async def test_a_generic_first_message_leaves_the_description_to_be_asked(domain: dict[str, Any]) -> None:
@@ -38,25 +50,113 @@ async def test_a_detailed_first_message_is_the_description(domain: dict[str, Any
 
 
 async def test_a_vague_description_is_asked_again(domain: dict[str, Any]) -> None:
-    events, messages = await answer_form(ValidatePetitionForm(), domain, "có việc", "petition_description")
+    events, messages = await run(ValidatePetitionForm(), asked("petition_description", "có việc"), domain)
     assert slot_values(events) == {"petition_description": None, "form_failures": 1}
     assert "chưa rõ sự việc" in texts(messages)
 
 
-async def test_phone_numbers_are_normalised_and_wrong_ones_rejected(domain: dict[str, Any]) -> None:
-    events, _ = await answer_form(ValidatePetitionForm(), domain, "+84 912 345 678", "contact_phone")
+async def test_a_name_read_as_a_request_for_a_person_is_still_a_name(domain: dict[str, Any]) -> None:
+    tracker = asked("contact_name", "Nguyễn Văn Tư", intent="request_human", confidence=0.72, **PETITION)
+    events, messages = await run(ValidatePetitionForm(), tracker, domain)
+    assert slot_values(events)["contact_name"] == "Nguyễn Văn Tư"
+    assert "form_outcome" not in slot_values(events)
+    assert messages == []
+
+
+async def test_a_bare_phone_read_as_a_request_for_a_person_is_the_phone(domain: dict[str, Any]) -> None:
+    tracker = asked("contact_phone", "0912345678", intent="request_human", confidence=0.53)
+    events, _ = await run(ValidatePetitionForm(), tracker, domain)
     assert slot_values(events)["contact_phone"] == "0912345678"
-    events, messages = await answer_form(ValidatePetitionForm(), domain, "091234", "contact_phone")
+
+
+async def test_phones_are_found_in_a_sentence_and_wrong_ones_rejected(domain: dict[str, Any]) -> None:
+    for typed in ("+84 912 345 678", "sdt cua tui la 0912 345 678 nhen"):
+        events, _ = await run(ValidatePetitionForm(), asked("contact_phone", typed), domain)
+        assert slot_values(events)["contact_phone"] == "0912345678", typed
+    events, messages = await run(ValidatePetitionForm(), asked("contact_phone", "091234"), domain)
     assert slot_values(events)["contact_phone"] is None
     assert "số điện thoại chưa đúng" in texts(messages)
 
 
 async def test_the_name_is_optional(domain: dict[str, Any]) -> None:
-    for answer, intent in [("bỏ qua", "nlu_fallback"), ("khong", "deny"), ("Không muốn", "deny")]:
-        events, _ = await answer_form(ValidatePetitionForm(), domain, answer, "contact_name", intent=intent)
+    for answer, intent in [("bỏ qua", "cancel"), ("khong", "deny"), ("Không muốn", "deny")]:
+        events, _ = await run(ValidatePetitionForm(), asked("contact_name", answer, intent=intent), domain)
         assert slot_values(events)["contact_name"] == "", answer
-    events, _ = await answer_form(ValidatePetitionForm(), domain, "Nguyễn Văn An", "contact_name")
-    assert slot_values(events)["contact_name"] == "Nguyễn Văn An"
+    for answer, name in [("chú Út Hiền", "chú Út Hiền"), ("anh tên Hùng", "Hùng")]:
+        events, _ = await run(ValidatePetitionForm(), asked("contact_name", answer), domain)
+        assert slot_values(events)["contact_name"] == name
+
+
+async def test_a_clear_request_for_a_person_ends_the_form_with_a_handoff(domain: dict[str, Any]) -> None:
+    tracker = asked("contact_name", "cho tôi gặp tổng đài viên", intent="request_human", **PETITION)
+    events, _ = await run(ValidatePetitionForm(), tracker, domain)
+    assert slot_values(events)["form_outcome"] == "handoff"
+    assert slot_values(events)["requested_slot"] is None
+
+
+async def test_a_side_question_is_not_taken_as_the_answer(domain: dict[str, Any]) -> None:
+    """Nothing is extracted: the form rejects the turn and bot/rules/forms.yml answers the question."""
+    tracker = asked(
+        "petition_location", "ủa mà cho hỏi luôn làm căn cước cho con cần gì", intent="ask_procedure"
+    )
+    events, messages = await run(ValidatePetitionForm(), tracker, domain)
+    assert "petition_location" not in slot_values(events)
+    assert messages == []
+
+
+async def test_a_stop_in_natural_words_cancels(domain: dict[str, Any]) -> None:
+    tracker = asked("petition_location", "thôi bỏ đi, hổng gửi nữa", intent="cancel", confidence=0.97)
+    events, _ = await run(ValidatePetitionForm(), tracker, domain)
+    assert slot_values(events)["form_outcome"] == "cancelled"
+    assert slot_values(events)["requested_slot"] is None
+    after = make_tracker("thôi", slots={"form_outcome": "cancelled"}, previous_events=IN_THE_FORM)
+    events, messages = await run(ActionSummarizeRequest(), after, domain)
+    assert {"event": "followup", "name": "action_cancel_request", "timestamp": None} in events
+    assert messages == []
+    _, messages = await run(ActionCancelRequest(), after, domain)
+    assert "đã hủy phản ánh" in texts(messages)
+
+
+async def test_the_place_keeps_its_hamlet_and_resolves_to_a_unit(domain: dict[str, Any]) -> None:
+    events, _ = await run(ValidatePetitionForm(), asked("petition_location", "ấp 7 xã Mỹ Thọ"), domain)
+    assert slot_values(events)["petition_location"] == "ấp 7, Xã Mỹ Thọ"
+
+
+async def test_a_name_several_former_communes_shared_is_asked_back_with_buttons(
+    domain: dict[str, Any],
+) -> None:
+    events, messages = await run(
+        ValidatePetitionForm(), asked("petition_location", "ấp 2 Bình Thạnh"), domain
+    )
+    values = slot_values(events)
+    assert values["petition_location"] is None
+    assert {"Xã Mỹ Hiệp", "Phường Hồng Ngự"} <= set(values["location_candidates"])
+    assert values["location_detail"] == "ấp 2"
+    assert messages == []  # the question is action_ask_petition_location's
+
+    pending = {k: values[k] for k in ("location_candidates", "location_detail", "location_mention")}
+    _, messages = await run(
+        ActionAskPetitionLocation(), make_tracker("ấp 2 Bình Thạnh", slots=pending), domain
+    )
+    assert [b["title"] for b in messages[0]["buttons"]] == pending["location_candidates"]
+
+    events, _ = await run(ValidatePetitionForm(), asked("petition_location", "Xã Mỹ Hiệp", **pending), domain)
+    assert slot_values(events)["petition_location"] == "ấp 2, Xã Mỹ Hiệp"
+    assert slot_values(events)["location_candidates"] is None
+
+
+async def test_a_hamlet_alone_asks_for_its_commune(domain: dict[str, Any]) -> None:
+    events, _ = await run(ValidatePetitionForm(), asked("petition_location", "ấp 7"), domain)
+    assert slot_values(events)["petition_location"] is None
+    assert slot_values(events)["location_detail"] == "ấp 7"
+    _, messages = await run(
+        ActionAskPetitionLocation(), make_tracker("ấp 7", slots={"location_detail": "ấp 7"}), domain
+    )
+    assert "ấp 7 thuộc xã/phường nào" in texts(messages)
+    events, _ = await run(
+        ValidatePetitionForm(), asked("petition_location", "Mỹ Thọ", location_detail="ấp 7"), domain
+    )
+    assert slot_values(events)["petition_location"] == "ấp 7, Xã Mỹ Thọ"
 
 
 async def test_three_wrong_answers_end_the_form_and_a_human_is_offered(domain: dict[str, Any]) -> None:
@@ -66,8 +166,8 @@ async def test_three_wrong_answers_end_the_form_and_a_human_is_offered(domain: d
     }
     failures = 0.0
     for attempt in range(1, 4):
-        events, messages = await answer_form(
-            ValidatePetitionForm(), domain, "abc", "contact_phone", slots={**slots, "form_failures": failures}
+        events, messages = await run(
+            ValidatePetitionForm(), asked("contact_phone", "abc", **slots, form_failures=failures), domain
         )
         values = slot_values(events)
         failures = values["form_failures"]
@@ -78,38 +178,21 @@ async def test_three_wrong_answers_end_the_form_and_a_human_is_offered(domain: d
     assert values["form_outcome"] == "gave_up"
     assert "xin lỗi" in texts(messages)
 
-    after = make_tracker("abc", slots={**slots, "form_outcome": "gave_up"})
-    events, _ = await run(ActionSummarizePetition(), after, domain)
+    after = make_tracker("abc", slots={**slots, "form_outcome": "gave_up"}, previous_events=IN_THE_FORM)
+    events, _ = await run(ActionSummarizeRequest(), after, domain)
     assert {"event": "followup", "name": "action_offer_human", "timestamp": None} in events
     assert slot_values(events)["petition_description"] is None
 
 
-async def test_the_citizen_can_stop_the_form(domain: dict[str, Any]) -> None:
-    events, _ = await answer_form(ValidatePetitionForm(), domain, "thôi không cần nữa", "petition_location")
-    assert slot_values(events)["form_outcome"] == "cancelled"
-    assert slot_values(events)["requested_slot"] is None
-    events, messages = await run(
-        ActionSummarizePetition(), make_tracker("thôi", slots={"form_outcome": "cancelled"}), domain
-    )
-    assert "dừng yêu cầu" in texts(messages)
-    assert slot_values(events)["form_outcome"] is None
-
-
-async def test_the_summary_lists_what_will_be_sent(domain: dict[str, Any]) -> None:
-    _, messages = await run(ActionSummarizePetition(), make_tracker("bỏ qua", slots=PETITION), domain)
-    summary = texts(messages)
-    assert PETITION["petition_description"] in summary
-    assert "ấp 3, xã Tân Phước 1" in summary
-    assert "0912345678" in summary
-    assert "(không cung cấp)" in summary
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
-
-
 async def test_a_confirmed_petition_becomes_a_ticket_routed_to_an_agency(domain: dict[str, Any]) -> None:
     tracker = make_tracker(
-        "đúng rồi", intent="affirm", slots=PETITION, sender_id="petition-1", channel="telegram"
+        "đúng rồi",
+        intent="affirm",
+        slots={**PETITION, "request_kind": "petition"},
+        sender_id="petition-1",
+        channel="telegram",
     )
-    events, messages = await run(ActionSubmitPetition(), tracker, domain)
+    events, messages = await run(ActionSubmitRequest(), tracker, domain)
     code = slot_values(events)["last_ticket_code"]
     assert code.startswith("PA-")
     status = ticketing.ticket_status(code, "telegram", "petition-1", None)
@@ -120,12 +203,6 @@ async def test_a_confirmed_petition_becomes_a_ticket_routed_to_an_agency(domain:
     assert status.agency_name and status.agency_name in reply
     assert "Thời hạn trả lời dự kiến" in reply
     assert slot_values(events)["petition_description"] is None  # ready for the next one
-
-
-async def test_a_cancelled_petition_files_nothing(domain: dict[str, Any]) -> None:
-    events, messages = await run(ActionCancelPetition(), make_tracker("hủy", slots=PETITION), domain)
-    assert messages[0]["response"] == "utter_petition_cancelled"
-    assert slot_values(events)["petition_description"] is None
 
 
 async def test_petition_status_for_the_citizen_who_filed_it(domain: dict[str, Any]) -> None:
@@ -154,8 +231,8 @@ async def test_petition_status_for_the_citizen_who_filed_it(domain: dict[str, An
     )
     assert slot_values(events)["phone_last4"] == ""
 
-    asked = {"petition_code": receipt.code, "phone_last4": "4321"}
-    mine = make_tracker("4321", slots=asked, sender_id="status-1", channel="zalo")
+    asked_code = {"petition_code": receipt.code, "phone_last4": "4321"}
+    mine = make_tracker("4321", slots=asked_code, sender_id="status-1", channel="zalo")
     _, messages = await run(ActionPetitionStatus(), mine, domain)
     assert receipt.code in texts(messages)
     assert "Thời hạn trả lời dự kiến" in texts(messages)

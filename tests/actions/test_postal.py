@@ -1,10 +1,12 @@
-"""Postal service requests: a short form that files a real BC- ticket."""
+"""Postal service requests: the service type, an address that resolves to a commune/ward (not any text), and
+a real BC- ticket once the summary is confirmed."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from actions.postal import ActionSubmitPostal, ValidatePostalForm
+from actions.confirmation import ActionSubmitRequest
+from actions.postal import ValidatePostalForm
 from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
 from ticketing import citizen_desk as ticketing
 
@@ -31,14 +33,25 @@ async def test_a_first_message_without_the_type_leaves_it_to_be_asked(domain: di
     assert messages == []
 
 
-async def test_a_postal_request_is_filed(domain: dict[str, Any]) -> None:
+async def test_the_address_must_name_a_commune_or_ward(domain: dict[str, Any]) -> None:
+    events, messages = await answer_form(ValidatePostalForm(), domain, "nhận hồ sơ tại nhà", "postal_address")
+    assert slot_values(events)["postal_address"] is None
+    assert "xã/phường" in texts(messages)
+    events, _ = await answer_form(
+        ValidatePostalForm(), domain, "số 12 đường Lê Lợi phường Mỹ Tho", "postal_address"
+    )
+    assert slot_values(events)["postal_address"] == "số 12, đường Lê Lợi, Phường Mỹ Tho"
+
+
+async def test_a_confirmed_postal_request_is_filed(domain: dict[str, Any]) -> None:
     slots = {
         "postal_service_type": "delivery",
-        "postal_address": "12 Lê Lợi, phường Mỹ Tho",
+        "postal_address": "12 Lê Lợi, Phường Mỹ Tho",
         "contact_phone": "0912345678",
+        "request_kind": "postal",
     }
-    tracker = make_tracker("0912345678", slots=slots, sender_id="postal-1", channel="telegram")
-    events, messages = await run(ActionSubmitPostal(), tracker, domain)
+    tracker = make_tracker("đúng rồi", intent="affirm", slots=slots, sender_id="postal-1", channel="telegram")
+    events, messages = await run(ActionSubmitRequest(), tracker, domain)
     code = slot_values(events)["last_ticket_code"]
     assert code.startswith("BC-")
     assert code in texts(messages)

@@ -1,20 +1,25 @@
-"""Procedure questions are answered from the real catalogue, and follow-ups stay on the same procedure."""
+"""Procedure questions in the context of the conversation, answered from the real catalogue: what is asked
+comes from the NLU, a follow-up stays on the procedure, the common case is answered with its variants
+offered, a typed reply picks one of them, a question without a procedure asks which one."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from actions.procedures import ActionAnswerProcedure
+from actions.procedure_choice import match_choice, settle, stated_age
+from actions.procedures import ActionAnswerProcedure, render
 from knowledge import facade as knowledge
 from tests.actions.support import make_tracker, run, slot_values, texts
 
 CRIMINAL_RECORD = "3.000333"  # Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài...
 LICENCE_RENEWAL = "3.000348"  # Cấp lại giấy phép lái xe
-BIRTH = "1.001193"  # Đăng ký khai sinh (close to "Đăng ký khai sinh có yếu tố nước ngoài")
+BIRTH = "1.001193"  # Đăng ký khai sinh
+DEATH = "1.000656"  # Đăng ký khai tử (its result: Trích lục khai tử)
+ID_UNDER_14 = "1.014062"  # Cấp thẻ căn cước cho người dưới 14 tuổi
 
 
-async def ask(question: str, domain: dict[str, Any]) -> tuple[list[dict], list[dict]]:
-    return await run(ActionAnswerProcedure(), make_tracker(question, intent="ask_procedure"), domain)
+def ask(text: str, *, aspects: dict[str, float] | None = None, followup: float = 0.0, **kw: Any) -> Any:
+    return make_tracker(text, intent="ask_procedure", aspects=aspects or {}, followup=followup, **kw)
 
 
 def _unambiguous_top(question: str) -> str:
@@ -23,91 +28,256 @@ def _unambiguous_top(question: str) -> str:
     return hits[0].code
 
 
-async def test_a_question_is_answered_about_the_procedure_it_names(domain: dict[str, Any]) -> None:
+async def test_a_question_is_answered_about_what_the_nlu_read_it_asks(domain: dict[str, Any]) -> None:
     question = "làm lý lịch tư pháp cần giấy tờ gì"
     assert _unambiguous_top(question) == CRIMINAL_RECORD
-    events, messages = await run(
-        ActionAnswerProcedure(), make_tracker(question, intent="ask_procedure"), domain
-    )
+    events, messages = await run(ActionAnswerProcedure(), ask(question, aspects={"documents": 0.99}), domain)
     assert slot_values(events)["current_procedure"] == CRIMINAL_RECORD
     assert texts(messages) == knowledge.answer(CRIMINAL_RECORD, "documents")
 
 
-async def test_a_question_without_diacritics_gets_the_same_answer(domain: dict[str, Any]) -> None:
-    question = "lam ly lich tu phap can giay to gi"
-    events, messages = await run(
-        ActionAnswerProcedure(), make_tracker(question, intent="ask_procedure"), domain
-    )
-    assert slot_values(events)["current_procedure"] == CRIMINAL_RECORD
-    assert texts(messages) == knowledge.answer(CRIMINAL_RECORD, "documents")
-
-
-async def test_follow_ups_answer_about_the_current_procedure(domain: dict[str, Any]) -> None:
+async def test_follow_ups_in_everyday_words_stay_on_the_current_procedure(domain: dict[str, Any]) -> None:
     for question, aspect in [
-        ("còn lệ phí thì sao?", "fee"),
-        ("làm online được không", "online"),
-        ("mất bao lâu", "time"),
+        ("hết nhiêu tiền", "fee"),
+        ("nộp qua mạng dc hông", "online"),
+        ("chừng nào có", "time"),
+        ("làm mất bao nhiêu ngày", "time"),  # "mất": takes (time), not died
         ("nop o dau", "place"),
     ]:
-        assert knowledge.detect_aspect(question) == aspect, f"precondition: aspect of {question!r}"
-        tracker = make_tracker(question, intent="ask_procedure", slots={"current_procedure": CRIMINAL_RECORD})
+        tracker = ask(
+            question, aspects={aspect: 0.97}, followup=0.95, slots={"current_procedure": CRIMINAL_RECORD}
+        )
         events, messages = await run(ActionAnswerProcedure(), tracker, domain)
         assert texts(messages) == knowledge.answer(CRIMINAL_RECORD, aspect), question
         assert slot_values(events)["current_procedure"] == CRIMINAL_RECORD
 
 
+async def test_several_aspects_in_one_question_are_answered_together(domain: dict[str, Any]) -> None:
+    tracker = ask(
+        "cần gì, bao lâu, tốn nhiêu",
+        aspects={"documents": 0.9, "time": 0.8, "fee": 0.9},
+        followup=0.9,
+        slots={"current_procedure": CRIMINAL_RECORD},
+    )
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    reply = texts(messages)
+    assert "Tờ khai" in reply and "lệ phí" in reply.lower() and "thời hạn" in reply.lower()
+
+
+async def test_a_follow_up_without_any_procedure_asks_which_and_keeps_the_question(
+    domain: dict[str, Any],
+) -> None:
+    events, messages = await run(
+        ActionAnswerProcedure(), ask("hết nhiêu tiền", aspects={"fee": 0.99}, followup=0.98), domain
+    )
+    assert "lệ phí của thủ tục nào" in texts(messages)
+    assert slot_values(events)["procedure_aspects"] == ["fee"]
+    # "khai sinh" names the procedure, asks nothing of its own: the fee is answered.
+    tracker = ask(
+        "khai sinh",
+        entities=[{"entity": "procedure", "value": "Đăng ký khai sinh", "start": 0, "end": 9}],
+        slots={"procedure_aspects": ["fee"]},
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == BIRTH
+    assert texts(messages).startswith(knowledge.answer(BIRTH, "fee"))
+
+
 async def test_a_question_naming_another_procedure_moves_to_it(domain: dict[str, Any]) -> None:
     question = "còn cấp lại giấy phép lái xe thì sao"
     assert _unambiguous_top(question) == LICENCE_RENEWAL
-    tracker = make_tracker(question, intent="ask_procedure", slots={"current_procedure": CRIMINAL_RECORD})
-    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
-    assert slot_values(events)["current_procedure"] == LICENCE_RENEWAL
-    assert texts(messages) == knowledge.answer(LICENCE_RENEWAL, knowledge.detect_aspect(question))
-
-
-async def test_a_procedure_entity_overrides_the_current_procedure(domain: dict[str, Any]) -> None:
-    tracker = make_tracker(
-        "lệ phí bao nhiêu vậy",
-        intent="ask_procedure",
-        entities=[{"entity": "procedure", "value": "cấp lại giấy phép lái xe"}],
-        slots={"current_procedure": CRIMINAL_RECORD},
+    tracker = ask(
+        question, followup=0.2, slots={"current_procedure": CRIMINAL_RECORD, "procedure_aspects": ["fee"]}
     )
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert slot_values(events)["current_procedure"] == LICENCE_RENEWAL
-    assert texts(messages) == knowledge.answer(LICENCE_RENEWAL, "fee")
+    assert texts(messages) == knowledge.answer(LICENCE_RENEWAL, "fee")  # the same question, carried over
 
 
-async def test_close_candidates_are_offered_as_buttons_and_a_button_answers_the_question(
+async def test_a_question_naming_what_the_procedure_delivers_stays_on_it(domain: dict[str, Any]) -> None:
+    tracker = ask(
+        "bao lâu có trích lục", aspects={"time": 0.95}, followup=0.6, slots={"current_procedure": DEATH}
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == DEATH
+    assert texts(messages) == knowledge.answer(DEATH, "time")
+
+
+async def test_the_common_case_is_answered_and_the_variants_offered(domain: dict[str, Any]) -> None:
+    question = "khai sinh cho bé cần mang gì"
+    hits = knowledge.search_procedures(question)
+    assert knowledge.is_ambiguous(hits), "precondition: birth registration has close variants"
+    events, messages = await run(ActionAnswerProcedure(), ask(question, aspects={"documents": 0.99}), domain)
+    assert messages[0]["text"] == knowledge.answer(BIRTH, "documents")
+    offer = messages[1]
+    assert "có yếu tố nước ngoài" in offer["text"]
+    codes = [b["payload"].split('"')[-2] for b in offer["buttons"]]
+    assert BIRTH not in codes and len(codes) >= 2
+    assert slot_values(events)["current_procedure"] == BIRTH
+    assert slot_values(events)["procedure_choices"] == codes
+
+    # A typed reply picks a variant and keeps what was asked.
+    foreign = next(h.code for h in hits if "nước ngoài" in h.name)
+    tracker = make_tracker(
+        "nếu mẹ bé là người nước ngoài thì sao",
+        intent="inform",
+        aspects={"eligibility": 0.7},
+        slots={"current_procedure": BIRTH, "procedure_choices": codes, "procedure_aspects": ["documents"]},
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == foreign
+    assert texts(messages) == knowledge.answer(foreign, "documents")
+
+    # "trong nước thôi" goes back to the ordinary one.
+    tracker = make_tracker(
+        "trong nước bình thường thôi",
+        intent="inform",
+        aspects={},
+        slots={
+            "current_procedure": foreign,
+            "procedure_choices": slot_values(events)["procedure_choices"],
+            "procedure_aspects": ["documents"],
+        },
+    )
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == BIRTH
+
+
+async def test_an_age_in_the_question_settles_an_age_split_and_a_child_of_unknown_age_is_asked(
     domain: dict[str, Any],
 ) -> None:
-    question = "làm giấy khai sinh cần những gì"
-    hits = knowledge.search_procedures(question)
-    assert knowledge.is_ambiguous(hits), "precondition: in-country and foreign birth registration are close"
     events, messages = await run(
-        ActionAnswerProcedure(), make_tracker(question, intent="ask_procedure"), domain
+        ActionAnswerProcedure(),
+        ask("làm căn cước cho con 10 tuổi cần gì", aspects={"documents": 0.95}),
+        domain,
     )
-    buttons = messages[0]["buttons"]
-    assert buttons[0] == {
-        "title": hits[0].name,
-        "payload": f'/ask_procedure{{"procedure": "{hits[0].code}"}}',
-    }
-    assert buttons[1]["payload"] == f'/ask_procedure{{"procedure": "{hits[1].code}"}}'
-    assert slot_values(events) == {"procedure_question": question}
+    assert slot_values(events)["current_procedure"] == ID_UNDER_14
+    events, messages = await run(
+        ActionAnswerProcedure(), ask("làm căn cước cho con cần gì", aspects={"documents": 0.95}), domain
+    )
+    assert "bao nhiêu tuổi" in texts(messages)
+    choices = slot_values(events)["procedure_choices"]
+    assert ID_UNDER_14 in choices
+    tracker = make_tracker(
+        "con tui 10 tuổi",
+        intent="inform",
+        aspects={},
+        slots={"procedure_choices": choices, "procedure_aspects": ["documents"]},
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == ID_UNDER_14
+    assert texts(messages) == knowledge.answer(ID_UNDER_14, "documents")
 
-    # The citizen taps the first button: the original question (documents) is answered for it.
+
+async def test_a_button_answers_the_question_asked_before(domain: dict[str, Any]) -> None:
     tracker = make_tracker(
         f'/ask_procedure{{"procedure": "{BIRTH}"}}',
         intent="ask_procedure",
         entities=[{"entity": "procedure", "value": BIRTH}],
-        slots={"procedure_question": question},
+        slots={"procedure_aspects": ["documents"]},
     )
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert texts(messages) == knowledge.answer(BIRTH, "documents")
-    assert slot_values(events) == {"current_procedure": BIRTH, "procedure_question": None}
+    assert slot_values(events)["current_procedure"] == BIRTH
+
+
+async def test_a_side_question_in_a_form_says_the_form_goes_on(domain: dict[str, Any]) -> None:
+    tracker = ask(
+        "làm lý lịch tư pháp cần giấy tờ gì", aspects={"documents": 0.99}, active_loop="petition_form"
+    )
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert "tiếp tục phần gửi phản ánh" in messages[-1]["text"]
 
 
 async def test_an_unknown_question_asks_for_the_procedure_name(domain: dict[str, Any]) -> None:
-    _, messages = await run(
-        ActionAnswerProcedure(), make_tracker("xyzzy qwerty", intent="ask_procedure"), domain
-    )
+    _, messages = await run(ActionAnswerProcedure(), ask("xyzzy qwerty"), domain)
     assert "chưa tìm thấy thủ tục" in texts(messages)
+
+
+def test_an_answer_without_an_aspect_gives_the_overview_and_the_papers() -> None:
+    text = render(BIRTH, [])
+    assert text.startswith(knowledge.answer(BIRTH, "overview"))
+    assert "Tờ khai đăng ký khai sinh" in text
+
+
+class Hit:
+    def __init__(self, code: str, name: str, score: float) -> None:
+        self.code, self.name, self.score = code, name, score
+
+
+def test_the_ordinary_case_is_the_one_without_a_variant_qualifier() -> None:
+    hits = [Hit("F", "Đăng ký kết hôn có yếu tố nước ngoài", 30), Hit("K", "Đăng ký kết hôn", 29)]
+    settled = settle("đăng ký kết hôn cần gì", hits, ambiguous=True)
+    assert settled.answer.code == "K" and [h.code for h in settled.offered] == ["F"]
+    # the search put the variant clearly first because the question said so: it stands
+    hits = [Hit("F", "Đăng ký kết hôn có yếu tố nước ngoài", 40), Hit("K", "Đăng ký kết hôn", 20)]
+    assert settle("kết hôn với người nước ngoài", hits, ambiguous=True).answer.code == "F"
+
+
+def test_a_typed_pick_needs_words_that_tell_the_procedures_apart() -> None:
+    choices = [("F", "Đăng ký kết hôn có yếu tố nước ngoài")]
+    answered = ("K", "Đăng ký kết hôn")
+    assert match_choice("nước ngoài", choices, answered) == "F"
+    assert match_choice("trong nước", choices, answered) == "K"
+    assert match_choice("có mất phí hông", choices, answered) is None  # a follow-up, not a pick
+    assert match_choice("2 dua phai co mat ko", choices, answered) is None
+
+
+def test_ages_are_read_from_the_question() -> None:
+    assert stated_age("làm căn cước cho con 10 tuổi") == 10
+    assert stated_age("bé mới sinh") == 0
+    assert stated_age("cho con") is None
+
+
+async def test_the_words_as_written_decide_before_the_gazetteer_name(domain: dict[str, Any]) -> None:
+    """'làm mất giấy khai sinh': a lost paper is re-issued (a copy of the register's extract), although the
+    gazetteer names the birth registration."""
+    tracker = ask(
+        "tui làm mất giấy khai sinh rồi giờ sao",
+        aspects={"steps": 0.98},
+        entities=[{"entity": "procedure", "value": "Đăng ký khai sinh", "start": 15, "end": 29}],
+    )
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    copy = knowledge.search_procedures("tui làm mất giấy khai sinh rồi giờ sao")[0]
+    assert "Trích lục" in copy.name
+    assert slot_values(events)["current_procedure"] == copy.code
+
+
+async def test_a_place_alone_gets_where_to_go_there(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "Phường Hồng Ngự",
+        intent="inform",
+        aspects={},
+        followup=0.9,
+        entities=[{"entity": "location", "value": "Phường Hồng Ngự"}],
+    )
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert "Trung tâm Phục vụ hành chính công phường Hồng Ngự" in texts(messages)
+
+
+async def test_a_question_outside_the_catalogue_is_never_answered_with_a_neighbour(
+    domain: dict[str, Any],
+) -> None:
+    from actions.procedures import ActionOfferQuestion, ActionSubmitQuestion
+    from ticketing import citizen_desk
+
+    question = "cấp phép bắn pháo hoa ở đâu"
+    match = knowledge.match_catalogue(question)
+    assert match.outcome == "not_in_catalogue", "precondition: the catalogue has no fireworks permit"
+    events, messages = await run(ActionAnswerProcedure(), ask(question, aspects={"place": 0.9}), domain)
+    assert messages == []
+    assert slot_values(events)["pending_question"] == question
+    assert {"event": "followup", "name": "action_offer_question", "timestamp": None} in events
+
+    offered = make_tracker("x", slots={"pending_question": question})
+    _, messages = await run(ActionOfferQuestion(), offered, domain)
+    assert texts(messages) == match.message
+
+    yes = make_tracker(
+        "có", intent="affirm", slots={"pending_question": question}, sender_id="q-1", channel="zalo"
+    )
+    events, messages = await run(ActionSubmitQuestion(), yes, domain)
+    code = slot_values(events)["last_ticket_code"]
+    assert code.startswith("HD-") and code in texts(messages)
+    status = citizen_desk.ticket_status(code, "zalo", "q-1", None)
+    assert status is not None and status.kind == "question"

@@ -121,3 +121,10 @@ def test_featurizer_emits_one_sentence_feature_per_family(trained: tuple) -> Non
     origins = sorted(f.origin for f in message.features)
     assert origins == ["test:char", "test:syllable", "test:word"]
     assert all(f.type == "sentence" and f.attribute == "text" for f in message.features)
+
+
+def test_a_message_known_only_by_character_ngrams_gets_half_the_confidence(trained: tuple) -> None:
+    """Keyboard mash shares character n-grams with everything: no word or syllable known, so at most 0.5."""
+    message = _parse(trained, "chaoooo hoooss")
+    assert 0 < message.get("intent")["confidence"] <= 0.5
+    assert _parse(trained, "chào ad").get("intent")["confidence"] > 0.5

@@ -1,16 +1,20 @@
-"""The REST webhook normalises each incoming text before Rasa sees it (bot/credentials.yml)."""
+"""The REST webhook normalises each incoming text before Rasa sees it and refuses a request without a sender
+(bot/credentials.yml)."""
 
+import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import yaml
+from sanic.exceptions import InvalidUsage
 
 from bot.components.normalizing_rest_input import NormalizingRestInput
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _request(body: dict) -> SimpleNamespace:
+def _request(body: object) -> SimpleNamespace:
     return SimpleNamespace(json=body)
 
 
@@ -38,3 +42,15 @@ def test_credentials_use_the_normalising_channel() -> None:
     credentials = yaml.safe_load((ROOT / "bot" / "credentials.yml").read_text(encoding="utf-8"))
     assert "bot.components.normalizing_rest_input.NormalizingRestInput" in credentials
     assert "rest" not in credentials
+
+
+@pytest.mark.parametrize("body", [{"message": "hi"}, {"sender": "", "message": "hi"}, {"sender": 12}, [1, 2]])
+def test_a_request_without_a_sender_is_refused(body: object) -> None:
+    with pytest.raises(InvalidUsage) as refused:
+        asyncio.run(NormalizingRestInput()._extract_sender(_request(body)))
+    assert refused.value.status_code == 400
+    assert "sender" in str(refused.value)
+
+
+def test_the_sender_names_the_conversation() -> None:
+    assert asyncio.run(NormalizingRestInput()._extract_sender(_request({"sender": "zalo:42"}))) == "zalo:42"

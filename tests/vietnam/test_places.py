@@ -204,6 +204,23 @@ def test_ordinary_words_hamlets_and_streets_are_not_places(text: str) -> None:
     assert find_places(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "karaoke tới 12 giờ đêm tui hong ngu duoc",  # "hông ngủ được": cannot sleep
+        "ca dem hong ngu luon",
+        "tui hông ngủ được",  # with diacritics it never matched ("Hồng Ngự" has other marks)
+    ],
+)
+def test_southern_hong_ngu_cannot_sleep_is_not_the_ward(text: str) -> None:
+    assert find_places(text) == []
+
+
+@pytest.mark.parametrize("text", ["tui o hong ngu", "o hong ngu dc ko", "Hong Ngu duoc ko", "hong ngu"])
+def test_hong_ngu_used_as_a_place_is_the_ward(text: str) -> None:
+    assert code_of(text) == "phuong_hong_ngu"
+
+
 def test_a_prefixed_unit_after_a_street_word_is_still_the_unit() -> None:
     assert code_of("bờ kênh xã Trường Xuân") == "xa_truong_xuan"
     assert code_of("đường vô ấp Tân Hòa Thành, xã Hưng Thạnh") == "xa_hung_thanh"

@@ -1,0 +1,251 @@
+"""The confirmation step of every form that creates something: petition, postal request, appointment.
+
+When the form is complete the bot shows a summary and asks to confirm (``action_summarize_request``).
+The citizen then:
+- confirms ("đúng rồi", the button) -> ``action_submit_request`` files it;
+- corrects one field in natural words ("ghi sai chỗ rồi, ở tổ 5 phường Sa Đéc mới đúng", "sửa số điện
+  thoại thành 0912 ...") -> ``action_correct_request`` changes that field and the summary is shown again;
+  a field named without its new value ("sửa lại địa chỉ") is asked again by the form, then the summary;
+- says it is wrong without saying what -> ``action_ask_correction`` asks which field (buttons);
+- stops ("thôi bỏ đi") -> ``action_cancel_request``.
+Rules: bot/rules/confirmation.yml. Each kind of request is described once, in its own module
+(``actions/petition.py`` ``PETITION``, ``actions/postal.py`` ``POSTAL``, ``actions/appointment.py``
+``APPOINTMENT``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.appointment import APPOINTMENT
+from actions.common import CANCELLED_MESSAGE, OffLoopAction, ended_early, latest_intent, latest_text, reset
+from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS
+from actions.petition import PETITION
+from actions.postal import POSTAL
+from actions.requests import Field, RequestKind
+from actions.values import read_location
+from vietnam.text import fold
+
+logger = logging.getLogger(__name__)
+
+KIND_SLOT = "request_kind"
+NOTHING_PENDING_MESSAGE = "Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ."
+
+
+def kinds() -> dict[str, RequestKind]:
+    return {k.form: k for k in (PETITION, POSTAL, APPOINTMENT)}
+
+
+def current_kind(tracker: Tracker) -> RequestKind | None:
+    """The request awaiting confirmation: the last of the three forms to run, else the slot."""
+    by_form = kinds()
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name"):
+            return by_form.get(event["name"])  # the last form that ran, if it creates something
+    named = tracker.get_slot(KIND_SLOT)
+    return next((k for k in by_form.values() if k.name == named), None)
+
+
+def pending_kind(dispatcher: CollectingDispatcher, tracker: Tracker) -> RequestKind | None:
+    """The request awaiting confirmation; None, after saying there is none."""
+    kind = current_kind(tracker)
+    if kind is None:
+        dispatcher.utter_message(text=NOTHING_PENDING_MESSAGE)
+    return kind
+
+
+def summary_text(kind: RequestKind, tracker: Tracker) -> str:
+    lines = "\n".join(f"- {line}" for line in kind.lines(tracker))
+    return (
+        f"Dạ, em xin tóm tắt {kind.title} của anh/chị:\n{lines}\n"
+        f"Anh/chị xác nhận gửi {kind.title} này không ạ? Nếu có thông tin chưa đúng, anh/chị nhắn luôn "
+        'thông tin đúng (ví dụ: "sửa số điện thoại thành 0912 345 678") ạ.'
+    )
+
+
+class ActionSummarizeRequest(OffLoopAction):
+    def name(self) -> str:
+        return "action_summarize_request"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kind = pending_kind(dispatcher, tracker)
+        if kind is None:
+            return []
+        early = ended_early(dispatcher, tracker, *kind.slots)
+        if early is not None:
+            return [*early, SlotSet(KIND_SLOT, None)]
+        text = summary_text(kind, tracker)
+        if latest_intent(tracker) == "check_petition_status":  # "ủa gửi rồi hả?" at the summary
+            text = f"Dạ, {kind.title} chưa được gửi đi ạ, em chờ anh/chị xác nhận.\n" + text
+        dispatcher.utter_message(
+            text=text,
+            buttons=[
+                {"title": f"Đồng ý, gửi {kind.title}", "payload": "/affirm"},
+                {"title": "Chưa đúng, sửa lại", "payload": "/deny"},
+                {"title": "Hủy", "payload": "/cancel"},
+            ],
+        )
+        return [SlotSet(KIND_SLOT, kind.name)]
+
+
+class ActionSubmitRequest(OffLoopAction):
+    def name(self) -> str:
+        return "action_submit_request"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kind = current_kind(tracker)
+        if kind is None or not all(tracker.get_slot(s) is not None for s in kind.slots):
+            dispatcher.utter_message(
+                text="Dạ, em chưa có đủ thông tin để gửi. Anh/chị nhắn lại yêu cầu giúp em nhé ạ."
+            )
+            return [SlotSet(KIND_SLOT, None)]
+        events = kind.submit(dispatcher, tracker)
+        return [*events, SlotSet(KIND_SLOT, None)]
+
+
+class ActionCancelRequest(OffLoopAction):
+    def name(self) -> str:
+        return "action_cancel_request"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kind = current_kind(tracker)
+        if kind is None:  # a lookup or a rating stopped: nothing was being sent
+            dispatcher.utter_message(text=CANCELLED_MESSAGE)
+            return [SlotSet(KIND_SLOT, None)]
+        dispatcher.utter_message(
+            text=(
+                f"Dạ, em đã hủy {kind.title} này, chưa có gì được gửi đi. "
+                "Khi cần, anh/chị cứ nhắn lại cho em nhé ạ."
+            )
+        )
+        return [*reset(*kind.slots), SlotSet(KIND_SLOT, None)]
+
+
+class ActionAskCorrection(OffLoopAction):
+    def name(self) -> str:
+        return "action_ask_correction"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kind = pending_kind(dispatcher, tracker)
+        if kind is None:
+            return []
+        dispatcher.utter_message(
+            text=(
+                "Dạ, anh/chị muốn sửa thông tin nào ạ? Anh/chị bấm chọn bên dưới, hoặc nhắn luôn thông tin "
+                'đúng (ví dụ: "số điện thoại 0912 345 678").'
+            ),
+            buttons=[
+                *(
+                    {"title": f.label, "payload": f"sửa {f.label[0].lower()}{f.label[1:]}"}
+                    for f in kind.fields
+                ),
+                {"title": "Hủy", "payload": "/cancel"},
+            ],
+        )
+        return [SlotSet(KIND_SLOT, kind.name)]
+
+
+# Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").
+_AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s*:?|:)\s+(.+)$")
+_NOT_PART = re.compile(r"(?i)\s*(?:chứ|chu)?\s*(?:không|ko|k|hông|hong|khong)\s+phải\b.*$")
+
+
+def _lower_first(label: str) -> str:
+    return label[0].lower() + label[1:]
+
+
+def correction_value(text: str) -> str:
+    """The part of a correction that carries the new value: after "thành"/"là", before "chứ không phải"."""
+    text = _NOT_PART.sub("", text)
+    match = _AFTER_MARKER.search(text)
+    return match.group(1) if match else text
+
+
+def named_field(kind: RequestKind, text: str) -> Field | None:
+    words = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    for field in kind.fields:
+        if any(f" {w} " in words for w in field.words):
+            return field
+    return None
+
+
+class ActionCorrectRequest(OffLoopAction):
+    def name(self) -> str:
+        return "action_correct_request"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        kind = pending_kind(dispatcher, tracker)
+        if kind is None:
+            return []
+        text = latest_text(tracker)
+        value_text = correction_value(text)
+        named = named_field(kind, text)
+        order = [named] if named else []
+        order += [f for f in kind.fields if f is not named]
+        for field in order:
+            if field.location:
+                events = self._location(kind, field, value_text, named is field)
+                if events is not None:
+                    if any(
+                        e.get("event") == "slot" and e.get("name") == field.slot and e.get("value")
+                        for e in events
+                    ):
+                        dispatcher.utter_message(text=f"Dạ, em đã sửa {_lower_first(field.label)} ạ.")
+                    return events
+                continue
+            if field.read is None or (field.free_text and field is not named):
+                continue
+            value = field.read(value_text, tracker)
+            if value is not None:
+                dispatcher.utter_message(text=f"Dạ, em đã sửa {_lower_first(field.label)} ạ.")
+                return [
+                    SlotSet(field.slot, value),
+                    SlotSet(KIND_SLOT, kind.name),
+                    FollowupAction("action_summarize_request"),
+                ]
+        if named is not None:
+            # "sửa lại địa chỉ": the form asks that one field again, then the summary comes back.
+            return [SlotSet(field_slot, None) for field_slot in (named.slot,)] + [
+                SlotSet(KIND_SLOT, kind.name),
+                FollowupAction(kind.form),
+            ]
+        return [FollowupAction("action_ask_correction")]
+
+    @staticmethod
+    def _location(kind: RequestKind, field: Field, text: str, named: bool) -> list[EventType] | None:
+        answer = read_location(text)
+        if answer is None:
+            if named:
+                return [SlotSet(field.slot, None), SlotSet(KIND_SLOT, kind.name), FollowupAction(kind.form)]
+            return None
+        if answer.resolved:
+            return [
+                SlotSet(field.slot, answer.text()),
+                SlotSet(KIND_SLOT, kind.name),
+                FollowupAction("action_summarize_request"),
+            ]
+        # several possible units: the form asks which one, with buttons
+        return [
+            SlotSet(field.slot, None),
+            SlotSet(CANDIDATES_SLOT, [p.name for p in answer.candidates[:MAX_PLACE_BUTTONS]]),
+            SlotSet(DETAIL_SLOT, answer.detail or None),
+            SlotSet("location_mention", answer.mention),
+            SlotSet(KIND_SLOT, kind.name),
+            FollowupAction(kind.form),
+        ]

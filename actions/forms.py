@@ -1,0 +1,258 @@
+"""Forms that take only answers: what a message in the middle of a form is, and what the form does with it.
+
+Form slots map with ``type: custom`` while their form asks for them (``bot/domain/*.yml``); the form's
+validation action extracts them here, in its ``extract_<slot>`` methods, and Rasa's form machinery does
+the rest:
+
+- an answer that fits the question (a name at the name step, a phone number, a place that resolves to a
+  unit, a day and time) is taken, whatever the NLU read it as: a bare name or phone number is never a
+  request for a person;
+- a side question (about a procedure, an office, the bot itself) is not extracted: the
+  form rejects the turn, a rule of ``bot/rules/forms.yml`` answers it, and the form asks its question
+  again, the one line that says where it was (``SIDE_INTENTS`` must match those rules);
+- anything else is handed to ``validate_<slot>``, which cancels on a stop in natural words, hands off on a
+  clear request for a person, or says what it needs and asks again (``GuardedFormValidation``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    REQUESTED_SLOT,
+    GuardedFormValidation,
+    OffLoopAction,
+    latest_confidence,
+    latest_intent,
+    latest_text,
+)
+from actions.values import LocationAnswer, read_detail, read_location
+from vietnam.places import Place, find_places
+from vietnam.text import fold
+
+# Intents answered in the middle of a form before it resumes: one rule per form and intent in
+# bot/rules/forms.yml.
+# out_of_scope is not one: in the middle of a petition it is most often more detail misread, which the
+# form's question handles better than "ngoài phạm vi".
+SIDE_INTENTS = ("ask_procedure", "ask_contact_info", "bot_challenge")
+SIDE_CONFIDENCE = 0.5
+# A place that may be one of several units is asked back with these as buttons; the hamlet, street or
+# house number given with it is kept for the answer.
+CANDIDATES_SLOT = "location_candidates"
+DETAIL_SLOT = "location_detail"
+MAX_PLACE_BUTTONS = 8
+
+Reader = Callable[[str, Tracker], Any]
+
+
+def is_side_question(tracker: Tracker) -> bool:
+    return latest_intent(tracker) in SIDE_INTENTS and latest_confidence(tracker) >= SIDE_CONFIDENCE
+
+
+class AnswerValidation(GuardedFormValidation):
+    """A form validation whose slots are extracted only from answers (see the module docstring).
+
+    Subclasses list, per slot, a reader: ``reader(text, tracker)`` returns the value the text gives that
+    slot, or None when the text is no answer to its question."""
+
+    @abstractmethod
+    def readers(self) -> dict[str, Reader]:
+        """slot -> reader for every slot the form asks for."""
+
+    def extract_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        if tracker.get_slot(REQUESTED_SLOT) != slot or tracker.latest_message.get("text") is None:
+            return {}
+        text = latest_text(tracker)
+        if self.readers()[slot](text, tracker) is not None:
+            return {slot: text}
+        if is_side_question(tracker):
+            return {}  # rejected: the side-question rule answers, then the form asks again
+        return {slot: text}  # validate_<slot> decides: cancel, handoff, or ask again
+
+    # Each extract_<slot> delegates to extract_answer (rasa_sdk looks the methods up by name).
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("extract_"):
+            slot = name.removeprefix("extract_")
+            if slot in self.readers():
+
+                def extract(
+                    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+                ) -> dict[str, Any]:
+                    return self.extract_answer(slot, tracker)
+
+                return extract
+        raise AttributeError(name)
+
+
+# ------------------------------------------------------------------------------------------ places
+
+
+def pending_candidates(tracker: Tracker) -> list[str]:
+    return [str(name) for name in tracker.get_slot(CANDIDATES_SLOT) or []]
+
+
+def choose_candidate(text: str, candidates: list[str]) -> str | None:
+    """The unit among ``candidates`` (official names) that ``text`` picks: by name ("Mỹ Hiệp", a button's
+    payload), or by position ("cái đầu", "số 2")."""
+    for match in find_places(text):
+        for place in (match.place, *match.candidates):
+            if place is not None and place.name in candidates:
+                return place.name
+    folded = fold(text)
+    for name in candidates:
+        short = fold(name).split(" ", 1)[-1]
+        if short and short in folded:
+            return name
+    position = ordinal(folded)
+    if position is not None and -len(candidates) <= position < len(candidates):
+        return candidates[position]
+    return None
+
+
+_ORDINALS = {
+    ("dau", "dau tien", "thu nhat", "so 1", "1", "mot"): 0,
+    ("thu hai", "thu 2", "so 2", "2", "hai"): 1,
+    ("thu ba", "thu 3", "so 3", "3", "ba"): 2,
+    ("thu tu", "thu 4", "so 4", "4"): 3,
+    ("cuoi", "cuoi cung"): -1,
+}
+
+
+def ordinal(folded: str) -> int | None:
+    """A position said in words ("cái đầu", "thứ 2", "số 3", "cái cuối"), 0-based; -1 for the last."""
+    words = (
+        " "
+        + " ".join(w for w in folded.replace(",", " ").split() if w not in ("cai", "cho", "nha", "a"))
+        + " "
+    )
+    for phrases, position in _ORDINALS.items():
+        if any(f" {p} " in words for p in phrases) and len(words.split()) <= 4:
+            return position
+    return None
+
+
+def location_reader(text: str, tracker: Tracker) -> Any:
+    """A place answer: resolves to a unit, may be one of several, picks a pending candidate, or names the
+    hamlet/street only (then the unit is asked)."""
+    candidates = pending_candidates(tracker)
+    if candidates and choose_candidate(text, candidates):
+        return text
+    return read_location(text) or (read_detail(text) or None)
+
+
+class LocationSlotMixin:
+    """validate_<location slot> for petitions, postal requests and appointments."""
+
+    BAD_LOCATION_MESSAGE = (
+        "Dạ, em cần biết xã/phường (có thể kèm ấp/khóm, số nhà) để chuyển đúng cơ quan phụ trách ạ."
+    )
+
+    def check_location(
+        self: Any, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        if cancel := self.cancel_if_asked(tracker, slot):
+            return cancel
+        text = str(value or "")
+        candidates = pending_candidates(tracker)
+        kept_detail = str(tracker.get_slot(DETAIL_SLOT) or "")
+        if candidates:
+            chosen = choose_candidate(text, candidates)
+            if chosen:
+                place = _place_named(chosen)
+                detail = read_detail(text) or kept_detail
+                answer = ", ".join(p for p in (detail, place.name if place else chosen) if p)
+                return {**self.accept(slot, answer), CANDIDATES_SLOT: None, DETAIL_SLOT: None}
+        answer: LocationAnswer | None = read_location(text)
+        if answer is None:
+            detail = read_detail(text)
+            if detail and not self.is_prefill(tracker, slot):
+                # "ấp 7": keep it and ask which commune or ward (action_ask_<slot>)
+                return {slot: None, DETAIL_SLOT: detail, CANDIDATES_SLOT: None}
+            return {
+                **self.reject(dispatcher, tracker, slot, self.BAD_LOCATION_MESSAGE),
+                CANDIDATES_SLOT: None,
+            }
+        # Prefilled from an entity of the message that started the form: the detail is in the whole message
+        # ("phản ánh đường bể ở ấp 3 huyện Cái Bè").
+        latest = latest_text(tracker)
+        if self.is_prefill(tracker, slot) and text and text in latest and not answer.detail:
+            answer = read_location(latest) or answer
+        detail = answer.detail or kept_detail
+        if answer.resolved:
+            value_text = ", ".join(p for p in (detail, answer.place.name) if p)
+            return {**self.accept(slot, value_text), CANDIDATES_SLOT: None, DETAIL_SLOT: None}
+        # A former district or a name several former communes shared: ask which unit, with buttons.
+        return {
+            slot: None,
+            CANDIDATES_SLOT: [p.name for p in answer.candidates[:MAX_PLACE_BUTTONS]],
+            DETAIL_SLOT: detail or None,
+            "location_mention": answer.mention,
+        }
+
+
+def _place_named(name: str) -> Place | None:
+    return next((m.place for m in find_places(name) if m.place is not None and m.place.name == name), None)
+
+
+class AskLocation(OffLoopAction, ABC):
+    """``action_ask_<slot>`` for a location slot: the candidates as buttons when a place was ambiguous,
+    the unit when only the hamlet was given, else the form's usual question (``utter_ask_<slot>``)."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The location slot the form asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return ask_location(dispatcher, tracker, f"utter_ask_{self.slot}")
+
+
+def ask_location(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> list[EventType]:
+    """What action_ask_<location slot> says (see AskLocation)."""
+    candidates = pending_candidates(tracker)
+    detail = tracker.get_slot(DETAIL_SLOT)
+    if candidates:
+        mention = tracker.get_slot("location_mention")
+        said = f'"{mention}"' if mention else "Địa danh anh/chị nêu"
+        dispatcher.utter_message(
+            text=f"Dạ, {said} nay thuộc nhiều xã/phường. Anh/chị chọn giúp em xã/phường đúng ạ.",
+            buttons=[{"title": name, "payload": name} for name in candidates],
+        )
+    elif detail:
+        dispatcher.utter_message(text=f"Dạ, {detail} thuộc xã/phường nào ạ?")
+    else:
+        dispatcher.utter_message(response=response)
+    return []
+
+
+def clear_location_choice() -> list[EventType]:
+    return [SlotSet(CANDIDATES_SLOT, None), SlotSet(DETAIL_SLOT, None), SlotSet("location_mention", None)]
+
+
+# ------------------------------------------------------------------------------------- side questions
+
+FORM_LABELS = {
+    "petition_form": "gửi phản ánh",
+    "postal_form": "đăng ký dịch vụ bưu chính",
+    "appointment_form": "đặt lịch hẹn",
+    "dossier_status_form": "tra cứu hồ sơ",
+    "petition_status_form": "tra cứu phản ánh",
+    "rating_form": "đánh giá dịch vụ",
+}
+
+
+def form_reminder(tracker: Tracker) -> str | None:
+    """The line said after answering a side question in the middle of a form, before it asks again."""
+    label = FORM_LABELS.get((tracker.active_loop or {}).get("name") or "")
+    return f"Dạ, mình tiếp tục phần {label} đang làm dở nhé ạ." if label else None

@@ -1,0 +1,236 @@
+"""Which procedure a question means when the catalogue has close siblings, and what to offer besides.
+
+The ordinary case is answered: among close search hits, the procedure without a variant qualifier in its
+official name ("Đăng ký khai sinh", not "... có yếu tố nước ngoài", "Đăng ký lại ...", "Liên thông ...")
+is the common one, unless the search itself put a variant clearly first because the question said so
+(a foreign spouse, a lost card). The variants are then offered. What the citizen said settles a split
+(their age against "dưới 14 tuổi" / "từ đủ 14 tuổi"); the bot asks only when the words really split
+(a child of unknown age, two unrelated procedures scoring alike). A typed answer to "which one?" is
+matched against the procedures offered (:func:`match_choice`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from vietnam.text import fold, normalize_text
+
+
+class Hit(Protocol):
+    code: str
+    name: str
+    score: float
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Variant qualifiers in official procedure names (folded).
+VARIANT_MARKERS = (
+    "nuoc ngoai",
+    "dang ky lai",
+    "cap lai",
+    "cap doi",
+    "ket hop",
+    "lien thong",
+    "luu dong",
+    "da co ho so",
+    "trich luc",
+    "ban sao",
+    "gia han",
+    "thay doi",
+    "cai chinh",
+    "xoa dang ky",
+    "cham dut",
+    "tam ngung",
+    "ghi vao so",
+    "xac dinh lai",
+    "tich hop",
+    "dieu chinh",
+    "thu hoi",
+    "dich vu cong",
+    "truc tuyen",
+)
+# A hit is close to the top one when it scores at least this share of it.
+CLOSE_RATIO = 0.5
+# A variant put first by the search stands when it beats the best plain sibling by this factor.
+VARIANT_LEAD = 1.15
+# Two plain procedures this close are a real split: ask.
+SPLIT_RATIO = 0.9
+MAX_OFFERED = 3
+
+_AGE = re.compile(r"(?<!\d)(\d{1,3})\s*(?:tuổi|tuoi|t)\b", re.IGNORECASE)
+_MONTHS = re.compile(r"(?<!\d)\d{1,2}\s*(?:tháng|thang)\s*(?:tuổi|tuoi)", re.IGNORECASE)
+_NEWBORN = ("moi sinh", "moi sanh", "so sinh", "moi de", "vua sinh", "vua sanh")
+_CHILD = ("con", "be", "chau", "tre", "em be", "con nit", "nho", "dua nho")
+_UNDER = re.compile(r"duoi (\d{1,3}) tuoi")
+_FROM = re.compile(r"(?:tu du|tu|tren|du) (\d{1,3}) tuoi")
+
+
+@dataclass
+class Settlement:
+    """``answer``: the procedure to answer (None: ask); ``offered``: the others, as buttons;
+    ``ask``: the question to ask when the words split (with ``offered`` as the choices)."""
+
+    answer: Hit | None
+    offered: list[Hit] = field(default_factory=list)
+    ask: str | None = None
+
+
+def _folded_words(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9]+", fold(normalize_text(text)))) + " "
+
+
+def is_variant(name: str, question: str = "") -> bool:
+    """Whether an official name carries a variant qualifier the question does not mention."""
+    words, asked = _folded_words(name), _folded_words(question)
+    return any(f" {m} " in words and f" {m} " not in asked for m in VARIANT_MARKERS)
+
+
+def age_range(name: str) -> tuple[int, int] | None:
+    """(lowest, highest) age a procedure is for, from its name ("dưới 14 tuổi" -> (0, 13))."""
+    words = _folded_words(name)
+    under = _UNDER.search(words)
+    low = _FROM.search(words)
+    if not under and not low:
+        return None
+    return (int(low.group(1)) if low else 0, int(under.group(1)) - 1 if under else 200)
+
+
+def stated_age(question: str) -> int | None:
+    """The age the citizen gives ("con 10 tuổi" -> 10, "bé 6 tháng tuổi" or "mới sinh" -> 0)."""
+    text = normalize_text(question)
+    if _MONTHS.search(text) or any(f" {w} " in _folded_words(text) for w in _NEWBORN):
+        return 0
+    match = _AGE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def about_a_child(question: str) -> bool:
+    words = _folded_words(question)
+    return any(f" {w} " in words for w in _CHILD)
+
+
+def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
+    """Which of the search ``hits`` to answer for ``question`` and which to offer (see the module doc)."""
+    if not hits:
+        return Settlement(None)
+    top = hits[0]
+    if not ambiguous:
+        return Settlement(top)
+    close = [h for h in hits if h.score >= CLOSE_RATIO * top.score]
+    if len(close) == 1:
+        return Settlement(top)
+
+    ranged = [(h, age_range(h.name)) for h in close]
+    ranged = [(h, r) for h, r in ranged if r is not None]
+    # An age split: the top procedure is for an age range, and close siblings for other ranges.
+    if age_range(top.name) is not None and len({r for _, r in ranged}) >= 2:
+        others = [h for h in close if all(h is not r[0] for r in ranged)]
+        age = stated_age(question)
+        if age is None and about_a_child(question):
+            return Settlement(None, [h for h, _ in ranged][: MAX_OFFERED + 1], ask="age")
+        target = 30 if age is None else age
+        fitting = [h for h, (low, high) in ranged if low <= target <= high]
+        if fitting:
+            chosen = fitting[0]
+            rest = [h for h, _ in ranged if h is not chosen] + others
+            return Settlement(chosen, rest[:MAX_OFFERED])
+
+    plain = [h for h in close if not is_variant(h.name, question)]
+    if not plain:
+        return Settlement(None, close[: MAX_OFFERED + 1], ask="which")
+    best_plain = plain[0]
+    if best_plain is not top and top.score >= VARIANT_LEAD * best_plain.score:
+        chosen = top  # the question itself points at the variant
+    elif (
+        len(plain) >= 2 and plain[1].score >= SPLIT_RATIO * best_plain.score and not _one_contains(plain[:2])
+    ):
+        return Settlement(None, close[: MAX_OFFERED + 1], ask="which")
+    else:
+        chosen = best_plain
+    return Settlement(chosen, [h for h in close if h is not chosen][:MAX_OFFERED])
+
+
+def _one_contains(hits: Sequence[Hit]) -> bool:
+    """Whether one name is the start of the other ("Đăng ký khai sinh" / "Đăng ký khai sinh cho ...")."""
+    a, b = (_folded_words(h.name).strip() for h in hits[:2])
+    return a.startswith(b) or b.startswith(a)
+
+
+def variant_note(chosen: Hit, offered: Sequence[Hit]) -> str:
+    """What distinguishes each offered procedure from the one answered, for the offer line."""
+    base = chosen.name.rstrip()
+    parts = []
+    for hit in offered:
+        name = hit.name.strip()
+        if name.lower().startswith(base.lower()) and len(name) > len(base) + 2:
+            parts.append(name[len(base) :].strip(" ,"))
+        else:
+            parts.append(f"«{_lower_first(name)}»")
+    return "; ".join(parts)
+
+
+def _lower_first(name: str) -> str:
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
+
+
+_POSITIONS = {
+    ("dau", "dau tien", "thu nhat", "so 1", "1", "mot"): 0,
+    ("thu hai", "thu 2", "so 2", "2", "hai"): 1,
+    ("thu ba", "thu 3", "so 3", "3"): 2,
+    ("thu tu", "thu 4", "so 4", "4"): 3,
+    ("cuoi", "cuoi cung"): -1,
+}
+# Answers that pick the ordinary case among offered variants.
+_PLAIN_WORDS = ("trong nuoc", "binh thuong", "thong thuong", "khong co yeu to", "lan dau", "nguoi viet")
+_STOP = _words("cai thu tuc cua cho la thi va nha a ah oi da vay z dzay nhe nhen di")
+# Words of official names too common to tell two procedures apart in a reply.
+_FUNCTION_WORDS = _words("co cho cua va nguoi doi voi tai o tu den khi trong theo ve cac mot")
+
+
+def match_choice(
+    text: str, choices: Sequence[tuple[str, str]], answered: tuple[str, str] | None = None
+) -> str | None:
+    """The code among ``choices`` ((code, official name) as offered, in button order) that a typed reply
+    picks: by position ("cái thứ 2"), by age, by the words that tell the names apart ("nước ngoài", "kết
+    hợp"), or the ordinary one ("trong nước", "bình thường"), which may be ``answered``, the procedure
+    answered with the choices offered. None when the reply picks none of them."""
+    if not choices:
+        return None
+    everything = [*choices, *([answered] if answered else [])]
+    words = _folded_words(text)
+    content = [w for w in words.split() if w not in _STOP]
+    age = stated_age(text)
+    ranged = [(code, r) for code, name in everything if (r := age_range(name))]
+    if age is not None and len(ranged) >= 2:  # the choices split by age ("dưới 14" / "từ đủ 14")
+        fitting = [code for code, (low, high) in ranged if low <= age <= high]
+        if len(fitting) == 1:
+            return fitting[0]
+    if len(content) <= 3:
+        for phrases, position in _POSITIONS.items():
+            if any(f" {p} " in words for p in phrases) and -len(choices) <= position < len(choices):
+                return choices[position][0]
+    if any(f" {p} " in words for p in _PLAIN_WORDS) and " nuoc ngoai " not in words.replace(
+        " khong co yeu to nuoc ngoai ", " "
+    ):
+        plain = [code for code, name in everything if not is_variant(name)]
+        if len(plain) == 1:
+            return plain[0]
+    name_words = [set(_folded_words(name).split()) - _FUNCTION_WORDS for _, name in everything]
+    shared = set.intersection(*name_words) if name_words else set()
+    said = set(content)
+    scores = [len((w - shared) & said) for w in name_words]
+    best = max(scores)
+    # one distinguishing word is enough in a short reply ("nước ngoài"), two in a longer message, which
+    # may be a follow-up that shares a word with a name by chance ("có mất phí hông")
+    needed = 1 if len(content) <= 4 else 2
+    if best >= needed and scores.count(best) == 1:
+        return everything[scores.index(best)][0]
+    return None

@@ -1,0 +1,245 @@
+"""What a plausible answer to one of the bot's questions looks like: a person's name, a place, a day and time.
+
+Forms take a value only when it fits the question (docs/architecture.md, "Dialogue"): these readers say
+whether it does, and what the value is. They are pure functions of the text (and of the places of
+Đồng Tháp), so the form validations, the confirmation step and the tests share them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vietnam.codes import find_codes
+from vietnam.places import Place, find_places
+from vietnam.text import fold, normalize_text
+
+__all__ = [
+    "LocationAnswer",
+    "find_time",
+    "read_detail",
+    "read_location",
+    "read_name",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# ------------------------------------------------------------------------------------------------ names
+
+# Vietnamese family names (folded), the first syllable of most full names.
+_SURNAMES = _words(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly lam truong dinh mai trinh doan "
+    "luong cao ta quach thai la chau tang luu kieu ha van giang tong thach son diep lu mac tieu tat bach "
+    "au ong khuu tra"
+)
+# How people introduce their name, and kinship titles used as names in the South ("chị Sáu", "bà Năm").
+_NAME_INTRO = re.compile(
+    r"^(?:(?:dạ|da|vâng|vang)[\s,]+)?(?:(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten|tên|ten)\s*(?:của\s+|cua\s+)?"
+    r"(?:tui|tôi|toi|em|e|mình|minh|con|chị|chi|anh|cháu|chau)?\s*(?:là|la)?\s*[:\-]?"
+    r"|(?:tui|tôi|toi|em|mình|minh|anh|chị|chi|chú|chu|cô|co|bác|bac|con|cháu|chau|bà|ba|ông|ong)"
+    r"\s+(?:tên|ten|là|la)(?:\s+(?:là|la))?)\s*",
+    re.IGNORECASE,
+)
+_TITLES = _words("chi anh co chu ba ong bac di cau thim em")
+# One capitalised word at the name step is a name ("Tư", "Út"), unless it is one of these.
+_NOT_NAMES = _words(
+    "khong ko co da vang ok oke thoi bo huy dung sai chua roi ua u a alo xin chao cam on sao gi nao"
+)
+_TRAILING = re.compile(r"(?:[\s,.!]+(?:ạ|a|nha|nhé|nhe|nhen|nghen|đó|do|á|nè|ne))?[\s,.!]*$", re.IGNORECASE)
+_LETTERS_ONLY = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+)*$")
+
+
+def read_name(text: str, *, answered: bool = False) -> str | None:
+    """The person's name in ``text`` ("Nguyễn Văn Tư", "tui tên Tư", "chị Sáu"), or None when the text does
+    not look like a name. ``answered``: the text answers "what is your name?" and the NLU read it as a
+    bare value, which is enough for a short one-word name typed in lower case."""
+    text = normalize_text(text or "").strip()
+    if not text or len(text) > 60:
+        return None
+    intro = _NAME_INTRO.match(text)
+    introduced = bool(intro and intro.end() > 0)
+    rest = text[intro.end() :] if introduced and intro else text
+    rest = _TRAILING.sub("", rest).strip()
+    if not rest or not _LETTERS_ONLY.match(rest):
+        return None
+    words = rest.split()
+    if not 1 <= len(words) <= 5:
+        return None
+    folded = fold(rest).split()
+    capitalised = all(w[0].isupper() for w in words)
+    if introduced and len(words) <= 4:
+        return _title_case(rest)
+    if capitalised and (len(words) >= 2 or answered or folded[0] not in _NOT_NAMES):
+        return _title_case(rest)
+    if folded[0] in _SURNAMES and len(words) >= 2:
+        return _title_case(rest)
+    if folded[0] in _TITLES and 2 <= len(words) <= 4 and (all(w[0].isupper() for w in words[1:]) or answered):
+        return rest[0].lower() + rest[1:]  # "chị Sáu", "chú Út Hiền"
+    if answered and len(words) <= 3 and folded[0] in _SURNAMES:
+        return _title_case(rest)
+    return None
+
+
+def _title_case(name: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in name.split())
+
+
+# ----------------------------------------------------------------------------------------------- places
+
+# Address details kept with the unit: house number, hamlet, neighbourhood group, street, landmark (folded).
+# Nouns that are also everyday words ("số", "tổ" = "to", "chợ" = "cho") need a number or a proper name after.
+_DETAIL_NOUNS = {
+    ("so", "nha"): False,
+    ("ap",): False,
+    ("khom",): False,
+    ("khu", "pho"): False,
+    ("kp",): False,
+    ("thon",): False,
+    ("xom",): False,
+    ("hem",): False,
+    ("to",): True,
+    ("so",): True,
+    ("duong",): True,
+    ("cho",): True,
+    ("cau",): True,
+    ("truong",): True,
+    ("kenh",): True,
+    ("nga", "ba"): True,
+    ("nga", "tu"): True,
+}
+# Words after which a detail stops: a unit or district prefix, a preposition, a filler.
+_DETAIL_STOP = _words(
+    "xa phuong p x f huyen h tp tx thanh thi tinh o tai gan ke canh doi dien moi dung roi a nha nhe nhen "
+    "va voi cua thuoc bi co khong ko hong la the vay do"
+)
+_ADDRESS_TOKEN = re.compile(r"\w+(?:/\w+)*|[^\w\s]")
+_MAX_DETAIL_WORDS = 3
+
+
+@dataclass(frozen=True)
+class LocationAnswer:
+    """A place named in an answer: the unit it resolves to, or the units it may mean, and the detail
+    (hamlet, house number, street) to keep with it."""
+
+    place: Place | None
+    candidates: tuple[Place, ...]
+    detail: str
+    mention: str  # the place name as written
+
+    @property
+    def resolved(self) -> bool:
+        return self.place is not None
+
+    def text(self, place: Place | None = None) -> str:
+        """ "ấp 7, Xã Mỹ Thọ": the detail, then the official unit name."""
+        unit = place or self.place
+        parts = [p for p in (self.detail, unit.name if unit else "") if p]
+        return ", ".join(parts)
+
+
+def read_location(text: str) -> LocationAnswer | None:
+    """The place in ``text`` with its detail ("tổ 5 phường Sa Đéc" -> tổ 5, Phường Sa Đéc); None when the
+    text names no commune, ward or former unit of Đồng Tháp. A former district or a name several former
+    communes shared comes back unresolved with its ``candidates``."""
+    text = normalize_text(text or "")
+    matches = find_places(text)
+    if not matches:
+        return None
+    resolved = [m for m in matches if m.place is not None]
+    match = resolved[-1] if resolved else matches[-1]
+    detail = read_detail(text, exclude=[(m.start, m.end) for m in matches])
+    candidates = match.candidates if match.place is None else (match.place,)
+    return LocationAnswer(match.place, tuple(candidates), detail, match.matched)
+
+
+def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
+    """The address details in ``text`` ("số 12, đường Lê Lợi", "ấp 7", "tổ 5"), comma-separated, as written;
+    spans in ``exclude`` (the place names) and codes are skipped."""
+    spans = [*(exclude or []), *((c.start, c.end) for c in find_codes(text))]
+    # a place name or a code is not part of a detail: it ends one (as a stop word)
+    tokens = [
+        (m.start(), m.end(), m.group(0), "," if excluded else fold(m.group(0)))
+        for m in _ADDRESS_TOKEN.finditer(text)
+        for excluded in [any(m.start() < end and start < m.end() for start, end in spans)]
+    ]
+    parts: list[str] = []
+    i = 0
+    while i < len(tokens):
+        found = None
+        for noun, needs_name in _DETAIL_NOUNS.items():
+            if tuple(t[3] for t in tokens[i : i + len(noun)]) == noun:
+                found = (len(noun), needs_name)
+                break
+        # "123/4 Nguyễn Trãi", or a house number opening the answer ("45 ấp Tân Hòa")
+        leading_number = tokens[i][3] != "," and (
+            re.fullmatch(r"\d+[a-z]?(?:/\d+[a-z]?)+", tokens[i][2], re.IGNORECASE)
+            or (i == 0 and re.fullmatch(r"\d{1,4}[a-z]?", tokens[i][2], re.IGNORECASE))
+        )
+        if not found and not leading_number:
+            i += 1
+            continue
+        start = i + (found[0] if found else 1)
+        j = start
+        while j < len(tokens) and j - start < _MAX_DETAIL_WORDS:
+            surface, folded = tokens[j][2], tokens[j][3]
+            if not re.match(r"\w", folded) or folded in _DETAIL_STOP:
+                break
+            if any(
+                tuple(t[3] for t in tokens[j : j + len(n)]) == n
+                for n in _DETAIL_NOUNS
+                if not _DETAIL_NOUNS[n]
+            ):
+                break  # the next detail starts ("số nhà 45 ấp Tân Hòa")
+            if found and found[1] and j == start and not (surface[0].isdigit() or surface[0].isupper()):
+                break
+            if j > start and found and found[1] and not (surface[0].isdigit() or surface[0].isupper()):
+                break
+            j += 1
+        if j > start or leading_number:
+            parts.append(text[tokens[i][0] : tokens[j - 1][1] if j > start else tokens[i][1]])
+            i = j if j > start else i + 1
+        else:
+            i += 1
+    return ", ".join(dict.fromkeys(parts))
+
+
+# ------------------------------------------------------------------------------------------------ times
+
+_WEEKDAY = r"(?:thứ|thu|t)\s*(?:[2-7]|hai|ba|tư|tu|năm|nam|sáu|sau|bảy|bay)|chủ\s*nhật|chu\s*nhat|cn"
+_DAY_PART = r"sáng|sang|trưa|trua|chiều|chieu|tối|toi"
+_CLOCK = r"\d{1,2}\s*(?:h|g|giờ|gio)(?:\s*\d{1,2})?(?:\s*(?:phút|phut|p))?|\d{1,2}:\d{2}"
+_DATE = (
+    r"(?:(?:ngày|ngay)\s+)?\d{1,2}\s*[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{2,4})?"
+    r"|(?:ngày|ngay)\s+\d{1,2}(?:\s+(?:tháng|thang)\s+\d{1,2})?"
+)
+_RELATIVE = (
+    r"hôm\s*nay|hom\s*nay|ngày\s*mai|ngay\s*mai|mai|mốt|mot|ngày\s*mốt|tuần\s*(?:sau|tới|này)|"
+    r"tuan\s*(?:sau|toi|nay)|đầu\s*tuần|dau\s*tuan|cuối\s*tuần|cuoi\s*tuan|bữa\s*nay|bua\s*nay|"
+    r"tháng\s*(?:sau|tới)|thang\s*(?:sau|toi)"
+)
+_BARE = frozenset({"sang", "trua", "chieu", "toi", "mot", "t"})
+_TIME = re.compile(
+    rf"(?i)(?<!\w)(?:{_WEEKDAY}|{_CLOCK}|{_DATE}|{_RELATIVE}|(?:buổi\s+|buoi\s+)?(?:{_DAY_PART}))(?!\w)"
+)
+
+
+def find_time(text: str) -> str | None:
+    """The day/time expression of ``text`` as written ("sáng thứ Hai tuần sau", "9 giờ ngày 15/12"), or
+    None when it names no day, date, time of day or clock time."""
+    text = normalize_text(text or "")
+    text_without_places = text
+    for match in find_places(text):  # "ấp 4 xã Mỹ Thọ" names a place, not a time
+        text_without_places = (
+            text_without_places[: match.start]
+            + " " * (match.end - match.start)
+            + text_without_places[match.end :]
+        )
+    found = list(_TIME.finditer(text_without_places))
+    # typed without diacritics, "sang", "toi", "chieu" alone are as likely "sang" (go over), "tôi" (I)...
+    if not found or (len(found) == 1 and found[0].group(0).lower() in _BARE):
+        return None
+    start, end = found[0].start(), found[-1].end()
+    return text[start:end].strip(" ,.")

@@ -1,0 +1,143 @@
+"""The confirmation step of the petition, postal and appointment forms: a summary, one field corrected in
+natural words and the summary shown again, what to fix asked with buttons, a stop that sends nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.confirmation import (
+    ActionAskCorrection,
+    ActionCancelRequest,
+    ActionCorrectRequest,
+    ActionSummarizeRequest,
+)
+from tests.actions.support import make_tracker, run, slot_values, texts
+
+PETITION = {
+    "petition_description": "Đèn đường ở ấp 3 bị hư cả tháng nay, ban đêm rất tối",
+    "petition_location": "ấp 3, Xã Tân Phước 1",
+    "contact_phone": "0912345678",
+    "contact_name": "Nguyễn Văn Tư",
+}
+APPOINTMENT = {
+    "appointment_type": "center",
+    "appointment_purpose": "chứng thực giấy tờ",
+    "appointment_location": "ấp 4, Xã Mỹ Thọ",
+    "appointment_time": "sáng thứ hai tuần sau",
+    "contact_phone": "0918222333",
+}
+POSTAL = {
+    "postal_service_type": "pickup",
+    "postal_address": "số 12, Phường Mỹ Tho",
+    "contact_phone": "0918222333",
+}
+
+
+def after_form(form: str, text: str, slots: dict[str, Any], intent: str = "correct_info", **kw: Any) -> Any:
+    return make_tracker(
+        text, intent=intent, slots=slots, previous_events=[{"event": "active_loop", "name": form}], **kw
+    )
+
+
+async def test_the_summary_lists_what_will_be_sent(domain: dict[str, Any]) -> None:
+    events, messages = await run(
+        ActionSummarizeRequest(), after_form("petition_form", "Tư", PETITION), domain
+    )
+    summary = texts(messages)
+    for value in PETITION.values():
+        assert value in summary
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny", "/cancel"]
+    assert "chưa đúng" in messages[0]["buttons"][1]["title"].lower()
+    assert slot_values(events)["request_kind"] == "petition"
+
+
+async def test_postal_and_appointment_requests_are_summarised_too(domain: dict[str, Any]) -> None:
+    _, messages = await run(ActionSummarizeRequest(), after_form("postal_form", "x", POSTAL), domain)
+    assert "nhận hồ sơ tại nhà" in texts(messages) and "số 12, Phường Mỹ Tho" in texts(messages)
+    _, messages = await run(
+        ActionSummarizeRequest(), after_form("appointment_form", "x", APPOINTMENT), domain
+    )
+    assert "sáng thứ hai tuần sau" in texts(messages) and "chứng thực giấy tờ" in texts(messages)
+
+
+async def test_a_place_corrected_in_natural_words_keeps_its_hamlet_and_the_summary_comes_back(
+    domain: dict[str, Any],
+) -> None:
+    tracker = after_form("petition_form", "ghi sai chỗ rồi, ở tổ 5 phường Sa Đéc mới đúng", PETITION)
+    events, messages = await run(ActionCorrectRequest(), tracker, domain)
+    assert slot_values(events)["petition_location"] == "tổ 5, Phường Sa Đéc"
+    assert {"event": "followup", "name": "action_summarize_request", "timestamp": None} in events
+    assert "đã sửa" in texts(messages)
+
+
+async def test_a_phone_corrected_in_natural_words(domain: dict[str, Any]) -> None:
+    tracker = after_form("petition_form", "sửa giúp số điện thoại thành 0912 345 679", PETITION)
+    events, _ = await run(ActionCorrectRequest(), tracker, domain)
+    assert slot_values(events) == {"contact_phone": "0912345679", "request_kind": "petition"}
+
+
+async def test_a_time_and_a_description_corrected_with_their_new_value(domain: dict[str, Any]) -> None:
+    tracker = after_form("appointment_form", "sửa lại giờ hẹn thành chiều thứ 6", APPOINTMENT)
+    events, _ = await run(ActionCorrectRequest(), tracker, domain)
+    assert slot_values(events)["appointment_time"] == "chiều thứ 6"
+    tracker = after_form(
+        "petition_form", "sửa nội dung thành: cống thoát nước bị vỡ, nước thải tràn ra đường", PETITION
+    )
+    events, _ = await run(ActionCorrectRequest(), tracker, domain)
+    assert slot_values(events)["petition_description"] == "cống thoát nước bị vỡ, nước thải tràn ra đường"
+
+
+async def test_a_field_named_without_its_value_is_asked_again_by_the_form(domain: dict[str, Any]) -> None:
+    events, _ = await run(ActionCorrectRequest(), after_form("postal_form", "sửa địa chỉ", POSTAL), domain)
+    assert slot_values(events)["postal_address"] is None
+    assert {"event": "followup", "name": "postal_form", "timestamp": None} in events
+
+
+async def test_a_place_that_may_be_several_units_reopens_the_form_with_the_candidates(
+    domain: dict[str, Any],
+) -> None:
+    tracker = after_form("petition_form", "địa chỉ đúng là ấp 2 Bình Thạnh", PETITION)
+    events, _ = await run(ActionCorrectRequest(), tracker, domain)
+    values = slot_values(events)
+    assert values["petition_location"] is None
+    assert {"Xã Mỹ Hiệp", "Phường Hồng Ngự"} <= set(values["location_candidates"])
+    assert {"event": "followup", "name": "petition_form", "timestamp": None} in events
+
+
+async def test_wrong_without_saying_what_asks_which_field(domain: dict[str, Any]) -> None:
+    events, _ = await run(
+        ActionCorrectRequest(), after_form("petition_form", "chưa đúng lắm", PETITION), domain
+    )
+    assert events == [{"event": "followup", "name": "action_ask_correction", "timestamp": None}]
+    _, messages = await run(ActionAskCorrection(), after_form("petition_form", "chưa đúng", PETITION), domain)
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles == ["Nội dung phản ánh", "Địa điểm", "Số điện thoại", "Họ tên", "Hủy"]
+
+
+async def test_a_cancelled_request_files_nothing(domain: dict[str, Any]) -> None:
+    tracker = after_form("petition_form", "thôi bỏ đi", PETITION, intent="cancel", sender_id="cancel-1")
+    events, messages = await run(ActionCancelRequest(), tracker, domain)
+    assert "chưa có gì được gửi đi" in texts(messages)
+    assert slot_values(events)["petition_description"] is None
+    assert "last_ticket_code" not in slot_values(events)
+
+
+async def test_was_it_sent_shows_the_summary_again_saying_it_was_not(domain: dict[str, Any]) -> None:
+    tracker = after_form("petition_form", "ủa gửi chưa vậy", PETITION, intent="check_petition_status")
+    _, messages = await run(ActionSummarizeRequest(), tracker, domain)
+    assert texts(messages).startswith("Dạ, phản ánh chưa được gửi đi")
+
+
+async def test_a_free_text_field_changes_only_when_named(domain: dict[str, Any]) -> None:
+    """'sửa số điện thoại lại giùm' names the phone without its value: the form asks it again; a bare new
+    number is the phone, never a new description."""
+    events, _ = await run(
+        ActionCorrectRequest(), after_form("petition_form", "sửa số điện thoại lại giùm", PETITION), domain
+    )
+    assert slot_values(events)["contact_phone"] is None
+    assert "petition_description" not in slot_values(events)
+    assert {"event": "followup", "name": "petition_form", "timestamp": None} in events
+    events, _ = await run(
+        ActionCorrectRequest(), after_form("petition_form", "0911 000 222", PETITION, intent="inform"), domain
+    )
+    assert slot_values(events) == {"contact_phone": "0911000222", "request_kind": "petition"}

@@ -1,0 +1,90 @@
+"""What a plausible answer looks like: names, places with their detail, days and times (actions/values.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.values import find_time, read_detail, read_location, read_name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Nguyễn Văn Tư", "Nguyễn Văn Tư"),
+        ("nguyen van tu", "Nguyen Van Tu"),
+        ("tui tên Tư", "Tư"),
+        ("tên tui là trần văn út ạ", "Trần Văn Út"),
+        ("anh tên Hùng", "Hùng"),
+        ("chị Sáu", "chị Sáu"),
+        ("chú Út Hiền", "chú Út Hiền"),
+        ("Tư", "Tư"),
+        ("le thi hoa nha", "Le Thi Hoa"),
+    ],
+)
+def test_names_are_read_as_names(text: str, name: str) -> None:
+    assert read_name(text) == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cho tôi gặp tổng đài viên",
+        "gặp người thật",
+        "ok",
+        "Không",
+        "Dạ",
+        "0912345678",
+        "ủa mà làm căn cước cần gì",
+    ],
+)
+def test_requests_and_words_are_not_names(text: str) -> None:
+    assert read_name(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ấp 7 xã Mỹ Thọ", "ấp 7, Xã Mỹ Thọ"),
+        ("ghi sai chỗ rồi, ở tổ 5 phường Sa Đéc mới đúng", "tổ 5, Phường Sa Đéc"),
+        ("số 12 đường Lê Lợi phường Mỹ Tho", "số 12, đường Lê Lợi, Phường Mỹ Tho"),
+        ("123/4 Nguyễn Trãi phường Mỹ Tho", "123/4 Nguyễn Trãi, Phường Mỹ Tho"),
+        ("số nhà 45 ấp Tân Hòa xã Tân Phú", "số nhà 45, ấp Tân Hòa, Xã Tân Phú"),
+        ("ap my phu xa my hiep", "ap my phu, Xã Mỹ Hiệp"),
+    ],
+)
+def test_a_place_resolves_to_its_unit_and_keeps_the_hamlet_or_street(text: str, value: str) -> None:
+    answer = read_location(text)
+    assert answer is not None and answer.resolved
+    assert answer.text() == value
+
+
+def test_a_former_district_is_not_guessed_but_gives_candidates() -> None:
+    answer = read_location("đường bể ở ấp 3 huyện Cái Bè")
+    assert answer is not None and not answer.resolved
+    assert len(answer.candidates) > 1
+    assert answer.detail == "ấp 3"
+
+
+def test_a_text_without_a_place_is_no_location_but_may_carry_a_detail() -> None:
+    assert read_location("nhận hồ sơ tại nhà") is None
+    assert read_location("ấp 7") is None
+    assert read_detail("ấp 7") == "ấp 7"
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("sáng thứ hai tuần sau", "sáng thứ hai tuần sau"),
+        ("9 giờ ngày 15/12", "9 giờ ngày 15/12"),
+        ("thu 6 nha", "thu 6"),
+        ("mai", "mai"),
+        ("ngày 20 tháng 12, buổi sáng", "ngày 20 tháng 12, buổi sáng"),
+    ],
+)
+def test_days_and_times_are_found(text: str, when: str) -> None:
+    assert find_time(text) == when
+
+
+@pytest.mark.parametrize("text", ["ấp 4 xã Mỹ Thọ", "nhận hồ sơ tại nhà", "toi muon hen", "0912345678"])
+def test_places_and_other_words_are_not_times(text: str) -> None:
+    assert find_time(text) is None
