@@ -49,6 +49,7 @@ from __future__ import annotations
 import abc
 import enum
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
@@ -274,6 +275,12 @@ class ChannelState(Protocol):
 
     async def compare_and_set(self, key: str, expected: str | None, value: str) -> bool: ...
 
+    def lock(self, name: str) -> AbstractAsyncContextManager[None]:
+        """``async with state.lock(name):`` one holder at a time across every hub process sharing the
+        database (a database lock, released if the holder dies): e.g. the one refresher of a single-use
+        refresh token, the one poller of a bot."""
+        ...
+
 
 @dataclass
 class HubContext:
@@ -329,9 +336,10 @@ class ChannelAdapter(abc.ABC):
         webhook is not signed by design (never for Telegram or Zalo)."""
         return None
 
-    def parse(self, request: WebhookRequest) -> list[InboundMessage]:
+    def parse(self, request: WebhookRequest) -> list[InboundMessage] | Awaitable[list[InboundMessage]]:
         """The citizens' messages in a (verified) webhook request; [] for events to ignore. Raise
-        ``ValueError`` for a malformed body (the hub answers 400 and stores nothing)."""
+        ``ValueError`` for a malformed body (the hub answers 400 and stores nothing). May be ``async def``
+        (an adapter that reads its :class:`ChannelState` to resolve a button's payload); the hub awaits it."""
         return []
 
     def webhook_response(self) -> tuple[int, str]:
