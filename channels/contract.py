@@ -192,6 +192,14 @@ class WebhookRequest:
     query: Mapping[str, str]
     body: bytes
 
+    def header(self, name: str) -> str | None:
+        """A header's value whatever the case its name arrived in (proxies lowercase names)."""
+        value = self.headers.get(name)
+        if value is not None:
+            return value
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
 
 @dataclass(frozen=True)
 class Signature:
