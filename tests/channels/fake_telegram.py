@@ -33,7 +33,7 @@ _message_ids = itertools.count(1)
 
 @dataclass
 class Failure:
-    """The next send answers this error (``retry_after`` for 429)."""
+    """A send answers this error (``retry_after`` for 429)."""
 
     error_code: int
     description: str
@@ -48,7 +48,7 @@ class FakeTelegram:
     sent: list[dict[str, Any]] = field(default_factory=list)  # sendMessage / sendPhoto calls
     answered: list[str] = field(default_factory=list)  # callback query ids answered
     calls: list[str] = field(default_factory=list)  # every method called
-    failures: list[Failure] = field(default_factory=list)
+    failures: dict[int, list[Failure]] = field(default_factory=dict)  # chat id -> its next sends' errors
     webhook: dict[str, Any] | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
     polling_clients: int = 0
@@ -59,6 +59,7 @@ class FakeTelegram:
         self._message_ids = _message_ids
         self._file_ids = itertools.count(1)
         self._new_update = asyncio.Condition()
+        self._sent_changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -157,7 +158,7 @@ class FakeTelegram:
         return _ok(list(self.updates[:100]))
 
     async def _m_sendMessage(self, params: dict[str, Any]) -> web.Response:
-        failure = self._failure()
+        failure = self._failure(int(params["chat_id"]))
         if failure is not None:
             return failure
         text = str(params.get("text") or "")
@@ -169,11 +170,13 @@ class FakeTelegram:
                 if len(str(button.get("callback_data", "")).encode()) > 64:
                     return _error(400, "Bad Request: BUTTON_DATA_INVALID")
         message = self._message(int(params["chat_id"]), text=text, reply_markup=markup)
-        self.sent.append({"method": "sendMessage", **message})
+        self.sent.append({"method": "sendMessage", "_at": time.monotonic(), **message})
+        async with self._sent_changed:
+            self._sent_changed.notify_all()
         return _ok(message)
 
     async def _m_sendPhoto(self, params: dict[str, Any]) -> web.Response:
-        failure = self._failure()
+        failure = self._failure(int(params["chat_id"]))
         if failure is not None:
             return failure
         message = self._message(int(params["chat_id"]), photo=str(params.get("photo")))
@@ -197,10 +200,11 @@ class FakeTelegram:
             }
         )
 
-    def _failure(self) -> web.Response | None:
-        if not self.failures:
+    def _failure(self, chat_id: int) -> web.Response | None:
+        queued = self.failures.get(chat_id)
+        if not queued:
             return None
-        failure = self.failures.pop(0)
+        failure = queued.pop(0)
         parameters = {"retry_after": failure.retry_after} if failure.retry_after is not None else None
         return _error(failure.error_code, failure.description, parameters)
 
@@ -294,14 +298,25 @@ class FakeTelegram:
                             "id": f"cq-{next(self._update_ids)}",
                             "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"},
                             "chat_instance": "ci-1",
-                            "message": {k: v for k, v in message.items() if k != "method"},
+                            "message": {k: v for k, v in message.items() if k not in ("method", "_at")},
                             "data": button["callback_data"],
                         }
                         return await self.send_update(self.update(callback_query=query))
         raise AssertionError(f"no button {title!r} in the messages sent to {chat_id}")
 
+    async def wait_for_messages(self, chat_id: int, count: int, timeout: float) -> bool:
+        """Wait until ``count`` messages were sent to ``chat_id`` (False on timeout)."""
+        async with self._sent_changed:
+            try:
+                await asyncio.wait_for(
+                    self._sent_changed.wait_for(lambda: len(self.texts_to(chat_id)) >= count), timeout
+                )
+            except TimeoutError:
+                return False
+        return True
+
     def texts_to(self, chat_id: int) -> list[str]:
-        return [m.get("text", "") for m in self.sent if m["chat"]["id"] == chat_id]
+        return [m.get("text", "") for m in self.sent if m["chat"]["id"] == chat_id and "text" in m]
 
 
 def _ok(result: Any) -> web.Response:

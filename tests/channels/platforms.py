@@ -95,6 +95,13 @@ def attempts_of(database_url: str, channel: str, user_id: str) -> list[tuple[str
     return db.read_sync(read)
 
 
+def settled(database_url: str, channel: str, user_id: str) -> bool:
+    """Whether everything this identity wrote was handled and everything to it left the outbox (a test
+    waits for it so that no work of its own spills into the next test's hub on the shared database)."""
+    handled = all(m.state != "received" for m in inbound(database_url, channel, user_id))
+    return handled and all(status != "pending" for status, _ in attempts_of(database_url, channel, user_id))
+
+
 def rasa_user_texts(rasa: Server, sender_id: str) -> list[str]:
     """What Rasa received from the citizen in this conversation (its tracker, read with the token)."""
     url = f"{rasa.url}/conversations/{sender_id}/tracker?token={RASA_TOKEN}"

@@ -29,6 +29,7 @@ from tests.channels.platforms import (
     inbound,
     messages_of,
     rasa_user_texts,
+    settled,
     until,
 )
 from tests.channels.servers import Server, free_port
@@ -144,6 +145,7 @@ async def test_a_conversation_with_the_bot_and_a_button_press_reaching_it_as_its
     assert rasa_user_texts(rasa, sender)[-1] == "cán bộ đến nhà"  # the payload, not the title
     pressed = inbound(database_url, "telegram", str(chat_id))[-1]
     assert pressed.text == "Cán bộ đến nhà" and pressed.data["payload"] == "cán bộ đến nhà"
+    await until(lambda: settled(database_url, "telegram", str(chat_id)))
 
 
 async def test_a_payload_longer_than_telegram_allows_comes_back_whole_when_pressed(
@@ -166,6 +168,7 @@ async def test_a_payload_longer_than_telegram_allows_comes_back_whole_when_press
     pressed = await until(lambda: inbound(database_url, "telegram", str(chat_id)))
     assert pressed[0].data["payload"] == payload and pressed[0].text == "Khai sinh có yếu tố nước ngoài"
     await until(lambda: payload in rasa_user_texts(rasa, sender_of(database_url, chat_id)))
+    await until(lambda: settled(database_url, "telegram", str(chat_id)))
 
 
 async def test_polling_without_a_public_url_one_poller_for_two_processes(
@@ -219,18 +222,19 @@ async def test_a_photo_and_a_location_become_attachments_kept_with_the_conversat
 async def test_telegram_errors_are_retried_by_the_outbox_except_a_blocked_bot(
     platform_hub: PlatformHub, telegram: FakeTelegram, rasa: Server, database_url: str
 ) -> None:
-    telegram.failures = [
-        Failure(429, "Too Many Requests: retry after 1", retry_after=1),
-        Failure(502, "Bad Gateway"),
-    ]
+    chat_id, blocked = 910006, 910007
+    telegram.failures = {
+        chat_id: [
+            Failure(429, "Too Many Requests: retry after 1", retry_after=1),
+            Failure(502, "Bad Gateway"),
+        ],
+        blocked: [Failure(403, "Forbidden: bot was blocked by the user")],
+    }
     await webhook_hub(platform_hub, telegram, rasa.url)
-    chat_id = 910006
     await telegram.say(chat_id, "xin chào")
     await until(lambda: telegram.texts_to(chat_id), timeout=60)
     assert attempts_of(database_url, "telegram", str(chat_id))[0] == ("sent", [False, False, True])
 
-    blocked = 910007
-    telegram.failures = [Failure(403, "Forbidden: bot was blocked by the user")]
     await telegram.say(blocked, "xin chào")
     await until(lambda: attempts_of(database_url, "telegram", str(blocked))[:1] == [("failed", [False])])
     assert messages_of(database_url, "telegram", str(blocked))[0].text == "xin chào"  # kept all the same
