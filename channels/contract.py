@@ -10,7 +10,7 @@ be done the same way for every channel lives once, in the hub (``channels/hub.py
 - **answer fast, work later**: the hub stores the parsed messages and answers the platform at once
   (Zalo wants 200 within 2 s); the bot or the agents get them from the store, in order, in the background;
 - **de-duplication**: by ``(channel, channel_message_id)`` in the store (platforms resend: Zalo by
-  ``msg_id``, Telegram by ``update_id``);
+  ``msg_id``, Telegram by chat and message id);
 - **normalisation**: the hub calls ``vietnam.text.normalize_text`` once; adapters pass the text as typed;
 - **retries**: :meth:`ChannelAdapter.send` sends once; the hub's persistent outbox retries with exponential
   backoff when it raises :class:`SendError` (``retryable``, ``retry_after``) and gives up after a limit;
@@ -129,7 +129,8 @@ class InboundMessage:
     """One message from a citizen, as the adapter read it from the platform.
 
     ``channel_message_id`` must be unique per channel and stable across the platform's resends (Zalo
-    ``msg_id``, Telegram ``update_id``): the hub keeps one message per ``(channel, channel_message_id)``.
+    ``msg_id``, Telegram chat and message id): the hub keeps one message per
+    ``(channel, channel_message_id)``.
     ``text`` is as typed (the hub normalises it). ``payload`` is set when a button was pressed; the hub
     sends the payload to the bot and shows ``text`` (the button's title) in the transcript.
     ``display_name`` and ``metadata`` are stored, never logged and never passed to the bot.
