@@ -185,20 +185,22 @@ class ZaloAdapter(ChannelAdapter):
         return Signature(provided, f"mac={expected}")
 
     async def parse(self, request: WebhookRequest) -> list[InboundMessage]:
+        """The citizen's message in a (signed) event. An event this adapter cannot read is acknowledged
+        and logged, not refused: Zalo resends what is not answered 200 and disables a failing webhook."""
         event = json.loads(request.body.decode("utf-8"))
-        if not isinstance(event, dict):
-            raise ValueError("a Zalo event is an object")
-        if event.get("event_name") not in USER_EVENTS:
+        if not isinstance(event, dict) or event.get("event_name") not in USER_EVENTS:
             return []  # follow/unfollow, the OA's own messages, receipts...
-        sender = (event.get("sender") or {}).get("id")
-        message = event.get("message") or {}
-        msg_id = message.get("msg_id")
-        if not isinstance(sender, str | int) or not sender or not isinstance(msg_id, str | int) or not msg_id:
-            raise ValueError("sender.id and message.msg_id are required")
-        user_id = str(sender)
-        text = message.get("text") or ""
-        if not isinstance(text, str):
-            raise ValueError("message.text must be a string")
+        sender = event.get("sender") if isinstance(event.get("sender"), dict) else {}
+        message = event.get("message") if isinstance(event.get("message"), dict) else {}
+        user, msg_id, text = sender.get("id"), message.get("msg_id"), message.get("text") or ""
+        if not (isinstance(user, str | int) and user and isinstance(msg_id, str | int) and msg_id) or not (
+            isinstance(text, str)
+        ):
+            log.warning(
+                "zalo: %s event without a usable sender, msg_id or text; ignored", event["event_name"]
+            )
+            return []
+        user_id = str(user)
         attachments = tuple(a for a in map(_attachment, message.get("attachments") or ()) if a is not None)
         if event["event_name"] == "user_send_link":
             attachments = ()  # the link is in the text
