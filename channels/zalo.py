@@ -56,6 +56,7 @@ from channels.contract import (
     SendRule,
     Signature,
     WebhookRequest,
+    read_limited,
 )
 from channels.zalo_tokens import DEFAULT_OAUTH_URL, TokenUnavailable, ZaloTokens
 from ticketing.models import utcnow
@@ -252,8 +253,7 @@ class ZaloAdapter(ChannelAdapter):
                 return None
             if (response.content_length or 0) > limit:
                 return None
-            content = await response.content.read(limit + 1)
-        return content if len(content) <= limit else None
+            return await read_limited(response.content, limit)
 
     # -- outbound ---------------------------------------------------------------------------------
 

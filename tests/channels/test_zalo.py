@@ -29,6 +29,7 @@ from channels.models import HubMessage
 from channels.state_store import DatabaseChannelState
 from channels.zalo import CONSULTATION_WINDOW, HOLD_REASON, MAX_TEXT_CHARS, ZaloAdapter, render
 from channels.zalo_tokens import TOKENS_KEY, TokenPair, ZaloTokens
+from database import forget_databases, normalize_url
 from tests.channels import platforms
 from tests.channels.conftest import Agent, create_staff
 from tests.channels.fake_zalo import APP_ID, APP_SECRET, OA_SECRET_KEY, FakeZalo
@@ -41,7 +42,6 @@ from tests.channels.platforms import (
     until,
 )
 from tests.channels.servers import ROOT, Server, free_port
-from ticketing.db import normalize_url
 from ticketing.models import Conversation, utcnow
 
 pytestmark = pytest.mark.slow
@@ -243,8 +243,6 @@ def token_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         admin.dispose()
         pytest.skip(f"PostgreSQL not reachable at {make_url(admin_url).host}: {type(exc).__name__}")
     yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    from ticketing.db import forget_databases
-
     forget_databases()
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
