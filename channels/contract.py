@@ -47,8 +47,10 @@ This module is the stable surface: only additive changes (new optional fields, n
 from __future__ import annotations
 
 import abc
+import asyncio
+import contextlib
 import enum
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -374,8 +376,22 @@ class ChannelAdapter(abc.ABC):
     # -- life cycle --------------------------------------------------------------------------------
 
     async def start(self, context: HubContext) -> None:
-        """Called once when the hub starts (polling loops, token refreshers start here)."""
+        """Called once when the hub starts (polling loops and token refreshers start here: :meth:`spawn`)."""
         self.context = context
 
-    async def stop(self) -> None:  # noqa: B027 - optional hook
-        """Called once when the hub stops."""
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coroutine`` in the background until the hub stops (a polling loop, a token refresher)."""
+        tasks: set[asyncio.Task[Any]] = self.__dict__.setdefault("_background_tasks", set())
+        task = asyncio.create_task(coroutine)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        return task
+
+    async def stop(self) -> None:
+        """Called once when the hub stops: cancels what :meth:`spawn` started (call it when overriding)."""
+        tasks = list(self.__dict__.get("_background_tasks", ()))
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
