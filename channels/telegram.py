@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import json
 import logging
 import warnings
-from collections.abc import Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -114,7 +113,6 @@ class TelegramAdapter(ChannelAdapter):
             get_updates_request=self._requests[0],
             request=self._requests[1],
         )
-        self._tasks: set[asyncio.Task[Any]] = set()
 
     @property
     def mode(self) -> str:
@@ -170,7 +168,7 @@ class TelegramAdapter(ChannelAdapter):
     async def _read_button_press(self, update: Update) -> list[InboundMessage]:
         query = update.callback_query
         assert query is not None
-        self._spawn(self._answer(query.id))
+        self.spawn(self._answer(query.id))
         message = query.message
         if message is None or message.chat.type != "private":
             return []
@@ -270,18 +268,14 @@ class TelegramAdapter(ChannelAdapter):
         for name in ("httpx", "httpcore"):
             if logging.getLogger(name).level == logging.NOTSET:
                 logging.getLogger(name).setLevel(logging.WARNING)
-        self._spawn(self._introduce())
+        self.spawn(self._introduce())
         if self.webhook_url:
-            self._spawn(self._register_webhook())
+            self.spawn(self._register_webhook())
         else:
-            self._spawn(self._poll_forever())
+            self.spawn(self._poll_forever())
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await super().stop()
         for request in self._requests:
             await request.shutdown()
 
@@ -289,43 +283,37 @@ class TelegramAdapter(ChannelAdapter):
         assert self.context is not None, "the hub starts adapters before using them"
         return self.context
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def _introduce(self) -> None:
         """Check the token once Telegram answers (logs the bot's name; a rejected token is an error)."""
-        delay = self.retry_delay
-        while True:
-            try:
-                me = await self.bot.get_me()
-                log.info("telegram: bot @%s connected (%s mode)", me.username, self.mode)
-                return
-            except tg.InvalidToken:
-                log.error("telegram: TELEGRAM_BOT_TOKEN was rejected by the Bot API")
-                return
-            except tg.TelegramError as exc:
-                log.warning("telegram: Bot API not reachable yet (%s)", type(exc).__name__)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 300.0)
+        me = await self._keep_trying("getMe", self.bot.get_me)
+        if me is not None:
+            log.info("telegram: bot @%s connected (%s mode)", me.username, self.mode)
 
     async def _register_webhook(self) -> None:
+        registered = await self._keep_trying(
+            "setWebhook",
+            lambda: self.bot.set_webhook(
+                url=self.webhook_url or "", secret_token=self.secret, allowed_updates=list(ALLOWED_UPDATES)
+            ),
+        )
+        if registered:
+            log.info("telegram: webhook registered")
+
+    async def _keep_trying(self, method: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        """``call`` until Telegram accepts it (backing off, honouring flood control); None when the
+        token is rejected (nothing to retry)."""
         delay = self.retry_delay
         while True:
             try:
-                await self.bot.set_webhook(
-                    url=self.webhook_url or "",
-                    secret_token=self.secret,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                )
-                log.info("telegram: webhook registered")
-                return
+                return await call()
             except tg.RetryAfter as exc:
                 await asyncio.sleep(_retry_after(exc))
                 continue
+            except tg.InvalidToken:
+                log.error("telegram: TELEGRAM_BOT_TOKEN was rejected by the Bot API")
+                return None
             except tg.TelegramError as exc:
-                log.warning("telegram: webhook not registered yet (%s)", type(exc).__name__)
+                log.warning("telegram: %s failed, trying again (%s)", method, type(exc).__name__)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 300.0)
 

@@ -31,12 +31,11 @@ second option. The options last offered to each citizen are kept in the channel 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
 import math
-from collections.abc import Coroutine, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -141,7 +140,6 @@ class ZaloAdapter(ChannelAdapter):
         self.tokens = tokens
         self.send_url = api_url.rstrip("/") + "/v3.0/oa/message/cs"
         self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._refresh_failure_told = False
 
     @classmethod
@@ -353,14 +351,7 @@ class ZaloAdapter(ChannelAdapter):
         await super().start(context)
         self.tokens.bind(context.state, context.http)
         await self.tokens.seed()
-        self._spawn(self._keep_token_fresh())
-
-    async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        self.spawn(self._keep_token_fresh())
 
     async def _keep_token_fresh(self) -> None:
         """Renew the access token before it expires (every process checks; the lock lets one refresh)."""
@@ -381,11 +372,6 @@ class ZaloAdapter(ChannelAdapter):
     def _context(self) -> HubContext:
         assert self.context is not None, "the hub starts adapters before using them"
         return self.context
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 # ---------------------------------------------------------------------------------------------

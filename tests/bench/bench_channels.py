@@ -82,43 +82,56 @@ async def post(http: aiohttp.ClientSession, url: str, run: Run, **kwargs: Any) -
     return ok
 
 
-async def zalo_citizen(
-    http: aiohttp.ClientSession, zalo: FakeZalo, webhook: str, turns: int, number: int, run: Run
+async def citizen(
+    http: aiohttp.ClientSession,
+    platform: FakeZalo | FakeTelegram,
+    recipient: str | int,
+    webhook: str,
+    request: Any,
+    turns: int,
+    number: int,
+    run: Run,
 ) -> None:
-    user = f"9{secrets.randbelow(10**17):017d}"
+    """One citizen: ``turns`` messages (``request(text)`` gives the webhook POST's keyword arguments), each
+    after the bot's reply to the last one."""
     for turn in range(turns):
-        before = len(zalo.texts_to(user))
-        body, headers = zalo.signed(zalo.text(user, TURNS[turn % len(TURNS)]))
+        before = len(platform.texts_to(recipient))
+        kwargs = request(TURNS[turn % len(TURNS)])
         started = time.perf_counter()
         copies = 2 if (number * turns + turn) % RESEND_EVERY == 0 else 1
         for _ in range(copies):
-            if not await post(http, webhook, run, data=body, headers=headers):
+            if not await post(http, webhook, run, **kwargs):
                 run.failures += 1
-        if await zalo.wait_for_messages(user, before + 1, TURN_TIMEOUT):
+        if await platform.wait_for_messages(recipient, before + 1, TURN_TIMEOUT):
             run.turns.append(time.perf_counter() - started)
         else:
             run.failures += 1
         await asyncio.sleep(PAUSE)
 
 
-async def telegram_citizen(
+def zalo_citizen(
+    http: aiohttp.ClientSession, zalo: FakeZalo, webhook: str, turns: int, number: int, run: Run
+) -> Any:
+    user = f"9{secrets.randbelow(10**17):017d}"
+
+    def request(text: str) -> dict[str, Any]:
+        body, headers = zalo.signed(zalo.text(user, text))
+        return {"data": body, "headers": headers}
+
+    return citizen(http, zalo, user, webhook, request, turns, number, run)
+
+
+def telegram_citizen(
     http: aiohttp.ClientSession, telegram: FakeTelegram, webhook: str, turns: int, number: int, run: Run
-) -> None:
+) -> Any:
     chat_id = 10**9 + secrets.randbelow(10**9)
     headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
-    for turn in range(turns):
-        before = len(telegram.texts_to(chat_id))
-        update = telegram.update(message=telegram._citizen_message(chat_id, text=TURNS[turn % len(TURNS)]))
-        started = time.perf_counter()
-        copies = 2 if (number * turns + turn) % RESEND_EVERY == 0 else 1
-        for _ in range(copies):
-            if not await post(http, webhook, run, json=update, headers=headers):
-                run.failures += 1
-        if await telegram.wait_for_messages(chat_id, before + 1, TURN_TIMEOUT):
-            run.turns.append(time.perf_counter() - started)
-        else:
-            run.failures += 1
-        await asyncio.sleep(PAUSE)
+
+    def request(text: str) -> dict[str, Any]:
+        update = telegram.update(message=telegram._citizen_message(chat_id, text=text))
+        return {"json": update, "headers": headers}
+
+    return citizen(http, telegram, chat_id, webhook, request, turns, number, run)
 
 
 def start_hub(port: int, database_url: str, rasa_url: str, telegram: str, zalo: str, log: Path) -> Server:

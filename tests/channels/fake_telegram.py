@@ -23,6 +23,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.channels.fake_server import LocalServer
+
 BOT_ID = 7001022
 BOT_USERNAME = "tongdai1022_test_bot"
 
@@ -41,9 +43,8 @@ class Failure:
 
 
 @dataclass
-class FakeTelegram:
+class FakeTelegram(LocalServer):
     token: str
-    host: str = "127.0.0.1"
     updates: list[dict[str, Any]] = field(default_factory=list)  # not yet confirmed by an offset
     sent: list[dict[str, Any]] = field(default_factory=list)  # sendMessage / sendPhoto calls
     answered: list[str] = field(default_factory=list)  # callback query ids answered
@@ -59,30 +60,12 @@ class FakeTelegram:
         self._message_ids = _message_ids
         self._file_ids = itertools.count(1)
         self._new_update = asyncio.Condition()
-        self._sent_changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # -- server ------------------------------------------------------------------------------------
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    async def start(self) -> FakeTelegram:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
@@ -171,8 +154,7 @@ class FakeTelegram:
                     return _error(400, "Bad Request: BUTTON_DATA_INVALID")
         message = self._message(int(params["chat_id"]), text=text, reply_markup=markup)
         self.sent.append({"method": "sendMessage", "_at": time.monotonic(), **message})
-        async with self._sent_changed:
-            self._sent_changed.notify_all()
+        await self.notify_sent()
         return _ok(message)
 
     async def _m_sendPhoto(self, params: dict[str, Any]) -> web.Response:
@@ -303,17 +285,6 @@ class FakeTelegram:
                         }
                         return await self.send_update(self.update(callback_query=query))
         raise AssertionError(f"no button {title!r} in the messages sent to {chat_id}")
-
-    async def wait_for_messages(self, chat_id: int, count: int, timeout: float) -> bool:
-        """Wait until ``count`` messages were sent to ``chat_id`` (False on timeout)."""
-        async with self._sent_changed:
-            try:
-                await asyncio.wait_for(
-                    self._sent_changed.wait_for(lambda: len(self.texts_to(chat_id)) >= count), timeout
-                )
-            except TimeoutError:
-                return False
-        return True
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [m.get("text", "") for m in self.sent if m["chat"]["id"] == chat_id and "text" in m]

@@ -28,6 +28,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.channels.fake_server import LocalServer
+
 APP_ID = "3608465249409039670"
 APP_SECRET = "zalo-app-secret-for-tests"
 OA_SECRET_KEY = "zalo-oa-secret-key-for-tests"
@@ -35,8 +37,7 @@ OA_ID = "388613280878808645"
 
 
 @dataclass
-class FakeZalo:
-    host: str = "127.0.0.1"
+class FakeZalo(LocalServer):
     access_tokens: set[str] = field(default_factory=set)  # valid access tokens
     refresh_tokens: set[str] = field(default_factory=set)  # unused refresh tokens
     sent: list[dict[str, Any]] = field(default_factory=list)  # accepted consultation messages
@@ -48,29 +49,11 @@ class FakeZalo:
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
-        self._sent_changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    async def start(self) -> FakeZalo:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
         app.router.add_get("/media/{name}", self._media)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # -- OpenAPI -----------------------------------------------------------------------------------
 
@@ -91,8 +74,7 @@ class FakeZalo:
         body["_token"] = token
         body["_at"] = time.monotonic()
         self.sent.append(body)
-        async with self._sent_changed:
-            self._sent_changed.notify_all()
+        await self.notify_sent()
         return web.json_response(
             {
                 "error": 0,
@@ -171,17 +153,6 @@ class FakeZalo:
         body, headers = self.signed(event)
         async with aiohttp.ClientSession() as http, http.post(webhook_url, data=body, headers=headers) as r:
             return r.status
-
-    async def wait_for_messages(self, user_id: str, count: int, timeout: float) -> bool:
-        """Wait until ``count`` messages were sent to ``user_id`` (False on timeout)."""
-        async with self._sent_changed:
-            try:
-                await asyncio.wait_for(
-                    self._sent_changed.wait_for(lambda: len(self.texts_to(user_id)) >= count), timeout
-                )
-            except TimeoutError:
-                return False
-        return True
 
     def texts_to(self, user_id: str) -> list[str]:
         return [m["message"].get("text", "") for m in self.sent if m["recipient"]["user_id"] == user_id]
