@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import sqlite3
 import sys
@@ -206,14 +207,22 @@ async def measure(citizens: int, turns: int, work: Path, rasa_url: str) -> tuple
         await zalo.stop()
 
 
-def section(runs: list[Run], stored: tuple[int, int], citizens: int, turns: int, seconds: float) -> str:
+def section(
+    runs: list[Run],
+    stored: tuple[int, int],
+    citizens: int,
+    turns: int,
+    seconds: float,
+    load: tuple[float, float],
+) -> str:
     total, twice = stored
     lines = [
         START,
         "## Channels: Telegram and Zalo webhooks (`tests/bench/bench_channels.py`)",
         "",
         f"Machine: {machine()}. Command: `.venv/bin/python tests/bench/bench_channels.py --citizens "
-        f"{citizens} --turns {turns}` ({seconds:.0f} s in all).",
+        f"{citizens} --turns {turns}` ({seconds:.0f} s in all). Load average (1 min) before the run "
+        f"{load[0]:.1f}, after {load[1]:.1f} (other work on these 2 cores included).",
         "",
         f"{citizens} citizens on Zalo and {citizens} on Telegram at once, {turns} messages each, each "
         "waiting for the bot's reply (one message in ten delivered twice, as the platforms resend); one "
@@ -252,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the section, leave docs/ alone")
     args = parser.parse_args(argv)
     began = time.perf_counter()
+    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-channels-"))
     print(f"bench_channels: logs in {work}", flush=True)
     model = trained_model()
@@ -273,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server in reversed(servers):
             server.stop()
-    text = section(runs, stored, args.citizens, args.turns, time.perf_counter() - began)
+    load = (load_before, os.getloadavg()[0])
+    text = section(runs, stored, args.citizens, args.turns, time.perf_counter() - began, load)
     print(text)
     if not args.no_write:
         write_section(text, START, END)
