@@ -25,7 +25,8 @@ Buttons: the consultation message's template with ``oa.query.show`` buttons (``o
 intent payload such as ``/request_human``, which the citizen should not see as their message); a pressed
 button comes back as a ``user_send_text`` whose text is the payload. More than five buttons, or a title or
 payload over Zalo's limits, become numbered options in the text, and the citizen's "2" is read as the
-second option. The options last offered to each citizen are kept in the channel state.
+second option. The options last offered to each citizen are kept in the channel state until their next
+message.
 """
 
 from __future__ import annotations
@@ -222,8 +223,9 @@ class ZaloAdapter(ChannelAdapter):
 
     async def _read_choice(self, user_id: str, text: str) -> tuple[str, str | None]:
         """(text for the transcript, payload for the bot) of what the citizen wrote: a pressed button
-        (its payload), a number picking one of the options last offered, or plain text."""
-        offered = await self._offered(user_id)
+        (its payload), a number picking one of the options last offered, or plain text. An offer answers
+        the citizen's next message only: reading it takes it."""
+        offered = await self._take_offer(user_id)
         stripped = text.strip()
         for button in offered.buttons:
             if stripped == button.payload.strip():
@@ -265,7 +267,8 @@ class ZaloAdapter(ChannelAdapter):
 
     async def send(self, recipient: str, message: OutgoingMessage) -> SendResult:
         requests, offered = render(recipient, message)
-        await self._remember_offer(recipient, offered)
+        if offered.buttons:
+            await self._remember_offer(recipient, offered)
         try:
             token = await self.tokens.access_token()
         except TokenUnavailable as exc:
@@ -321,17 +324,23 @@ class ZaloAdapter(ChannelAdapter):
         return error, answer.get("data")
 
     async def _remember_offer(self, recipient: str, offered: Offer) -> None:
-        """Keep the options this message offers (or none), to read the citizen's answer to them."""
+        """Keep the options this message offers, to read the citizen's next message against them (a
+        later message without buttons in the same turn leaves them)."""
+        await self._replace(f"offer:{recipient}"[:100], offered.to_json())
+
+    async def _take_offer(self, user_id: str) -> Offer:
+        key = f"offer:{user_id}"[:100]
+        raw = await self._context().state.get(key)
+        if raw:
+            await self._context().state.compare_and_set(key, raw, "")  # a newer offer may have won: fine
+        return Offer.from_json(raw)
+
+    async def _replace(self, key: str, value: str) -> None:
         state = self._context().state
-        key = f"offer:{recipient}"[:100]
-        value = offered.to_json()
         while True:
             current = await state.get(key)
             if current == value or await state.compare_and_set(key, current, value):
                 return
-
-    async def _offered(self, user_id: str) -> Offer:
-        return Offer.from_json(await self._context().state.get(f"offer:{user_id}"[:100]))
 
     async def _tell_refresh_failed(self, reason: str) -> None:
         if self._refresh_failure_told:
