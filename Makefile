@@ -144,6 +144,7 @@ bench: venvs model
 	$(APP_PY) tests/bench/bench_hardening.py
 	$(APP_PY) tests/bench/bench_conversations.py --from-make
 	$(APP_PY) tests/bench/bench_hub.py
+	$(APP_PY) tests/bench/bench_channels.py
 
 clean:
 	rm -rf var/test-results models/*.tar.gz

@@ -10,7 +10,7 @@ be done the same way for every channel lives once, in the hub (``channels/hub.py
 - **answer fast, work later**: the hub stores the parsed messages and answers the platform at once
   (Zalo wants 200 within 2 s); the bot or the agents get them from the store, in order, in the background;
 - **de-duplication**: by ``(channel, channel_message_id)`` in the store (platforms resend: Zalo by
-  ``msg_id``, Telegram by ``update_id``);
+  ``msg_id``, Telegram by chat and message id);
 - **normalisation**: the hub calls ``vietnam.text.normalize_text`` once; adapters pass the text as typed;
 - **retries**: :meth:`ChannelAdapter.send` sends once; the hub's persistent outbox retries with exponential
   backoff when it raises :class:`SendError` (``retryable``, ``retry_after``) and gives up after a limit;
@@ -47,8 +47,11 @@ This module is the stable surface: only additive changes (new optional fields, n
 from __future__ import annotations
 
 import abc
+import asyncio
+import contextlib
 import enum
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
@@ -128,7 +131,8 @@ class InboundMessage:
     """One message from a citizen, as the adapter read it from the platform.
 
     ``channel_message_id`` must be unique per channel and stable across the platform's resends (Zalo
-    ``msg_id``, Telegram ``update_id``): the hub keeps one message per ``(channel, channel_message_id)``.
+    ``msg_id``, Telegram chat and message id): the hub keeps one message per
+    ``(channel, channel_message_id)``.
     ``text`` is as typed (the hub normalises it). ``payload`` is set when a button was pressed; the hub
     sends the payload to the bot and shows ``text`` (the button's title) in the transcript.
     ``display_name`` and ``metadata`` are stored, never logged and never passed to the bot.
@@ -190,6 +194,14 @@ class WebhookRequest:
     headers: Mapping[str, str]
     query: Mapping[str, str]
     body: bytes
+
+    def header(self, name: str) -> str | None:
+        """A header's value whatever the case its name arrived in (proxies lowercase names)."""
+        value = self.headers.get(name)
+        if value is not None:
+            return value
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
 
 
 @dataclass(frozen=True)
@@ -274,6 +286,12 @@ class ChannelState(Protocol):
 
     async def compare_and_set(self, key: str, expected: str | None, value: str) -> bool: ...
 
+    def lock(self, name: str) -> AbstractAsyncContextManager[None]:
+        """``async with state.lock(name):`` one holder at a time across every hub process sharing the
+        database (a database lock, released if the holder dies): e.g. the one refresher of a single-use
+        refresh token, the one poller of a bot."""
+        ...
+
 
 @dataclass
 class HubContext:
@@ -329,9 +347,10 @@ class ChannelAdapter(abc.ABC):
         webhook is not signed by design (never for Telegram or Zalo)."""
         return None
 
-    def parse(self, request: WebhookRequest) -> list[InboundMessage]:
+    def parse(self, request: WebhookRequest) -> list[InboundMessage] | Awaitable[list[InboundMessage]]:
         """The citizens' messages in a (verified) webhook request; [] for events to ignore. Raise
-        ``ValueError`` for a malformed body (the hub answers 400 and stores nothing)."""
+        ``ValueError`` for a malformed body (the hub answers 400 and stores nothing). May be ``async def``
+        (an adapter that reads its :class:`ChannelState` to resolve a button's payload); the hub awaits it."""
         return []
 
     def webhook_response(self) -> tuple[int, str]:
@@ -357,8 +376,22 @@ class ChannelAdapter(abc.ABC):
     # -- life cycle --------------------------------------------------------------------------------
 
     async def start(self, context: HubContext) -> None:
-        """Called once when the hub starts (polling loops, token refreshers start here)."""
+        """Called once when the hub starts (polling loops and token refreshers start here: :meth:`spawn`)."""
         self.context = context
 
-    async def stop(self) -> None:  # noqa: B027 - optional hook
-        """Called once when the hub stops."""
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coroutine`` in the background until the hub stops (a polling loop, a token refresher)."""
+        tasks: set[asyncio.Task[Any]] = self.__dict__.setdefault("_background_tasks", set())
+        task = asyncio.create_task(coroutine)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        return task
+
+    async def stop(self) -> None:
+        """Called once when the hub stops: cancels what :meth:`spawn` started (call it when overriding)."""
+        tasks = list(self.__dict__.get("_background_tasks", ()))
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

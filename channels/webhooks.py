@@ -8,6 +8,7 @@ agents handle them in the background.
 from __future__ import annotations
 
 import hmac
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -46,7 +47,8 @@ def webhook_handler(
                 {"error": {"code": "unauthorized", "message": "Bad signature."}}, status=401
             )
         try:
-            messages = adapter.parse(incoming)
+            parsed = adapter.parse(incoming)
+            messages = await parsed if inspect.isawaitable(parsed) else parsed
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             return web.json_response(
                 {"error": {"code": "bad_request", "message": "Malformed body."}}, status=400
