@@ -123,7 +123,9 @@ def _compact(rows: list[tuple[str, str]], limit: int = 90) -> str | None:
     if len({text for _, text in rows}) == 1:
         return _shorten(rows[0][1], limit)
     short = {"Nộp trực tiếp": "trực tiếp", "Nộp trực tuyến": "trực tuyến", "Nộp qua bưu chính": "bưu chính"}
-    return "; ".join(f"{short.get(label, label)}: {_shorten(text.rstrip('.'), limit)}" for label, text in rows)
+    return "; ".join(
+        f"{short.get(label, label)}: {_shorten(text.rstrip('.'), limit)}" for label, text in rows
+    )
 
 
 def _distinct(rows: list[tuple[str, str]]) -> list[str]:
@@ -186,7 +188,9 @@ def _numbered(items: list[str], limit: int) -> list[str]:
     return [f"{i}. {_shorten(item, limit)}" for i, item in enumerate(items, start=1)]
 
 
-def _benefit_line(record: ProcedureRecord, *, label: str = "Mức được hưởng", sentences: int = 0) -> str | None:
+def _benefit_line(
+    record: ProcedureRecord, *, label: str = "Mức được hưởng", sentences: int = 0
+) -> str | None:
     """What the procedure pays, with its legal basis (``sentences`` > 0: only that many sentences)."""
     if record.benefit is None:
         return None
@@ -236,7 +240,7 @@ def _answer_documents(record: ProcedureRecord) -> str:
 def _answer_fee(record: ProcedureRecord) -> str:
     benefit = _benefit_line(record)
     if _not_published(record, "fee"):
-        said = "; ".join(_distinct(_per_channel(record, "fee")))  # who sets it, the taxes that go with it
+        said = "; ".join(map(_lower_first, _distinct(_per_channel(record, "fee"))))  # who sets it, taxes
         answer = not_known(record, "mức lệ phí", detail=said or None, limit=280)
         return answer + (f"\n{benefit}" if benefit else "")
     text = _fee_text(record)

@@ -28,6 +28,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -163,9 +164,7 @@ def _features(text: str, ignored: frozenset[str] = frozenset()) -> list[str]:
     words (and the pairs they are in) are left out."""
     tokens = _tokens(text or "")
     features = [t for t in tokens if t not in ignored]
-    features += [
-        f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False) if a not in ignored and b not in ignored
-    ]
+    features += [f"{a}_{b}" for a, b in pairwise(tokens) if a not in ignored and b not in ignored]
     for aspect, points in aspect_points(text).items():
         features += [f"cue:{aspect}"] * (points * _CUE_WEIGHT)
     return features
@@ -198,10 +197,14 @@ class AspectModel:
     def scores(self, text: str) -> dict[str, float]:
         """Log-likelihood of ``text`` under each aspect (known features only)."""
         features = [f for f in _features(text, self.names_only) if f in self.vocabulary]
-        return {
-            aspect: sum(table.get(f, self.unseen[aspect]) for f in features)
-            for aspect, table in self.log_likelihood.items()
-        } if features else {}
+        return (
+            {
+                aspect: sum(table.get(f, self.unseen[aspect]) for f in features)
+                for aspect, table in self.log_likelihood.items()
+            }
+            if features
+            else {}
+        )
 
     def predict(self, text: str) -> str:
         scores = self.scores(text)
@@ -244,7 +247,7 @@ class Examples:
 
 def load_examples(path: Path = EXAMPLES_FILE) -> Examples:
     """Every frame of ``path`` filled with procedure names (see its header). The words that appear in the
-    names and in no frame ("khai", "sinh", "thất", "nghiệp") say which procedure, not which aspect: the
+    names and in no frame ("sinh", "thất", "nghiệp") say which procedure, not which aspect: the
     model ignores them, in the examples and in the questions it reads."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     procedures = [str(p) for p in data.get("procedures") or []]

@@ -75,7 +75,16 @@ _POWER = (
     "dien luc", "cup dien", "mat dien", "cat dien", "su co dien", "tien dien", "hoa don dien", "dien nuoc",
     "cong ty dien",
 )  # fmt: skip
-_WATER = ("cap nuoc", "cup nuoc", "mat nuoc", "cat nuoc", "nuoc may", "tien nuoc", "hoa don nuoc", "cong ty nuoc")
+_WATER = (
+    "cap nuoc",
+    "cup nuoc",
+    "mat nuoc",
+    "cat nuoc",
+    "nuoc may",
+    "tien nuoc",
+    "hoa don nuoc",
+    "cong ty nuoc",
+)
 # How citizens name province offices besides their official name (folded), and former names of merged
 # departments (Nghị định 45/2025/NĐ-CP; ticketing/data/agencies.yml): agency code -> phrases.
 _PROVINCE_NAMES: dict[str, tuple[str, ...]] = {

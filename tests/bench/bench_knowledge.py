@@ -306,7 +306,7 @@ def print_fact_misses(facts: Facts) -> None:
 
 
 def facts_only(path: Path, show_misses: bool) -> int:
-    """Score ``path`` alone on the shipped catalogue (no search accuracy, latency or audit; nothing written)."""
+    """Score ``path`` alone on the shipped catalogue (no search accuracy, latency, audit; nothing written)."""
     if show_misses and is_blind(path):
         print("refused: the blind fact questions are scored in aggregate only", file=sys.stderr)
         return 2
@@ -409,7 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true", help="print the questions ranked wrong")
     parser.add_argument("--questions", type=Path, default=None, help="only this question set (YAML)")
     parser.add_argument(
-        "--facts", type=Path, default=FACT_QUESTIONS, help="fact questions (default: the blind set, aggregate only)"
+        "--facts",
+        type=Path,
+        default=FACT_QUESTIONS,
+        help="fact questions (default: the blind set, aggregate only)",
     )
     parser.add_argument("--facts-only", action="store_true", help="only score --facts (nothing written)")
     parser.add_argument(
