@@ -159,12 +159,20 @@ _SMOOTHING = 1.0  # additive (Laplace) smoothing of the word counts
 _CUE_WEIGHT = 2  # a cue phrase point counts as two words: it names the aspect itself
 
 
-def _features(text: str, ignored: frozenset[str] = frozenset()) -> list[str]:
-    """Words, word pairs and cue phrases of ``text`` (the cue ``cue:fee`` once per point); ``ignored``
-    words (and the pairs they are in) are left out."""
+def _features(
+    text: str, ignored: frozenset[str] = frozenset(), ignored_pairs: frozenset[tuple[str, str]] = frozenset()
+) -> list[str]:
+    """Words, word pairs and cue phrases of ``text`` (the cue ``cue:fee`` once per point). ``ignored``
+    words, and both words of an ``ignored_pairs`` pair ("gia hạn", "lần đầu": a procedure's name, not
+    "giá", "đâu"), are left out with the pairs they are in."""
     tokens = _tokens(text or "")
-    features = [t for t in tokens if t not in ignored]
-    features += [f"{a}_{b}" for a, b in pairwise(tokens) if a not in ignored and b not in ignored]
+    skip = [token in ignored for token in tokens]
+    for i, pair in enumerate(pairwise(tokens)):
+        if pair in ignored_pairs:
+            skip[i] = skip[i + 1] = True
+    kept = [(token, not skipped) for token, skipped in zip(tokens, skip, strict=True)]
+    features = [token for token, keep in kept if keep]
+    features += [f"{a}_{b}" for (a, keep_a), (b, keep_b) in pairwise(kept) if keep_a and keep_b]
     for aspect, points in aspect_points(text).items():
         features += [f"cue:{aspect}"] * (points * _CUE_WEIGHT)
     return features
@@ -179,12 +187,18 @@ class AspectModel:
     unseen: dict[str, float]  # aspect -> log P(a feature never seen with this aspect | aspect)
     vocabulary: frozenset[str]
     names_only: frozenset[str] = frozenset()  # words met only in procedure names: no aspect evidence
+    name_pairs: frozenset[tuple[str, str]] = frozenset()  # word pairs met only in procedure names
 
     @classmethod
-    def train(cls, examples: list[tuple[str, str]], names_only: frozenset[str] = frozenset()) -> AspectModel:
+    def train(
+        cls,
+        examples: list[tuple[str, str]],
+        names_only: frozenset[str] = frozenset(),
+        name_pairs: frozenset[tuple[str, str]] = frozenset(),
+    ) -> AspectModel:
         counts: dict[str, Counter[str]] = {aspect: Counter() for aspect in ASPECTS}
         for text, aspect in examples:
-            counts[aspect].update(_features(text, names_only))
+            counts[aspect].update(_features(text, names_only, name_pairs))
         vocabulary = frozenset(f for counter in counts.values() for f in counter)
         size = len(vocabulary)
         log_likelihood, unseen = {}, {}
@@ -192,11 +206,11 @@ class AspectModel:
             total = sum(counter.values()) + _SMOOTHING * size
             log_likelihood[aspect] = {f: math.log((n + _SMOOTHING) / total) for f, n in counter.items()}
             unseen[aspect] = math.log(_SMOOTHING / total)
-        return cls(log_likelihood, unseen, vocabulary, names_only)
+        return cls(log_likelihood, unseen, vocabulary, names_only, name_pairs)
 
     def scores(self, text: str) -> dict[str, float]:
         """Log-likelihood of ``text`` under each aspect (known features only)."""
-        features = [f for f in _features(text, self.names_only) if f in self.vocabulary]
+        features = [f for f in _features(text, self.names_only, self.name_pairs) if f in self.vocabulary]
         return (
             {
                 aspect: sum(table.get(f, self.unseen[aspect]) for f in features)
@@ -243,12 +257,14 @@ class Examples:
 
     questions: list[tuple[str, str]]  # (question, aspect)
     names_only: frozenset[str]
+    name_pairs: frozenset[tuple[str, str]]
 
 
 def load_examples(path: Path = EXAMPLES_FILE) -> Examples:
     """Every frame of ``path`` filled with procedure names (see its header). The words that appear in the
-    names and in no frame ("sinh", "thất", "nghiệp") say which procedure, not which aspect: the
-    model ignores them, in the examples and in the questions it reads."""
+    names and in no frame ("sinh", "thất", "nghiệp"), and the word pairs of the names that no frame has
+    ("gia hạn", "lần đầu", "căn cước"), say which procedure, not which aspect: the model ignores them, in
+    the examples and in the questions it reads."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     procedures = [str(p) for p in data.get("procedures") or []]
     benefits = [str(b) for b in data.get("benefits") or []]
@@ -256,25 +272,31 @@ def load_examples(path: Path = EXAMPLES_FILE) -> Examples:
     endings = [str(e) for e in data.get("endings") or []]
     questions: list[tuple[str, str]] = []
     frame_words: set[str] = set()
+    frame_pairs: set[tuple[str, str]] = set()
     for aspect, frames in (data.get("aspects") or {}).items():
         if aspect not in ASPECTS:
             raise ValueError(f"{path}: unknown aspect {aspect!r} (one of {ASPECTS})")
         for frame in frames or []:
             frame = str(frame)
-            frame_words.update(_tokens(frame.replace("{p}", " ").replace("{b}", " ")))
+            for part in frame.replace("{b}", "{p}").split("{p}"):
+                words = _tokens(part)
+                frame_words.update(words)
+                frame_pairs.update(pairwise(words))
             filled = _fill(frame, "{p}", procedures) or _fill(frame, "{b}", benefits)
             if not filled:  # a follow-up: as much weight as a frame filled with names
                 filled = [frame] * _FILLS_PER_FRAME
             questions += [(text, aspect) for text in _dress(filled, openers, endings)]
-    name_words = {word for name in (*procedures, *benefits) for word in _tokens(name)}
-    return Examples(questions, frozenset(name_words - frame_words))
+    names = [_tokens(name) for name in (*procedures, *benefits)]
+    name_words = {word for words in names for word in words}
+    name_pairs = {pair for words in names for pair in pairwise(words)}
+    return Examples(questions, frozenset(name_words - frame_words), frozenset(name_pairs - frame_pairs))
 
 
 @lru_cache(maxsize=1)
 def default_model() -> AspectModel:
     """The model trained on ``knowledge/data/aspect_examples.yml`` (trained once per process)."""
     examples = load_examples()
-    return AspectModel.train(examples.questions, examples.names_only)
+    return AspectModel.train(examples.questions, examples.names_only, examples.name_pairs)
 
 
 def detect_aspect(text: str) -> str:

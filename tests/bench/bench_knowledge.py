@@ -391,13 +391,13 @@ def render(results: dict[str, object]) -> str:
         "",
         r["audit_line"],  # type: ignore[list-item]
         "",
-        "### Facts in the replies (blind fact questions)",
+        "### Facts in the replies (fact questions)",
         "",
         r["facts_line"],  # type: ignore[list-item]
         "",
         f"Targets: top-1 ≥ {TARGETS['top1']}, top-3 ≥ {TARGETS['top3']}, p95 < {TARGETS['p95_ms']:.0f} ms "
         f"(combined catalogue, both spellings, wall clock every call): {r['met']}. Audit share "
-        f"{TARGETS['audit']:.0%}, blind fact score ≥ {TARGETS['facts']}: {r['met_answers']}.",
+        f"{TARGETS['audit']:.0%}, {r['facts_label']} fact score ≥ {TARGETS['facts']}: {r['met_answers']}.",
         f"{END}",
     ]
     return "\n".join(rows)
@@ -543,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
         "n_out": len(outside),
         "audit_line": audit_line,
         "facts_line": facts_line,
+        "facts_label": "blind" if is_blind(args.facts) else f"`{args.facts.name}`",
         "met_answers": met_answers,
     }
     section = render(results)

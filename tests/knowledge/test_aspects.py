@@ -52,7 +52,7 @@ def test_words_of_procedure_names_carry_no_aspect() -> None:
 def test_every_aspect_is_learnt_and_training_is_deterministic() -> None:
     examples = load_examples()
     assert {aspect for _, aspect in examples.questions} == set(ASPECTS)
-    again = AspectModel.train(load_examples().questions, load_examples().names_only)
+    again = AspectModel.train(examples.questions, examples.names_only, examples.name_pairs)
     assert again == default_model()
 
 
@@ -66,3 +66,12 @@ def test_an_example_file_with_an_unknown_aspect_is_refused(tmp_path: Path) -> No
     bad.write_text("procedures: [khai sinh]\naspects:\n  price: ['{p} bao nhiêu']\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown aspect 'price'"):
         load_examples(bad)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["gia han tam tru", "cap so do lan dau", "trợ cấp thất nghiệp", "làm căn cước", "đăng ký khai sinh"],
+)
+def test_a_procedure_named_alone_is_an_overview_whatever_its_words_look_like(name: str) -> None:
+    """ "gia hạn" is not "giá", "lần đầu" is not "ở đâu", "căn cước" is not "cần": pairs of a name."""
+    assert detect_aspect(name) == "overview"
