@@ -24,6 +24,7 @@ __all__ = ["HOTLINE", "NATIONAL_PORTAL", "not_known", "render_answer"]
 NATIONAL_PORTAL = "https://dichvucong.gov.vn"
 HOTLINE = "1022"
 MAX_DOCUMENTS = 8
+OVERVIEW_PAPERS = 3  # the main papers an overview names
 MAX_STEPS = 8
 
 _CHANNEL_LABEL = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "postal": "Nộp qua bưu chính"}
@@ -371,6 +372,8 @@ def _answer_deadline(record: ProcedureRecord) -> str:
 def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
     levels = ", ".join(_LEVEL_LABEL[level] for level in record.levels if level in _LEVEL_LABEL)
     lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({levels})" if levels else "") + "."] if intro else []
+    if record.applicants:
+        lines.append(f"Người thực hiện: {_sentence(_shorten(record.applicants, 160))}")
     where = _where(record)
     if where:
         lines.append(f"Nơi nộp: {_sentence(_shorten(where, 200))}")
@@ -387,7 +390,14 @@ def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
         lines.append(f"Hạn phải làm: {_sentence(_lower_first(_shorten(record.deadline.text, 160)))}")
     lines.append(_online_sentence(record))
     if record.documents:
-        lines.append(f"Hồ sơ gồm {len(record.documents)} loại giấy tờ.")
+        main = [d for d in record.documents if not _conditional(d)][:OVERVIEW_PAPERS]
+        if main:
+            names = "; ".join(_lower_first(_shorten(d.name.split(" (")[0], 90)) for d in main)
+            others = len(record.documents) - len(main)
+            more = f" (và {others} giấy tờ khác tùy trường hợp)" if others else ""
+            lines.append(_sentence(f"Giấy tờ chính: {names}{more}"))
+        else:
+            lines.append(f"Hồ sơ gồm {len(record.documents)} loại giấy tờ.")
     return "\n".join(lines)
 
 

@@ -247,3 +247,18 @@ def test_the_bench_never_shows_the_blind_fact_misses(capsys: pytest.CaptureFixtu
     assert bench_knowledge.main(["--show-fact-misses"]) == 2
     assert bench_knowledge.main(["--facts", str(bench_knowledge.FACT_QUESTIONS), "--show-fact-misses"]) == 2
     assert "aggregate only" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------- overview
+def test_the_overview_names_who_applies_and_the_main_papers() -> None:
+    papers = [
+        DocumentRecord("Văn bản ủy quyền", "original", 1, None, "Khi ủy quyền"),
+        DocumentRecord("Tờ khai đề nghị trợ giúp xã hội (mẫu 1a)", "original", 1),
+        DocumentRecord("Giấy xác nhận khuyết tật", "copy", 1),
+    ]
+    lines = render_answer(allowance(documents=papers), "overview").splitlines()
+    assert "Người thực hiện: Người khuyết tật nặng, trẻ em mồ côi." in lines
+    assert (
+        "Giấy tờ chính: tờ khai đề nghị trợ giúp xã hội; giấy xác nhận khuyết tật "
+        "(và 1 giấy tờ khác tùy trường hợp)." in lines
+    )
