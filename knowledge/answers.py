@@ -300,7 +300,8 @@ def _answer_online(record: ProcedureRecord) -> str:
 def _answer_eligibility(record: ProcedureRecord) -> str:
     benefit = _benefit_line(record)
     if not record.applicants and not record.conditions and not benefit:
-        return not_known(record, "đối tượng và điều kiện")
+        proxy = _proxy_line(record)
+        return not_known(record, "đối tượng và điều kiện") + (f"\n{proxy}" if proxy else "")
     lines = []
     if record.applicants:
         applicants = _sentence(_shorten(record.applicants, 400))
@@ -310,7 +311,20 @@ def _answer_eligibility(record: ProcedureRecord) -> str:
         lines.append(f"{label}: {_sentence(_shorten(record.conditions, 500))}")
     if benefit:
         lines.append(benefit if lines else f"Dạ, về thủ tục {_short_name(record)}: {_lower_first(benefit)}")
+    proxy = _proxy_line(record)
+    if proxy and lines:
+        lines.append(proxy)
     return "\n".join(lines)
+
+
+def _proxy_line(record: ProcedureRecord) -> str | None:
+    """Whether someone else may do it for the applicant: the authorisation paper the dossier lists."""
+    for doc in record.documents:
+        note = doc.note or ""
+        if "ủy quyền" in note.lower() and "ủy quyền" in doc.name.lower():
+            paper, when = _lower_first(doc.name), _lower_first(_shorten(note, 160))
+            return f"Nhờ người khác làm thay: nộp kèm {paper} ({when})."
+    return None
 
 
 def _answer_steps(record: ProcedureRecord) -> str:

@@ -58,6 +58,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "nhanh khong", "ngay nao", "tra ket qua", "nhieu ngay", "nhieu tuan", "nhieu thang",
         "thoi han giai quyet", "thoi gian giai quyet", "bao lau thi co", "bao lau co",
         "het bao nhieu ngay", "mat bao nhieu ngay", "ton bao nhieu ngay", "het may ngay", "mat may ngay",
+        "chung nao", "chung nao co", "chung nao lay", "hoi nao co", "bua nao co", "bua nao lay",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
@@ -157,6 +158,9 @@ def aspect_points(text: str) -> dict[str, int]:
 _FILLS_PER_FRAME = 4  # procedure names each frame is filled with
 _SMOOTHING = 1.0  # additive (Laplace) smoothing of the word counts
 _CUE_WEIGHT = 2  # a cue phrase point counts as two words: it names the aspect itself
+# Without a cue phrase, an aspect is chosen only when its likelihood beats "overview" by this much (log
+# odds; e^4 is about 55 to 1): a reply that names no aspect gets the overview, as before.
+_EVIDENCE = 4.0
 
 
 def _features(
@@ -165,13 +169,14 @@ def _features(
     """Words, word pairs and cue phrases of ``text`` (the cue ``cue:fee`` once per point). ``ignored``
     words, and both words of an ``ignored_pairs`` pair ("gia hạn", "lần đầu": a procedure's name, not
     "giá", "đâu"), are left out with the pairs they are in."""
-    tokens = _tokens(text or "")
+    raw = _tokens(text or "")
+    tokens = [t for i, t in enumerate(raw) if not (t == "#" and i and raw[i - 1] == "#")]  # "0912 345 678"
     skip = [token in ignored for token in tokens]
     for i, pair in enumerate(pairwise(tokens)):
         if pair in ignored_pairs:
             skip[i] = skip[i + 1] = True
     kept = [(token, not skipped) for token, skipped in zip(tokens, skip, strict=True)]
-    features = [token for token, keep in kept if keep]
+    features = [token for token, keep in kept if keep and token != "#"]  # a number alone says nothing
     features += [f"{a}_{b}" for (a, keep_a), (b, keep_b) in pairwise(kept) if keep_a and keep_b]
     for aspect, points in aspect_points(text).items():
         features += [f"cue:{aspect}"] * (points * _CUE_WEIGHT)
@@ -224,6 +229,9 @@ class AspectModel:
         scores = self.scores(text)
         if not scores:
             return "overview"
+        best = max(scores, key=scores.__getitem__)
+        if not aspect_points(text) and scores[best] - scores["overview"] < _EVIDENCE:
+            return "overview"  # no cue phrase and no clear evidence: a name, a place, a number, "cảm ơn"
         # Ties (rare) go to the order of ASPECT_ORDER, then overview.
         order = {aspect: i for i, aspect in enumerate((*ASPECT_ORDER, "overview"))}
         return max(scores, key=lambda aspect: (scores[aspect], -order.get(aspect, len(order))))

@@ -262,3 +262,17 @@ def test_the_overview_names_who_applies_and_the_main_papers() -> None:
         "Giấy tờ chính: tờ khai đề nghị trợ giúp xã hội; giấy xác nhận khuyết tật "
         "(và 1 giấy tờ khác tùy trường hợp)." in lines
     )
+
+
+def test_eligibility_says_how_someone_else_may_apply_when_the_dossier_has_an_authorisation() -> None:
+    papers = [
+        DocumentRecord("Tờ khai", "original", 1),
+        DocumentRecord(
+            "Văn bản ủy quyền", "original", 1, None, "Khi ủy quyền; không cần chứng thực nếu là người thân"
+        ),
+    ]
+    text = render_answer(allowance(documents=papers), "eligibility")
+    assert text.splitlines()[-1] == (
+        "Nhờ người khác làm thay: nộp kèm văn bản ủy quyền (khi ủy quyền; không cần chứng thực nếu là con)."
+    )
+    assert "Nhờ người khác" not in render_answer(allowance(), "eligibility")

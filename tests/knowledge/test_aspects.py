@@ -75,3 +75,24 @@ def test_an_example_file_with_an_unknown_aspect_is_refused(tmp_path: Path) -> No
 def test_a_procedure_named_alone_is_an_overview_whatever_its_words_look_like(name: str) -> None:
     """ "gia hạn" is not "giá", "lần đầu" is not "ở đâu", "căn cước" is not "cần": pairs of a name."""
     assert detect_aspect(name) == "overview"
+
+
+@pytest.mark.parametrize(
+    "text", ["0912 345 678", "ấp 3 xã Tân Phước 1", "cảm ơn em", "đúng rồi", "bỏ qua", "Trần Thị Bé Năm"]
+)
+def test_a_reply_that_asks_nothing_is_an_overview(text: str) -> None:
+    """Without a cue phrase the model must beat "overview" clearly; numbers, places, names do not."""
+    assert detect_aspect(text) == "overview"
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("người khác đi làm giùm được không", "eligibility"),  # who may apply: a proxy
+        ("2 dua phai co mat ko", "steps"),  # "có mặt" (be present), not "có mất" (cost)
+        ("chừng nào lấy được", "time"),  # Southern "when"
+        ("lên đâu làm vậy", "place"),
+    ],
+)
+def test_follow_ups_of_a_conversation(text: str, aspect: str) -> None:
+    assert detect_aspect(text) == aspect
