@@ -268,7 +268,7 @@ def test_eligibility_says_how_someone_else_may_apply_when_the_dossier_has_an_aut
     papers = [
         DocumentRecord("Tờ khai", "original", 1),
         DocumentRecord(
-            "Văn bản ủy quyền", "original", 1, None, "Khi ủy quyền; không cần chứng thực nếu là người thân"
+            "Văn bản ủy quyền", "original", 1, None, "Khi ủy quyền; không cần chứng thực nếu là con"
         ),
     ]
     text = render_answer(allowance(documents=papers), "eligibility")
