@@ -110,6 +110,7 @@ _PROVINCE_NAMES: dict[str, tuple[str, ...]] = {
     "buu_dien_tinh": ("buu dien", "buu dien tinh"),
 }  # fmt: skip
 _PROVINCE_SUFFIX = " tinh dong thap"
+_CLOCK = re.compile(r"\d\s*(?:giờ|gio|h\b|:\d)", re.IGNORECASE)  # "7 giờ", "7h30", "13:30"
 # Offices that receive dossiers (the Saturday-morning rule of the directory's `hours` applies to them).
 _SERVICE_CENTRE = "ttphcc_tinh"
 
@@ -223,7 +224,7 @@ def _field_lines(
         lines.append(f"- {label}: {office.hours.rstrip('.')}.")
     elif directory.weekday_hours and receives_dossiers:
         lines.append(f"- {label} các ngày trong tuần: {directory.weekday_hours.rstrip('.')}.")
-        if not any(ch.isdigit() for ch in directory.weekday_hours):  # the days, not the clock hours
+        if not _CLOCK.search(directory.weekday_hours):  # the days, not the clock hours
             what = "giờ mở cửa, nghỉ trưa, đóng cửa của nơi này"
             lines.append(f"- Giờ mở cửa cụ thể: {_not_known(directory, what)}")
     else:
