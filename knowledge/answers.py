@@ -6,7 +6,11 @@ Rules every answer follows:
   ``audit.time`` = ``not_published``), is said plainly: "Dạ, hiện em chưa có thông tin chính thức về ...",
   with where to ask (the receiving office, the 1022 hotline, the national portal);
 - a pointer (``kind: pointer``: a court, the police) says which body handles the matter and what to do;
-- the filing deadline (``deadline``) and the processing time (``channels[].time``) are never mixed up.
+- the filing deadline (``deadline``) and the processing time (``channels[].time``) are never mixed up;
+- a time or a fee that differs between channels is given for each channel;
+- the papers every applicant needs come first, those needed only in some cases ("nếu có", "khi ...") after;
+- where the procedure grants money (``benefit``), the eligibility answer says how much and on what legal
+  basis, and a fee question ("được bao nhiêu tiền?") also gets the amount received.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ __all__ = ["HOTLINE", "NATIONAL_PORTAL", "not_known", "render_answer"]
 NATIONAL_PORTAL = "https://dichvucong.gov.vn"
 HOTLINE = "1022"
 MAX_DOCUMENTS = 8
+OVERVIEW_PAPERS = 3  # the main papers an overview names
 MAX_STEPS = 8
 
 _CHANNEL_LABEL = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "postal": "Nộp qua bưu chính"}
@@ -85,9 +90,9 @@ def _ask_where(record: ProcedureRecord) -> str:
     return f"{office}tổng đài {HOTLINE} hoặc Cổng Dịch vụ công quốc gia ({NATIONAL_PORTAL})"
 
 
-def not_known(record: ProcedureRecord, what: str, *, detail: str | None = None) -> str:
+def not_known(record: ProcedureRecord, what: str, *, detail: str | None = None, limit: int = 160) -> str:
     """The plain statement that a fact is not known officially, with where to ask."""
-    extra = f" ({_lower_first(_shorten(detail, 160).rstrip('.'))})" if detail else ""
+    extra = f" ({_lower_first(_shorten(detail, limit).rstrip('.'))})" if detail else ""
     return (
         f"Dạ, hiện em chưa có thông tin chính thức về {what} của thủ tục «{_short_name(record, lower=False)}»"
         f"{extra}, anh/chị liên hệ {_ask_where(record)} để được hướng dẫn ạ."
@@ -110,6 +115,30 @@ def _same_or_list(rows: list[tuple[str, str]], limit: int = 200) -> str | None:
     if len(values) == 1:
         return _shorten(rows[0][1], limit)
     return "\n".join(f"- {label}: {_shorten(text, limit)}" for label, text in rows)
+
+
+def _compact(rows: list[tuple[str, str]], limit: int = 90) -> str | None:
+    """One line: the value when every channel has it, else "trực tiếp: A; trực tuyến: B"."""
+    if not rows:
+        return None
+    if len({text for _, text in rows}) == 1:
+        return _shorten(rows[0][1], limit)
+    short = {"Nộp trực tiếp": "trực tiếp", "Nộp trực tuyến": "trực tuyến", "Nộp qua bưu chính": "bưu chính"}
+    return "; ".join(
+        f"{short.get(label, label)}: {_shorten(text.rstrip('.'), limit)}" for label, text in rows
+    )
+
+
+def _distinct(rows: list[tuple[str, str]]) -> list[str]:
+    """The different texts of ``rows``, a text already said by a longer one left out."""
+    texts = list(dict.fromkeys(text.strip().rstrip(".") for _, text in rows if text.strip()))
+    return [t for t in texts if not any(t != other and t.lower() in other.lower() for other in texts)]
+
+
+def _sentences(text: str, count: int) -> str:
+    """The first ``count`` sentences of ``text``."""
+    parts = [p for p in (part.strip() for part in text.replace(". ", ".\n").split("\n")) if p]
+    return " ".join(parts[:count])
 
 
 def _not_published(record: ProcedureRecord, part: str) -> bool:
@@ -160,7 +189,31 @@ def _numbered(items: list[str], limit: int) -> list[str]:
     return [f"{i}. {_shorten(item, limit)}" for i, item in enumerate(items, start=1)]
 
 
+def _benefit_line(
+    record: ProcedureRecord, *, label: str = "Mức được hưởng", sentences: int = 0
+) -> str | None:
+    """What the procedure pays, with its legal basis (``sentences`` > 0: only that many sentences)."""
+    if record.benefit is None:
+        return None
+    text = _sentences(record.benefit.text, sentences) if sentences else record.benefit.text
+    return f"{label}: {_sentence(text)} Căn cứ: {_sentence(record.benefit.basis)}"
+
+
 # ------------------------------------------------------------------------------------------------ aspects
+_CONDITIONAL = ("nếu", "khi ", "chỉ khi", "trường hợp", "với ", "tùy", "không cần", "không phải nộp")
+
+
+def _conditional(doc: DocumentRecord) -> bool:
+    """A paper only some applicants need ("Nếu có", "Khi ủy quyền", "(nếu có)" in its name)."""
+    note = (doc.note or "").strip().lower()
+    return note.startswith(_CONDITIONAL) or doc.name.strip().lower().endswith("(nếu có)")
+
+
+def main_papers_first(documents: list[DocumentRecord]) -> list[DocumentRecord]:
+    """The papers every applicant needs, then the ones needed only in some cases (each group in order)."""
+    return [d for d in documents if not _conditional(d)] + [d for d in documents if _conditional(d)]
+
+
 def _document_line(index: int, doc: DocumentRecord) -> str:
     details = []
     if doc.kind in _KIND_LABEL:
@@ -177,7 +230,7 @@ def _document_line(index: int, doc: DocumentRecord) -> str:
 def _answer_documents(record: ProcedureRecord) -> str:
     if not record.documents:
         return not_known(record, "danh sách giấy tờ")
-    shown = record.documents[:MAX_DOCUMENTS]
+    shown = main_papers_first(record.documents)[:MAX_DOCUMENTS]
     lines = [f"Dạ, hồ sơ {_short_name(record)} gồm:"]
     lines += [_document_line(i, d) for i, d in enumerate(shown, start=1)]
     if len(record.documents) > len(shown):
@@ -186,15 +239,19 @@ def _answer_documents(record: ProcedureRecord) -> str:
 
 
 def _answer_fee(record: ProcedureRecord) -> str:
+    benefit = _benefit_line(record)
     if _not_published(record, "fee"):
-        said = _same_or_list(_per_channel(record, "fee"))
-        return not_known(record, "mức lệ phí", detail=said if said and "\n" not in said else None)
+        said = "; ".join(map(_lower_first, _distinct(_per_channel(record, "fee"))))  # who sets it, taxes
+        answer = not_known(record, "mức lệ phí", detail=said or None, limit=280)
+        return answer + (f"\n{benefit}" if benefit else "")
     text = _fee_text(record)
     if text is None:
-        return not_known(record, "lệ phí")
-    if "\n" in text:
-        return f"Dạ, lệ phí {_short_name(record)}:\n{text}"
-    return f"Dạ, lệ phí {_short_name(record)}: {_sentence(text)}"
+        answer = not_known(record, "lệ phí")
+    elif "\n" in text:
+        answer = f"Dạ, lệ phí {_short_name(record)}:\n{text}"
+    else:
+        answer = f"Dạ, lệ phí {_short_name(record)}: {_sentence(text)}"
+    return answer + (f"\n{benefit}" if benefit else "")
 
 
 def _answer_time(record: ProcedureRecord) -> str:
@@ -241,8 +298,10 @@ def _answer_online(record: ProcedureRecord) -> str:
 
 
 def _answer_eligibility(record: ProcedureRecord) -> str:
-    if not record.applicants and not record.conditions:
-        return not_known(record, "đối tượng và điều kiện")
+    benefit = _benefit_line(record)
+    if not record.applicants and not record.conditions and not benefit:
+        proxy = _proxy_line(record)
+        return not_known(record, "đối tượng và điều kiện") + (f"\n{proxy}" if proxy else "")
     lines = []
     if record.applicants:
         applicants = _sentence(_shorten(record.applicants, 400))
@@ -250,7 +309,22 @@ def _answer_eligibility(record: ProcedureRecord) -> str:
     if record.conditions:
         label = "Điều kiện" if lines else f"Dạ, điều kiện để thực hiện thủ tục {_short_name(record)}"
         lines.append(f"{label}: {_sentence(_shorten(record.conditions, 500))}")
+    if benefit:
+        lines.append(benefit if lines else f"Dạ, về thủ tục {_short_name(record)}: {_lower_first(benefit)}")
+    proxy = _proxy_line(record)
+    if proxy and lines:
+        lines.append(proxy)
     return "\n".join(lines)
+
+
+def _proxy_line(record: ProcedureRecord) -> str | None:
+    """Whether someone else may do it for the applicant: the authorisation paper the dossier lists."""
+    for doc in record.documents:
+        note = doc.note or ""
+        if "ủy quyền" in note.lower() and "ủy quyền" in doc.name.lower():
+            paper, when = _lower_first(doc.name), _lower_first(_shorten(note, 160))
+            return f"Nhờ người khác làm thay: nộp kèm {paper} ({when})."
+    return None
 
 
 def _answer_steps(record: ProcedureRecord) -> str:
@@ -296,13 +370,9 @@ def _answer_form(record: ProcedureRecord) -> str:
 
 
 def _answer_deadline(record: ProcedureRecord) -> str:
-    time_text = _time_text(record, 160)
-    processing = (
-        f"Thời gian giải quyết sau khi nộp đủ hồ sơ: {_sentence(time_text)}"
-        if time_text and "\n" not in time_text
-        else None
-    )
-    if record.deadline is None:
+    time_text = None if _not_published(record, "time") else _compact(_per_channel(record, "time"), 120)
+    processing = f"Thời gian giải quyết sau khi nộp đủ hồ sơ: {_sentence(time_text)}" if time_text else None
+    if record.deadline is None:  # said plainly, then the processing time ("trong bao lâu" may mean it)
         text = not_known(record, "thời hạn phải nộp hồ sơ")
         return text + (f"\n{processing}" if processing else "")
     basis = f" (theo {record.deadline.basis})" if record.deadline.basis else ""
@@ -316,20 +386,32 @@ def _answer_deadline(record: ProcedureRecord) -> str:
 def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
     levels = ", ".join(_LEVEL_LABEL[level] for level in record.levels if level in _LEVEL_LABEL)
     lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({levels})" if levels else "") + "."] if intro else []
+    if record.applicants:
+        lines.append(f"Người thực hiện: {_sentence(_shorten(record.applicants, 160))}")
     where = _where(record)
     if where:
         lines.append(f"Nơi nộp: {_sentence(_shorten(where, 200))}")
-    time_text = _time_text(record, 120)
-    if time_text and "\n" not in time_text:
+    time_text = None if _not_published(record, "time") else _compact(_per_channel(record, "time"))
+    if time_text:
         lines.append(f"Thời hạn giải quyết: {_sentence(time_text)}")
-    fee_text = _fee_text(record, 120)
-    if fee_text and "\n" not in fee_text:
+    fee_text = None if _not_published(record, "fee") else _compact(_per_channel(record, "fee"))
+    if fee_text:
         lines.append(f"Lệ phí: {_sentence(fee_text)}")
+    benefit = _benefit_line(record, sentences=2)
+    if benefit:
+        lines.append(benefit)
     if record.deadline is not None:
         lines.append(f"Hạn phải làm: {_sentence(_lower_first(_shorten(record.deadline.text, 160)))}")
     lines.append(_online_sentence(record))
     if record.documents:
-        lines.append(f"Hồ sơ gồm {len(record.documents)} loại giấy tờ.")
+        main = [d for d in record.documents if not _conditional(d)][:OVERVIEW_PAPERS]
+        if main:
+            names = "; ".join(_lower_first(_shorten(d.name.split(" (")[0], 90)) for d in main)
+            others = len(record.documents) - len(main)
+            more = f" (và {others} giấy tờ khác tùy trường hợp)" if others else ""
+            lines.append(_sentence(f"Giấy tờ chính: {names}{more}"))
+        else:
+            lines.append(f"Hồ sơ gồm {len(record.documents)} loại giấy tờ.")
     return "\n".join(lines)
 
 

@@ -1,25 +1,43 @@
 """Which aspect of a procedure a citizen asks about: ``detect_aspect``.
 
 Aspects: ``overview`` (nothing specific), ``documents`` (papers), ``fee``, ``time`` (processing time),
-``place`` (where to submit), ``online``, ``eligibility`` (who may apply, conditions), ``steps``, ``form``
-(the form to fill in or download) and ``deadline`` (the filing deadline, e.g. 60 days after a birth,
-as distinct from the processing time). A follow-up like "còn lệ phí thì sao?" maps to ``fee`` for the
-procedure already in the conversation.
+``place`` (where to submit), ``online``, ``eligibility`` (who may apply, the conditions, what one receives
+and how much), ``steps``, ``form`` (the form to fill in or download) and ``deadline`` (the filing deadline,
+e.g. 60 days after a birth, as distinct from the processing time). A follow-up like "còn lệ phí thì sao?"
+maps to ``fee`` for the procedure already in the conversation.
 
-The text is normalised, abbreviations spelt out and folded (lower case, no diacritics; digits read as
-``#``). Keyword phrases are matched longest first without overlap, so "thời hạn đăng ký" counts for
-``deadline`` and not also as "thời hạn" for ``time``. A phrase counts 2 when it says the aspect on its own
-and 1 when it is also an everyday word ("phí", "lâu") or names the papers without asking for them
-("hồ sơ"); the aspect with most points wins, ties going to the first in ``ASPECT_ORDER``.
+The aspect is learnt, not looked up: a multinomial naive Bayes model is trained, when first needed, on the
+question frames of ``knowledge/data/aspect_examples.yml`` (how citizens ask about each aspect, each frame
+filled with several procedure names so that a procedure's own words carry no aspect). A question is read
+as folded words (normalised, abbreviations spelt out, lower case, no diacritics, digits as ``#``) and
+described by its words, its word pairs and the cue phrases below; the model weighs them all, so a phrasing
+that is in no list ("có tốn đồng nào không", "được lãnh mấy tháng") is still placed by the words it shares
+with the examples, and one cue phrase ("giá bao nhiêu") does not decide alone when the rest of the question
+says otherwise ("người già bao nhiêu tuổi thì được trợ cấp").
+
+The cue phrases are matched longest first without overlap, so "thời hạn đăng ký" counts for ``deadline``
+and not also as "thời hạn" for ``time``; a phrase counts 2 when it says the aspect on its own and 1 when
+it is also an everyday word ("phí", "lâu"). ``aspect_points`` gives those points alone.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+import yaml
 
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
-__all__ = ["ASPECTS", "ASPECT_ORDER", "detect_aspect"]
+__all__ = ["ASPECTS", "ASPECT_ORDER", "EXAMPLES_FILE", "AspectModel", "aspect_points", "detect_aspect"]
+
+EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "aspect_examples.yml"
 
 ASPECTS = (
     "overview", "documents", "fee", "time", "place", "online", "eligibility", "steps", "form", "deadline",
@@ -40,6 +58,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "nhanh khong", "ngay nao", "tra ket qua", "nhieu ngay", "nhieu tuan", "nhieu thang",
         "thoi han giai quyet", "thoi gian giai quyet", "bao lau thi co", "bao lau co",
         "het bao nhieu ngay", "mat bao nhieu ngay", "ton bao nhieu ngay", "het may ngay", "mat may ngay",
+        "chung nao", "chung nao co", "chung nao lay", "hoi nao co", "bua nao co", "bua nao lay",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
@@ -135,11 +154,159 @@ def aspect_points(text: str) -> dict[str, int]:
     return points
 
 
+# ------------------------------------------------------------------------------------------------ model
+_FILLS_PER_FRAME = 4  # procedure names each frame is filled with
+_SMOOTHING = 1.0  # additive (Laplace) smoothing of the word counts
+_CUE_WEIGHT = 2  # a cue phrase point counts as two words: it names the aspect itself
+# Without a cue phrase, an aspect is chosen only when its likelihood beats "overview" by this much (log
+# odds; e^4 is about 55 to 1): a reply that names no aspect gets the overview, as before.
+_EVIDENCE = 4.0
+
+
+def _features(
+    text: str, ignored: frozenset[str] = frozenset(), ignored_pairs: frozenset[tuple[str, str]] = frozenset()
+) -> list[str]:
+    """Words, word pairs and cue phrases of ``text`` (the cue ``cue:fee`` once per point). ``ignored``
+    words, and both words of an ``ignored_pairs`` pair ("gia hạn", "lần đầu": a procedure's name, not
+    "giá", "đâu"), are left out with the pairs they are in."""
+    raw = _tokens(text or "")
+    tokens = [t for i, t in enumerate(raw) if not (t == "#" and i and raw[i - 1] == "#")]  # "0912 345 678"
+    skip = [token in ignored for token in tokens]
+    for i, pair in enumerate(pairwise(tokens)):
+        if pair in ignored_pairs:
+            skip[i] = skip[i + 1] = True
+    kept = [(token, not skipped) for token, skipped in zip(tokens, skip, strict=True)]
+    features = [token for token, keep in kept if keep and token != "#"]  # a number alone says nothing
+    features += [f"{a}_{b}" for (a, keep_a), (b, keep_b) in pairwise(kept) if keep_a and keep_b]
+    for aspect, points in aspect_points(text).items():
+        features += [f"cue:{aspect}"] * (points * _CUE_WEIGHT)
+    return features
+
+
+@dataclass(frozen=True)
+class AspectModel:
+    """Multinomial naive Bayes over :func:`_features`, equal priors (a question is not more likely about
+    fees because more fee examples were written)."""
+
+    log_likelihood: dict[str, dict[str, float]]  # aspect -> feature -> log P(feature | aspect)
+    unseen: dict[str, float]  # aspect -> log P(a feature never seen with this aspect | aspect)
+    vocabulary: frozenset[str]
+    names_only: frozenset[str] = frozenset()  # words met only in procedure names: no aspect evidence
+    name_pairs: frozenset[tuple[str, str]] = frozenset()  # word pairs met only in procedure names
+
+    @classmethod
+    def train(
+        cls,
+        examples: list[tuple[str, str]],
+        names_only: frozenset[str] = frozenset(),
+        name_pairs: frozenset[tuple[str, str]] = frozenset(),
+    ) -> AspectModel:
+        counts: dict[str, Counter[str]] = {aspect: Counter() for aspect in ASPECTS}
+        for text, aspect in examples:
+            counts[aspect].update(_features(text, names_only, name_pairs))
+        vocabulary = frozenset(f for counter in counts.values() for f in counter)
+        size = len(vocabulary)
+        log_likelihood, unseen = {}, {}
+        for aspect, counter in counts.items():
+            total = sum(counter.values()) + _SMOOTHING * size
+            log_likelihood[aspect] = {f: math.log((n + _SMOOTHING) / total) for f, n in counter.items()}
+            unseen[aspect] = math.log(_SMOOTHING / total)
+        return cls(log_likelihood, unseen, vocabulary, names_only, name_pairs)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Log-likelihood of ``text`` under each aspect (known features only)."""
+        features = [f for f in _features(text, self.names_only, self.name_pairs) if f in self.vocabulary]
+        return (
+            {
+                aspect: sum(table.get(f, self.unseen[aspect]) for f in features)
+                for aspect, table in self.log_likelihood.items()
+            }
+            if features
+            else {}
+        )
+
+    def predict(self, text: str) -> str:
+        scores = self.scores(text)
+        if not scores:
+            return "overview"
+        best = max(scores, key=scores.__getitem__)
+        if not aspect_points(text) and scores[best] - scores["overview"] < _EVIDENCE:
+            return "overview"  # no cue phrase and no clear evidence: a name, a place, a number, "cảm ơn"
+        # Ties (rare) go to the order of ASPECT_ORDER, then overview.
+        order = {aspect: i for i, aspect in enumerate((*ASPECT_ORDER, "overview"))}
+        return max(scores, key=lambda aspect: (scores[aspect], -order.get(aspect, len(order))))
+
+
+def _fill(frame: str, slot: str, names: list[str]) -> list[str]:
+    if slot not in frame or not names:
+        return []
+    start = zlib.crc32(frame.encode("utf-8"))
+    step = max(1, len(names) // _FILLS_PER_FRAME)
+    return [frame.replace(slot, names[(start + k * step) % len(names)]) for k in range(_FILLS_PER_FRAME)]
+
+
+def _dress(texts: list[str], openers: list[str], endings: list[str]) -> list[str]:
+    """The second example of a frame gets an opener, the third an ending, the fourth both (the same ones
+    for the same frame on every run)."""
+    dressed = []
+    for k, text in enumerate(texts):
+        pick = zlib.crc32(text.encode("utf-8"))
+        if k % 2 == 1 and openers:
+            text = f"{openers[pick % len(openers)]} {text}"
+        if k >= 2 and endings:
+            text = f"{text} {endings[pick % len(endings)]}"
+        dressed.append(text)
+    return dressed
+
+
+@dataclass(frozen=True)
+class Examples:
+    """The training questions and the words met only in procedure names (see ``load_examples``)."""
+
+    questions: list[tuple[str, str]]  # (question, aspect)
+    names_only: frozenset[str]
+    name_pairs: frozenset[tuple[str, str]]
+
+
+def load_examples(path: Path = EXAMPLES_FILE) -> Examples:
+    """Every frame of ``path`` filled with procedure names (see its header). The words that appear in the
+    names and in no frame ("sinh", "thất", "nghiệp"), and the word pairs of the names that no frame has
+    ("gia hạn", "lần đầu", "căn cước"), say which procedure, not which aspect: the model ignores them, in
+    the examples and in the questions it reads."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    procedures = [str(p) for p in data.get("procedures") or []]
+    benefits = [str(b) for b in data.get("benefits") or []]
+    openers = [str(o) for o in data.get("openers") or []]
+    endings = [str(e) for e in data.get("endings") or []]
+    questions: list[tuple[str, str]] = []
+    frame_words: set[str] = set()
+    frame_pairs: set[tuple[str, str]] = set()
+    for aspect, frames in (data.get("aspects") or {}).items():
+        if aspect not in ASPECTS:
+            raise ValueError(f"{path}: unknown aspect {aspect!r} (one of {ASPECTS})")
+        for frame in frames or []:
+            frame = str(frame)
+            for part in frame.replace("{b}", "{p}").split("{p}"):
+                words = _tokens(part)
+                frame_words.update(words)
+                frame_pairs.update(pairwise(words))
+            filled = _fill(frame, "{p}", procedures) or _fill(frame, "{b}", benefits)
+            if not filled:  # a follow-up: as much weight as a frame filled with names
+                filled = [frame] * _FILLS_PER_FRAME
+            questions += [(text, aspect) for text in _dress(filled, openers, endings)]
+    names = [_tokens(name) for name in (*procedures, *benefits)]
+    name_words = {word for words in names for word in words}
+    name_pairs = {pair for words in names for pair in pairwise(words)}
+    return Examples(questions, frozenset(name_words - frame_words), frozenset(name_pairs - frame_pairs))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> AspectModel:
+    """The model trained on ``knowledge/data/aspect_examples.yml`` (trained once per process)."""
+    examples = load_examples()
+    return AspectModel.train(examples.questions, examples.names_only, examples.name_pairs)
+
+
 def detect_aspect(text: str) -> str:
     """The aspect asked about in ``text``; ``overview`` when none is recognisable."""
-    points = aspect_points(text)
-    best, best_points = "overview", 0
-    for aspect in ASPECT_ORDER:
-        if points.get(aspect, 0) > best_points:
-            best, best_points = aspect, points[aspect]
-    return best
+    return default_model().predict(text)

@@ -16,6 +16,7 @@ import yaml
 
 from knowledge.records import (
     AuditRecord,
+    BenefitRecord,
     ChannelRecord,
     DeadlineRecord,
     DocumentRecord,
@@ -137,6 +138,8 @@ def citizen_texts(record: ProcedureRecord) -> list[tuple[str, str]]:
     texts += [(f"forms[{i}].name", form.name) for i, form in enumerate(record.forms)]
     if record.deadline:
         texts.append(("deadline.text", record.deadline.text))
+    if record.benefit:
+        texts.append(("benefit.text", record.benefit.text))
     if record.pointer:
         keys = ("body", "action", "contact", "commune_role")
         texts += [(f"pointer.{key}", getattr(record.pointer, key)) for key in keys]
@@ -198,6 +201,21 @@ def _parse_deadline(value: Any, code: str, check: _Checker) -> DeadlineRecord | 
         if key not in ("text", "basis", "days", "days_unit"):
             check.fail(code, f"deadline.{key}", "unknown field")
     return DeadlineRecord(text=_text(value["text"]) or "", basis=basis or "", days=days, days_unit=unit)
+
+
+def _parse_benefit(value: Any, code: str, check: _Checker) -> BenefitRecord | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not _text(value.get("text")):
+        check.fail(code, "benefit", "must be a mapping {text, basis}")
+        return None
+    basis = _text(value.get("basis"))
+    if not basis:
+        check.fail(code, "benefit.basis", "required: the provisions that set the amount")
+    for key in value:
+        if key not in ("text", "basis"):
+            check.fail(code, f"benefit.{key}", "unknown field")
+    return BenefitRecord(text=_text(value["text"]) or "", basis=basis or "")
 
 
 def _parse_forms(value: Any, code: str, check: _Checker) -> list[FormRecord]:
@@ -267,7 +285,7 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         "code", "name", "aliases", "keywords", "levels", "field", "competent_agency", "executing_agency",
         "place", "applicants", "steps", "conditions", "result", "legal_basis", "online", "channels",
         "documents", "source_url", "source_date", "decision", "verified", "notes", "kind", "pointer",
-        "deadline", "forms", "audit",
+        "deadline", "benefit", "forms", "audit",
     }  # fmt: skip
     for key in item:
         if key not in known:
@@ -421,6 +439,7 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         notes=notes,
         kind=entry_kind,
         deadline=_parse_deadline(item.get("deadline"), code, check),
+        benefit=_parse_benefit(item.get("benefit"), code, check),
         forms=_parse_forms(item.get("forms"), code, check),
         audit=audit,
         pointer=pointer,

@@ -54,7 +54,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _FIELD_CUES: dict[str, tuple[str, ...]] = {
     "phone": (
         "so dien thoai", "dien thoai", "hotline", "duong day nong", "so may", "goi so", "goi dien",
-        "so lien lac", "so ban", "so de goi", "alo", "zalo",
+        "so lien lac", "so ban", "so de goi", "alo", "zalo", "goi ai", "goi dau", "goi cho ai", "goi so nao",
     ),
     "address": ("dia chi", "tru so", "nam o dau", "o duong nao", "duong nao", "vi tri", "cho nao", "o dau"),
     "hours": (
@@ -71,6 +71,20 @@ _OFFICE_CUES = (
 )  # fmt: skip
 # Words of a procedure question ("nộp hồ sơ khai sinh ở đâu" asks about a procedure, not an office).
 _PROCEDURE_CUES = ("nop", "ho so", "thu tuc", "dang ky", "cap", "lam giay", "xin giay", "lam the", "lam so")
+_POWER = (
+    "dien luc", "cup dien", "mat dien", "cat dien", "su co dien", "tien dien", "hoa don dien", "dien nuoc",
+    "cong ty dien",
+)  # fmt: skip
+_WATER = (
+    "cap nuoc",
+    "cup nuoc",
+    "mat nuoc",
+    "cat nuoc",
+    "nuoc may",
+    "tien nuoc",
+    "hoa don nuoc",
+    "cong ty nuoc",
+)
 # How citizens name province offices besides their official name (folded), and former names of merged
 # departments (Nghị định 45/2025/NĐ-CP; ticketing/data/agencies.yml): agency code -> phrases.
 _PROVINCE_NAMES: dict[str, tuple[str, ...]] = {
@@ -88,13 +102,15 @@ _PROVINCE_NAMES: dict[str, tuple[str, ...]] = {
     "so_khoa_hoc_cong_nghe": ("so thong tin", "so thong tin va truyen thong"),
     "so_van_hoa_the_thao_du_lich": ("so van hoa",),
     "so_giao_duc_dao_tao": ("so giao duc",),
-    "pc_dong_thap": ("dien luc",),
-    "pc_tien_giang": ("dien luc",),
-    "cap_nuoc_dong_thap": ("cap nuoc",),
-    "cap_nuoc_tien_giang": ("cap nuoc",),
+    # Citizens name the utility by what went wrong ("cúp điện", "mất nước") more often than by its name.
+    "pc_dong_thap": _POWER,
+    "pc_tien_giang": _POWER,
+    "cap_nuoc_dong_thap": _WATER,
+    "cap_nuoc_tien_giang": _WATER,
     "buu_dien_tinh": ("buu dien", "buu dien tinh"),
 }  # fmt: skip
 _PROVINCE_SUFFIX = " tinh dong thap"
+_CLOCK = re.compile(r"\d\s*(?:giờ|gio|h\b|:\d)", re.IGNORECASE)  # "7 giờ", "7h30", "13:30"
 # Offices that receive dossiers (the Saturday-morning rule of the directory's `hours` applies to them).
 _SERVICE_CENTRE = "ttphcc_tinh"
 
@@ -208,6 +224,9 @@ def _field_lines(
         lines.append(f"- {label}: {office.hours.rstrip('.')}.")
     elif directory.weekday_hours and receives_dossiers:
         lines.append(f"- {label} các ngày trong tuần: {directory.weekday_hours.rstrip('.')}.")
+        if not _CLOCK.search(directory.weekday_hours):  # the days, not the clock hours
+            what = "giờ mở cửa, nghỉ trưa, đóng cửa của nơi này"
+            lines.append(f"- Giờ mở cửa cụ thể: {_not_known(directory, what)}")
     else:
         lines.append(f"- {label}: {_not_known(directory, 'giờ làm việc của cơ quan này')}")
     if receives_dossiers and directory.saturday_hours:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from knowledge.records import (
     AuditRecord,
+    BenefitRecord,
     ChannelRecord,
     DeadlineRecord,
     DocumentRecord,
@@ -65,6 +66,7 @@ class Procedure(Base):
     kind: Mapped[str] = mapped_column(String(16), default="procedure")
     # The nested parts of the read model, as JSON objects with the same keys (dates as ISO strings).
     deadline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    benefit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     forms: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     audit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     pointer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -93,6 +95,7 @@ class Procedure(Base):
             f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in _CHILDREN
         }
         values["deadline"] = _to_json(record.deadline)
+        values["benefit"] = _to_json(record.benefit)
         values["forms"] = [_to_json(form) for form in record.forms]
         values["audit"] = _to_json(record.audit)
         values["pointer"] = _to_json(record.pointer)
@@ -116,6 +119,7 @@ class Procedure(Base):
             values[name] = list(values[name] or ())
         values["kind"] = self.kind or "procedure"
         values["deadline"] = _from_json(DeadlineRecord, self.deadline)
+        values["benefit"] = _from_json(BenefitRecord, self.benefit)
         values["forms"] = [_from_json(FormRecord, form) for form in self.forms or ()]
         values["audit"] = _from_json(AuditRecord, self.audit)
         values["pointer"] = _from_json(PointerRecord, self.pointer)

@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "AuditRecord",
+    "BenefitRecord",
     "ChannelRecord",
     "DeadlineRecord",
     "DocumentRecord",
@@ -82,6 +83,15 @@ class DeadlineRecord:
 
 
 @dataclasses.dataclass
+class BenefitRecord:
+    """What a procedure that grants money pays (an allowance, a benefit, a funeral grant), with the amount
+    or how it is computed; ``basis`` the provisions that set it."""
+
+    text: str
+    basis: str
+
+
+@dataclasses.dataclass
 class FormRecord:
     """A form (mẫu đơn, tờ khai) the citizen fills in; ``url`` an official download address or None."""
 
@@ -131,6 +141,7 @@ class ProcedureRecord:
     # "procedure" (one-stop desks) or "pointer" (handled by another body: a court, the police).
     kind: str = "procedure"
     deadline: DeadlineRecord | None = None
+    benefit: BenefitRecord | None = None
     forms: list[FormRecord] = dataclasses.field(default_factory=list)
     audit: AuditRecord | None = None
     pointer: PointerRecord | None = None

@@ -2,6 +2,8 @@
 the facts the bot's replies carry.
 
     .venv/bin/python tests/bench/bench_knowledge.py [--no-write] [--show-misses] [--facts FILE]
+    .venv/bin/python tests/bench/bench_knowledge.py --facts tests/data/fact_questions_dev.yml --facts-only \
+        [--show-fact-misses]
 
 - Accuracy: top-1 and top-3 on tests/data/procedure_questions.yml, as written and with diacritics
   stripped, over the shipped catalogue plus the full imported national crawl (../shared/data, when
@@ -19,6 +21,9 @@ the facts the bot's replies carry.
   substring). The reply is the one the bot gives on the shipped catalogue: the contact answer for a
   contact question (``knowledge.contacts.is_contact_question``), else the answer for the top procedure and
   the detected aspect when ``match_catalogue`` finds one, else the not-in-catalogue reply.
+  ``--facts FILE`` scores another file of the same format instead (the development set
+  tests/data/fact_questions_dev.yml); ``--facts-only`` measures nothing else and writes nothing;
+  ``--show-fact-misses`` prints each miss with its reply, and is refused for the blind file.
 Writes its section of docs/benchmarks.md between ``<!-- knowledge:start -->`` and ``<!-- knowledge:end -->``.
 """
 
@@ -30,7 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -236,29 +241,83 @@ def bot_reply(catalogue: Catalogue, text: str) -> str:
 
 
 @dataclass
+class FactMiss:
+    text: str
+    aspect: str
+    facts_any: list[str]
+    detected: str  # the aspect the bot detected, or "contact"
+    reply: str
+
+
+@dataclass
 class Facts:
     right: int
     total: int
     by_aspect: dict[str, tuple[int, int]]
+    misses: list[FactMiss] = field(default_factory=list)
 
     @property
     def share(self) -> float:
         return self.right / max(1, self.total)
 
 
+def is_blind(path: Path) -> bool:
+    return path.resolve() == FACT_QUESTIONS.resolve()
+
+
 def fact_score(catalogue: Catalogue, path: Path) -> Facts:
-    """Aggregate only: the questions and the misses are never printed (see the module docstring)."""
+    """The share of replies carrying a right fact. For the blind file only the aggregate is kept: its
+    questions and misses are never printed (see the module docstring)."""
+    from knowledge import contacts
+
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     items = data.get("questions", data) if isinstance(data, dict) else data
-    right, by_aspect = 0, {}
+    keep_misses = not is_blind(path)
+    right, by_aspect, misses = 0, {}, []
     for item in items:
-        reply = fold_match(bot_reply(catalogue, str(item["text"])))
-        ok = any(fold_match(str(fact)) in reply for fact in item.get("facts_any") or [] if str(fact).strip())
+        text = str(item["text"])
+        reply = bot_reply(catalogue, text)
+        facts = [str(fact) for fact in item.get("facts_any") or [] if str(fact).strip()]
+        ok = any(fold_match(fact) in fold_match(reply) for fact in facts)
         right += ok
         aspect = str(item.get("aspect") or "?")
         hit, n = by_aspect.get(aspect, (0, 0))
         by_aspect[aspect] = (hit + ok, n + 1)
-    return Facts(right, len(items), dict(sorted(by_aspect.items())))
+        if not ok and keep_misses:
+            detected = "contact" if contacts.is_contact_question(text) else detect_aspect(text)
+            misses.append(FactMiss(text, aspect, facts, detected, reply))
+    return Facts(right, len(items), dict(sorted(by_aspect.items())), misses)
+
+
+def facts_summary(facts: Facts, path: Path) -> str:
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return (
+        f"{facts.right} of {facts.total} replies carry a right fact ({facts.share:.3f}), "
+        f"from `{shown}` on the shipped catalogue. By the question's aspect: "
+        + ", ".join(f"{aspect} {hit}/{n}" for aspect, (hit, n) in facts.by_aspect.items())
+        + "."
+    )
+
+
+def print_fact_misses(facts: Facts) -> None:
+    for miss in facts.misses:
+        print(f"MISS [{miss.aspect}; detected {miss.detected}] {miss.text!r} wants one of {miss.facts_any}")
+        print("    " + miss.reply.replace("\n", "\n    "))
+
+
+def facts_only(path: Path, show_misses: bool) -> int:
+    """Score ``path`` alone on the shipped catalogue (no search accuracy, latency, audit; nothing written)."""
+    if show_misses and is_blind(path):
+        print("refused: the blind fact questions are scored in aggregate only", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="bench-facts-") as tmp:
+        url = f"sqlite:///{tmp}/shipped.sqlite3"
+        import_shipped(database_url=url)
+        facts = fact_score(Catalogue(url, sync_shipped=False), path)
+    if show_misses:
+        print_fact_misses(facts)
+    print(facts_summary(facts, path))
+    return 0
 
 
 def render(results: dict[str, object]) -> str:
@@ -332,13 +391,13 @@ def render(results: dict[str, object]) -> str:
         "",
         r["audit_line"],  # type: ignore[list-item]
         "",
-        "### Facts in the replies (blind fact questions)",
+        "### Facts in the replies (fact questions)",
         "",
         r["facts_line"],  # type: ignore[list-item]
         "",
         f"Targets: top-1 ≥ {TARGETS['top1']}, top-3 ≥ {TARGETS['top3']}, p95 < {TARGETS['p95_ms']:.0f} ms "
         f"(combined catalogue, both spellings, wall clock every call): {r['met']}. Audit share "
-        f"{TARGETS['audit']:.0%}, blind fact score ≥ {TARGETS['facts']}: {r['met_answers']}.",
+        f"{TARGETS['audit']:.0%}, {r['facts_label']} fact score ≥ {TARGETS['facts']}: {r['met_answers']}.",
         f"{END}",
     ]
     return "\n".join(rows)
@@ -350,9 +409,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true", help="print the questions ranked wrong")
     parser.add_argument("--questions", type=Path, default=None, help="only this question set (YAML)")
     parser.add_argument(
-        "--facts", type=Path, default=FACT_QUESTIONS, help="blind fact questions (aggregate score only)"
+        "--facts",
+        type=Path,
+        default=FACT_QUESTIONS,
+        help="fact questions (default: the blind set, aggregate only)",
+    )
+    parser.add_argument("--facts-only", action="store_true", help="only score --facts (nothing written)")
+    parser.add_argument(
+        "--show-fact-misses", action="store_true", help="print the fact misses (refused for the blind set)"
     )
     args = parser.parse_args(argv)
+    if args.facts_only or args.show_fact_misses:
+        return facts_only(args.facts, args.show_fact_misses)
 
     if args.questions:
         sets = [(args.questions.stem, args.questions, "given on the command line")]
@@ -450,13 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     if facts is None:
         facts_line = f"Not measured: `{args.facts}` is absent."
     else:
-        shown = args.facts.relative_to(ROOT) if args.facts.is_relative_to(ROOT) else args.facts
-        facts_line = (
-            f"{facts.right} of {facts.total} replies carry a right fact ({facts.share:.3f}), "
-            f"from `{shown}` on the shipped catalogue. By the question's aspect: "
-            + ", ".join(f"{aspect} {hit}/{n}" for aspect, (hit, n) in facts.by_aspect.items())
-            + "."
-        )
+        facts_line = facts_summary(facts, args.facts)
     answers_ok = (
         audit.audited == audit.total and facts is not None and facts.right >= TARGETS["facts"] * facts.total
     )
@@ -481,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
         "n_out": len(outside),
         "audit_line": audit_line,
         "facts_line": facts_line,
+        "facts_label": "blind" if is_blind(args.facts) else f"`{args.facts.name}`",
         "met_answers": met_answers,
     }
     section = render(results)

@@ -182,3 +182,31 @@ def test_every_unit_of_the_shipped_directory_gets_an_answer_without_invented_fac
     for code, office in shipped.province.items():
         if office.phone:
             assert office.phone in facade_contact_answer(f"số điện thoại {office.name}").message, code
+
+
+@pytest.mark.parametrize(
+    ("question", "phone"),
+    [
+        ("cúp điện thì gọi số nào", "1900 1006"),
+        ("nhà mất điện từ sáng gọi ai", "1900 1006"),
+        ("sdt dien luc", "1900 9000"),
+    ],
+)
+def test_a_utility_is_found_by_what_went_wrong(question: str, phone: str) -> None:
+    assert is_contact_question(question)
+    reply = facade_contact_answer(question)
+    assert reply.offices == ("pc_dong_thap", "pc_tien_giang") and phone in reply.message
+
+
+def test_working_days_are_given_and_unpublished_clock_hours_are_said_plainly() -> None:
+    """The shipped directory has the working days (Quyết định 188/1999/QĐ-TTg) but no clock hours."""
+    shipped = load_offices(OFFICES_FILE)
+    assert shipped.weekday_hours and "giờ hành chính" in shipped.weekday_hours
+    lines = facade_contact_answer("ubnd phường Mỹ Tho mấy giờ mở cửa").message.splitlines()
+    days = (
+        "- Giờ làm việc các ngày trong tuần: Từ thứ 2 đến thứ 6 (thứ Hai đến thứ Sáu), trong giờ hành chính"
+    )
+    assert any(line.startswith(days) for line in lines)
+    opening = next(line for line in lines if line.startswith("- Giờ mở cửa cụ thể:"))
+    assert "chưa có thông tin chính thức" in opening and "1022" in opening
+    assert any(line.startswith("- Sáng thứ Bảy") for line in lines)

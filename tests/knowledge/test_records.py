@@ -13,6 +13,7 @@ from knowledge.catalogue import load_shipped
 from knowledge.importer import import_shipped
 from knowledge.records import (
     AuditRecord,
+    BenefitRecord,
     ChannelRecord,
     DeadlineRecord,
     DocumentRecord,
@@ -54,6 +55,7 @@ def full_record() -> ProcedureRecord:
         notes=None,
         kind="procedure",
         deadline=DeadlineRecord("Trong 60 ngày kể từ ngày sinh", "Điều 15 Luật Hộ tịch", 60, "calendar"),
+        benefit=BenefitRecord("500.000 đồng/tháng", "Nghị định 76/2024/NĐ-CP"),
         forms=[FormRecord("Tờ khai đăng ký", "Thông tư 04/2024/TT-BTP", None)],
         audit=AuditRecord(
             dt.date(2026, 12, 2), "Cổng DVCQG 1.001193", "checked", "corrected", "ghi chú nội bộ"
