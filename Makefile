@@ -74,10 +74,12 @@ secrets:
 	@sed 's|127.0.0.1:5055/|127.0.0.1:$(ACTIONS_PORT)/|' bot/endpoints.yml > var/endpoints.yml
 
 # Rasa (token-protected API, loopback), the action server (loopback) and the one application server
-# (hub + web chat + agents' API + ticketing API) on 127.0.0.1:$(API_PORT).
+# (hub + web chat + agents' API + ticketing API) on 127.0.0.1:$(API_PORT). The embedded run is plain HTTP on
+# loopback, so its session cookies are not `Secure` (HELPDESK_COOKIE_SECURE=1 to keep them so).
 define START_ALL
 MODEL=$$($(BOT_PY) -m bot.training --check) && \
 	export HELPDESK_HUB_KEY_FILE=$(CURDIR)/var/hub.key HUB_RASA_URLS=http://127.0.0.1:$(RASA_PORT) && \
+	export HELPDESK_COOKIE_SECURE=$${HELPDESK_COOKIE_SECURE:-0} && \
 	trap 'kill 0' INT TERM EXIT; \
 	SANIC_HOST=127.0.0.1 $(APP_PY) -m rasa_sdk --actions actions \
 		--port $(ACTIONS_PORT) $(1) > var/actions.log 2>&1 & \

@@ -32,6 +32,7 @@ from channels.webchat.routes import ROUTES as WEBCHAT_ROUTES
 from channels.webhooks import webhook_handler
 from ticketing.api.app import ROUTE_TABLE
 from ticketing.api.app import create_app as create_ticketing_app
+from ticketing.api.operability import READINESS_CHECKS, ReadinessCheck
 from ticketing.api.routes import register_routes
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,28 @@ log = logging.getLogger(__name__)
 OUTBOX = web.AppKey("outbox", Outbox)
 BACKGROUND = web.AppKey("background", list)
 HTTP = web.AppKey("http", dict)
+
+
+def _rasa_ready(hub: Hub) -> ReadinessCheck:
+    """Ready when at least one Rasa process answers; messages to a down one wait in the store."""
+
+    async def check() -> tuple[bool, str]:
+        if hub.bot.http is None:
+            return False, "not started"
+        states = await hub.bot.health()
+        up = sum(1 for s in states if s["up"])
+        return up > 0, f"{up}/{len(states)} Rasa processes answer"
+
+    return check
+
+
+def _outbox_ready(outbox: Outbox, background: bool) -> ReadinessCheck:
+    async def check() -> tuple[bool, str]:
+        if not background:
+            return True, "driven by the caller (background=False)"
+        return (True, "sending") if outbox.running else (False, "sending loop stopped")
+
+    return check
 
 
 def create_app(
@@ -66,6 +89,7 @@ def create_app(
     routes = [*WEBCHAT_ROUTES, *AGENT_ROUTES]
     app[ROUTE_TABLE].extend(routes)
     register_routes(app, routes)
+    app[READINESS_CHECKS].update(rasa=_rasa_ready(hub), outbox=_outbox_ready(app[OUTBOX], background))
     for adapter in adapters:
         if adapter.webhook_path:
             app.router.add_post(adapter.webhook_path, webhook_handler(adapter, HUB))

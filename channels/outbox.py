@@ -157,6 +157,11 @@ class Outbox:
     def start(self) -> None:
         self._task = asyncio.create_task(self.run_forever())
 
+    @property
+    def running(self) -> bool:
+        """Whether the sending loop of this process is alive (readiness)."""
+        return self._task is not None and not self._task.done()
+
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
