@@ -28,6 +28,9 @@ SUGGESTIONS: dict[str, tuple[str, str | None]] = {
     "book_appointment": ("đặt lịch hẹn làm thủ tục", "/book_appointment"),
     "ask_contact_info": ("hỏi địa chỉ, số điện thoại cơ quan", None),
 }
+# A custom payload beside the reply: the hub counts the turns the bot did not understand (its
+# ``helpdesk_bot_fallback_ratio`` metric) and shows the citizen nothing of it.
+FALLBACK_MARK: dict[str, Any] = {"fallback": True}
 GENERIC_MESSAGE = (
     "Dạ, em chưa hiểu rõ ý anh/chị. Anh/chị nói rõ hơn giúp em được không ạ? "
     'Ví dụ: "làm giấy khai sinh cần giấy tờ gì", "tra cứu hồ sơ", "phản ánh đèn đường bị hư".'
@@ -51,6 +54,12 @@ class ActionClarify(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        events = self._clarify(dispatcher, tracker)
+        dispatcher.utter_message(json_message=FALLBACK_MARK)
+        return events
+
+    @staticmethod
+    def _clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         intent = _likeliest_intent(tracker)
         if intent is None:
             dispatcher.utter_message(text=GENERIC_MESSAGE)

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import FORM_SLOTS, OffLoopAction, channel_identity, reset
+from actions.fallback import FALLBACK_MARK
 from ticketing import citizen_desk as ticketing
 
 logger = logging.getLogger(__name__)
@@ -81,4 +82,5 @@ class ActionOfferHuman(OffLoopAction):
                 {"title": "Không, cảm ơn", "payload": "/deny"},
             ],
         )
+        dispatcher.utter_message(json_message=FALLBACK_MARK)
         return []

@@ -32,7 +32,7 @@ from channels.webchat.routes import ROUTES as WEBCHAT_ROUTES
 from channels.webhooks import webhook_handler
 from ticketing.api.app import ROUTE_TABLE
 from ticketing.api.app import create_app as create_ticketing_app
-from ticketing.api.operability import READINESS_CHECKS, ReadinessCheck
+from ticketing.api.operability import METRIC_HOOKS, READINESS_CHECKS, ReadinessCheck
 from ticketing.api.routes import register_routes
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ def create_app(
     app[ROUTE_TABLE].extend(routes)
     register_routes(app, routes)
     app[READINESS_CHECKS].update(rasa=_rasa_ready(hub), outbox=_outbox_ready(app[OUTBOX], background))
+    app[METRIC_HOOKS]["bot_fallback_ratio"] = bot.fallback_ratio
     for adapter in adapters:
         if adapter.webhook_path:
             app.router.add_post(adapter.webhook_path, webhook_handler(adapter, HUB))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ from channels.identity import signed_metadata
 log = logging.getLogger(__name__)
 
 HANDOFF_KEY = "handoff"
+FALLBACK_KEY = "fallback"  # the bot did not understand the turn (actions/fallback.py)
+FALLBACK_WINDOW = 1000  # bot turns the fallback ratio is computed over
 
 
 class BotUnavailable(Exception):
@@ -34,16 +37,18 @@ class BotUnavailable(Exception):
 class BotReply:
     messages: list[OutgoingMessage] = field(default_factory=list)
     handoff: bool = False  # the bot handed the conversation to the agents ({"handoff": true})
+    fallback: bool = False  # the bot did not understand ({"fallback": true})
 
 
 def parse_reply(items: Sequence[dict[str, Any]]) -> BotReply:
     messages: list[OutgoingMessage] = []
-    handoff = False
+    handoff = fallback = False
     for item in items:
         custom = item.get("custom")
-        if isinstance(custom, dict) and custom.get(HANDOFF_KEY):
-            handoff = True
-            custom = {k: v for k, v in custom.items() if k != HANDOFF_KEY} or None
+        if isinstance(custom, dict) and (custom.get(HANDOFF_KEY) or custom.get(FALLBACK_KEY)):
+            handoff = handoff or bool(custom.get(HANDOFF_KEY))
+            fallback = fallback or bool(custom.get(FALLBACK_KEY))
+            custom = {k: v for k, v in custom.items() if k not in (HANDOFF_KEY, FALLBACK_KEY)} or None
         buttons = tuple(
             Button(
                 str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title") or "")
@@ -59,7 +64,7 @@ def parse_reply(items: Sequence[dict[str, Any]]) -> BotReply:
                     text=text, buttons=buttons, attachments=attachments, purpose="reply", custom=custom
                 )
             )
-    return BotReply(messages, handoff)
+    return BotReply(messages, handoff, fallback)
 
 
 class RasaClient:
@@ -77,6 +82,13 @@ class RasaClient:
         self.http = http
         self.key = key
         self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.recent_fallbacks: deque[bool] = deque(maxlen=FALLBACK_WINDOW)
+
+    def fallback_ratio(self) -> float | None:
+        """Share of this process's last bot turns the bot did not understand (None before any turn)."""
+        if not self.recent_fallbacks:
+            return None
+        return sum(self.recent_fallbacks) / len(self.recent_fallbacks)
 
     def url_for(self, sender_id: str) -> str:
         """The Rasa process a conversation is pinned to."""
@@ -113,4 +125,6 @@ class RasaClient:
             raise BotUnavailable(f"Rasa did not answer: {type(exc).__name__}") from exc
         if not isinstance(items, list):
             raise BotUnavailable("Rasa answered something else than a list of messages")
-        return parse_reply([i for i in items if isinstance(i, dict)])
+        reply = parse_reply([i for i in items if isinstance(i, dict)])
+        self.recent_fallbacks.append(reply.fallback)
+        return reply

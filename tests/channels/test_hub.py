@@ -234,3 +234,27 @@ async def test_photos_and_locations_are_kept_with_the_conversation_within_the_si
 
 async def _bytes(content: bytes) -> web.Response:
     return web.Response(body=content, content_type="image/jpeg")
+
+
+async def test_readiness_names_a_rasa_that_does_not_answer(hub_factory: HubFactory) -> None:
+    client = await hub_factory(f"http://127.0.0.1:{free_port()}")
+    response = await client.get("/readyz")
+    assert response.status == 503
+    checks = (await response.json())["checks"]
+    assert checks["rasa"] == {"ok": False, "detail": "0/1 Rasa processes answer"}
+    assert checks["outbox"]["ok"] and checks["database"]["ok"]
+
+
+async def test_metrics_count_the_turns_the_bot_did_not_understand(
+    hub_factory: HubFactory, rasa: Server
+) -> None:
+    client = await hub_factory(rasa.url)
+    assert (await client.get("/readyz")).status == 200
+    visitor = await Visitor(client).start()
+    await visitor.say("xin chào")
+    await visitor.say("qwrtp zxvbn kjhgf")
+    answers = await eventually(lambda: _bot_answers(visitor, 2), timeout=60)
+    assert "chưa hiểu" in answers[-1]["text"]
+    assert not any(m.get("custom") for m in answers)  # the mark is for the hub, not the citizen
+    metrics = await (await client.get("/metrics")).text()
+    assert "helpdesk_bot_fallback_ratio 0.5" in metrics
