@@ -27,6 +27,7 @@ from channels.rasa_client import RasaClient
 from channels.registry import configured_adapters
 from channels.settings import HubSettings
 from channels.state_store import DatabaseChannelState
+from channels.ticket_attachments import ROUTES as ATTACHMENT_ROUTES
 from channels.webchat.routes import HUB, SESSION_LIMIT, new_session_limit
 from channels.webchat.routes import ROUTES as WEBCHAT_ROUTES
 from channels.webhooks import webhook_handler
@@ -86,7 +87,7 @@ def create_app(
     app[OUTBOX] = Outbox(db, settings, hub.adapters, bus, hub.outbox_wakeup)
     app[BACKGROUND] = []
     app[HTTP] = {}
-    routes = [*WEBCHAT_ROUTES, *AGENT_ROUTES]
+    routes = [*WEBCHAT_ROUTES, *AGENT_ROUTES, *ATTACHMENT_ROUTES]
     app[ROUTE_TABLE].extend(routes)
     register_routes(app, routes)
     app[READINESS_CHECKS].update(rasa=_rasa_ready(hub), outbox=_outbox_ready(app[OUTBOX], background))
