@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from channels import store, texts
+from channels import store, supplements, texts
 from channels.contract import (
     MAX_ATTACHMENT_BYTES,
     ChannelAdapter,
@@ -178,6 +178,12 @@ class Hub:
             return await self._say(pending, InboundState.HANDLED, command.apply)
         if pending.state != HubState.BOT:
             return await self._for_agents(pending)
+        if not pending.payload and await self.db.read(
+            supplements.waits_for_answer, pending.channel, pending.channel_user_id
+        ):
+            taken, following = await self._answer_for_ticket(pending)
+            if taken:
+                return following
         text = pending.payload or pending.normalized_text
         if not text.strip():  # a photo, file or location alone: kept with the conversation, not for the bot
             return await self._say(pending, InboundState.HANDLED, texts.ATTACHMENT_KEPT)
@@ -188,6 +194,30 @@ class Hub:
             await self._bot_unavailable(pending)
             return None
         return await self._bot_answered(pending, reply)
+
+    async def _answer_for_ticket(
+        self, pending: store.PendingInbound
+    ) -> tuple[bool, store.PendingInbound | None]:
+        """Record the message on the citizen's ticket that waits for their answer (channels/supplements.py);
+        whether it was taken, and the conversation's next message."""
+
+        def write(session: Session) -> tuple[bool, store.PendingInbound | None]:
+            now = utcnow()
+            said = supplements.take_answer(
+                session, pending.channel, pending.channel_user_id, pending.text, now
+            )
+            if said is None:  # answered meanwhile (by staff): the message is the bot's
+                return False, None
+            store.mark_inbound(session, pending.id, InboundState.HANDLED)
+            store.enqueue(
+                session, pending.conversation_id, Author.SYSTEM, OutgoingMessage(said, purpose="system"), now
+            )
+            return True, store.next_inbound(session, pending.conversation_id, now)
+
+        taken, following = await self.db.write(write)
+        if taken:
+            await self._after_write(pending.conversation_id, None)
+        return taken, following
 
     # -- the bot -------------------------------------------------------------------------------
 

@@ -44,7 +44,9 @@ def follow_once(session: Session, channels: Iterable[str]) -> int:
     queued = 0
     for change in changes:
         if wanted(change):
-            text = texts.ticket_status_changed(change.code, change.to_status, change.agency_name)
+            text = texts.ticket_status_changed(
+                change.code, change.to_status, change.agency_name, change.question
+            )
             store.notify_ticket_change(session, change, text, now)
             queued += 1
     return queued

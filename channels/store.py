@@ -1020,6 +1020,7 @@ class TicketChange:
     conversation_sender_id: str | None
     agency_name: str | None
     seconds_after_filing: float
+    question: str | None = None  # what the agency asks the citizen (waiting_citizen)
 
 
 def cursor(session: Session, name: str) -> int | None:
@@ -1067,6 +1068,7 @@ def ticket_changes_after(
                 conversation_sender_id=ticket.conversation_id,
                 agency_name=agency_name,
                 seconds_after_filing=(event.at - ticket.created_at).total_seconds(),
+                question=(event.payload or {}).get("question") if event.type == "waiting_citizen" else None,
             )
         )
     return high, changes

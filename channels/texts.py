@@ -65,6 +65,19 @@ TICKET_STATUS = {
 NOTIFIED_STATUSES = frozenset(TICKET_STATUS)
 
 
-def ticket_status_changed(code: str, status: str, agency: str | None) -> str:
-    what = TICKET_STATUS[status].format(agency=agency or "cơ quan có thẩm quyền")
+def ticket_status_changed(code: str, status: str, agency: str | None, question: str | None = None) -> str:
+    who = agency or "cơ quan có thẩm quyền"
+    if status == "waiting_citizen" and question:
+        return (
+            f"Dạ, để xử lý yêu cầu mã {code}, {who} cần anh/chị bổ sung: «{question.strip()}». "
+            "Anh/chị vui lòng nhắn nội dung bổ sung (có thể gửi kèm hình ảnh) ngay tại đây giúp em ạ."
+        )
+    what = TICKET_STATUS[status].format(agency=who)
     return f"Dạ, yêu cầu mã {code} của anh/chị {what} ạ."
+
+
+def supplement_forwarded(code: str) -> str:
+    return (
+        f"Dạ, em đã chuyển nội dung bổ sung của anh/chị cho cơ quan xử lý yêu cầu mã {code}. "
+        "Khi có kết quả, em sẽ báo anh/chị qua kênh này ạ."
+    )

@@ -461,15 +461,22 @@ def ask_citizen(
     if t.agency_id is not None and t.first_response_at is None:
         t.first_response_at = now
     sla.pause(t, now)
-    _record(session, t, actor, "waiting_citizen", before, S.WAITING_CITIZEN, now, {"resume_to": before.value})
+    payload = {"resume_to": before.value, **({"question": question} if question else {})}
+    _record(session, t, actor, "waiting_citizen", before, S.WAITING_CITIZEN, now, payload)
     _flush(session)
     return t
 
 
 def citizen_replied(
-    session: Session, ticket: Ticket | int, actor: Actor | None = None, *, now: datetime | None = None
+    session: Session,
+    ticket: Ticket | int,
+    actor: Actor | None = None,
+    *,
+    message: str | None = None,
+    now: datetime | None = None,
 ) -> Ticket:
-    """waiting_citizen -> the status it was in before; the resolution clock resumes."""
+    """waiting_citizen -> the status it was in before; the resolution clock resumes. ``message``: what the
+    citizen sent (kept in the event, which the ticket's history shows its staff)."""
     now = _now(now)
     t, before = _transition(session, ticket, "resume", {S.WAITING_CITIZEN})
     last_wait = session.scalar(
@@ -491,7 +498,7 @@ def citizen_replied(
         before,
         target,
         now,
-        {"paused_working_seconds": paused},
+        {"paused_working_seconds": paused, **({"message": message} if message else {})},
     )
     _flush(session)
     return t

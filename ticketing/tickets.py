@@ -227,9 +227,10 @@ def do_ask_citizen(
 
 
 def do_record_citizen_reply(
-    session: Session, caller: Principal, code: str, *, version: int | None = None
+    session: Session, caller: Principal, code: str, *, message: str | None = None, version: int | None = None
 ) -> Ticket:
-    return lifecycle.citizen_replied(session, _ticket(session, caller, code, version), caller.actor)
+    ticket = _ticket(session, caller, code, version)
+    return lifecycle.citizen_replied(session, ticket, caller.actor, message=message)
 
 
 def do_close(

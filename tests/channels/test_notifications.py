@@ -166,3 +166,66 @@ async def _next_event(ws: Any, kind: str) -> dict[str, Any]:
 
 async def _async(value: Any) -> Any:
     return value
+
+
+async def test_the_agencys_question_reaches_the_citizen_and_their_answer_goes_to_the_ticket(
+    hub_factory: HubFactory, rasa: Server, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    client = await hub_factory(rasa.url)
+    visitor = await Visitor(client).start()
+    await visitor.say("xin chào")
+    await visitor.wait_for_reply(0, author="bot")
+    conversation = (await visitor.messages())[0]["conversation_id"]
+    receipt = await asyncio.to_thread(
+        submit_ticket,
+        kind="petition",
+        description="Cống thoát nước trước chợ bị nghẹt, mưa xuống là ngập",
+        location_text="phường Mỹ Tho",
+        phone="0912345678",
+        name=None,
+        channel="webchat",
+        channel_user_id=visitor.visitor_id,
+        conversation_id=f"hub-{conversation}",
+    )
+    db = HubDatabase.open(database_url)
+    question = "Anh/chị cho biết cống nghẹt ở đầu hay cuối dãy ki-ốt?"
+
+    def ask(session: Any) -> None:
+        ticket = get_ticket_by_code(session, receipt.code)
+        assert ticket is not None and ticket.agency_id is not None
+        officer = User(
+            username=f"officer-q-{ticket.id}",
+            display_name="Cán bộ tiếp nhận",
+            role=UserRole.AGENCY_OFFICER,
+            agency_id=ticket.agency_id,
+        )
+        session.add(officer)
+        session.flush()
+        lifecycle.accept(session, ticket, Actor.of(officer))
+        lifecycle.ask_citizen(session, ticket, Actor.of(officer), question=question)
+
+    db.write_sync(ask)
+    await eventually(lambda: _said(visitor, question), timeout=30)
+
+    answer = "Dạ ở cuối dãy ki-ốt, gần cột điện số 12"
+    await visitor.say(answer)
+    await eventually(
+        lambda: _said(visitor, f"nội dung bổ sung của anh/chị cho cơ quan xử lý yêu cầu mã {receipt.code}")
+    )
+
+    def ticket_state(session: Any) -> tuple[TicketStatus, dict]:
+        ticket = get_ticket_by_code(session, receipt.code)
+        return ticket.status, ticket.events[-1].payload
+
+    status, payload = db.read_sync(ticket_state)
+    assert status == TicketStatus.IN_PROGRESS and payload["message"] == answer  # the clock runs again
+
+    # Only that answer: the next message is the bot's again.
+    bot_replies = len([m for m in await visitor.messages() if m["author"] == "bot"])
+    await visitor.say("cảm ơn")
+    await eventually(lambda: _count_bot(visitor, bot_replies + 1), timeout=60)
+
+
+async def _count_bot(visitor: Visitor, at_least: int) -> bool | None:
+    return True if len([m for m in await visitor.messages() if m["author"] == "bot"]) >= at_least else None

@@ -92,7 +92,10 @@ ASSIGN = Schema(
     VERSION,
 )
 EMPTY = Schema(VERSION)
-ASK = Schema(Field("question", max_length=2000), VERSION)
+ASK = Schema(Field("question", max_length=2000, description="Shown to the citizen on their channel"), VERSION)
+CITIZEN_REPLY = Schema(
+    Field("message", max_length=4000, description="What the citizen answered (e.g. by phone)"), VERSION
+)
 REASON_OPTIONAL = Schema(Field("reason", max_length=2000), VERSION)
 REASON_REQUIRED = Schema(Field("reason", required=True, min_length=1, max_length=2000), VERSION)
 MERGE = Schema(Field("into", required=True, pattern=TICKET_CODE_PATTERN), VERSION)
@@ -279,7 +282,7 @@ ROUTES = [
         tickets.do_record_citizen_reply,
         "Record the citizen's reply (resumes the SLA)",
         STAFF,
-        EMPTY,
+        CITIZEN_REPLY,
     ),
     _t(
         "answer",
