@@ -1,4 +1,4 @@
-"""Sparse sentence features of the lemmas, in one pass: words, syllable n-grams, character n-grams.
+"""Sparse sentence features of a message, in one pass: of its lemmas and of the text as written.
 
 It replaces three CountVectorsFeaturizers (word, syllable, char_wb) with the same evidence at a fraction
 of the cost per message (one dictionary lookup per feature instead of three sklearn vectorizer calls):
@@ -7,7 +7,11 @@ of the cost per message (one dictionary lookup per feature instead of three skle
 - ``syllable``: the diacritics-free syllables of the lemmas and syllable n-grams across token
   boundaries (``khai``, ``sinh``, ``khai sinh``): the same evidence whatever underthesea's segmentation
   (it segments text typed without diacritics differently);
-- ``char``: character n-grams inside each lemma padded with spaces (sklearn's ``char_wb``), for typos.
+- ``char``: character n-grams inside each lemma padded with spaces (sklearn's ``char_wb``), for typos;
+- ``text_word`` and ``text_char``: word 1-3-grams and ``char_wb`` 2-5-grams of the NFC lower-cased text
+  *with* its diacritics, only when it has some: the lemmas fold "bán"/"bạn"/"ban" into one, the written
+  text tells them apart. A message typed without diacritics has none of these (its evidence is the
+  lemma families, which the copies without diacritics of the training data teach).
 
 Each family is a separate sentence feature (origin ``<name>:word`` ...), so a classifier can scale them
 separately. Only the ``text`` attribute is featurized (intents and actions keep Rasa's one-hot encoding
@@ -19,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections import Counter
 from typing import Any
 
@@ -36,11 +41,44 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from vietnam.text import strip_diacritics
+
 logger = logging.getLogger(__name__)
 
-FAMILIES = ("word", "syllable", "char")
+FAMILIES = ("word", "syllable", "char", "text_word", "text_char")
 _SYLLABLE = re.compile(r"\w+")
 _NUMBER = re.compile(r"^[0-9]+$")
+
+
+def _char_wb(words: list[str], low: int, high: int) -> Counter:
+    """Character n-grams inside each word padded with spaces: exactly sklearn's ``char_wb`` analyzer."""
+    counts: Counter = Counter()
+    for word in words:
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            for offset in range(max(1, length - n + 1)):
+                counts[padded[offset : offset + n]] += 1
+            if n >= length:  # a short word is counted once
+                break
+    return counts
+
+
+def _word_ngrams(words: list[str], high: int) -> Counter:
+    counts: Counter = Counter()
+    for n in range(1, high + 1):
+        for i in range(len(words) - n + 1):
+            counts[" ".join(words[i : i + n])] += 1
+    return counts
+
+
+def text_features(text: str, max_word_ngram: int, char_range: tuple[int, int]) -> dict[str, Counter]:
+    """Word n-grams and ``char_wb`` n-grams of the NFC lower-cased ``text``, only if it has diacritics."""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    if max_word_ngram < 1 or strip_diacritics(lowered) == lowered:
+        return {"text_word": Counter(), "text_char": Counter()}
+    words = _SYLLABLE.findall(lowered)
+    return {"text_word": _word_ngrams(words, max_word_ngram), "text_char": _char_wb(words, *char_range)}
 
 
 def lemma_features(
@@ -51,27 +89,14 @@ def lemma_features(
     word_counts = Counter(w for w in words if _SYLLABLE.search(w))
 
     syllables = [s for w in words for s in _SYLLABLE.findall(w.replace("_", " "))]
-    syllable_counts: Counter = Counter()
-    for n in range(1, max_syllable_ngram + 1):
-        for i in range(len(syllables) - n + 1):
-            syllable_counts[" ".join(syllables[i : i + n])] += 1
-
-    low, high = char_range
-    char_counts: Counter = Counter()
-    for word in words:
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, high + 1):  # exactly sklearn's char_wb analyzer
-            for offset in range(max(1, length - n + 1)):
-                char_counts[padded[offset : offset + n]] += 1
-            if n >= length:  # a short word is counted once
-                break
-    return {"word": word_counts, "syllable": syllable_counts, "char": char_counts}
+    syllable_counts = _word_ngrams(syllables, max_syllable_ngram)
+    return {"word": word_counts, "syllable": syllable_counts, "char": _char_wb(words, *char_range)}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class VietnameseLexicalFeaturizer(SparseFeaturizer, GraphComponent):
-    """Word, syllable n-gram and character n-gram counts of the lemmas (sentence features)."""
+    """Word, syllable n-gram and character n-gram counts of the lemmas, word and character n-gram counts
+    of the text with diacritics (sentence features)."""
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -84,12 +109,18 @@ class VietnameseLexicalFeaturizer(SparseFeaturizer, GraphComponent):
             "max_syllable_ngram": 2,
             "min_char_ngram": 2,
             "max_char_ngram": 4,
+            # n-grams of the text as written, when it has diacritics; max_text_word_ngram 0: none
+            "max_text_word_ngram": 3,
+            "min_text_char_ngram": 2,
+            "max_text_char_ngram": 5,
         }
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
         if not 1 <= int(config["min_char_ngram"]) <= int(config["max_char_ngram"]):
             raise ValueError("need 1 <= min_char_ngram <= max_char_ngram")
+        if not 1 <= int(config["min_text_char_ngram"]) <= int(config["max_text_char_ngram"]):
+            raise ValueError("need 1 <= min_text_char_ngram <= max_text_char_ngram")
 
     def __init__(
         self,
@@ -118,11 +149,21 @@ class VietnameseLexicalFeaturizer(SparseFeaturizer, GraphComponent):
         tokens = message.get(TOKENS_NAMES[TEXT])
         if not tokens:
             return None
-        return lemma_features(
+        config = self._config
+        counts = lemma_features(
             [t.lemma for t in tokens],
-            int(self._config["max_syllable_ngram"]),
-            (int(self._config["min_char_ngram"]), int(self._config["max_char_ngram"])),
+            int(config["max_syllable_ngram"]),
+            (int(config["min_char_ngram"]), int(config["max_char_ngram"])),
         )
+        text = message.get(TEXT)
+        counts.update(
+            text_features(
+                text if isinstance(text, str) else "",
+                int(config["max_text_word_ngram"]),
+                (int(config["min_text_char_ngram"]), int(config["max_text_char_ngram"])),
+            )
+        )
+        return counts
 
     def train(self, training_data: TrainingData) -> Resource:
         seen: dict[str, set[str]] = {family: set() for family in FAMILIES}

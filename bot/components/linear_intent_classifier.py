@@ -2,12 +2,13 @@
 
 Rasa's LogisticRegressionClassifier uses raw counts, has no regularisation setting and fails on a message
 without features (empty text). This one:
-- scales each featurizer's sentence vector separately (log counts, L2 norm), so word, syllable and
-  character features weigh alike whatever the message length;
+- scales each featurizer's sentence vector separately, TF-IDF-like (log counts times the inverse document
+  frequency learned in training, L2 norm), so each family weighs alike whatever the message length and
+  a feature found in many examples (``cho``, ``ạ``) counts less than a rare, telling one;
 - trains a multinomial logistic regression (sklearn) with a configurable ``C``;
 - stores only the weights (numpy, no pickle) and predicts with one sparse product and a softmax;
 - answers a message without any known feature with confidence 0, so the FallbackClassifier takes over, and
-  halves the confidence of a message known only by character n-grams (keyboard mash).
+  scales down the confidence of a message known only by character n-grams (keyboard mash).
 """
 
 from __future__ import annotations
@@ -30,7 +31,21 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 logger = logging.getLogger(__name__)
 
-CHARS_ONLY_FACTOR = 0.5
+# Confidence factor of a message known only by character n-grams. With idf, keyboard mash sharing a rare
+# n-gram with one example ("asdf qwerty" with the out_of_scope "asdfgh") reaches 0.86 before it, typos of
+# short words ("oki") 0.91: 0.45 keeps the first under the FallbackClassifier's 0.4, the second over it.
+CHARS_ONLY_FACTOR = 0.45
+
+
+def _is_char_family(origin: str) -> bool:
+    """Character n-gram families (``<name>:char``, ``<name>:text_char``): evidence of spelling, not words."""
+    return origin.endswith("char")
+
+
+def inverse_document_frequency(block: scipy.sparse.csr_matrix) -> np.ndarray:
+    """sklearn's smooth idf of each column of ``block``: ln((1 + n) / (1 + df)) + 1."""
+    document_frequency = np.bincount(block.indices, minlength=block.shape[1])
+    return np.log((1 + block.shape[0]) / (1 + document_frequency)) + 1.0
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -53,6 +68,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "solver": "liblinear",
             "max_iter": 2000,
             "class_weight": "balanced",
+            # weigh each feature by its inverse document frequency in the training examples
+            "idf": True,
             "random_state": 42,
             "ranking_length": 10,
         }
@@ -66,6 +83,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         bias: np.ndarray | None = None,
         classes: list[str] | None = None,
         origins: list[str] | None = None,
+        idf: np.ndarray | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -74,6 +92,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.bias = bias  # (n_classes,)
         self.classes = classes or []
         self.origins = origins or []  # featurizer names, in the column order used in training
+        self.idf = idf  # (n_features,): column weights, all 1 without idf
         self._widths: dict[str, int] = {}
         self._one_vs_rest = False
 
@@ -101,8 +120,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             blocks[origin] = matrix.tocsr()
         return blocks
 
-    def _matrix(self, messages: list[Message], widths: dict[str, int]) -> scipy.sparse.csr_matrix:
-        """One row per message: each featurizer's block with log counts and unit L2 norm, side by side."""
+    def _matrix(
+        self, messages: list[Message], widths: dict[str, int], fit_idf: bool = False
+    ) -> scipy.sparse.csr_matrix:
+        """One row per message: each featurizer's block with log counts times idf and unit L2 norm, side
+        by side. With ``fit_idf`` the idf is learned from these rows first (training)."""
         from sklearn.preprocessing import normalize
 
         per_origin: dict[str, list[scipy.sparse.spmatrix]] = {origin: [] for origin in self.origins}
@@ -113,23 +135,36 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 if block is None or block.shape != (1, widths[origin]):
                     block = scipy.sparse.csr_matrix((1, widths[origin]))
                 per_origin[origin].append(block)
-        scaled = []
-        for origin in self.origins:
-            block = scipy.sparse.vstack(per_origin[origin], format="csr").astype(np.float64)
+        blocks = [scipy.sparse.vstack(per_origin[o], format="csr").astype(np.float64) for o in self.origins]
+        for block in blocks:
+            block.sum_duplicates()
             block.data = np.log1p(np.abs(block.data))
-            scaled.append(normalize(block, norm="l2", copy=False))
+        if fit_idf:
+            use_idf = bool(self._config["idf"])
+            self.idf = np.concatenate(
+                [inverse_document_frequency(b) if use_idf else np.ones(b.shape[1]) for b in blocks]
+            )
+        matrix = scipy.sparse.hstack(blocks, format="csr")
+        if self.idf is not None:
+            matrix = matrix.multiply(self.idf[np.newaxis, :]).tocsr()
+        column, scaled = 0, []
+        for block in blocks:  # unit L2 norm per featurizer block
+            width = block.shape[1]
+            scaled.append(normalize(matrix[:, column : column + width], norm="l2", copy=False))
+            column += width
         return scipy.sparse.hstack(scaled, format="csr")
 
     # training -------------------------------------------------------------------------------------------
     def _training_matrix(self, examples: list[Message]) -> scipy.sparse.csr_matrix:
-        """The scaled feature rows of ``examples``; sets the featurizer columns (``origins``, widths)."""
+        """The scaled feature rows of ``examples``; sets the featurizer columns (``origins``, widths) and
+        learns the idf."""
         widths: dict[str, int] = {}
         for example in examples:
             for origin, block in self._sentence_blocks(example).items():
                 widths.setdefault(origin, block.shape[1])
         self.origins = sorted(widths)
         self._widths = widths
-        return self._matrix(examples, widths)
+        return self._matrix(examples, widths, fit_idf=True)
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -162,7 +197,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if self.weights is None or self.bias is None:
             return
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / "weights.npz", weights=self.weights, bias=self.bias)
+            idf = self.idf if self.idf is not None else np.ones(self.weights.shape[1])
+            np.savez(directory / "weights.npz", weights=self.weights, bias=self.bias, idf=idf)
             meta = {
                 "classes": self.classes,
                 "origins": self.origins,
@@ -195,6 +231,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             bias=arrays["bias"],
             classes=meta["classes"],
             origins=meta["origins"],
+            idf=arrays["idf"] if "idf" in arrays.files else None,
         )
         component._widths = {k: int(v) for k, v in meta["widths"].items()}
         component._one_vs_rest = bool(meta.get("one_vs_rest", False))
@@ -239,12 +276,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 columns = np.flatnonzero(dense)
                 values = dense[columns]
             values = np.log1p(np.abs(values.astype(np.float64)))
+            if self.idf is not None:
+                values = values * self.idf[offset + columns]
             norm = float(np.sqrt(values @ values))
             if norm == 0:
                 continue
             scores += self.weights[:, offset + columns] @ (values / norm)
             known = True
-            words_known = words_known or not origin.endswith(":char")
+            words_known = words_known or not _is_char_family(origin)
         return scores, known, words_known
 
     def predict_proba(self, messages: list[Message]) -> tuple[np.ndarray, np.ndarray]:
@@ -258,8 +297,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         # Only character n-grams known (no word, no syllable): they catch typos of known words, but keyboard
-        # mash ("asdf qwerty", "zzz xyz abc") shares some with everything; the confidence is halved, so a
-        # weak guess falls under the FallbackClassifier's threshold.
+        # mash ("asdf qwerty", "zzz xyz abc") shares some with everything; the confidence is scaled down
+        # (CHARS_ONLY_FACTOR), so a weak guess falls under the FallbackClassifier's threshold.
         unsure = np.array([r[1] and not r[2] for r in rows])
         probabilities[unsure] *= CHARS_ONLY_FACTOR
         return probabilities, np.array([r[1] for r in rows])

@@ -11,15 +11,20 @@ import pytest
 
 pytest.importorskip("rasa", reason="bot-runtime test: run with .venv-bot/bin/pytest tests/bot")
 
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from bot.components.lexical_featurizer import VietnameseLexicalFeaturizer, lemma_features
-from bot.components.linear_intent_classifier import LinearIntentClassifier
+from bot.components.lexical_featurizer import VietnameseLexicalFeaturizer, lemma_features, text_features
+from bot.components.linear_intent_classifier import (
+    CHARS_ONLY_FACTOR,
+    LinearIntentClassifier,
+    inverse_document_frequency,
+)
 from bot.components.vietnamese_tokenizer import VietnameseTokenizer, segment_words
 
 TRAINING = {
@@ -59,6 +64,28 @@ def test_character_ngrams_are_those_of_sklearn_char_wb() -> None:
     for gram in analyzer(" ".join(lemmas)):
         expected[gram] = expected.get(gram, 0) + 1
     assert dict(lemma_features(lemmas, 2, (2, 4))["char"]) == expected
+
+
+def test_text_with_diacritics_adds_word_and_character_ngrams_of_the_text_as_written() -> None:
+    features = text_features("Bán nhà, BẠN ơi", 3, (2, 5))
+    assert {"bán", "bạn", "bán nhà", "nhà bạn ơi"} <= set(features["text_word"])
+    assert "ban" not in features["text_word"]  # the lemmas already say "ban" for both
+    analyzer = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    expected: dict[str, int] = {}
+    for gram in analyzer("bán nhà bạn ơi"):
+        expected[gram] = expected.get(gram, 0) + 1
+    assert dict(features["text_char"]) == expected
+
+
+def test_text_without_diacritics_adds_no_text_ngrams() -> None:
+    assert text_features("ban nha ban oi", 3, (2, 5)) == {"text_word": {}, "text_char": {}}
+    assert text_features("xin chào", 0, (2, 5)) == {"text_word": {}, "text_char": {}}
+
+
+def test_idf_is_sklearns_smooth_idf() -> None:
+    counts = scipy.sparse.csr_matrix([[1, 0, 2], [1, 1, 0], [1, 0, 0], [3, 0, 1]])
+    expected = TfidfTransformer(smooth_idf=True).fit(counts).idf_
+    assert inverse_document_frequency(counts) == pytest.approx(expected)
 
 
 def test_digits_only_lemmas_share_one_number_feature() -> None:
@@ -119,12 +146,24 @@ def test_messages_without_known_features_get_zero_confidence(trained: tuple, tex
 def test_featurizer_emits_one_sentence_feature_per_family(trained: tuple) -> None:
     message = _parse(trained, "làm giấy khai sinh")
     origins = sorted(f.origin for f in message.features)
-    assert origins == ["test:char", "test:syllable", "test:word"]
+    assert origins == ["test:char", "test:syllable", "test:text_char", "test:text_word", "test:word"]
     assert all(f.type == "sentence" and f.attribute == "text" for f in message.features)
 
 
-def test_a_message_known_only_by_character_ngrams_gets_half_the_confidence(trained: tuple) -> None:
-    """Keyboard mash shares character n-grams with everything: no word or syllable known, so at most 0.5."""
-    message = _parse(trained, "chaoooo hoooss")
-    assert 0 < message.get("intent")["confidence"] <= 0.5
+@pytest.mark.parametrize("text", ["chaoooo hoooss", "chàoooo hồooss"])
+def test_a_message_known_only_by_character_ngrams_gets_a_scaled_down_confidence(
+    trained: tuple, text: str
+) -> None:
+    """Keyboard mash shares character n-grams with everything: no word or syllable known, so at most 0.45."""
+    message = _parse(trained, text)
+    assert 0 < message.get("intent")["confidence"] <= CHARS_ONLY_FACTOR
     assert _parse(trained, "chào ad").get("intent")["confidence"] > 0.5
+
+
+def test_a_rare_feature_weighs_more_than_a_common_one(trained: tuple) -> None:
+    """idf: "kết hôn" is in one example (and its copy without diacritics), "hồ" in five."""
+    _, featurizer, classifier = trained
+    offsets = classifier._offsets()
+    rare = offsets["test:word"] + featurizer.vocabulary["word"]["ket_hon"]
+    common = offsets["test:syllable"] + featurizer.vocabulary["syllable"]["ho"]
+    assert classifier.idf[rare] > classifier.idf[common] >= 1.0
