@@ -89,17 +89,14 @@ def do_update_user(session: Session, user_id: int, changes: dict[str, Any]) -> U
             setattr(user, key, changes[key])
     if changes.get("password"):
         user.password_hash = hash_password(changes["password"])
-    if "password" in changes or changes.get("active") is False or "role" in changes or "agency" in changes:
+    new_powers = "role" in changes or "agency" in changes or changes.get("active") is False
+    if new_powers or "password" in changes:
         now = utcnow()
         for token in session.scalars(
             select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         ):
-            if (
-                "password" in changes
-                and token.name != SESSION_TOKEN_NAME
-                and changes.get("active") is not False
-            ):
-                continue  # a password change ends sessions, not integration tokens
+            if not new_powers and token.name != SESSION_TOKEN_NAME:
+                continue  # a password change alone ends sessions, not integration tokens
             token.revoked_at = now
     session.flush()
     session.refresh(user, ["agency"])
