@@ -2,8 +2,7 @@
 
 Schema created by ``knowledge/migrations`` (revision ``kb0101``). The one-stop system is the source of
 truth; these rows are a mirror filled by CSV import or by the HTTP adapter (``knowledge/onestop.py``).
-Second-factor checks are counted by ``security.second_factor``: kb0101's ``kb_dossier_lookup_attempts``
-table is no longer used.
+Second-factor checks are counted by ``security.second_factor`` (kb0105 dropped kb0101's own counter table).
 """
 
 from __future__ import annotations
