@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from aiohttp import web
@@ -25,9 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--access-log", action="store_true", help="log every request (paths only)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from ticketing.api.observability import AccessLogger, configure_logging
+
+    # The same log lines as the ticketing API: JSON with a request id, personal data masked.
+    configure_logging(os.environ.get("HELPDESK_LOG_FORMAT", "json"))
     from channels.app import create_app
-    from ticketing.api.__main__ import PathOnlyAccessLogger
 
     app = create_app(args.database_url)
     url = f"http://{args.host}:{args.port}"
@@ -41,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         print=None,
         access_log=logging.getLogger("aiohttp.access") if args.access_log else None,
-        access_log_class=PathOnlyAccessLogger,
+        access_log_class=AccessLogger,
     )
     return 0
 
