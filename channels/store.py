@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -501,50 +501,22 @@ def claim_deliveries(
     channel_values = list(channels)
     if not channel_values:
         return []
-    heads = (
-        select(func.min(HubMessage.id).label("id"))
-        .join(OutboundMessage, OutboundMessage.id == HubMessage.outbound_message_id)
-        .where(
-            HubMessage.direction == Direction.OUT.value,
-            HubMessage.channel.in_(channel_values),
-            OutboundMessage.status == OutboundStatus.PENDING,
-        )
-        .group_by(HubMessage.channel, HubMessage.channel_user_id)
-        .subquery()
-    )
-    rows = session.scalars(
-        select(HubMessage)
-        .join(heads, heads.c.id == HubMessage.id)
-        .where(_due(now))
-        .order_by(HubMessage.id)
-        .limit(limit)
-    ).all()
-    if not rows:
+    heads = session.execute(turn.DUE_HEADS, {"channels": channel_values, "now": now, "limit": limit}).all()
+    if not heads:
         return []
-    runs = _runs(session, rows, now, run_limit)
+    runs = _runs(session, heads, channel_values, now, run_limit)
     # One statement claims them all: on PostgreSQL another process may have claimed some meanwhile.
-    claimed = set(
-        session.scalars(
-            update(HubMessage)
-            .where(HubMessage.id.in_([m.id for run in runs for m in run]), _unclaimed(now))
-            .values(claimed_until=now + timedelta(seconds=claim_seconds))
-            .returning(HubMessage.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    taken: list[HubMessage] = []
+    ids = [m.id for run in runs for m in run]
+    until = now + timedelta(seconds=claim_seconds)
+    claimed = set(session.scalars(turn.CLAIM, {"ids": ids, "now": now, "until": until}))
+    taken: list[Any] = []
     stray: list[int] = []  # claimed after a gap in a run: not sent in this pass, so given back
     for run in runs:
         prefix = list(itertools.takewhile(lambda m: m.id in claimed, run))
         taken += prefix
         stray += [m.id for m in run[len(prefix) :] if m.id in claimed]
     if stray:
-        session.execute(
-            update(HubMessage)
-            .where(HubMessage.id.in_(stray))
-            .values(claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(turn.UNCLAIM, {"ids": stray})
     last_inbound = _last_inbound(session, {(r.channel, r.channel_user_id) for r in taken})
     return [
         Delivery(
@@ -561,37 +533,20 @@ def claim_deliveries(
     ]
 
 
-def _unclaimed(now: datetime) -> Any:
-    return or_(HubMessage.claimed_until.is_(None), HubMessage.claimed_until < now)
-
-
-def _due(now: datetime) -> Any:
-    """An outbound row that may be tried now: not held, not waiting for a retry, not claimed."""
-    return and_(
-        HubMessage.held_reason.is_(None),
-        or_(HubMessage.next_attempt_at.is_(None), HubMessage.next_attempt_at <= now),
-        _unclaimed(now),
-    )
-
-
 def _runs(
-    session: Session, heads: Sequence[HubMessage], now: datetime, run_limit: int
-) -> list[list[HubMessage]]:
+    session: Session, heads: Sequence[Any], channels: list[str], now: datetime, run_limit: int
+) -> list[list[Any]]:
     """Each head with the recipient's waiting messages right after it that are due too (in order, up to
     the first that is not)."""
-    following = session.scalars(
-        select(HubMessage)
-        .join(OutboundMessage, OutboundMessage.id == HubMessage.outbound_message_id)
-        .where(
-            HubMessage.direction == Direction.OUT.value,
-            HubMessage.channel.in_({h.channel for h in heads}),
-            HubMessage.channel_user_id.in_({h.channel_user_id for h in heads}),
-            HubMessage.id > min(h.id for h in heads),
-            OutboundMessage.status == OutboundStatus.PENDING,
-        )
-        .order_by(HubMessage.id)
-        .limit(len(heads) * run_limit)  # enough for full runs; a run cut short goes on next pass
-    ).all()
+    following = session.execute(
+        turn.WAITING_AFTER,
+        {
+            "channels": channels,
+            "users": list({h.channel_user_id for h in heads}),
+            "after": min(h.id for h in heads),
+            "limit": len(heads) * run_limit,  # enough for full runs; a run cut short goes on next pass
+        },
+    )
     runs = {(h.channel, h.channel_user_id): [h] for h in heads}
     stopped: set[tuple[str, str]] = set()
     for row in following:
@@ -606,8 +561,8 @@ def _runs(
     return list(runs.values())
 
 
-def _is_due(row: HubMessage, now: datetime) -> bool:
-    """:func:`_due` for a loaded row."""
+def _is_due(row: Any, now: datetime) -> bool:
+    """An outbound row that may be tried now: not held, not waiting for a retry, not claimed."""
     return (
         row.held_reason is None
         and (row.next_attempt_at is None or row.next_attempt_at <= now)
@@ -620,15 +575,12 @@ def _last_inbound(session: Session, recipients: set[tuple[str, str]]) -> dict[tu
     if not recipients:
         return {}
     rows = session.execute(
-        select(HubMessage.channel, HubMessage.channel_user_id, func.max(HubMessage.created_at))
-        .where(
-            HubMessage.channel.in_({c for c, _ in recipients}),
-            HubMessage.channel_user_id.in_({u for _, u in recipients}),
-            HubMessage.direction == Direction.IN.value,
-        )
-        .group_by(HubMessage.channel, HubMessage.channel_user_id)
+        turn.LAST_INBOUND,
+        {"channels": list({c for c, _ in recipients}), "users": list({u for _, u in recipients})},
     )
-    return {(c, u): at for c, u, at in rows if (c, u) in recipients}
+    return {
+        (r.channel, r.channel_user_id): r.at for r in rows if (r.channel, r.channel_user_id) in recipients
+    }
 
 
 def record_failed(
@@ -682,12 +634,7 @@ def record_outcomes(session: Session, outcomes: Sequence[Outcome], now: datetime
         _record_sent_many(session, sent, now)
     released = [o.delivery.hub_message_id for o in outcomes if o.kind == "released"]
     if released:
-        session.execute(
-            update(HubMessage)
-            .where(HubMessage.id.in_(released))
-            .values(claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(turn.UNCLAIM, {"ids": released})
     for outcome in outcomes:
         if outcome.kind == "held":
             hold(session, outcome.delivery, outcome.error)
@@ -701,19 +648,15 @@ def _record_sent_many(session: Session, sent: Sequence[Outcome], now: datetime) 
     """Messages the adapters sent: marked sent (``outbound_messages`` and transcript rows) and one attempt
     each recorded, in a few batch statements."""
     replies.mark_sent_many(session, [o.delivery.outbound_message_id for o in sent], now=now)
+    session.execute(turn.SENT, {"ids": [o.delivery.hub_message_id for o in sent]})
     session.execute(
-        update(HubMessage)
-        .where(HubMessage.id.in_([o.delivery.hub_message_id for o in sent]))
-        .values(claimed_until=None, next_attempt_at=None, attempts=HubMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        insert(OutboxAttempt),
+        turn.INSERT_ATTEMPTS,
         [
             {
                 "outbound_message_id": o.delivery.outbound_message_id,
                 "at": now,
                 "ok": True,
+                "error": None,
                 "duration_ms": o.duration_ms,
             }
             for o in sent

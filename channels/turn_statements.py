@@ -1,5 +1,6 @@
-"""The statements of every citizen's turn (store the message, take the lease, answer, release, the visitor's
-feed), built once on the tables with bound parameters, and used by ``channels.store`` only.
+"""The statements of every citizen's turn (store the message, take the lease, answer, release, the
+visitor's feed, the outbox's passes), built once on the tables with bound parameters, and used by
+``channels.store`` only.
 
 Building a statement from the ORM's attributes and running it through the ORM costs several times what
 running a ready Core statement does (expression building, cache keys, ORM compile state, session
@@ -11,11 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from channels.models import Direction, HubConversation, HubMessage, InboundState
-from ticketing.models import ChannelIdentity, Conversation, ConversationStatus, OutboundMessage
+from channels.models import Direction, HubConversation, HubMessage, InboundState, OutboxAttempt
+from ticketing.models import (
+    ChannelIdentity,
+    Conversation,
+    ConversationStatus,
+    OutboundMessage,
+    OutboundStatus,
+)
 
 MESSAGES = HubMessage.__table__
 HUBS = HubConversation.__table__
@@ -168,3 +175,76 @@ IDENTITY_MESSAGES = (
     .order_by(MESSAGES.c.id)
     .limit(bindparam("limit"))
 )
+
+# -- the outbox -----------------------------------------------------------------------------------
+
+_PENDING_OUT = and_(
+    MESSAGES.c.direction == Direction.OUT.value,
+    MESSAGES.c.channel.in_(bindparam("channels", expanding=True)),
+    OUTBOUND.c.status == OutboundStatus.PENDING,
+)
+_HEADS = (
+    select(func.min(MESSAGES.c.id).label("id"))
+    .join(OUTBOUND, OUTBOUND.c.id == MESSAGES.c.outbound_message_id)
+    .where(_PENDING_OUT)
+    .group_by(MESSAGES.c.channel, MESSAGES.c.channel_user_id)
+    .subquery()
+)
+_UNCLAIMED = or_(MESSAGES.c.claimed_until.is_(None), MESSAGES.c.claimed_until < bindparam("now"))
+
+# The first waiting message of each recipient, when it may be tried now (not held, not waiting for a
+# retry, not claimed).
+DUE_HEADS = (
+    select(MESSAGES)
+    .join(_HEADS, _HEADS.c.id == MESSAGES.c.id)
+    .where(
+        MESSAGES.c.held_reason.is_(None),
+        or_(MESSAGES.c.next_attempt_at.is_(None), MESSAGES.c.next_attempt_at <= bindparam("now")),
+        _UNCLAIMED,
+    )
+    .order_by(MESSAGES.c.id)
+    .limit(bindparam("limit"))
+)
+
+# The waiting messages of some recipients after ``after``, in order.
+WAITING_AFTER = (
+    select(MESSAGES)
+    .join(OUTBOUND, OUTBOUND.c.id == MESSAGES.c.outbound_message_id)
+    .where(
+        _PENDING_OUT,
+        MESSAGES.c.channel_user_id.in_(bindparam("users", expanding=True)),
+        MESSAGES.c.id > bindparam("after"),
+    )
+    .order_by(MESSAGES.c.id)
+    .limit(bindparam("limit"))
+)
+
+CLAIM = (
+    update(MESSAGES)
+    .where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)), _UNCLAIMED)
+    .values(claimed_until=bindparam("until"))
+    .returning(MESSAGES.c.id)
+)
+
+UNCLAIM = (
+    update(MESSAGES).where(MESSAGES.c.id.in_(bindparam("ids", expanding=True))).values(claimed_until=None)
+)
+
+# When each of some recipients last wrote (any of its conversations).
+LAST_INBOUND = (
+    select(MESSAGES.c.channel, MESSAGES.c.channel_user_id, func.max(MESSAGES.c.created_at).label("at"))
+    .where(
+        MESSAGES.c.channel.in_(bindparam("channels", expanding=True)),
+        MESSAGES.c.channel_user_id.in_(bindparam("users", expanding=True)),
+        MESSAGES.c.direction == Direction.IN.value,
+    )
+    .group_by(MESSAGES.c.channel, MESSAGES.c.channel_user_id)
+)
+
+SENT = (
+    update(MESSAGES)
+    .where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+    .values(claimed_until=None, next_attempt_at=None, attempts=MESSAGES.c.attempts + 1)
+)
+
+INSERT_ATTEMPTS = insert(OutboxAttempt.__table__)
