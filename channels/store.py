@@ -258,6 +258,7 @@ class PendingInbound:
 
 def next_inbound(session: Session, conversation_id: int, now: datetime) -> PendingInbound | None:
     """The oldest message of the conversation still to be handled (due or not)."""
+    session.flush()  # a state change made in this unit of work is what the row shows
     row = session.execute(turn.NEXT_INBOUND, {"conversation": conversation_id}).first()
     if row is None:
         return None
