@@ -28,7 +28,7 @@ from channels.registry import configured_adapters
 from channels.settings import HubSettings
 from channels.state_store import DatabaseChannelState
 from channels.ticket_attachments import ROUTES as ATTACHMENT_ROUTES
-from channels.webchat.routes import HUB, SESSION_LIMIT, new_session_limit
+from channels.webchat.routes import HUB, KNOWN_SESSIONS, SESSION_LIMIT, KnownSessions, new_session_limit
 from channels.webchat.routes import ROUTES as WEBCHAT_ROUTES
 from channels.webhooks import webhook_handler
 from ticketing.api.app import ROUTE_TABLE
@@ -84,6 +84,7 @@ def create_app(
     hub = Hub(db, settings, bot, bus, adapters)
     app[HUB] = hub
     app[SESSION_LIMIT] = new_session_limit(settings.webchat_sessions_per_minute)
+    app[KNOWN_SESSIONS] = KnownSessions()
     app[OUTBOX] = Outbox(db, settings, hub.adapters, bus, hub.outbox_wakeup)
     app[BACKGROUND] = []
     app[HTTP] = {}

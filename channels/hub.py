@@ -69,6 +69,7 @@ class Hub:
         self.instance = uuid.uuid4().hex[:12]
         self.calendar = default_calendar()
         self._workers: dict[int, asyncio.Task[None]] = {}
+        self._kicked: set[int] = set()  # conversations kicked while their worker was running
         self._tasks: list[asyncio.Task[None]] = []
         self.outbox_wakeup = asyncio.Event()
 
@@ -140,6 +141,7 @@ class Hub:
         """Make sure a worker handles this conversation's waiting messages (one worker per conversation)."""
         task = self._workers.get(conversation_id)
         if task is not None and not task.done():
+            self._kicked.add(conversation_id)  # the running worker looks again before it stops
             return
         task = asyncio.create_task(self._work(conversation_id))
         self._workers[conversation_id] = task
@@ -148,31 +150,35 @@ class Hub:
     def _worker_done(self, conversation_id: int, task: asyncio.Task[None]) -> None:
         if self._workers.get(conversation_id) is task:
             del self._workers[conversation_id]
+            self._kicked.discard(conversation_id)
         if not task.cancelled() and task.exception() is not None:
             log.error("conversation %s worker failed", conversation_id, exc_info=task.exception())
 
     async def _work(self, conversation_id: int) -> None:
         """Handle the conversation's due messages in order, holding its lease. Each step's transaction
-        also reads the next message, so a turn costs few round trips."""
+        also reads the next message and, when none is due, gives the lease back, so a turn costs two
+        transactions. A message stored after that is seen through :meth:`kick`: the worker looks again."""
         while True:
+            self._kicked.discard(conversation_id)
             claimed, pending = await self.db.write(
                 store.claim_next, conversation_id, self.instance, utcnow(), LEASE_SECONDS
             )
             if not claimed:
                 return  # another hub process has it; the sweep comes back if it stops
+            released = pending is None
             try:
-                while pending is not None and pending.due:
+                while pending is not None:
                     pending = await self._handle(pending)
+                released = True
             finally:
-                # A message stored while the lease was held by this worker is handled now, not at the sweep.
-                pending = await self.db.write(
-                    store.release_and_peek, conversation_id, self.instance, utcnow()
-                )
-            if pending is None or not pending.due:
+                if not released:  # a step failed: give the lease back for the next worker or process
+                    await self.db.write(store.release_conversation, conversation_id, self.instance)
+            if conversation_id not in self._kicked:
                 return
 
     async def _handle(self, pending: store.PendingInbound) -> store.PendingInbound | None:
-        """Handle one message; the conversation's next message (None when it must wait: the bot is down)."""
+        """Handle one message; the conversation's next due message, or None when there is none (or it must
+        wait: the bot is down), in which case the step's transaction gave the lease back."""
         command = parse_subscription_command(pending.normalized_text)
         if command is not None:
             return await self._say(pending, InboundState.HANDLED, command.apply)
@@ -212,7 +218,7 @@ class Hub:
             store.enqueue(
                 session, pending.conversation_id, Author.SYSTEM, OutgoingMessage(said, purpose="system"), now
             )
-            return True, store.next_inbound(session, pending.conversation_id, now)
+            return True, store.next_or_release(session, pending.conversation_id, self.instance, now)
 
         taken, following = await self.db.write(write)
         if taken:
@@ -227,9 +233,9 @@ class Hub:
         def write(session: Session) -> tuple[Transition | None, store.PendingInbound | None]:
             now = utcnow()
             store.mark_inbound(session, pending.id, InboundState.ANSWERED)
-            store.set_bot_down(session, pending.conversation_id, None)
-            for message in reply.messages:
-                store.enqueue(session, pending.conversation_id, Author.BOT, message, now)
+            store.bot_is_back(session, pending.conversation_id)
+            if reply.messages:
+                store.enqueue_many(session, pending.conversation_id, Author.BOT, reply.messages, now)
             moved = None
             if reply.handoff:
                 moved = transition(
@@ -242,7 +248,7 @@ class Hub:
                     now=now,
                 )
                 self._queue_notice(session, pending.conversation_id, now, force=True)
-            return moved, store.next_inbound(session, pending.conversation_id, now)
+            return moved, store.next_or_release(session, pending.conversation_id, self.instance, now)
 
         moved, following = await self.db.write(write)
         await self._after_write(pending.conversation_id, moved)
@@ -253,6 +259,8 @@ class Hub:
 
         def write(session: Session) -> Transition | None:
             now = utcnow()
+            # The message waits for its retry (or goes to the agents): this worker stops here.
+            store.release_conversation(session, pending.conversation_id, self.instance)
             attempts = store.defer_inbound(
                 session,
                 pending.id,
@@ -303,7 +311,7 @@ class Hub:
             store.mark_inbound(session, pending.id, InboundState.FOR_AGENTS)
             if pending.state == HubState.PENDING:
                 self._queue_notice(session, pending.conversation_id, now, force=False)
-            return store.next_inbound(session, pending.conversation_id, now)
+            return store.next_or_release(session, pending.conversation_id, self.instance, now)
 
         following = await self.db.write(write)
         await self._after_write(pending.conversation_id, None)
@@ -410,7 +418,7 @@ class Hub:
             store.enqueue(
                 session, pending.conversation_id, Author.SYSTEM, OutgoingMessage(text, purpose="system"), now
             )
-            return store.next_inbound(session, pending.conversation_id, now)
+            return store.next_or_release(session, pending.conversation_id, self.instance, now)
 
         following = await self.db.write(write)
         await self._after_write(pending.conversation_id, None)
@@ -442,7 +450,8 @@ class Hub:
         """Kick every conversation with a due message that no worker holds (after a restart, a retry
         delay, another process's crash), and adopt the messages the ticketing core queued."""
         for conversation_id in await self.db.read(store.due_conversations, utcnow()):
-            self.kick(conversation_id)
+            if conversation_id not in self._workers:  # a running worker reads the next message itself
+                self.kick(conversation_id)
         channels = list(self.adapters)
         if await self.db.read(store.has_unadopted, channels) and await self.db.write(
             store.adopt_ticketing_outbound, channels, utcnow()

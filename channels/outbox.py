@@ -4,8 +4,8 @@ Rows are ``outbound_messages`` (ticketing's queue: bot replies, agents' messages
 agencies' answers, notifications, announcements) with their transcript row in ``hub_messages``.
 One loop per hub process:
 
-- claims the next due message of each recipient (a recipient's messages leave in order; claims expire, so
-  a crashed process's messages are taken over);
+- claims the due messages of each recipient, sent one after the other (a recipient's messages leave in
+  order; claims expire, so a crashed process's messages are taken over);
 - asks the adapter's send rule (Zalo's 48-hour window): a held message waits, the agents are told, and
   it is released when the citizen writes again;
 - sends through the adapter, at most ``max_messages_per_second`` per channel;
@@ -89,10 +89,33 @@ class Outbox:
         deliveries = await self.db.write(store.claim_deliveries, list(self.adapters), utcnow(), CLAIM_SECONDS)
         if not deliveries:
             return 0
-        outcomes = await asyncio.gather(*(self.deliver(d) for d in deliveries))
+        outcomes = await self.deliver_all(deliveries)
         await self.db.write(store.record_outcomes, outcomes, utcnow())
+        await self._publish(outcomes)
+        return len(deliveries)
+
+    async def deliver_all(self, deliveries: list[store.Delivery]) -> list[store.Outcome]:
+        """Recipients side by side; each recipient's messages one after the other, in order."""
+        runs: dict[tuple[str, str], list[store.Delivery]] = {}
+        for delivery in deliveries:
+            runs.setdefault((delivery.channel, delivery.recipient), []).append(delivery)
+        done = await asyncio.gather(*(self._deliver_run(run) for run in runs.values()))
+        return [outcome for run in done for outcome in run]
+
+    async def _deliver_run(self, run: list[store.Delivery]) -> list[store.Outcome]:
+        """After a message that did not go (failed, held), the recipient's next ones wait: released."""
+        outcomes: list[store.Outcome] = []
+        for i, delivery in enumerate(run):
+            outcome = await self.deliver(delivery)
+            outcomes.append(outcome)
+            if outcome.kind != "sent":
+                outcomes += [store.Outcome("released", later) for later in run[i + 1 :]]
+                break
+        return outcomes
+
+    async def _publish(self, outcomes: list[store.Outcome]) -> None:
         for outcome in outcomes:
-            if outcome.kind == "failed":
+            if outcome.kind not in ("sent", "held"):
                 continue
             await self.bus.publish(
                 {
@@ -104,7 +127,6 @@ class Outbox:
                     **({"reason": outcome.error} if outcome.kind == "held" else {}),
                 }
             )
-        return len(deliveries)
 
     async def deliver(self, delivery: store.Delivery) -> store.Outcome:
         """One attempt at one message (nothing written here: see :meth:`run_once`)."""
@@ -140,17 +162,30 @@ class Outbox:
         return store.Outcome("sent", delivery, _ms(started))
 
     async def run_forever(self) -> None:
+        """Pass after pass while there is work: each pass's outcomes are written in the transaction that
+        claims the next pass's messages; idle, wait for a wake-up (or a second: retries, other processes)."""
+        channels = list(self.adapters)
+        deliveries: list[store.Delivery] = []
         while True:
             try:
                 self.wakeup.clear()
-                sent = await self.run_once()
+                if not deliveries:
+                    deliveries = await self.db.write(
+                        store.claim_deliveries, channels, utcnow(), CLAIM_SECONDS
+                    )
+                if deliveries:
+                    outcomes = await self.deliver_all(deliveries)
+                    deliveries = []  # claims not written back expire (CLAIM_SECONDS) if the write fails
+                    deliveries = await self.db.write(
+                        store.claim_after_outcomes, outcomes, channels, utcnow(), CLAIM_SECONDS
+                    )
+                    await self._publish(outcomes)
+                    continue
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox pass failed")
-                sent = 0
-            if sent:
-                continue
+                deliveries = []
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.wakeup.wait(), timeout=1.0)  # retries and other processes
 

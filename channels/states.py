@@ -68,11 +68,16 @@ class Transition:
 
 
 def state_of(conversation: Conversation) -> HubState:
-    if conversation.status == ConversationStatus.RESOLVED:
+    return state_for(conversation.status, conversation.assignee_user_id)
+
+
+def state_for(status: ConversationStatus, assignee_user_id: int | None) -> HubState:
+    """The hub's state of a conversation record with this ``status`` and assignee."""
+    if status == ConversationStatus.RESOLVED:
         return HubState.RESOLVED
-    if conversation.status == ConversationStatus.PENDING:
+    if status == ConversationStatus.PENDING:
         return HubState.BOT
-    return HubState.OPEN if conversation.assignee_user_id is not None else HubState.PENDING
+    return HubState.OPEN if assignee_user_id is not None else HubState.PENDING
 
 
 def lock(session: Session, conversation_id: int) -> Conversation:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from channels import states
+from channels import turn_statements as turn
 from channels.contract import InboundMessage, OutgoingMessage, ReceiveOutcome
 from channels.models import (
     Announcement,
@@ -81,6 +83,13 @@ def open_conversation(
     found = active_conversation(session, channel, channel_user_id)
     if found is not None:
         return found
+    return new_conversation(session, channel, channel_user_id, now, citizen_id)
+
+
+def new_conversation(
+    session: Session, channel: str, channel_user_id: str, now: datetime, citizen_id: int | None = None
+) -> Conversation:
+    """A new conversation of the citizen, with the bot."""
     conversation = Conversation(
         channel=Channel(channel),
         channel_user_id=channel_user_id,
@@ -121,25 +130,32 @@ def conversation_state(session: Session, conversation_id: int) -> HubState:
 
 def record_inbound(
     session: Session, message: InboundMessage, normalized: str, now: datetime
-) -> ReceiveOutcome:
-    """Store one citizen message once: a resend of the same ``channel_message_id`` is a duplicate."""
-    existing = session.execute(
-        select(HubMessage.id, HubMessage.conversation_id).where(
-            HubMessage.channel == message.channel,
-            HubMessage.channel_message_id == message.channel_message_id,
-        )
-    ).first()
+) -> tuple[ReceiveOutcome, HubMessage | None]:
+    """Store one citizen message once: a resend of the same ``channel_message_id`` is a duplicate. The
+    stored row (not attached to the session: what was inserted) unless it is a duplicate."""
+    same = {"channel": message.channel, "channel_message_id": message.channel_message_id}
+    existing = session.execute(turn.SAME_MESSAGE, same).first()
     if existing is not None:
-        return ReceiveOutcome(existing.id, existing.conversation_id, duplicate=True)
-    citizen = find_or_create_citizen(
-        session,
-        channel=message.channel,
-        channel_user_id=message.channel_user_id,
-        phone=None,
-        name=(message.display_name or None),
-        now=now,
-    )
-    conversation = open_conversation(session, message.channel, message.channel_user_id, now, citizen.id)
+        return ReceiveOutcome(existing.id, existing.conversation_id, duplicate=True), None
+    identity = {"channel": Channel(message.channel), "channel_user_id": message.channel_user_id}
+    active = session.execute(turn.ACTIVE_CONVERSATION, identity).first()
+    seen = {"of_channel": identity["channel"], "of_user": message.channel_user_id, "now": now}
+    if active is not None and not message.display_name and session.execute(turn.IDENTITY_SEEN, seen).rowcount:
+        conversation_id = active.id  # a known citizen in their conversation: nothing else to record
+    else:
+        citizen = find_or_create_citizen(
+            session,
+            channel=message.channel,
+            channel_user_id=message.channel_user_id,
+            phone=None,
+            name=(message.display_name or None),
+            now=now,
+        )
+        conversation_id = (
+            active.id
+            if active is not None
+            else new_conversation(session, message.channel, message.channel_user_id, now, citizen.id).id
+        )
     data: dict[str, Any] = {}
     if message.payload:
         data["payload"] = message.payload
@@ -147,103 +163,80 @@ def record_inbound(
         data["attachments"] = [a.to_json() for a in message.attachments]
     if message.sent_at:
         data["sent_at"] = message.sent_at.isoformat()
-    inserted = session.execute(
-        _insert(session)(HubMessage)
-        .values(
-            conversation_id=conversation.id,
-            direction=Direction.IN.value,
-            author=Author.CITIZEN.value,
-            channel=message.channel,
-            channel_user_id=message.channel_user_id,
-            channel_message_id=message.channel_message_id,
-            text=message.text[:MAX_TEXT_CHARS],
-            normalized_text=normalized[:MAX_TEXT_CHARS],
-            data=data,
-            state=InboundState.RECEIVED.value,
-            attempts=0,
-            created_at=now,
-        )
-        .on_conflict_do_nothing()
-        .returning(HubMessage.id)
-    ).scalar()
+    values: dict[str, Any] = {
+        "conversation_id": conversation_id,
+        "direction": Direction.IN.value,
+        "author": Author.CITIZEN.value,
+        "channel": message.channel,
+        "channel_user_id": message.channel_user_id,
+        "channel_message_id": message.channel_message_id,
+        "text": message.text[:MAX_TEXT_CHARS],
+        "normalized_text": normalized[:MAX_TEXT_CHARS],
+        "data": data,
+        "state": InboundState.RECEIVED.value,
+        "attempts": 0,
+        "created_at": now,
+    }
+    inserted = session.execute(turn.insert_inbound(session.get_bind().dialect.name), values).scalar()
     if inserted is None:  # the same message arrived twice at once: the other copy won
-        row = session.execute(
-            select(HubMessage.id, HubMessage.conversation_id).where(
-                HubMessage.channel == message.channel,
-                HubMessage.channel_message_id == message.channel_message_id,
-            )
-        ).one()
-        return ReceiveOutcome(row.id, row.conversation_id, duplicate=True)
-    hub = hub_row(session, conversation.id)
-    hub.last_inbound_at = now
+        row = session.execute(turn.SAME_MESSAGE, same).one()
+        return ReceiveOutcome(row.id, row.conversation_id, duplicate=True), None
+    if session.execute(turn.TOUCH_HUB, {"conversation": conversation_id, "now": now}).rowcount == 0:
+        hub_row(session, conversation_id).last_inbound_at = now
     # The citizen wrote: messages a send rule held (Zalo's window) may go now.
-    session.execute(
-        update(HubMessage)
-        .where(
-            HubMessage.channel == message.channel,
-            HubMessage.channel_user_id == message.channel_user_id,
-            HubMessage.direction == Direction.OUT.value,
-            HubMessage.held_reason.is_not(None),
-        )
-        .values(held_reason=None, next_attempt_at=None)
-    )
-    return ReceiveOutcome(inserted, conversation.id, duplicate=False)
+    session.execute(turn.RELEASE_HELD, {"to_channel": message.channel, "to_user": message.channel_user_id})
+    return ReceiveOutcome(inserted, conversation_id, duplicate=False), HubMessage(id=inserted, **values)
 
 
 def record_inbound_viewed(
     session: Session, message: InboundMessage, normalized: str, now: datetime
 ) -> tuple[ReceiveOutcome, dict[str, Any] | None]:
     """:func:`record_inbound`, and the stored message as the agents' events show it (None if a duplicate)."""
-    outcome = record_inbound(session, message, normalized, now)
-    if outcome.duplicate:
-        return outcome, None
-    row = session.get(HubMessage, outcome.message_id)
+    outcome, row = record_inbound(session, message, normalized, now)
     return outcome, message_json(row) if row is not None else None
 
 
 def claim_next(
     session: Session, conversation_id: int, owner: str, now: datetime, seconds: float
 ) -> tuple[bool, PendingInbound | None]:
-    """Take the conversation's lease and read its next message, in one transaction."""
+    """Take the conversation's lease and read its next due message, in one transaction (nothing due: the
+    lease is given back in the same transaction)."""
     if not claim_conversation(session, conversation_id, owner, now, seconds):
         return False, None
-    return True, next_inbound(session, conversation_id, now)
+    return True, next_or_release(session, conversation_id, owner, now)
 
 
-def release_and_peek(
+def next_or_release(
     session: Session, conversation_id: int, owner: str, now: datetime
 ) -> PendingInbound | None:
-    """Give the lease back and read the next message (one stored while the lease was held)."""
+    """The conversation's next message if it is due now; otherwise None, and the lease is given back."""
+    pending = next_inbound(session, conversation_id, now)
+    if pending is not None and pending.due:
+        return pending
     release_conversation(session, conversation_id, owner)
-    return next_inbound(session, conversation_id, now)
+    return None
 
 
 def claim_conversation(
     session: Session, conversation_id: int, owner: str, now: datetime, seconds: float
 ) -> bool:
     """Take the processing lease of a conversation (one worker at a time keeps messages in order)."""
-    hub_row(session, conversation_id)
-    result = session.execute(
-        update(HubConversation)
-        .where(
-            HubConversation.conversation_id == conversation_id,
-            or_(
-                HubConversation.lease_until.is_(None),
-                HubConversation.lease_until < now,
-                HubConversation.lease_owner == owner,
-            ),
-        )
-        .values(lease_owner=owner, lease_until=now + timedelta(seconds=seconds))
-    )
-    return result.rowcount == 1
+    lease = {
+        "conversation": conversation_id,
+        "now": now,
+        "owner": owner,
+        "until": now + timedelta(seconds=seconds),
+    }
+    if session.execute(turn.TAKE_LEASE, lease).rowcount == 1:
+        return True
+    if session.get(HubConversation, conversation_id) is not None:
+        return False  # another worker holds it
+    hub_row(session, conversation_id)  # a conversation the hub had no row for yet
+    return session.execute(turn.TAKE_LEASE, lease).rowcount == 1
 
 
 def release_conversation(session: Session, conversation_id: int, owner: str) -> None:
-    session.execute(
-        update(HubConversation)
-        .where(HubConversation.conversation_id == conversation_id, HubConversation.lease_owner == owner)
-        .values(lease_owner=None, lease_until=None)
-    )
+    session.execute(turn.GIVE_LEASE_BACK, {"conversation": conversation_id, "owner": owner})
 
 
 @dataclass(frozen=True)
@@ -265,25 +258,15 @@ class PendingInbound:
 
 def next_inbound(session: Session, conversation_id: int, now: datetime) -> PendingInbound | None:
     """The oldest message of the conversation still to be handled (due or not)."""
-    row = session.scalar(
-        select(HubMessage)
-        .where(
-            HubMessage.conversation_id == conversation_id,
-            HubMessage.direction == Direction.IN.value,
-            HubMessage.state == InboundState.RECEIVED.value,
-        )
-        .order_by(HubMessage.id)
-        .limit(1)
-    )
+    session.flush()  # a state change made in this unit of work is what the row shows
+    row = session.execute(turn.NEXT_INBOUND, {"conversation": conversation_id}).first()
     if row is None:
         return None
-    conversation = session.get(Conversation, conversation_id)
-    assert conversation is not None
     first = row.data.get("first_attempt_at")
     return PendingInbound(
         id=row.id,
         conversation_id=conversation_id,
-        sender_id=conversation.conversation_id or sender_id_for(conversation_id),
+        sender_id=row.sender_id or sender_id_for(conversation_id),
         channel=row.channel,
         channel_user_id=row.channel_user_id,
         text=row.text,
@@ -291,7 +274,7 @@ def next_inbound(session: Session, conversation_id: int, now: datetime) -> Pendi
         payload=row.data.get("payload"),
         attempts=row.attempts,
         first_attempt_at=datetime.fromisoformat(first) if first else None,
-        state=states.state_of(conversation),
+        state=states.state_for(row.status, row.assignee_user_id),
         created_at=row.created_at,
         due=row.next_attempt_at is None or row.next_attempt_at <= now,
     )
@@ -316,9 +299,7 @@ def due_conversations(session: Session, now: datetime, limit: int = 200) -> list
 
 
 def mark_inbound(session: Session, message_id: int, state: InboundState) -> None:
-    session.execute(
-        update(HubMessage).where(HubMessage.id == message_id).values(state=state.value, next_attempt_at=None)
-    )
+    session.execute(turn.MARK_INBOUND, {"message": message_id, "new_state": state.value})
 
 
 def set_attachments(session: Session, message_id: int, attachments: list[dict[str, Any]]) -> None:
@@ -336,6 +317,11 @@ def defer_inbound(session: Session, message_id: int, now: datetime, delay: float
     if "first_attempt_at" not in row.data:
         row.data = {**row.data, "first_attempt_at": now.isoformat()}
     return row.attempts
+
+
+def bot_is_back(session: Session, conversation_id: int) -> None:
+    """The bot answered: the conversation's outage bookkeeping (if any) is cleared."""
+    session.execute(turn.BOT_BACK, {"conversation": conversation_id})
 
 
 def set_bot_down(session: Session, conversation_id: int, now: datetime | None) -> HubConversation:
@@ -364,35 +350,70 @@ def enqueue(
     ticket_id: int | None = None,
 ) -> HubMessage:
     """A message for the citizen: one transcript row and one outbox row (``outbound_messages``)."""
-    c = session.get(Conversation, conversation) if isinstance(conversation, int) else conversation
-    assert c is not None
-    outbound = OutboundMessage(
-        ticket_id=ticket_id,
-        channel=c.channel,
-        channel_user_id=c.channel_user_id,
-        conversation_id=c.conversation_id,
-        body=message.text[:MAX_TEXT_CHARS],
-        status=OutboundStatus.PENDING,
-        created_at=now,
+    [row] = enqueue_many(
+        session, conversation, author, [message], now, agent_user_id=agent_user_id, ticket_id=ticket_id
     )
-    session.add(outbound)
-    session.flush()
-    row = HubMessage(
-        conversation_id=c.id,
-        direction=Direction.OUT.value,
-        author=author.value,
-        agent_user_id=agent_user_id,
-        channel=str(c.channel),
-        channel_user_id=c.channel_user_id,
-        text=message.text[:MAX_TEXT_CHARS],
-        data=message.to_json(),
-        attempts=0,
-        outbound_message_id=outbound.id,
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
     return row
+
+
+def enqueue_many(
+    session: Session,
+    conversation: Conversation | int,
+    author: Author,
+    messages: Sequence[OutgoingMessage],
+    now: datetime,
+    *,
+    agent_user_id: int | None = None,
+    ticket_id: int | None = None,
+) -> list[HubMessage]:
+    """:func:`enqueue` for several messages in order (a bot's replies), inserted in two batches. The
+    transcript rows returned are what was inserted (not attached to the session)."""
+    session.flush()  # the rows these reference (a new conversation, a ticket) are in the database
+    c = (
+        session.execute(turn.CONVERSATION, {"conversation": conversation}).one()
+        if isinstance(conversation, int)
+        else conversation
+    )
+    outbound_ids = session.scalars(
+        turn.INSERT_OUTBOUND,
+        [
+            {
+                "ticket_id": ticket_id,
+                "channel": c.channel,
+                "channel_user_id": c.channel_user_id,
+                "conversation_id": c.conversation_id,
+                "body": message.text[:MAX_TEXT_CHARS],
+                "status": OutboundStatus.PENDING,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for message in messages
+        ],
+    ).all()
+    rows = [
+        {
+            "conversation_id": c.id,
+            "direction": Direction.OUT.value,
+            "author": author.value,
+            "agent_user_id": agent_user_id,
+            "channel": str(c.channel),
+            "channel_user_id": c.channel_user_id,
+            "channel_message_id": None,
+            "text": message.text[:MAX_TEXT_CHARS],
+            "normalized_text": None,
+            "data": message.to_json(),
+            "state": None,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "claimed_until": None,
+            "held_reason": None,
+            "outbound_message_id": outbound_id,
+            "created_at": now,
+        }
+        for message, outbound_id in zip(messages, outbound_ids, strict=True)
+    ]
+    ids = session.scalars(turn.INSERT_OUTGOING, rows).all()
+    return [HubMessage(id=i, **row) for i, row in zip(ids, rows, strict=True)]
 
 
 def _unadopted(channels: Iterable[str]) -> Any:
@@ -468,81 +489,99 @@ class Delivery:
 
 
 def claim_deliveries(
-    session: Session, channels: Iterable[str], now: datetime, claim_seconds: float, limit: int = 50
+    session: Session,
+    channels: Iterable[str],
+    now: datetime,
+    claim_seconds: float,
+    limit: int = 50,
+    run_limit: int = 20,
 ) -> list[Delivery]:
-    """The next message of each recipient that may be sent now (a recipient's messages go in order:
-    a message waiting for a retry or held by a send rule holds back the ones after it)."""
+    """The messages that may be sent now, each recipient's in order: for up to ``limit`` recipients whose
+    first waiting message is due, that message and the due ones right after it (up to ``run_limit``).
+    A message waiting for a retry or held by a send rule holds back the ones after it."""
     channel_values = list(channels)
     if not channel_values:
         return []
-    heads = (
-        select(func.min(HubMessage.id).label("id"))
-        .join(OutboundMessage, OutboundMessage.id == HubMessage.outbound_message_id)
-        .where(
-            HubMessage.direction == Direction.OUT.value,
-            HubMessage.channel.in_(channel_values),
-            OutboundMessage.status == OutboundStatus.PENDING,
+    heads = session.execute(turn.DUE_HEADS, {"channels": channel_values, "now": now, "limit": limit}).all()
+    if not heads:
+        return []
+    runs = _runs(session, heads, channel_values, now, run_limit)
+    # One statement claims them all: on PostgreSQL another process may have claimed some meanwhile.
+    ids = [m.id for run in runs for m in run]
+    until = now + timedelta(seconds=claim_seconds)
+    claimed = set(session.scalars(turn.CLAIM, {"ids": ids, "now": now, "until": until}))
+    taken: list[Any] = []
+    stray: list[int] = []  # claimed after a gap in a run: not sent in this pass, so given back
+    for run in runs:
+        prefix = list(itertools.takewhile(lambda m: m.id in claimed, run))
+        taken += prefix
+        stray += [m.id for m in run[len(prefix) :] if m.id in claimed]
+    if stray:
+        session.execute(turn.UNCLAIM, {"ids": stray})
+    last_inbound = _last_inbound(session, {(r.channel, r.channel_user_id) for r in taken})
+    return [
+        Delivery(
+            hub_message_id=row.id,
+            outbound_message_id=row.outbound_message_id or 0,
+            conversation_id=row.conversation_id,
+            channel=row.channel,
+            recipient=row.channel_user_id,
+            message=OutgoingMessage.from_json(row.data or {"text": row.text}),
+            attempts=row.attempts,
+            last_inbound_at=last_inbound.get((row.channel, row.channel_user_id)),
         )
-        .group_by(HubMessage.channel, HubMessage.channel_user_id)
-        .subquery()
+        for row in taken
+    ]
+
+
+def _runs(
+    session: Session, heads: Sequence[Any], channels: list[str], now: datetime, run_limit: int
+) -> list[list[Any]]:
+    """Each head with the recipient's waiting messages right after it that are due too (in order, up to
+    the first that is not)."""
+    following = session.execute(
+        turn.WAITING_AFTER,
+        {
+            "channels": channels,
+            "users": list({h.channel_user_id for h in heads}),
+            "after": min(h.id for h in heads),
+            "limit": len(heads) * run_limit,  # enough for full runs; a run cut short goes on next pass
+        },
     )
-    rows = session.scalars(
-        select(HubMessage)
-        .join(heads, heads.c.id == HubMessage.id)
-        .where(
-            HubMessage.held_reason.is_(None),
-            or_(HubMessage.next_attempt_at.is_(None), HubMessage.next_attempt_at <= now),
-            or_(HubMessage.claimed_until.is_(None), HubMessage.claimed_until < now),
-        )
-        .order_by(HubMessage.id)
-        .limit(limit)
-    ).all()
-    deliveries = []
-    for row in rows:
-        claimed = session.execute(
-            update(HubMessage)
-            .where(
-                HubMessage.id == row.id,
-                or_(HubMessage.claimed_until.is_(None), HubMessage.claimed_until < now),
-            )
-            .values(claimed_until=now + timedelta(seconds=claim_seconds))
-        )
-        if claimed.rowcount != 1:
+    runs = {(h.channel, h.channel_user_id): [h] for h in heads}
+    stopped: set[tuple[str, str]] = set()
+    for row in following:
+        key = (row.channel, row.channel_user_id)
+        run = runs.get(key)
+        if run is None or key in stopped or row.id <= run[-1].id:  # not before or at the head
             continue
-        last_inbound = session.scalar(
-            select(func.max(HubMessage.created_at)).where(
-                HubMessage.channel == row.channel,
-                HubMessage.channel_user_id == row.channel_user_id,
-                HubMessage.direction == Direction.IN.value,
-            )
-        )
-        deliveries.append(
-            Delivery(
-                hub_message_id=row.id,
-                outbound_message_id=row.outbound_message_id or 0,
-                conversation_id=row.conversation_id,
-                channel=row.channel,
-                recipient=row.channel_user_id,
-                message=OutgoingMessage.from_json(row.data or {"text": row.text}),
-                attempts=row.attempts,
-                last_inbound_at=last_inbound,
-            )
-        )
-    return deliveries
+        if len(run) >= run_limit or not _is_due(row, now):
+            stopped.add(key)
+            continue
+        run.append(row)
+    return list(runs.values())
 
 
-def record_sent(session: Session, delivery: Delivery, now: datetime, duration_ms: int) -> None:
-    replies.mark_sent(session, delivery.outbound_message_id, now=now)
-    session.execute(
-        update(HubMessage)
-        .where(HubMessage.id == delivery.hub_message_id)
-        .values(claimed_until=None, next_attempt_at=None, attempts=HubMessage.attempts + 1)
+def _is_due(row: Any, now: datetime) -> bool:
+    """An outbound row that may be tried now: not held, not waiting for a retry, not claimed."""
+    return (
+        row.held_reason is None
+        and (row.next_attempt_at is None or row.next_attempt_at <= now)
+        and (row.claimed_until is None or row.claimed_until < now)
     )
-    session.add(
-        OutboxAttempt(
-            outbound_message_id=delivery.outbound_message_id, at=now, ok=True, duration_ms=duration_ms
-        )
+
+
+def _last_inbound(session: Session, recipients: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+    """When each ``(channel, channel_user_id)`` last wrote (any of its conversations), in one query."""
+    if not recipients:
+        return {}
+    rows = session.execute(
+        turn.LAST_INBOUND,
+        {"channels": list({c for c, _ in recipients}), "users": list({u for _, u in recipients})},
     )
+    return {
+        (r.channel, r.channel_user_id): r.at for r in rows if (r.channel, r.channel_user_id) in recipients
+    }
 
 
 def record_failed(
@@ -579,7 +618,8 @@ def record_failed(
 @dataclass(frozen=True)
 class Outcome:
     """One send attempt: ``sent``, ``failed`` (``retry_in`` None: given up) or ``held`` (``error`` is the
-    send rule's reason)."""
+    send rule's reason); or ``released``: not tried, because the recipient's message before it did not go
+    (it waits for the next pass)."""
 
     kind: str
     delivery: Delivery
@@ -589,15 +629,52 @@ class Outcome:
 
 
 def record_outcomes(session: Session, outcomes: Sequence[Outcome], now: datetime) -> None:
+    """Write a pass's outcomes: the sent ones in a few batch statements, the others one by one."""
+    sent = [o for o in outcomes if o.kind == "sent"]
+    if sent:
+        _record_sent_many(session, sent, now)
+    released = [o.delivery.hub_message_id for o in outcomes if o.kind == "released"]
+    if released:
+        session.execute(turn.UNCLAIM, {"ids": released})
     for outcome in outcomes:
-        if outcome.kind == "sent":
-            record_sent(session, outcome.delivery, now, outcome.duration_ms)
-        elif outcome.kind == "held":
+        if outcome.kind == "held":
             hold(session, outcome.delivery, outcome.error)
-        else:
+        elif outcome.kind == "failed":
             record_failed(
                 session, outcome.delivery, now, outcome.error, outcome.duration_ms, retry_in=outcome.retry_in
             )
+
+
+def _record_sent_many(session: Session, sent: Sequence[Outcome], now: datetime) -> None:
+    """Messages the adapters sent: marked sent (``outbound_messages`` and transcript rows) and one attempt
+    each recorded, in a few batch statements."""
+    replies.mark_sent_many(session, [o.delivery.outbound_message_id for o in sent], now=now)
+    session.execute(turn.SENT, {"ids": [o.delivery.hub_message_id for o in sent]})
+    session.execute(
+        turn.INSERT_ATTEMPTS,
+        [
+            {
+                "outbound_message_id": o.delivery.outbound_message_id,
+                "at": now,
+                "ok": True,
+                "error": None,
+                "duration_ms": o.duration_ms,
+            }
+            for o in sent
+        ],
+    )
+
+
+def claim_after_outcomes(
+    session: Session,
+    outcomes: Sequence[Outcome],
+    channels: Iterable[str],
+    now: datetime,
+    claim_seconds: float,
+) -> list[Delivery]:
+    """Write a pass's outcomes and claim the next pass's messages, in one transaction."""
+    record_outcomes(session, outcomes, now)
+    return claim_deliveries(session, channels, now, claim_seconds)
 
 
 def hold(session: Session, delivery: Delivery, reason: str) -> None:
@@ -694,13 +771,11 @@ def messages_of_identity(
     session: Session, channel: str, channel_user_id: str, after_id: int = 0, limit: int = 200
 ) -> list[dict]:
     """Every message to and from one channel identity after ``after_id`` (web chat reconnects)."""
-    return _messages(
-        session,
-        HubMessage.channel == channel,
-        HubMessage.channel_user_id == channel_user_id,
-        after_id=after_id,
-        limit=limit,
+    rows = session.execute(
+        turn.IDENTITY_MESSAGES,
+        {"channel": channel, "channel_user_id": channel_user_id, "after": after_id, "limit": limit},
     )
+    return [message_json(r, r.delivery_status.value if r.delivery_status else None) for r in rows]
 
 
 def visitor_feed(
@@ -717,8 +792,10 @@ def visitor_feed(
 
 
 def identity_state(session: Session, channel: str, channel_user_id: str) -> HubState:
-    c = active_conversation(session, channel, channel_user_id)
-    return states.state_of(c) if c is not None else HubState.BOT
+    c = session.execute(
+        turn.ACTIVE_CONVERSATION, {"channel": Channel(channel), "channel_user_id": channel_user_id}
+    ).first()
+    return states.state_for(c.status, c.assignee_user_id) if c is not None else HubState.BOT
 
 
 def queue_position(session: Session, conversation: Conversation) -> int | None:

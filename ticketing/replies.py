@@ -242,18 +242,26 @@ def pending_messages(
 
 
 def mark_sent(session: Session, message_id: int, *, now: datetime | None = None) -> None:
+    mark_sent_many(session, [message_id], now=now)
+
+
+def mark_sent_many(session: Session, message_ids: list[int], *, now: datetime | None = None) -> None:
+    """:func:`mark_sent` for several messages at once (one read, one batch of updates)."""
     now = _now(now)
-    message = session.get(OutboundMessage, message_id)
-    if message is None:
+    messages = {
+        m.id: m for m in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(message_ids)))
+    }
+    if len(messages) != len(set(message_ids)):
         raise InvalidInput("unknown message")
-    message.status = OutboundStatus.SENT
-    message.sent_at = now
-    message.attempts += 1
-    if message.reply_id:
-        reply = session.get(Reply, message.reply_id)
-        if reply is not None:
-            reply.delivery = DeliveryState.SENT
-            reply.sent_at = now
+    for message in messages.values():
+        message.status = OutboundStatus.SENT
+        message.sent_at = now
+        message.attempts += 1
+        if message.reply_id:
+            reply = session.get(Reply, message.reply_id)
+            if reply is not None:
+                reply.delivery = DeliveryState.SENT
+                reply.sent_at = now
     session.flush()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,31 @@ FEED_SCHEMA = {
 }
 
 
+class KnownSessions:
+    """Web chat tokens this process checked against the database in the last ``ttl`` seconds, so that a
+    visitor's every message is not one more transaction. Keyed by the token's digest; an entry that
+    expires is checked again (which also refreshes the session's ``last_seen_at``)."""
+
+    def __init__(self, ttl: float = 60.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._known: dict[str, tuple[str, float]] = {}
+
+    def get(self, digest: str) -> str | None:
+        entry = self._known.get(digest)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
+
+    def put(self, digest: str, visitor: str) -> None:
+        if len(self._known) >= self.size:
+            self._known.clear()  # simple bound: the next requests check their tokens again
+        self._known[digest] = (visitor, time.monotonic() + self.ttl)
+
+
+KNOWN_SESSIONS = web.AppKey("webchat_known_sessions", KnownSessions)
+
+
 def _hub(request: web.Request) -> Any:
     return request.app[HUB]
 
@@ -60,9 +86,13 @@ async def _visitor(request: web.Request) -> str:
     token = token.strip() if scheme.lower() == "bearer" else request.query.get("token", "")
     if not token or len(token) > 200 or not token.isascii():
         raise Unauthorized("Web chat session required: POST /webchat/api/session first.")
-    visitor = await _hub(request).db.write(store.webchat_visitor, token, utcnow())
+    known, digest = request.app[KNOWN_SESSIONS], store.token_digest(token)
+    visitor = known.get(digest)
     if visitor is None:
-        raise Unauthorized("Unknown web chat session; start a new one.")
+        visitor = await _hub(request).db.write(store.webchat_visitor, token, utcnow())
+        if visitor is None:
+            raise Unauthorized("Unknown web chat session; start a new one.")
+        known.put(digest, visitor)
     return visitor
 
 
@@ -352,4 +382,4 @@ def new_session_limit(per_minute: int) -> PublicRateLimit:
     return PublicRateLimit(per_minute=per_minute)
 
 
-__all__ = ["HUB", "ROUTES", "SESSION_LIMIT", "new_session_limit"]
+__all__ = ["HUB", "KNOWN_SESSIONS", "ROUTES", "SESSION_LIMIT", "KnownSessions", "new_session_limit"]

@@ -191,8 +191,8 @@ async def drive(
 def seed(database_url: str, log: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
     with log.open("ab") as out:
-        for module in ("ticketing.cli", "knowledge.seed"):
-            args = [str(APP_PYTHON), "-m", module] + (["seed"] if module == "ticketing.cli" else [])
+        for module in ("ticketing.cli", "knowledge.cli"):
+            args = [str(APP_PYTHON), "-m", module, "seed"]
             subprocess.run(
                 args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True, timeout=900
             )
