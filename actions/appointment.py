@@ -17,7 +17,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_intent, reset
-from actions.forms import AnswerValidation, AskLocation, LocationSlotMixin, Reader, location_reader
+from actions.forms import (
+    AnswerValidation,
+    AskLocation,
+    LocationSlotMixin,
+    Reader,
+    location_reader,
+    volunteered_location,
+)
 from actions.petition import read_phone
 from actions.requests import Field, RequestKind, file_ticket
 from actions.values import find_time
@@ -49,7 +56,21 @@ _HOME = (
     "can bo den",
     "can bo xuong",
 )
-_CENTER = ("trung tam", "mot cua", "hanh chinh cong", "tru so", "uy ban", "ubnd", "len xa", "len phuong")
+# An office named, or going there to file ("lên nộp", "tới nộp"): an appointment at the centre.
+_CENTER = (
+    "trung tam",
+    "mot cua",
+    "hanh chinh cong",
+    "tru so",
+    "uy ban",
+    "ubnd",
+    "cong an",
+    "len xa",
+    "len phuong",
+    "len nop",
+    "den nop",
+    "toi nop",
+)
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
 BAD_PURPOSE_MESSAGE = (
@@ -99,6 +120,13 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
             "appointment_type": read_appointment_type,
             "appointment_purpose": read_purpose,
             "appointment_location": location_reader,
+            "appointment_time": read_appointment_time,
+            "contact_phone": read_phone,
+        }
+
+    def volunteers(self) -> dict[str, Reader]:
+        return {
+            "appointment_location": volunteered_location,
             "appointment_time": read_appointment_time,
             "contact_phone": read_phone,
         }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -85,6 +86,11 @@ _CANCEL_PHRASES = (
     "thoi bo di",
 )
 _CANCEL_PREFIXES = ("huy ", "thoi khong", "khong can nua", "toi khong muon nua", "em khong muon nua")
+
+# Folded phrases by which a citizen says they do not know the answer: not a stop ("hổng biết nữa").
+_DONT_KNOW = re.compile(
+    r"\b(?:khong|ko|k|hong|hok|cha|chang|chua|hem)\s+(?:biet|ro|nho|chac)\b|\bbiet dau\b|\bai biet\b"
+)
 
 BAD_PHONE_MESSAGE = "Dạ, số điện thoại chưa đúng: số Việt Nam gồm 10 chữ số, ví dụ 0912 345 678 ạ."
 BAD_LAST4_MESSAGE = "Dạ, em cần đúng 4 chữ số cuối của số điện thoại ạ."
@@ -176,6 +182,12 @@ def wants_to_cancel(text: str) -> bool:
     return folded in _CANCEL_PHRASES or folded.startswith(_CANCEL_PREFIXES)
 
 
+def says_dont_know(text: str) -> bool:
+    """Whether a short answer says "I don't know" ("hổng biết nữa", "ko rõ", "chả nhớ"): not a stop."""
+    folded = fold(normalize_text(text))
+    return len(folded.split()) <= 8 and bool(_DONT_KNOW.search(folded))
+
+
 def reset(*slots: str) -> list[EventType]:
     """Clear the given slots and the form bookkeeping."""
     return [SlotSet(slot, None) for slot in slots] + [SlotSet(FAILURES_SLOT, 0), SlotSet(OUTCOME_SLOT, None)]
@@ -237,11 +249,18 @@ class GuardedFormValidation(FormValidationAction, ABC):
         return {slot: value, FAILURES_SLOT: 0}
 
     def reject(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slot: str,
+        message: str,
+        *,
+        may_stop: bool = True,
     ) -> dict[str, Any]:
+        """Ask for ``slot`` again after ``message``; ``may_stop``: a stop in natural words cancels."""
         if self.is_prefill(tracker, slot):
             return {slot: None}
-        cancel = self.cancel_if_asked(tracker, slot)
+        cancel = self.cancel_if_asked(tracker, slot) if may_stop else None
         if cancel:
             return cancel
         if intent_is(tracker, "request_human", HANDOFF_CONFIDENCE):

@@ -15,7 +15,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, channel_identity, ended_early, intent_is, latest_intent, reset
+from actions.common import (
+    REQUESTED_SLOT,
+    OffLoopAction,
+    channel_identity,
+    ended_early,
+    intent_is,
+    latest_intent,
+    reset,
+)
 from actions.forms import (
     SIDE_INTENTS,
     AnswerValidation,
@@ -23,9 +31,10 @@ from actions.forms import (
     LocationSlotMixin,
     Reader,
     location_reader,
+    volunteered_location,
 )
 from actions.requests import Field, RequestKind, file_ticket
-from actions.values import read_location, read_name
+from actions.values import find_introduced_name, read_detail, read_location, read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone
 from vietnam.text import fold, normalize_text
@@ -142,6 +151,16 @@ def read_contact_name(text: str, tracker: Tracker) -> str | None:
     return read_name(text, answered=intent == "inform")
 
 
+def volunteered_name(text: str, tracker: Tracker) -> str | None:
+    """A name given unasked: introduced in the message that starts the form ("Tôi là Trần Văn Bé, ..."), or
+    a whole answer that is a name and nothing else ("Nguyễn Văn Tư" at the phone step)."""
+    if tracker.get_slot(REQUESTED_SLOT) is None:
+        return find_introduced_name(text)
+    if read_location(text) or read_detail(text) or read_phone(text):
+        return None
+    return read_name(text) or find_introduced_name(text)
+
+
 class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
     def name(self) -> str:
         return "validate_petition_form"
@@ -152,6 +171,13 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
             "petition_location": location_reader,
             "contact_phone": read_phone,
             "contact_name": read_contact_name,
+        }
+
+    def volunteers(self) -> dict[str, Reader]:
+        return {
+            "petition_location": volunteered_location,
+            "contact_phone": read_phone,
+            "contact_name": volunteered_name,
         }
 
     def validate_petition_description(
