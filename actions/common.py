@@ -37,6 +37,9 @@ OUTCOME_SLOT = "form_outcome"
 GAVE_UP = "gave_up"
 CANCELLED = "cancelled"
 HANDOFF = "handoff"
+# The message that started a form was a question about the procedure just answered ("xây mới nhà ở riêng
+# lẻ" after the building permit): the form ends unseen and the question is answered.
+PROCEDURE_QUESTION = "procedure_question"
 # Every slot a form fills: cleared when the conversation goes to a human mid-form.
 FORM_SLOTS = (
     "dossier_code",
@@ -172,6 +175,20 @@ def intent_is(tracker: Tracker, intent: str, confidence: float) -> bool:
     return latest_intent(tracker) == intent and latest_confidence(tracker) >= confidence
 
 
+def previous_action(tracker: Tracker) -> str | None:
+    """The bot's last action before the citizen's latest message (not counting listening), if any."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind, name = event.get("event"), event.get("name")
+        if kind == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and kind == "action" and name not in (None, "action_listen"):
+            return str(name)
+    return None
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
     entities = tracker.latest_message.get("entities") or []
     return [str(e.get("value")) for e in entities if e.get("entity") == entity]
@@ -201,6 +218,8 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
         return [*reset(*slots), FollowupAction("action_offer_human")]
     if outcome == HANDOFF:
         return [*reset(*slots), FollowupAction("action_handoff")]
+    if outcome == PROCEDURE_QUESTION:
+        return [*reset(*slots), FollowupAction("action_answer_procedure")]
     if outcome == CANCELLED:
         # the stop is confirmed by action_cancel_request, after which the bot waits (no summary pending)
         return [*reset(*slots), FollowupAction("action_cancel_request")]

@@ -1,5 +1,8 @@
 """First stage of the two-stage fallback: ask the citizen to rephrase, suggesting the likeliest need.
 
+A short question the NLU could not read right after a procedure answer ("vậy ai giải quyết") is a
+follow-up on that procedure: it is answered (action_answer_procedure), not clarified.
+
 A rating is never suggested: the rating form starts only when the citizen asks to rate.
 
 When the citizen confirms the suggestion ("có", "đúng rồi"), `action_accept_suggestion` replaces their
@@ -12,10 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import (
+    ActionExecuted,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction
+from actions.procedures import is_unclear_followup
 
 # intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
 SUGGESTIONS: dict[str, tuple[str, str | None]] = {
@@ -54,6 +65,8 @@ class ActionClarify(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if is_unclear_followup(tracker):
+            return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
         events = self._clarify(dispatcher, tracker)
         dispatcher.utter_message(json_message=FALLBACK_MARK)
         return events

@@ -16,6 +16,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    OUTCOME_SLOT,
+    PROCEDURE_QUESTION,
     REQUESTED_SLOT,
     OffLoopAction,
     channel_identity,
@@ -33,6 +35,7 @@ from actions.forms import (
     location_reader,
     volunteered_location,
 )
+from actions.procedures import is_procedure_reply
 from actions.requests import Field, RequestKind, file_ticket
 from actions.values import find_introduced_name, read_detail, read_location, read_name
 from ticketing import citizen_desk as ticketing
@@ -186,6 +189,13 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
         if cancel := self.cancel_if_asked(tracker, "petition_description"):
             return cancel
         text = normalize_text(str(value or ""))
+        if self.is_prefill(tracker, "petition_description") and is_procedure_reply(tracker):
+            # "xây mới nhà ở riêng lẻ" right after the building permit: no petition, the question is answered
+            return {
+                "petition_description": None,
+                OUTCOME_SLOT: PROCEDURE_QUESTION,
+                REQUESTED_SLOT: None,
+            }
         if is_informative(text) and not (
             not self.is_prefill(tracker, "petition_description") and intent_is(tracker, "request_human", 0.6)
         ):
