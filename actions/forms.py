@@ -48,6 +48,12 @@ from vietnam.text import fold
 # form's question handles better than "ngoài phạm vi".
 SIDE_INTENTS = ("ask_procedure", "ask_contact_info", "bot_challenge")
 SIDE_CONFIDENCE = 0.5
+# Values given unasked that the bot says it heard, as the citizen would name them (the value follows).
+ACKNOWLEDGED = {
+    "contact_name": "họ tên",
+    "contact_phone": "số điện thoại",
+    "appointment_time": "thời gian hẹn",
+}
 # A place that may be one of several units is asked back with these as buttons; the hamlet, street or
 # house number given with it is kept for the answer.
 CANDIDATES_SLOT = "location_candidates"
@@ -114,7 +120,16 @@ class AnswerValidation(GuardedFormValidation):
                 def extract(
                     dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
                 ) -> dict[str, Any]:
-                    return self.extract_answer(slot, tracker)
+                    extracted = self.extract_answer(slot, tracker)
+                    value = extracted.get(slot)
+                    if (
+                        value
+                        and tracker.get_slot(REQUESTED_SLOT) not in (None, slot)
+                        and slot in ACKNOWLEDGED
+                    ):
+                        # a value given unasked: say it was heard before the question is asked again
+                        dispatcher.utter_message(text=f"Dạ, em đã ghi nhận {ACKNOWLEDGED[slot]} {value} ạ.")
+                    return extracted
 
                 return extract
         raise AttributeError(name)
