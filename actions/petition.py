@@ -154,14 +154,26 @@ def read_contact_name(text: str, tracker: Tracker) -> str | None:
     return read_name(text, answered=intent == "inform")
 
 
+# "sđt", "số điện thoại" and separators left around a name once the phone number is taken out of an answer
+_PHONE_WORDS = re.compile(r"(?i)\b(?:sđt|sdt|số\s+điện\s+thoại|so\s+dien\s+thoai|số|so|đt|dt)\b|[,;:.\-]")
+
+
 def volunteered_name(text: str, tracker: Tracker) -> str | None:
     """A name given unasked: introduced in the message that starts the form ("Tôi là Trần Văn Bé, ..."), or
-    a whole answer that is a name and nothing else ("Nguyễn Văn Tư" at the phone step)."""
+    an answer that is a name and nothing else, or a name and a phone number ("Nguyễn Văn Tư 0913 456 789"
+    at the phone step)."""
     if tracker.get_slot(REQUESTED_SLOT) is None:
         return find_introduced_name(text)
-    if read_location(text) or read_detail(text) or read_phone(text):
+    if read_location(text) or read_detail(text):
         return None
-    return read_name(text) or find_introduced_name(text)
+    rest = text
+    for code in reversed(find_codes(text)):
+        rest = rest[: code.start] + " " + rest[code.end :]
+    if rest != text:
+        rest = " ".join(_PHONE_WORDS.sub(" ", rest).split())
+    if read_phone(rest):
+        return None
+    return read_name(rest) or find_introduced_name(text)
 
 
 class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):

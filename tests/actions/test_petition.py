@@ -331,3 +331,13 @@ async def test_a_variant_typed_right_after_a_procedure_answer_ends_the_petition_
         domain,
     )
     assert {"event": "followup", "name": "action_answer_procedure", "timestamp": None} in events
+
+
+async def test_a_name_and_a_phone_in_one_answer_fill_both(domain: dict[str, Any]) -> None:
+    slots = {k: v for k, v in PETITION.items() if k not in ("contact_phone", "contact_name")}
+    tracker = asked("contact_phone", "Nguyễn Văn Tư, sđt 0913 456 789", **slots)
+    events, messages = await run(ValidatePetitionForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["contact_phone"] == "0913456789"
+    assert values["contact_name"] == "Nguyễn Văn Tư"
+    assert "chưa đúng" not in texts(messages)
