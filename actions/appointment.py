@@ -26,6 +26,7 @@ from actions.forms import (
     volunteered_location,
 )
 from actions.petition import read_phone
+from actions.procedures import named_procedure
 from actions.requests import Field, RequestKind, file_ticket
 from actions.values import find_time
 from vietnam.text import fold, normalize_text
@@ -150,7 +151,9 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
             return cancel
         text = normalize_text(str(value or ""))
         if read_purpose(text, tracker) is not None:
-            return self.accept("appointment_purpose", text)
+            # the procedure it is for is the topic of the talk: "vậy nộp trực tiếp ở đâu" after a cancel
+            topic = {"current_procedure": code} if (code := named_procedure(text)) else {}
+            return {**self.accept("appointment_purpose", text), **topic}
         return self.reject(dispatcher, tracker, "appointment_purpose", BAD_PURPOSE_MESSAGE)
 
     def validate_appointment_location(

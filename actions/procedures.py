@@ -163,6 +163,14 @@ def names_result_of(code: str, text: str) -> bool:
     return any(f" {a} {b} " in said for a, b in itertools.pairwise(words))
 
 
+def named_procedure(text: str) -> str | None:
+    """The catalogue procedure ``text`` clearly names ("nộp hồ sơ đăng ký kết hôn"), or None."""
+    match = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
+    if match.outcome != "found" or not match.hits or match.hits[0].score < CONFIDENT_SCORE:
+        return None
+    return match.hits[0].code
+
+
 # Words that make a message a petition whatever procedure it names ("phản ánh hàng xóm xây nhà lấn đất").
 _PETITION_WORDS = re.compile(
     r"\b(?:phan anh|kien nghi|khieu nai|to cao|trai phep|lan chiem|lan dat|o nhiem|bao cao|hu hong)\b"
@@ -183,11 +191,8 @@ def is_procedure_reply(tracker: Tracker) -> bool:
         return False
     if previous_action(tracker) != "action_answer_procedure":
         return False
-    match = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
-    if match.outcome != "found" or not match.hits or match.hits[0].score < CONFIDENT_SCORE:
-        return False
     related = {str(current), *(str(c) for c in tracker.get_slot("procedure_choices") or [])}
-    return match.hits[0].code in related
+    return named_procedure(text) in related
 
 
 # Question words (folded): a short message with one, right after a procedure answer, asks about it.

@@ -83,3 +83,12 @@ async def test_a_day_and_time_given_with_what_for_is_kept(domain: dict[str, Any]
     values = slot_values(events)
     assert values["appointment_purpose"] == "làm giấy khai sinh cho con, sáng mai 8 giờ"
     assert values["appointment_time"] == "sáng mai 8 giờ"
+
+
+async def test_the_procedure_an_appointment_is_for_becomes_the_topic_of_the_talk(
+    domain: dict[str, Any],
+) -> None:
+    events, _ = await answer_form(
+        ValidateAppointmentForm(), domain, "nộp hồ sơ đăng ký kết hôn", "appointment_purpose"
+    )
+    assert slot_values(events)["current_procedure"] == "1.000894"  # Đăng ký kết hôn
