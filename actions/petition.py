@@ -159,10 +159,11 @@ _PHONE_WORDS = re.compile(r"(?i)\b(?:sđt|sdt|số\s+điện\s+thoại|so\s+dien
 
 
 def volunteered_name(text: str, tracker: Tracker) -> str | None:
-    """A name given unasked: introduced in the message that starts the form ("Tôi là Trần Văn Bé, ..."), or
-    an answer that is a name and nothing else, or a name and a phone number ("Nguyễn Văn Tư 0913 456 789"
-    at the phone step)."""
-    if tracker.get_slot(REQUESTED_SLOT) is None:
+    """A name given unasked: introduced ("Tôi là Trần Văn Bé, ...", "tui tên Võ Văn Hai"), or at the phone
+    step, the question next to the name's, an answer that is a name and nothing else or a name and a phone
+    number ("Nguyễn Văn Tư", "tran thi be nam", "Nguyễn Văn Tư 0913 456 789"). Elsewhere a bare "ông hàng
+    xóm xả rác" or "Hồ Sen" is no name."""
+    if tracker.get_slot(REQUESTED_SLOT) != "contact_phone":
         return find_introduced_name(text)
     if read_location(text) or read_detail(text):
         return None

@@ -341,3 +341,14 @@ async def test_a_name_and_a_phone_in_one_answer_fill_both(domain: dict[str, Any]
     assert values["contact_phone"] == "0913456789"
     assert values["contact_name"] == "Nguyễn Văn Tư"
     assert "chưa đúng" not in texts(messages)
+
+
+async def test_words_that_look_like_a_name_are_no_name_away_from_the_phone_step(
+    domain: dict[str, Any],
+) -> None:
+    tracker = asked("petition_description", "ông hàng xóm xả rác")
+    events, _ = await run(ValidatePetitionForm(), tracker, domain)
+    assert slot_values(events).get("contact_name") is None
+    tracker = asked("petition_location", "Hồ Sen", petition_description=PETITION["petition_description"])
+    events, _ = await run(ValidatePetitionForm(), tracker, domain)
+    assert slot_values(events).get("contact_name") is None
