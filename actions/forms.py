@@ -237,10 +237,12 @@ class LocationSlotMixin:
                 CANDIDATES_SLOT: None,
             }
         # Prefilled from an entity of the message that started the form: the detail is in the whole message
-        # ("phản ánh đường bể ở ấp 3 huyện Cái Bè").
+        # ("phản ánh đường bể ở ấp 3 huyện Cái Bè"), whose place the entity may spell otherwise ("Xã Mỹ Thọ").
         latest = latest_text(tracker)
-        if self.is_prefill(tracker, slot) and text and text in latest and not answer.detail:
-            answer = read_location(latest) or answer
+        if self.is_prefill(tracker, slot) and text and not answer.detail:
+            whole = read_location(latest)
+            if whole is not None and (text in latest or (whole.resolved and whole.place == answer.place)):
+                answer = whole
         detail = answer.detail or kept_detail
         if answer.resolved:
             value_text = ", ".join(p for p in (detail, answer.place.name) if p)

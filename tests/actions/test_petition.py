@@ -352,3 +352,13 @@ async def test_words_that_look_like_a_name_are_no_name_away_from_the_phone_step(
     tracker = asked("petition_location", "Hồ Sen", petition_description=PETITION["petition_description"])
     events, _ = await run(ValidatePetitionForm(), tracker, domain)
     assert slot_values(events).get("contact_name") is None
+
+
+async def test_the_hamlet_of_the_first_message_is_kept_whatever_the_entity_spelling(
+    domain: dict[str, Any],
+) -> None:
+    text = "phản ánh đèn đường hư ở ấp 3 xã Mỹ Thọ cả tháng nay"
+    events, _ = await answer_form(
+        ValidatePetitionForm(), domain, text, "petition_location", value="Xã Mỹ Thọ", prefill=True
+    )
+    assert slot_values(events)["petition_location"] == "ấp 3, Xã Mỹ Thọ"
