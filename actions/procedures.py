@@ -192,7 +192,24 @@ def is_procedure_reply(tracker: Tracker) -> bool:
     if previous_action(tracker) != "action_answer_procedure":
         return False
     related = {str(current), *(str(c) for c in tracker.get_slot("procedure_choices") or [])}
-    return named_procedure(text) in related
+    code = named_procedure(text)
+    return code in related and names_mostly(str(code), folded)
+
+
+# Words around a variant's name that say nothing of it ("xây mới nhà ở riêng lẻ á", "cái chứng thực chữ ký")
+_FILLERS = frozenset(
+    re.findall(r"\w+", "a ah nha nhe nhen cai loai truong hop la thi cho tui toi em minh vay do ne")
+)
+# Share of a reply's words that are words of the procedure's name: a variant named, not a story told with
+# a few of its words ("nhà bên cạnh xây không phép").
+NAME_SHARE = 0.75
+
+
+def names_mostly(code: str, folded: str) -> bool:
+    view = knowledge.get_procedure(code)
+    name_words = set(re.findall(r"[a-z0-9]+", fold(view.name))) if view is not None else set()
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in _FILLERS]
+    return bool(words) and sum(w in name_words for w in words) >= NAME_SHARE * len(words)
 
 
 # Question words (folded): a short message with one, right after a procedure answer, asks about it.

@@ -321,6 +321,7 @@ def test_a_variant_typed_right_after_an_answer_is_a_reply_about_it_not_a_petitio
     assert reply("xây mới nhà ở riêng lẻ")
     assert not reply("phản ánh nhà kế bên xây mới nhà ở riêng lẻ lấn qua đất tui")
     assert not reply("đèn đường ấp 3 hư cả tháng nay")
+    assert not reply("nhà bên cạnh xây mới không có phép")
     assert not reply("xây mới nhà ở riêng lẻ", previous=[])  # no answer just before: a petition it is
 
 
