@@ -17,8 +17,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import latest_intent, reset
-from actions.forms import AnswerValidation, AskLocation, LocationSlotMixin, Reader, location_reader
+from actions.forms import (
+    AnswerValidation,
+    AskLocation,
+    LocationSlotMixin,
+    Reader,
+    location_reader,
+    volunteered_location,
+)
 from actions.petition import read_phone
+from actions.procedures import named_procedure
 from actions.requests import Field, RequestKind, file_ticket
 from actions.values import find_time
 from vietnam.text import fold, normalize_text
@@ -49,7 +57,21 @@ _HOME = (
     "can bo den",
     "can bo xuong",
 )
-_CENTER = ("trung tam", "mot cua", "hanh chinh cong", "tru so", "uy ban", "ubnd", "len xa", "len phuong")
+# An office named, or going there to file ("lên nộp", "tới nộp"): an appointment at the centre.
+_CENTER = (
+    "trung tam",
+    "mot cua",
+    "hanh chinh cong",
+    "tru so",
+    "uy ban",
+    "ubnd",
+    "cong an",
+    "len xa",
+    "len phuong",
+    "len nop",
+    "den nop",
+    "toi nop",
+)
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
 BAD_PURPOSE_MESSAGE = (
@@ -103,6 +125,13 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
             "contact_phone": read_phone,
         }
 
+    def volunteers(self) -> dict[str, Reader]:
+        return {
+            "appointment_location": volunteered_location,
+            "appointment_time": read_appointment_time,
+            "contact_phone": read_phone,
+        }
+
     def validate_appointment_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
@@ -122,7 +151,9 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
             return cancel
         text = normalize_text(str(value or ""))
         if read_purpose(text, tracker) is not None:
-            return self.accept("appointment_purpose", text)
+            # the procedure it is for is the topic of the talk: "vậy nộp trực tiếp ở đâu" after a cancel
+            topic = {"current_procedure": code} if (code := named_procedure(text)) else {}
+            return {**self.accept("appointment_purpose", text), **topic}
         return self.reject(dispatcher, tracker, "appointment_purpose", BAD_PURPOSE_MESSAGE)
 
     def validate_appointment_location(

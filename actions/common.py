@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,9 @@ OUTCOME_SLOT = "form_outcome"
 GAVE_UP = "gave_up"
 CANCELLED = "cancelled"
 HANDOFF = "handoff"
+# The message that started a form was a question about the procedure just answered ("xây mới nhà ở riêng
+# lẻ" after the building permit): the form ends unseen and the question is answered.
+PROCEDURE_QUESTION = "procedure_question"
 # Every slot a form fills: cleared when the conversation goes to a human mid-form.
 FORM_SLOTS = (
     "dossier_code",
@@ -85,6 +89,11 @@ _CANCEL_PHRASES = (
     "thoi bo di",
 )
 _CANCEL_PREFIXES = ("huy ", "thoi khong", "khong can nua", "toi khong muon nua", "em khong muon nua")
+
+# Folded phrases by which a citizen says they do not know the answer: not a stop ("hổng biết nữa").
+_DONT_KNOW = re.compile(
+    r"\b(?:khong|ko|k|hong|hok|cha|chang|chua|hem)\s+(?:biet|ro|nho|chac)\b|\bbiet dau\b|\bai biet\b"
+)
 
 BAD_PHONE_MESSAGE = "Dạ, số điện thoại chưa đúng: số Việt Nam gồm 10 chữ số, ví dụ 0912 345 678 ạ."
 BAD_LAST4_MESSAGE = "Dạ, em cần đúng 4 chữ số cuối của số điện thoại ạ."
@@ -166,6 +175,20 @@ def intent_is(tracker: Tracker, intent: str, confidence: float) -> bool:
     return latest_intent(tracker) == intent and latest_confidence(tracker) >= confidence
 
 
+def previous_action(tracker: Tracker) -> str | None:
+    """The bot's last action before the citizen's latest message (not counting listening), if any."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind, name = event.get("event"), event.get("name")
+        if kind == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and kind == "action" and name not in (None, "action_listen"):
+            return str(name)
+    return None
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
     entities = tracker.latest_message.get("entities") or []
     return [str(e.get("value")) for e in entities if e.get("entity") == entity]
@@ -174,6 +197,12 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
 def wants_to_cancel(text: str) -> bool:
     folded = fold(normalize_text(text)).strip(" .!?")
     return folded in _CANCEL_PHRASES or folded.startswith(_CANCEL_PREFIXES)
+
+
+def says_dont_know(text: str) -> bool:
+    """Whether a short answer says "I don't know" ("hổng biết nữa", "ko rõ", "chả nhớ"): not a stop."""
+    folded = fold(normalize_text(text))
+    return len(folded.split()) <= 8 and bool(_DONT_KNOW.search(folded))
 
 
 def reset(*slots: str) -> list[EventType]:
@@ -189,6 +218,8 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
         return [*reset(*slots), FollowupAction("action_offer_human")]
     if outcome == HANDOFF:
         return [*reset(*slots), FollowupAction("action_handoff")]
+    if outcome == PROCEDURE_QUESTION:
+        return [*reset(*slots), FollowupAction("action_answer_procedure")]
     if outcome == CANCELLED:
         # the stop is confirmed by action_cancel_request, after which the bot waits (no summary pending)
         return [*reset(*slots), FollowupAction("action_cancel_request")]
@@ -237,11 +268,18 @@ class GuardedFormValidation(FormValidationAction, ABC):
         return {slot: value, FAILURES_SLOT: 0}
 
     def reject(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slot: str,
+        message: str,
+        *,
+        may_stop: bool = True,
     ) -> dict[str, Any]:
+        """Ask for ``slot`` again after ``message``; ``may_stop``: a stop in natural words cancels."""
         if self.is_prefill(tracker, slot):
             return {slot: None}
-        cancel = self.cancel_if_asked(tracker, slot)
+        cancel = self.cancel_if_asked(tracker, slot) if may_stop else None
         if cancel:
             return cancel
         if intent_is(tracker, "request_human", HANDOFF_CONFIDENCE):

@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import REQUESTED_SLOT, OffLoopAction, ended_early, latest_text, reset
+from actions.common import REQUESTED_SLOT, OffLoopAction, ended_early, latest_text, previous_action, reset
 from actions.forms import AnswerValidation, Reader
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, phone_last4
@@ -135,3 +135,25 @@ class ActionLookupDossier(OffLoopAction):
                 )
             )
         return events
+
+
+def due_answer(tracker: Tracker) -> str | None:
+    """When the dossier just looked up will be ready ("bao lâu thì có" right after its status), from its
+    appointment date; None when there is no such dossier to speak of."""
+    code, last4 = tracker.get_slot(LAST_CODE_SLOT), tracker.get_slot(KNOWN_LAST4_SLOT)
+    if not code or not last4 or previous_action(tracker) != "action_lookup_dossier":
+        return None
+    try:
+        result = knowledge.lookup_dossier(code, last4, tracker.sender_id)
+    except Exception:
+        logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
+        return None
+    if result.outcome != "found":
+        return None
+    if result.status in ("received", "processing") and result.due_date is not None:
+        return (
+            f"Dạ, hồ sơ {code} có ngày hẹn trả kết quả là {result.due_date:%d/%m/%Y}: dự kiến anh/chị nhận "
+            "được kết quả vào ngày đó. Nếu hồ sơ cần bổ sung hay có thay đổi, cơ quan giải quyết sẽ báo "
+            "cho anh/chị ạ."
+        )
+    return result.message

@@ -1,5 +1,9 @@
 """First stage of the two-stage fallback: ask the citizen to rephrase, suggesting the likeliest need.
 
+A short question the NLU could not read right after a procedure answer ("vậy ai giải quyết") is a
+follow-up on that procedure: it is answered (action_answer_procedure), not clarified; one that thanks
+("thôi khỏi cảm ơn") is answered as thanks.
+
 A rating is never suggested: the rating form starts only when the citizen asks to rate.
 
 When the citizen confirms the suggestion ("có", "đúng rồi"), `action_accept_suggestion` replaces their
@@ -9,13 +13,23 @@ The second stage (a second unclear message in a row, or "no") is `action_offer_h
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import (
+    ActionExecuted,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction
+from actions.common import OffLoopAction, latest_text
+from actions.procedures import is_unclear_followup
+from vietnam.text import fold
 
 # intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
 SUGGESTIONS: dict[str, tuple[str, str | None]] = {
@@ -28,6 +42,8 @@ SUGGESTIONS: dict[str, tuple[str, str | None]] = {
     "book_appointment": ("đặt lịch hẹn làm thủ tục", "/book_appointment"),
     "ask_contact_info": ("hỏi địa chỉ, số điện thoại cơ quan", None),
 }
+# Thanks in a message the NLU could not read ("thôi khỏi cảm ơn", "ok cam on ad nhiu")
+_THANKS = re.compile(r"\b(?:cam on|thank|thanks|tks)\b")
 # A custom payload beside the reply: the hub counts the turns the bot did not understand (its
 # ``helpdesk_bot_fallback_ratio`` metric) and shows the citizen nothing of it.
 FALLBACK_MARK: dict[str, Any] = {"fallback": True}
@@ -54,6 +70,11 @@ class ActionClarify(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if is_unclear_followup(tracker):
+            return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
+        if _THANKS.search(fold(latest_text(tracker))):
+            dispatcher.utter_message(response="utter_thank")  # "thôi khỏi, cảm ơn nha": a thanks all the same
+            return [SlotSet("suggested_intent", None)]
         events = self._clarify(dispatcher, tracker)
         dispatcher.utter_message(json_message=FALLBACK_MARK)
         return events

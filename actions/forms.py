@@ -10,6 +10,11 @@ the rest:
 - a side question (about a procedure, an office, the bot itself) is not extracted: the
   form rejects the turn, a rule of ``bot/rules/forms.yml`` answers it, and the form asks its question
   again, the one line that says where it was (``SIDE_INTENTS`` must match those rules);
+- a value that plainly belongs to another question of the same form still unanswered (a name at the phone
+  step, a phone number at the place step) fills that slot without an error, and the form asks only for
+  what is still missing; the message that starts the form fills every slot it plainly gives ("Tôi là Trần
+  Văn Bé, sđt 0939 123 456, ... tại số 12 đường Nguyễn Huệ, phường Cao Lãnh"): see
+  ``AnswerValidation.volunteers``;
 - anything else is handed to ``validate_<slot>``, which cancels on a stop in natural words, hands off on a
   clear request for a person, or says what it needs and asks again (``GuardedFormValidation``).
 """
@@ -31,6 +36,7 @@ from actions.common import (
     latest_confidence,
     latest_intent,
     latest_text,
+    says_dont_know,
 )
 from actions.values import LocationAnswer, read_detail, read_location
 from vietnam.places import Place, find_places
@@ -42,6 +48,12 @@ from vietnam.text import fold
 # form's question handles better than "ngoài phạm vi".
 SIDE_INTENTS = ("ask_procedure", "ask_contact_info", "bot_challenge")
 SIDE_CONFIDENCE = 0.5
+# Values given unasked that the bot says it heard, as the citizen would name them (the value follows).
+ACKNOWLEDGED = {
+    "contact_name": "họ tên",
+    "contact_phone": "số điện thoại",
+    "appointment_time": "thời gian hẹn",
+}
 # A place that may be one of several units is asked back with these as buttons; the hamlet, street or
 # house number given with it is kept for the answer.
 CANDIDATES_SLOT = "location_candidates"
@@ -65,14 +77,38 @@ class AnswerValidation(GuardedFormValidation):
     def readers(self) -> dict[str, Reader]:
         """slot -> reader for every slot the form asks for."""
 
+    def volunteers(self) -> dict[str, Reader]:
+        """slot -> strict reader of a value the citizen may give for that slot unasked: in the message that
+        starts the form, or while the form asks for another slot. It returns the value only when the text
+        plainly gives one (a phone number, a place of the directory, an introduced name), never for free
+        text."""
+        return {}
+
+    def volunteered(self, slot: str, text: str, tracker: Tracker) -> Any:
+        """The value ``text`` gives ``slot`` unasked, or None (the slot is filled, or has no such reader)."""
+        reader = self.volunteers().get(slot)
+        if reader is None or tracker.get_slot(slot) is not None:
+            return None
+        return reader(text, tracker)
+
     def extract_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        if tracker.get_slot(REQUESTED_SLOT) != slot or tracker.latest_message.get("text") is None:
+        if tracker.latest_message.get("text") is None:
             return {}
         text = latest_text(tracker)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        if requested != slot:
+            if requested is None or not is_side_question(tracker):
+                value = self.volunteered(slot, text, tracker)
+                if value is not None:
+                    return {slot: value}
+            return {}
         if self.readers()[slot](text, tracker) is not None:
             return {slot: text}
         if is_side_question(tracker):
             return {}  # rejected: the side-question rule answers, then the form asks again
+        others = (other for other in self.readers() if other != slot)
+        if any(self.volunteered(other, text, tracker) is not None for other in others):
+            return {}  # the answer to another question (extract_<other> takes it): this one is asked again
         return {slot: text}  # validate_<slot> decides: cancel, handoff, or ask again
 
     # Each extract_<slot> delegates to extract_answer (rasa_sdk looks the methods up by name).
@@ -84,7 +120,16 @@ class AnswerValidation(GuardedFormValidation):
                 def extract(
                     dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
                 ) -> dict[str, Any]:
-                    return self.extract_answer(slot, tracker)
+                    extracted = self.extract_answer(slot, tracker)
+                    value = extracted.get(slot)
+                    if (
+                        value
+                        and tracker.get_slot(REQUESTED_SLOT) not in (None, slot)
+                        and slot in ACKNOWLEDGED
+                    ):
+                        # a value given unasked: say it was heard before the question is asked again
+                        dispatcher.utter_message(text=f"Dạ, em đã ghi nhận {ACKNOWLEDGED[slot]} {value} ạ.")
+                    return extracted
 
                 return extract
         raise AttributeError(name)
@@ -146,19 +191,32 @@ def location_reader(text: str, tracker: Tracker) -> Any:
     return read_location(text) or (read_detail(text) or None)
 
 
+def volunteered_location(text: str, tracker: Tracker) -> Any:
+    """A place of the directory given unasked (the whole text: validate_<slot> keeps its detail)."""
+    return text if read_location(text) else None
+
+
 class LocationSlotMixin:
     """validate_<location slot> for petitions, postal requests and appointments."""
 
     BAD_LOCATION_MESSAGE = (
         "Dạ, em cần biết xã/phường (có thể kèm ấp/khóm, số nhà) để chuyển đúng cơ quan phụ trách ạ."
     )
+    APPROXIMATE_LOCATION_MESSAGE = (
+        "Dạ, không sao ạ. Anh/chị cho em biết khu vực gần đúng cũng được: xã/phường, ấp/khóm, hoặc một chỗ "
+        "dễ nhận ra gần đó (chợ, trường học, cây cầu...) ạ."
+    )
 
     def check_location(
         self: Any, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
+        text = str(value or "")
+        if says_dont_know(text) and not self.is_prefill(tracker, slot) and not read_location(text):
+            # "hổng biết nữa" is no stop: an approximate area is enough
+            message = self.APPROXIMATE_LOCATION_MESSAGE
+            return {**self.reject(dispatcher, tracker, slot, message, may_stop=False), CANDIDATES_SLOT: None}
         if cancel := self.cancel_if_asked(tracker, slot):
             return cancel
-        text = str(value or "")
         candidates = pending_candidates(tracker)
         kept_detail = str(tracker.get_slot(DETAIL_SLOT) or "")
         if candidates:
@@ -179,10 +237,12 @@ class LocationSlotMixin:
                 CANDIDATES_SLOT: None,
             }
         # Prefilled from an entity of the message that started the form: the detail is in the whole message
-        # ("phản ánh đường bể ở ấp 3 huyện Cái Bè").
+        # ("phản ánh đường bể ở ấp 3 huyện Cái Bè"), whose place the entity may spell otherwise ("Xã Mỹ Thọ").
         latest = latest_text(tracker)
-        if self.is_prefill(tracker, slot) and text and text in latest and not answer.detail:
-            answer = read_location(latest) or answer
+        if self.is_prefill(tracker, slot) and text and not answer.detail:
+            whole = read_location(latest)
+            if whole is not None and (text in latest or (whole.resolved and whole.place == answer.place)):
+                answer = whole
         detail = answer.detail or kept_detail
         if answer.resolved:
             value_text = ", ".join(p for p in (detail, answer.place.name) if p)

@@ -15,7 +15,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, channel_identity, ended_early, intent_is, latest_intent, reset
+from actions.common import (
+    OUTCOME_SLOT,
+    PROCEDURE_QUESTION,
+    REQUESTED_SLOT,
+    OffLoopAction,
+    channel_identity,
+    ended_early,
+    intent_is,
+    latest_intent,
+    reset,
+)
 from actions.forms import (
     SIDE_INTENTS,
     AnswerValidation,
@@ -23,9 +33,11 @@ from actions.forms import (
     LocationSlotMixin,
     Reader,
     location_reader,
+    volunteered_location,
 )
+from actions.procedures import is_procedure_reply
 from actions.requests import Field, RequestKind, file_ticket
-from actions.values import read_location, read_name
+from actions.values import find_introduced_name, read_detail, read_location, read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone
 from vietnam.text import fold, normalize_text
@@ -142,6 +154,29 @@ def read_contact_name(text: str, tracker: Tracker) -> str | None:
     return read_name(text, answered=intent == "inform")
 
 
+# "sđt", "số điện thoại" and separators left around a name once the phone number is taken out of an answer
+_PHONE_WORDS = re.compile(r"(?i)\b(?:sđt|sdt|số\s+điện\s+thoại|so\s+dien\s+thoai|số|so|đt|dt)\b|[,;:.\-]")
+
+
+def volunteered_name(text: str, tracker: Tracker) -> str | None:
+    """A name given unasked: introduced ("Tôi là Trần Văn Bé, ...", "tui tên Võ Văn Hai"), or at the phone
+    step, the question next to the name's, an answer that is a name and nothing else or a name and a phone
+    number ("Nguyễn Văn Tư", "tran thi be nam", "Nguyễn Văn Tư 0913 456 789"). Elsewhere a bare "ông hàng
+    xóm xả rác" or "Hồ Sen" is no name."""
+    if tracker.get_slot(REQUESTED_SLOT) != "contact_phone":
+        return find_introduced_name(text)
+    if read_location(text) or read_detail(text):
+        return None
+    rest = text
+    for code in reversed(find_codes(text)):
+        rest = rest[: code.start] + " " + rest[code.end :]
+    if rest != text:
+        rest = " ".join(_PHONE_WORDS.sub(" ", rest).split())
+    if read_phone(rest):
+        return None
+    return read_name(rest) or find_introduced_name(text)
+
+
 class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
     def name(self) -> str:
         return "validate_petition_form"
@@ -154,12 +189,26 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
             "contact_name": read_contact_name,
         }
 
+    def volunteers(self) -> dict[str, Reader]:
+        return {
+            "petition_location": volunteered_location,
+            "contact_phone": read_phone,
+            "contact_name": volunteered_name,
+        }
+
     def validate_petition_description(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         if cancel := self.cancel_if_asked(tracker, "petition_description"):
             return cancel
         text = normalize_text(str(value or ""))
+        if self.is_prefill(tracker, "petition_description") and is_procedure_reply(tracker):
+            # "xây mới nhà ở riêng lẻ" right after the building permit: no petition, the question is answered
+            return {
+                "petition_description": None,
+                OUTCOME_SLOT: PROCEDURE_QUESTION,
+                REQUESTED_SLOT: None,
+            }
         if is_informative(text) and not (
             not self.is_prefill(tracker, "petition_description") and intent_is(tracker, "request_human", 0.6)
         ):

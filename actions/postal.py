@@ -15,7 +15,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import reset
-from actions.forms import AnswerValidation, AskLocation, LocationSlotMixin, Reader, location_reader
+from actions.forms import (
+    AnswerValidation,
+    AskLocation,
+    LocationSlotMixin,
+    Reader,
+    location_reader,
+    volunteered_location,
+)
 from actions.petition import read_phone
 from actions.requests import Field, RequestKind, file_ticket
 from vietnam.text import fold, normalize_text
@@ -67,6 +74,9 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
             "postal_address": location_reader,
             "contact_phone": read_phone,
         }
+
+    def volunteers(self) -> dict[str, Reader]:
+        return {"postal_address": volunteered_location, "contact_phone": read_phone}
 
     def validate_postal_service_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

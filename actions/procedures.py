@@ -23,8 +23,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_intent, latest_text
+from actions.common import OffLoopAction, entity_values, latest_intent, latest_text, previous_action
 from actions.contact_info import ActionContactInfo
+from actions.dossier import due_answer
 from actions.forms import form_reminder
 from actions.procedure_choice import match_choice, settle, variant_note
 from actions.requests import file_ticket
@@ -162,6 +163,96 @@ def names_result_of(code: str, text: str) -> bool:
     return any(f" {a} {b} " in said for a, b in itertools.pairwise(words))
 
 
+def named_procedure(text: str) -> str | None:
+    """The catalogue procedure ``text`` clearly names ("nộp hồ sơ đăng ký kết hôn"), or None."""
+    match = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
+    if match.outcome != "found" or not match.hits or match.hits[0].score < CONFIDENT_SCORE:
+        return None
+    return match.hits[0].code
+
+
+# Words that make a message a petition whatever procedure it names ("phản ánh hàng xóm xây nhà lấn đất").
+_PETITION_WORDS = re.compile(
+    r"\b(?:phan anh|kien nghi|khieu nai|to cao|trai phep|lan chiem|lan dat|o nhiem|bao cao|hu hong)\b"
+)
+# A reply naming a variant is short: a longer message is a story, maybe a petition.
+REPLY_WORDS = 12
+
+
+def is_procedure_reply(tracker: Tracker) -> bool:
+    """Whether the latest message, read as something else (a petition, an unclear message), answers the
+    procedure just discussed: right after a procedure answer, short, no complaint words, and the catalogue's
+    best match for it is that procedure or one of the variants offered ("xây mới nhà ở riêng lẻ" after the
+    building permit)."""
+    current = tracker.get_slot("current_procedure")
+    text = latest_text(tracker)
+    folded = fold(text)
+    if not current or len(folded.split()) > REPLY_WORDS or _PETITION_WORDS.search(folded):
+        return False
+    if previous_action(tracker) != "action_answer_procedure":
+        return False
+    related = {str(current), *(str(c) for c in tracker.get_slot("procedure_choices") or [])}
+    code = named_procedure(text)
+    return code in related and names_mostly(str(code), folded)
+
+
+# Words around a variant's name that say nothing of it ("xây mới nhà ở riêng lẻ á", "cái chứng thực chữ ký")
+_FILLERS = frozenset(
+    re.findall(r"\w+", "a ah nha nhe nhen cai loai truong hop la thi cho tui toi em minh vay do ne")
+)
+# Share of a reply's words that are words of the procedure's name: a variant named, not a story told with
+# a few of its words ("nhà bên cạnh xây không phép").
+NAME_SHARE = 0.75
+
+
+def names_mostly(code: str, folded: str) -> bool:
+    view = knowledge.get_procedure(code)
+    name_words = set(re.findall(r"[a-z0-9]+", fold(view.name))) if view is not None else set()
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in _FILLERS]
+    return bool(words) and sum(w in name_words for w in words) >= NAME_SHARE * len(words)
+
+
+# Question words (folded): a short message with one, right after a procedure answer, asks about it.
+_QUESTION_WORDS = re.compile(
+    r"\?|\b(?:ai|dau|nao|sao|gi|j|bao nhieu|bao lau|bao gio|khi nao|chung nao|khong|ko|hong|hok|hem|chua|"
+    r"duoc k|dc k|the nao)\b"
+)
+FOLLOWUP_QUESTION_WORDS = 8
+
+
+def is_unclear_followup(tracker: Tracker) -> bool:
+    """Whether a message the NLU could not read ("vậy ai giải quyết") is a short question right after a
+    procedure answer: then it is about that procedure, not a new need to guess."""
+    folded = fold(latest_text(tracker))
+    return (
+        bool(tracker.get_slot("current_procedure"))
+        and 0 < len(folded.split()) <= FOLLOWUP_QUESTION_WORDS
+        and bool(_QUESTION_WORDS.search(folded))
+        and previous_action(tracker) == "action_answer_procedure"
+    )
+
+
+# Word pairs of another procedure's name, absent from the current one's, by which a question names it.
+OWN_NAME_PAIRS = 2
+
+
+def _bigrams(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    return {f"{a} {b}" for a, b in itertools.pairwise(words)}
+
+
+def names_another(current: str, text: str, top: Any) -> bool:
+    """Whether ``text`` names search hit ``top``, another procedure than ``current``, by words of its own:
+    "chứng thực chữ ký trong giấy ủy quyền" after the certified copy (chứng thực bản sao) shares "chứng
+    thực" with it, but "chữ ký" only with the signature certification."""
+    if top is None or top.code == current:
+        return False
+    view = knowledge.get_procedure(current)
+    known = _bigrams(" ".join(str(getattr(view, f, "") or "") for f in ("name", "result")))
+    # two word pairs at least: one ("trực tiếp") is as often a word of the question as of a name
+    return len((_bigrams(text) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS
+
+
 def _button(code: str, name: str) -> dict[str, str]:
     return {"title": name, "payload": f'/ask_procedure{{"procedure": "{code}"}}'}
 
@@ -200,6 +291,11 @@ class ActionAnswerProcedure(OffLoopAction):
         if not aspects and len(text.split()) <= CARRY_OVER_WORDS:
             aspects = carried
 
+        # "bao lâu thì có" right after a dossier's status: when that dossier will be ready
+        if not mentioned and "time" in aspects and (due := due_answer(tracker)):
+            dispatcher.utter_message(text=due)
+            return []
+
         # A button: the entity carries the procedure code itself.
         chosen = next((v for v in mentioned if knowledge.get_procedure(v) is not None), None)
         if chosen:
@@ -226,12 +322,17 @@ class ActionAnswerProcedure(OffLoopAction):
         hits = list(match.hits) if match.outcome != "no_topic" else []
         followup = is_followup(tracker)
         strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
-        names_one = bool(mentioned) or (strong and not followup and match.outcome == "found")
+        another = bool(current) and strong and names_another(str(current), text, hits[0] if hits else None)
+        names_one = bool(mentioned) or (strong and (another or not followup) and match.outcome == "found")
 
         if current and (
             (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
             or (hits and hits[0].code == current)
-            or (names_result_of(current, text) and all(names_result_of(current, s) for s in surfaces))
+            or (
+                not another
+                and names_result_of(current, text)
+                and all(names_result_of(current, s) for s in surfaces)
+            )
         ):
             return self.reply(dispatcher, current, aspects, choices)
         # Not in the catalogue, unless the gazetteer names one of its procedures (chatty words around a
@@ -243,6 +344,9 @@ class ActionAnswerProcedure(OffLoopAction):
                 "place" in aspects or latest_intent(tracker) == "inform"
             ):
                 # "tui ở xã Tân Hội cũ, giờ làm giấy tờ ở đâu": the office of that place
+                return ActionContactInfo.answer(dispatcher, tracker)
+            if aspects and aspects[0] == "place":
+                # "vậy nộp trực tiếp ở đâu" with no procedure in the talk: where one files, in general
                 return ActionContactInfo.answer(dispatcher, tracker)
             if aspects:
                 return self.ask_which_procedure(dispatcher, aspects)

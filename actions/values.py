@@ -16,6 +16,7 @@ from vietnam.text import fold, normalize_text
 
 __all__ = [
     "LocationAnswer",
+    "find_introduced_name",
     "find_time",
     "read_detail",
     "read_location",
@@ -80,6 +81,33 @@ def read_name(text: str, *, answered: bool = False) -> str | None:
         return rest[0].lower() + rest[1:]  # "chị Sáu", "chú Út Hiền"
     if answered and len(words) <= 3 and folded[0] in _SURNAMES:
         return _title_case(rest)
+    return None
+
+
+# "tôi là Trần Văn Bé", "tui tên là Võ Văn Hai", "..., tên Châu Văn Hiền" inside a longer message: the name is
+# the capitalised words after the introduction ("tên" alone only after a comma: "phản ánh tên Nguyễn Văn A
+# xả rác" names someone else).
+_INTRODUCED_NAME = re.compile(
+    r"(?:(?<!\w)(?:tôi|tui|toi|em|mình|minh|con|cháu|chau)\s+(?:tên\s+(?:là\s+)?|ten\s+(?:la\s+)?|là\s+|la\s+)"
+    r"|(?<!\w)(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)\s*(?:là\s+|la\s+|:\s*)?"
+    r"|(?:^|[,;.]\s*)(?:tên|ten)\s*(?:là\s+|la\s+|:\s*)?)"
+    r"((?:[^\W\d_][^\W\d_]*\s*){1,5})",
+    re.IGNORECASE,
+)
+
+
+def find_introduced_name(text: str) -> str | None:
+    """The name a longer message introduces ("Tôi là Trần Văn Bé, sđt ...", "..., tên Châu Văn Hiền sđt
+    ..."): two to four capitalised words after "tôi là", "tên", "họ tên"; None without an introduction."""
+    text = normalize_text(text or "")
+    for match in _INTRODUCED_NAME.finditer(text):
+        words: list[str] = []
+        for word in match.group(1).split():
+            if not word[0].isupper():
+                break
+            words.append(word)
+        if 2 <= len(words) <= 4 and fold(words[0]) not in _NOT_NAMES and not find_places(" ".join(words)):
+            return _title_case(" ".join(words))
     return None
 
 
@@ -231,12 +259,10 @@ def find_time(text: str) -> str | None:
     None when it names no day, date, time of day or clock time."""
     text = normalize_text(text or "")
     text_without_places = text
-    for match in find_places(text):  # "ấp 4 xã Mỹ Thọ" names a place, not a time
-        text_without_places = (
-            text_without_places[: match.start]
-            + " " * (match.end - match.start)
-            + text_without_places[match.end :]
-        )
+    # "ấp 4 xã Mỹ Thọ" names a place, "000.00.20.H19-..." a dossier, "0939 123 456" a phone: not a time
+    spans = [(m.start, m.end) for m in find_places(text)] + [(c.start, c.end) for c in find_codes(text)]
+    for start, end in spans:
+        text_without_places = text_without_places[:start] + " " * (end - start) + text_without_places[end:]
     found = list(_TIME.finditer(text_without_places))
     # typed without diacritics, "sang", "toi", "chieu" alone are as likely "sang" (go over), "tôi" (I)...
     if not found or (len(found) == 1 and found[0].group(0).lower() in _BARE):

@@ -57,3 +57,38 @@ async def test_a_confirmed_appointment_request_is_filed(domain: dict[str, Any]) 
     assert "cán bộ đến tận nhà" in texts(messages)
     status = ticketing.ticket_status(code, "zalo", "appointment-1", None)
     assert status is not None and status.kind == "appointment"
+
+
+async def test_a_first_message_gives_the_day_and_time_and_an_office_means_the_centre(
+    domain: dict[str, Any],
+) -> None:
+    text = (
+        "đặt lịch hẹn làm căn cước ở công an phường Mỹ Tho, 9h sáng thứ tư tuần sau, tên Châu Văn Hiền "
+        "sđt 0932444666"
+    )
+    events, messages = await answer_form(
+        ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True
+    )
+    values = slot_values(events)
+    assert values["appointment_type"] == "center"
+    assert values["appointment_time"] == "9h sáng thứ tư tuần sau"
+    assert values["contact_phone"] == "0932444666"
+    assert messages == []
+
+
+async def test_a_day_and_time_given_with_what_for_is_kept(domain: dict[str, Any]) -> None:
+    events, _ = await answer_form(
+        ValidateAppointmentForm(), domain, "làm giấy khai sinh cho con, sáng mai 8 giờ", "appointment_purpose"
+    )
+    values = slot_values(events)
+    assert values["appointment_purpose"] == "làm giấy khai sinh cho con, sáng mai 8 giờ"
+    assert values["appointment_time"] == "sáng mai 8 giờ"
+
+
+async def test_the_procedure_an_appointment_is_for_becomes_the_topic_of_the_talk(
+    domain: dict[str, Any],
+) -> None:
+    events, _ = await answer_form(
+        ValidateAppointmentForm(), domain, "nộp hồ sơ đăng ký kết hôn", "appointment_purpose"
+    )
+    assert slot_values(events)["current_procedure"] == "1.000894"  # Đăng ký kết hôn

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from actions.dossier import ActionLookupDossier, ValidateDossierStatusForm
+from actions.procedures import ActionAnswerProcedure
 from knowledge import facade as knowledge
 from knowledge.dossiers import default_service
 from knowledge.onestop import DossierRecord
@@ -181,3 +182,39 @@ async def test_a_corrected_ending_after_the_lookup_looks_the_same_dossier_up_aga
     )
     _, messages = await run(ActionLookupDossier(), correction, domain)
     assert texts(messages) == knowledge.lookup_dossier(sample_dossier.code, last4, "d-4-expected").message
+
+
+async def test_when_it_will_be_ready_right_after_a_status_is_the_dossier_s_appointment_date(
+    domain: dict[str, Any],
+) -> None:
+    samples = sample_dossiers(date.today())
+    default_service().upsert(samples, source="sample")
+    pending = next(
+        (s, answer)
+        for s in samples
+        for answer in [knowledge.lookup_dossier(s.code, s.applicant_phone[-4:], f"due-{s.code}")]
+        if answer.status in ("received", "processing") and answer.due_date is not None
+    )
+    sample, answer = pending
+    previous = [
+        {"event": "user", "text": sample.applicant_phone[-4:]},
+        {"event": "action", "name": "action_lookup_dossier"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    slots = {"last_dossier_code": sample.code, "known_phone_last4": sample.applicant_phone[-4:]}
+    tracker = make_tracker(
+        "bao lâu thì có",
+        intent="ask_procedure",
+        aspects={"time": 0.9},
+        followup=0.9,
+        slots=slots,
+        previous_events=previous,
+    )
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert f"{answer.due_date:%d/%m/%Y}" in texts(messages)
+    # later in the talk, the same question is about a procedure again
+    tracker = make_tracker(
+        "bao lâu thì có", intent="ask_procedure", aspects={"time": 0.9}, followup=0.9, slots=slots
+    )
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert "thủ tục nào" in texts(messages)

@@ -56,3 +56,10 @@ async def test_a_rating_is_never_suggested(domain: dict[str, Any]) -> None:
     assert "đánh giá" not in texts(messages)
     assert not messages[0].get("buttons")
     assert slot_values(events) == {"suggested_intent": None}
+
+
+async def test_an_unclear_message_that_thanks_is_answered_as_thanks(domain: dict[str, Any]) -> None:
+    tracker = make_tracker("thôi khỏi cảm ơn", intent="nlu_fallback", confidence=0.3)
+    _, messages = await run(ActionClarify(), tracker, domain)
+    assert messages == [{**messages[0], "response": "utter_thank"}]
+    assert not any(m.get("custom") for m in messages)  # understood: not counted as a fallback

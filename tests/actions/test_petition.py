@@ -245,3 +245,120 @@ async def test_petition_status_for_the_citizen_who_filed_it(domain: dict[str, An
     unknown = make_tracker("1111", slots={"petition_code": "PA-200101-9999", "phone_last4": "1111"})
     _, messages = await run(ActionPetitionStatus(), unknown, domain)
     assert "chưa tìm thấy" in texts(messages)
+
+
+async def test_a_name_at_the_phone_step_is_the_name_and_the_phone_is_asked_again_without_error(
+    domain: dict[str, Any],
+) -> None:
+    for typed, name in [
+        ("Nguyễn Văn Tư", "Nguyễn Văn Tư"),
+        ("tran thi be nam", "Tran Thi Be Nam"),
+        ("tui tên Võ Văn Hai", "Võ Văn Hai"),
+    ]:
+        slots = {k: v for k, v in PETITION.items() if k not in ("contact_phone", "contact_name")}
+        events, messages = await run(ValidatePetitionForm(), asked("contact_phone", typed, **slots), domain)
+        values = slot_values(events)
+        assert values["contact_name"] == name, typed
+        assert "contact_phone" not in values or values["contact_phone"] is None, typed
+        assert texts(messages) == f"Dạ, em đã ghi nhận họ tên {name} ạ.", typed  # not "chưa đúng"
+
+
+async def test_a_phone_at_the_place_step_is_the_phone_and_the_place_is_asked_again(
+    domain: dict[str, Any],
+) -> None:
+    slots = {"petition_description": PETITION["petition_description"]}
+    events, messages = await run(
+        ValidatePetitionForm(), asked("petition_location", "0913 456 789", **slots), domain
+    )
+    assert slot_values(events)["contact_phone"] == "0913456789"
+    assert slot_values(events).get("petition_location") is None
+    assert texts(messages) == "Dạ, em đã ghi nhận số điện thoại 0913456789 ạ."
+
+
+async def test_the_first_message_fills_every_field_it_gives(domain: dict[str, Any]) -> None:
+    text = "Tôi là Trần Văn Bé, sđt 0939123456, phản ánh đèn đường ở tổ 5 phường Sa Đéc hư cả tháng nay"
+    events, messages = await answer_form(
+        ValidatePetitionForm(), domain, text, "petition_description", prefill=True
+    )
+    values = slot_values(events)
+    assert values["petition_description"] == text
+    assert values["contact_name"] == "Trần Văn Bé"
+    assert values["contact_phone"] == "0939123456"
+    assert values["petition_location"] == "tổ 5, Phường Sa Đéc"
+    assert messages == []
+
+
+async def test_not_knowing_the_place_is_no_stop_an_approximate_area_is_asked(domain: dict[str, Any]) -> None:
+    slots = {"petition_description": PETITION["petition_description"]}
+    for typed in ("hổng biết nữa", "ko rõ lắm"):
+        tracker = asked("petition_location", typed, intent="cancel", confidence=0.8, **slots)
+        events, messages = await run(ValidatePetitionForm(), tracker, domain)
+        values = slot_values(events)
+        assert "form_outcome" not in values, typed
+        assert values["petition_location"] is None
+        assert "khu vực gần đúng" in texts(messages)
+
+
+async def test_a_variant_typed_right_after_a_procedure_answer_ends_the_petition_unseen(
+    domain: dict[str, Any],
+) -> None:
+    previous = [
+        {"event": "user", "text": "xin giấy phép xây dựng"},
+        {"event": "action", "name": "action_answer_procedure"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    events, messages = await answer_form(
+        ValidatePetitionForm(),
+        domain,
+        "xây mới nhà ở riêng lẻ",
+        "petition_description",
+        prefill=True,
+        intent="submit_petition",
+        slots={"current_procedure": "1.013225"},
+        previous_events=previous,
+    )
+    values = slot_values(events)
+    assert values["form_outcome"] == "procedure_question"
+    assert values["requested_slot"] is None
+    assert messages == []
+    events, _ = await run(
+        ActionSummarizeRequest(),
+        make_tracker(
+            "xây mới nhà ở riêng lẻ",
+            slots={"form_outcome": "procedure_question"},
+            previous_events=[{"event": "active_loop", "name": "petition_form"}],
+        ),
+        domain,
+    )
+    assert {"event": "followup", "name": "action_answer_procedure", "timestamp": None} in events
+
+
+async def test_a_name_and_a_phone_in_one_answer_fill_both(domain: dict[str, Any]) -> None:
+    slots = {k: v for k, v in PETITION.items() if k not in ("contact_phone", "contact_name")}
+    tracker = asked("contact_phone", "Nguyễn Văn Tư, sđt 0913 456 789", **slots)
+    events, messages = await run(ValidatePetitionForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["contact_phone"] == "0913456789"
+    assert values["contact_name"] == "Nguyễn Văn Tư"
+    assert "chưa đúng" not in texts(messages)
+
+
+async def test_words_that_look_like_a_name_are_no_name_away_from_the_phone_step(
+    domain: dict[str, Any],
+) -> None:
+    tracker = asked("petition_description", "ông hàng xóm xả rác")
+    events, _ = await run(ValidatePetitionForm(), tracker, domain)
+    assert slot_values(events).get("contact_name") is None
+    tracker = asked("petition_location", "Hồ Sen", petition_description=PETITION["petition_description"])
+    events, _ = await run(ValidatePetitionForm(), tracker, domain)
+    assert slot_values(events).get("contact_name") is None
+
+
+async def test_the_hamlet_of_the_first_message_is_kept_whatever_the_entity_spelling(
+    domain: dict[str, Any],
+) -> None:
+    text = "phản ánh đèn đường hư ở ấp 3 xã Mỹ Thọ cả tháng nay"
+    events, _ = await answer_form(
+        ValidatePetitionForm(), domain, text, "petition_location", value="Xã Mỹ Thọ", prefill=True
+    )
+    assert slot_values(events)["petition_location"] == "ấp 3, Xã Mỹ Thọ"

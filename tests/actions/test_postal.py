@@ -57,3 +57,18 @@ async def test_a_confirmed_postal_request_is_filed(domain: dict[str, Any]) -> No
     assert code in texts(messages)
     status = ticketing.ticket_status(code, "telegram", "postal-1", None)
     assert status is not None and status.kind == "postal"
+
+
+async def test_a_first_message_with_every_field_needs_nothing_asked(domain: dict[str, Any]) -> None:
+    text = (
+        "Tôi là Trần Văn Bé, sđt 0939123456, muốn nhận kết quả hồ sơ 000.00.20.H19-261113-0004 qua bưu điện "
+        "tại số 12 đường Nguyễn Huệ, phường Cao Lãnh"
+    )
+    events, messages = await answer_form(
+        ValidatePostalForm(), domain, text, "postal_service_type", prefill=True, slots={"contact_phone": None}
+    )
+    values = slot_values(events)
+    assert values["postal_service_type"] == "delivery"
+    assert values["postal_address"] == "số 12, đường Nguyễn Huệ, Phường Cao Lãnh"
+    assert values["contact_phone"] == "0939123456"
+    assert messages == []

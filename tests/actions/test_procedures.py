@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from actions.procedure_choice import match_choice, settle, stated_age
-from actions.procedures import ActionAnswerProcedure, render
+from actions.procedures import ActionAnswerProcedure, is_procedure_reply, is_unclear_followup, render
 from knowledge import facade as knowledge
 from tests.actions.support import make_tracker, run, slot_values, texts
 
@@ -281,3 +281,66 @@ async def test_a_question_outside_the_catalogue_is_never_answered_with_a_neighbo
     assert code.startswith("HD-") and code in texts(messages)
     status = citizen_desk.ticket_status(code, "zalo", "q-1", None)
     assert status is not None and status.kind == "question"
+
+
+AFTER_AN_ANSWER = [
+    {"event": "user", "text": "trước"},
+    {"event": "action", "name": "action_answer_procedure"},
+    {"event": "action", "name": "action_listen"},
+]
+CERTIFIED_COPY = "2.000815"  # Chứng thực bản sao từ bản chính giấy tờ, văn bản...
+SIGNATURE = "2.000884"  # Chứng thực chữ ký trong các giấy tờ, văn bản
+BUILDING_PERMIT = (
+    "1.013225"  # Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ
+)
+
+
+async def test_words_of_another_procedure_move_to_it_even_when_they_share_the_result(
+    domain: dict[str, Any],
+) -> None:
+    # the certified copy delivers "bản sao có chứng thực", but "chữ ký" names the signature certification
+    tracker = ask(
+        "chứng thực chữ ký trong giấy ủy quyền",
+        followup=0.7,
+        slots={"current_procedure": CERTIFIED_COPY, "procedure_aspects": ["documents"]},
+    )
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == SIGNATURE
+
+
+def test_a_variant_typed_right_after_an_answer_is_a_reply_about_it_not_a_petition() -> None:
+    def reply(text: str, previous: list[dict[str, Any]] = AFTER_AN_ANSWER) -> bool:
+        tracker = make_tracker(
+            text,
+            intent="submit_petition",
+            slots={"current_procedure": BUILDING_PERMIT},
+            previous_events=previous,
+        )
+        return is_procedure_reply(tracker)
+
+    assert reply("xây mới nhà ở riêng lẻ")
+    assert not reply("phản ánh nhà kế bên xây mới nhà ở riêng lẻ lấn qua đất tui")
+    assert not reply("đèn đường ấp 3 hư cả tháng nay")
+    assert not reply("nhà bên cạnh xây mới không có phép")
+    assert not reply("xây mới nhà ở riêng lẻ", previous=[])  # no answer just before: a petition it is
+
+
+def test_a_short_unclear_question_right_after_an_answer_is_about_that_procedure() -> None:
+    def followup(text: str, previous: list[dict[str, Any]] = AFTER_AN_ANSWER) -> bool:
+        tracker = make_tracker(
+            text, intent="nlu_fallback", slots={"current_procedure": BIRTH}, previous_events=previous
+        )
+        return is_unclear_followup(tracker)
+
+    assert followup("vậy ai giải quyết")
+    assert followup("rồi sao nữa?")
+    assert not followup("hmm")
+    assert not followup("vậy ai giải quyết", previous=[])
+
+
+async def test_where_to_file_without_any_procedure_is_answered_in_general(domain: dict[str, Any]) -> None:
+    _, messages = await run(
+        ActionAnswerProcedure(), ask("vậy nộp trực tiếp ở đâu", aspects={"place": 0.95}, followup=0.9), domain
+    )
+    assert "Trung tâm Phục vụ hành chính công" in texts(messages)
+    assert "thủ tục nào" not in texts(messages)

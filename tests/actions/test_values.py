@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.values import find_time, read_detail, read_location, read_name
+from actions.values import find_introduced_name, find_time, read_detail, read_location, read_name
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,18 @@ def test_days_and_times_are_found(text: str, when: str) -> None:
 @pytest.mark.parametrize("text", ["ấp 4 xã Mỹ Thọ", "nhận hồ sơ tại nhà", "toi muon hen", "0912345678"])
 def test_places_and_other_words_are_not_times(text: str) -> None:
     assert find_time(text) is None
+
+
+def test_a_name_introduced_in_a_longer_message_is_found() -> None:
+    assert find_introduced_name("Tôi là Trần Văn Bé, sđt 0939123456, muốn nhận kết quả") == "Trần Văn Bé"
+    assert find_introduced_name("9h sáng thứ tư, tên Châu Văn Hiền sđt 0932444666") == "Châu Văn Hiền"
+    assert find_introduced_name("tui tên là Võ Văn Hai nè") == "Võ Văn Hai"
+    # someone else's name, a place, no introduction: no name of the citizen
+    assert find_introduced_name("phản ánh tên Nguyễn Văn A xả rác") is None
+    assert find_introduced_name("tôi là người dân xã Mỹ Thọ") is None
+    assert find_introduced_name("Nguyễn Văn Tư") is None
+
+
+def test_codes_and_phone_numbers_are_no_times() -> None:
+    assert find_time("nhận kết quả hồ sơ 000.00.20.H19-261113-0004, sđt 0939 123 456") is None
+    assert find_time("hẹn 8 giờ sáng thứ Hai tuần sau, sđt 0911222333") == "8 giờ sáng thứ Hai tuần sau"
