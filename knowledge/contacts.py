@@ -37,8 +37,10 @@ class ContactAnswer:
 
     ``outcome``: ``office`` (the offices ``offices`` answered: directory keys, i.e. a place code or an
     agency code), ``ambiguous_place`` (an old district or a shared name: ask which of ``candidates``, place
-    codes, and call again with ``place=<code>``) or ``ask_place`` (no office named: the province service
-    centre is given and the citizen asked for their commune or ward). ``fields`` are the fields answered."""
+    codes, and call again with ``place=<code>``), ``ask_place`` (no office named: the province service
+    centre is given and the citizen asked for their commune or ward) or ``hotline`` (no office named, the
+    question asks whom to call about procedures in general or where to complain: the 1022 hotline and the
+    national portal). ``fields`` are the fields answered."""
 
     outcome: str
     message: str
@@ -55,6 +57,7 @@ _FIELD_CUES: dict[str, tuple[str, ...]] = {
     "phone": (
         "so dien thoai", "dien thoai", "hotline", "duong day nong", "so may", "goi so", "goi dien",
         "so lien lac", "so ban", "so de goi", "alo", "zalo", "goi ai", "goi dau", "goi cho ai", "goi so nao",
+        "tong dai",
     ),
     "address": ("dia chi", "tru so", "nam o dau", "o duong nao", "duong nao", "vi tri", "cho nao", "o dau"),
     "hours": (
@@ -69,6 +72,18 @@ _OFFICE_CUES = (
     "bao hiem xa hoi", "van phong dang ky dat dai", "toa an", "co quan", "van phong", "tru so", "dien luc",
     "cap nuoc", "buu dien",
 )  # fmt: skip
+# A question about the hotline itself or about whom to ask, or where to complain, about procedures in
+# general ("tổng đài hỗ trợ thủ tục", "muốn hỏi cán bộ về thủ tục", "phản ánh thủ tục hành chính"): when it
+# names no office and no place, the answer is the 1022 hotline and the national portal (folded).
+_HOTLINE_CUES = (
+    "tong dai", "hoi ve thu tuc", "hoi thu tuc", "hoi can bo", "hoi cac thu tuc", "phan anh", "kien nghi",
+    "ho tro thu tuc", "ho tro ve thu tuc", "tu van", "hoi dap", "giai dap", "thac mac", "huong dan thu tuc",
+    "huong dan ve thu tuc", "khieu nai ve thu tuc",
+)  # fmt: skip
+# "Đóng cửa tiệm" closes a business (a procedure), it does not ask when an office closes.
+_CLOSING_A_BUSINESS = re.compile(
+    r" dong cua (?:tiem|hang|quan|cong ty|doanh nghiep|xuong|co so|ho kinh doanh|kinh doanh|buon ban|sap) "
+)
 # Words of a procedure question ("nộp hồ sơ khai sinh ở đâu" asks about a procedure, not an office).
 _PROCEDURE_CUES = ("nop", "ho so", "thu tuc", "dang ky", "cap", "lam giay", "xin giay", "lam the", "lam so")
 _POWER = (
@@ -133,8 +148,10 @@ def asked_fields(text: str) -> tuple[str, ...]:
 def is_contact_question(text: str) -> bool:
     """True when ``text`` asks for an office's phone, hours or address rather than about a procedure."""
     folded = _folded(text)
-    if _has(folded, _FIELD_CUES["phone"]) or _has(folded, _FIELD_CUES["hours"]):
+    if _has(folded, _FIELD_CUES["phone"]):
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))  # "mấy giờ" vs a processing time
+    if _has(_CLOSING_A_BUSINESS.sub(" ", folded), _FIELD_CUES["hours"]):
+        return not _has(folded, ("thoi han", "bao lau", "may ngay"))
     if _has(folded, _FIELD_CUES["address"]):
         names_office = _has(folded, _OFFICE_CUES) or bool(find_places(text))
         return names_office and not _has(folded, _PROCEDURE_CUES)
@@ -183,6 +200,37 @@ def _where_to_ask(directory: OfficeDirectory) -> str:
 
 def _not_known(directory: OfficeDirectory, what: str) -> str:
     return f"hiện em chưa có thông tin chính thức về {what}, {_where_to_ask(directory)} ạ."
+
+
+def _fallback_line(directory: OfficeDirectory) -> str:
+    return f"Nếu chưa liên hệ được hoặc cần hỏi thêm về thủ tục hành chính, {_where_to_ask(directory)} ạ."
+
+
+def _with_fallback(message: str, directory: OfficeDirectory) -> str:
+    """``message`` ending with the hotline and the portal, unless it already gives them."""
+    if f"(số {directory.fallback_phone})" in message:
+        return message
+    return f"{message}\n{_fallback_line(directory)}"
+
+
+def _gives_verified_phone(offices: list[Office]) -> bool:
+    return any(o.verified and (o.phone or o.hotlines) for o in offices)
+
+
+def _hotline_message(directory: OfficeDirectory) -> str:
+    """Whom to call, and where to look or complain, about administrative procedures in general."""
+    message = (
+        f"Dạ, để được hỏi đáp, hướng dẫn hoặc phản ánh, kiến nghị về thủ tục hành chính, anh/chị gọi "
+        f"{directory.fallback_name} (số {directory.fallback_phone}) hoặc vào {directory.portal_name} "
+        f"({directory.portal_url}) để tra cứu thủ tục, nộp hồ sơ trực tuyến, tra cứu hồ sơ và gửi phản ánh, "
+        "kiến nghị ạ."
+    )
+    if not directory.fallback_verified:
+        message += (
+            f"\nLưu ý: số {directory.fallback_phone} là số tỉnh đã công bố trước đây, em chưa tìm được thông "
+            f"báo mới xác nhận lại; nếu chưa gọi được, anh/chị dùng {directory.portal_name} giúp em ạ."
+        )
+    return message
 
 
 def _display_name(office: Office) -> str:
@@ -297,6 +345,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
     if named:
         offices = [directory.province[code] for code in named]
         message = _render("Dạ, ", offices, fields, directory, centre=_SERVICE_CENTRE in named)
+        if "phone" in fields and not _gives_verified_phone(offices):
+            message = _with_fallback(message, directory)
         return ContactAnswer("office", message, named, None, (), fields)
 
     unit: Place | None = get_place(place) if place else None
@@ -330,6 +380,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
         message = _render(intro, [office], fields, directory, centre=True)
         return ContactAnswer("office", message, (unit.code,), unit.code, (), fields)
 
+    if _has(_folded(text), _HOTLINE_CUES):
+        return ContactAnswer("hotline", _hotline_message(directory), fields=fields)
     centre = directory.agency(_SERVICE_CENTRE)
     ask = "Anh/chị cho em biết xã, phường của mình để em báo đúng nơi ạ."
     intro = (
@@ -338,5 +390,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
     )
     if centre is None:
         return ContactAnswer("ask_place", intro + ask, fields=fields)
-    message = _render(intro, [centre], fields, directory, centre=True) + "\n" + ask
+    message = _render(intro, [centre], fields, directory, centre=True)
+    if "phone" in fields:
+        message = _with_fallback(message, directory)
+    message += "\n" + ask
     return ContactAnswer("ask_place", message, (_SERVICE_CENTRE,), None, (), fields)

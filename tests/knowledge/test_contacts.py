@@ -100,6 +100,9 @@ def directory(tmp_path: Path) -> Path:
         ("nộp hồ sơ khai sinh ở đâu", False),
         ("đăng ký kết hôn mất mấy ngày", False),
         ("làm căn cước cần giấy tờ gì", False),
+        ("số tổng đài hỗ trợ thủ tục hành chính", True),
+        ("đóng cửa tiệm thì chấm dứt hộ kinh doanh có mất phí ko", False),
+        ("đóng cửa hàng rồi có phải báo ai không", False),
     ],
 )
 def test_contact_questions_are_told_from_procedure_questions(text: str, contact: bool) -> None:
@@ -168,6 +171,38 @@ def test_no_office_named_gives_the_province_centre_and_asks_the_commune(director
     assert reply.outcome == "ask_place"
     assert "- Điện thoại: 0277 3898989." in reply.message
     assert reply.message.endswith("Anh/chị cho em biết xã, phường của mình để em báo đúng nơi ạ.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "số điện thoại tổng đài hỗ trợ thủ tục hành chính",
+        "muốn hỏi cán bộ về thủ tục thì gọi đâu",
+        "phản ánh thủ tục hành chính gọi số nào",
+    ],
+)
+def test_whom_to_call_about_procedures_in_general_gets_the_hotline_and_the_portal(
+    question: str, directory: Path
+) -> None:
+    reply = contact_answer(question, path=directory)
+    assert reply.outcome == "hotline"
+    assert "Tổng đài 1022 thử (số 1022)" in reply.message and "https://dichvucong.gov.vn" in reply.message
+    assert "Lưu ý" not in reply.message  # the fixture's hotline is verified
+
+
+def test_an_unconfirmed_hotline_number_is_said_to_be_unconfirmed() -> None:
+    shipped = load_offices(OFFICES_FILE)
+    reply = facade_contact_answer("số tổng đài hỗ trợ thủ tục hành chính")
+    assert reply.outcome == "hotline" and "(số 1022)" in reply.message
+    if not shipped.fallback_verified:
+        assert "chưa tìm được thông báo mới xác nhận lại" in reply.message
+
+
+def test_a_phone_question_without_a_verified_number_also_gets_the_hotline(directory: Path) -> None:
+    department = contact_answer("số điện thoại sở tư pháp", path=directory)
+    assert "(số 1022)" in department.message
+    general = contact_answer("cho hỏi số điện thoại", path=directory)
+    assert "(số 1022)" in general.message and "0277 3898989" in general.message
 
 
 def test_every_unit_of_the_shipped_directory_gets_an_answer_without_invented_facts() -> None:
