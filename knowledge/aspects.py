@@ -114,6 +114,14 @@ _WEAK: dict[str, tuple[str, ...]] = {
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\d+$")
+# "bao lâu thì phải đăng ký", "mấy ngày phải đi khai tử", "người nhà mất bao lâu phải khai": a length of
+# time followed by what one MUST do asks for the filing deadline, not how long the office takes ("phải
+# chờ/đợi bao lâu", "bao lâu phải lên lấy kết quả" stay processing time). The span, from the length of time
+# to "phải", is matched before any phrase it overlaps ("mất bao lâu" is then a death, not a duration).
+_DURATIONS = (("bao", "lau"), ("may", "ngay"), ("bao", "nhieu", "ngay"), ("may", "thang"), ("may", "tuan"))
+_MUST = "phai"
+_NOT_AN_OBLIGATION = ("cho", "doi", "lay", "nhan", "len", "quay", "toi", "den")
+_MAX_GAP = 2  # words between the length of time and "phải" ("bao lâu thì phải", "mấy ngày là phải")
 
 
 def _phrases() -> dict[tuple[str, ...], tuple[str, int]]:
@@ -134,19 +142,39 @@ def _tokens(text: str) -> list[str]:
     return ["#" if _NUMBER.match(word) else word for word in words]
 
 
+def _must_within(tokens: list[str]) -> list[tuple[int, int]]:
+    """Spans "<length of time> [up to two words] phải <an act>" (see ``_DURATIONS``)."""
+    spans = []
+    for start in range(len(tokens)):
+        for duration in _DURATIONS:
+            end = start + len(duration)
+            if tuple(tokens[start:end]) != duration:
+                continue
+            for must in range(end, min(end + _MAX_GAP + 1, len(tokens))):
+                if tokens[must] == _MUST:
+                    after = tokens[must + 1] if must + 1 < len(tokens) else ""
+                    if after and after not in _NOT_AN_OBLIGATION:
+                        spans.append((start, must + 1))
+                    break
+    return spans
+
+
 def aspect_points(text: str) -> dict[str, int]:
-    """Points per aspect for ``text`` (longest phrases first, no overlap)."""
+    """Points per aspect for ``text`` (longest phrases first, no overlap; a "duration ... phải" span
+    before any phrase)."""
     tokens = _tokens(text or "")
-    matches: list[tuple[int, int, str, int]] = []
+    matches: list[tuple[int, int, str, int, int]] = [
+        (start, end, "deadline", 2, 0) for start, end in _must_within(tokens)
+    ]
     for start in range(len(tokens)):
         for length in range(min(_MAX_PHRASE, len(tokens) - start), 0, -1):
             found = _PHRASES.get(tuple(tokens[start : start + length]))
             if found:
-                matches.append((start, start + length, *found))
-    matches.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+                matches.append((start, start + length, *found, 1))
+    matches.sort(key=lambda m: (m[4], -(m[1] - m[0]), m[0]))
     used: set[int] = set()
     points: dict[str, int] = {}
-    for start, end, aspect, value in matches:
+    for start, end, aspect, value, _rank in matches:
         if used.intersection(range(start, end)):
             continue
         used.update(range(start, end))

@@ -35,6 +35,23 @@ def test_new_phrasings_get_the_aspect_they_ask_about(text: str, aspect: str) -> 
     assert detect_aspect(text) == aspect
 
 
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        # How long one has to do something is the filing deadline ...
+        ("người nhà mất bao lâu phải đi khai tử", "deadline"),
+        ("ở trọ bao lâu thì phải đăng ký tạm trú", "deadline"),
+        ("sinh con mấy ngày là phải đi khai sinh", "deadline"),
+        # ... how long one waits is the processing time.
+        ("làm căn cước phải chờ bao lâu", "time"),
+        ("đăng ký tạm trú bao lâu thì có", "time"),
+        ("khai tử mất bao lâu", "time"),
+    ],
+)
+def test_a_length_of_time_one_must_act_within_is_the_deadline(text: str, aspect: str) -> None:
+    assert detect_aspect(text) == aspect
+
+
 def test_the_cue_phrases_alone_would_misread_what_the_model_reads_right() -> None:
     text = "người già bao nhiêu tuổi thì được trợ cấp hằng tháng"
     assert aspect_points(text) == {"fee": 2}  # the keyword table alone says "price"
