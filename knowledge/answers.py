@@ -388,6 +388,8 @@ def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
     lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({levels})" if levels else "") + "."] if intro else []
     if record.applicants:
         lines.append(f"Người thực hiện: {_sentence(_shorten(record.applicants, 160))}")
+    if record.conditions:  # "bản chính rách nát có chứng thực được không": what rules a request out
+        lines.append(f"Điều kiện: {_sentence(_shorten(record.conditions, 160))}")
     where = _where(record)
     if where:
         lines.append(f"Nơi nộp: {_sentence(_shorten(where, 200))}")

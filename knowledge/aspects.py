@@ -51,6 +51,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "le phi", "bao nhieu tien", "nhieu tien", "mat tien", "ton tien", "het tien", "mien phi",
         "chi phi", "tien phi", "gia bao nhieu", "dong tien", "mat bao nhieu", "ton bao nhieu",
         "het bao nhieu", "tra tien", "nop tien", "ton phi", "mat phi", "co phi", "thu phi",
+        "giam phi", "giam le phi", "mien giam", "duoc giam", "mien phi khong", "giam tien",
     ),
     "time": (
         "bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han", "mat bao lau", "lau khong",

@@ -180,3 +180,11 @@ def test_the_placeholder_scan_catches_what_it_is_for() -> None:
     assert INTERNAL_TEXT.search(render_answer(leaked, "time"))
     assert INTERNAL_TEXT.search("Lệ phí: None.")
     assert not INTERNAL_TEXT.search(render_answer(view(channels=[], documents=[]), "fee"))
+
+
+def test_the_overview_says_what_rules_a_request_out() -> None:
+    """ "bản chính bị rách nát có chứng thực được không" reads as an overview: the conditions are in it."""
+    conditions = "Không chứng thực bản sao từ bản chính bị tẩy xóa, sửa chữa, hư hỏng, cũ nát."
+    text = render_answer(view(conditions=conditions), "overview")
+    assert f"Điều kiện: {conditions}" in text.splitlines()
+    assert "Điều kiện" not in render_answer(view(), "overview")

@@ -29,6 +29,9 @@ from knowledge.aspects import ASPECTS, AspectModel, aspect_points, default_model
         ("lam cccd o dau z ad", "place"),
         ("dang ky ket hon can giay to j", "documents"),
         ("doi bang lai onl dc hong", "online"),
+        # A reduction of the fee is about the fee.
+        ("sinh viên làm lý lịch tư pháp có được giảm phí hông", "fee"),
+        ("hộ nghèo có được miễn giảm lệ phí không", "fee"),
     ],
 )
 def test_new_phrasings_get_the_aspect_they_ask_about(text: str, aspect: str) -> None:
