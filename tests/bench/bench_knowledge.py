@@ -236,7 +236,7 @@ def bot_reply(catalogue: Catalogue, text: str) -> str:
     if match.found and match.top is not None:
         record = catalogue.get(match.top.code)
         if record is not None:
-            return render_answer(record, detect_aspect(text))
+            return render_answer(record, detect_aspect(text), text)
     return match.message or ""
 
 

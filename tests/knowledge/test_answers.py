@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from knowledge.answers import render_answer
+from knowledge.answers import papers_asked, render_answer
 from knowledge.aspects import ASPECTS, detect_aspect
 from knowledge.catalogue import load_shipped
 from knowledge.facade import answer, get_procedure
@@ -188,3 +188,38 @@ def test_the_overview_says_what_rules_a_request_out() -> None:
     text = render_answer(view(conditions=conditions), "overview")
     assert f"Điều kiện: {conditions}" in text.splitlines()
     assert "Điều kiện" not in render_answer(view(), "overview")
+
+
+@pytest.mark.parametrize(
+    ("question", "paper"),
+    [
+        ("đẻ ở nhà ko có giấy chứng sinh thì sao", "Giấy chứng sinh"),
+        ("ông bà đi làm thay có cần giấy ủy quyền chứng thực không", "Văn bản ủy quyền"),
+        ("ảnh thì cỡ bao nhiêu", "Ảnh 4x6"),
+    ],
+)
+def test_a_paper_the_question_names_is_said_about_whatever_the_aspect(question: str, paper: str) -> None:
+    record = view(
+        documents=[
+            DocumentRecord("Tờ khai theo mẫu", "original", 1, None, None),
+            DocumentRecord(
+                "Giấy chứng sinh; nếu không có thì văn bản của người làm chứng", "original", 1, None, None
+            ),
+            DocumentRecord("Văn bản ủy quyền", "original", 1, None, "Không cần chứng thực nếu là ông, bà"),
+            DocumentRecord("Ảnh 4x6", "original", 2, None, None),
+        ]
+    )
+    named = papers_asked(record, question)
+    assert len(named) == 1 and named[0].name.startswith(paper)
+    text = render_answer(record, "fee", question)
+    assert f"Về giấy tờ anh/chị hỏi: {paper[0].lower()}{paper[1:]}" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["anh chị cho hỏi lệ phí bao nhiêu", "có phải ghi vào sổ hộ tịch không", "trường hợp con nhỏ thì sao"],
+)
+def test_no_paper_is_said_about_when_none_is_named(question: str) -> None:
+    record = view(documents=[DocumentRecord("Căn cước, hộ chiếu", "present", 1, None, None)])
+    assert papers_asked(record, question) == []
+    assert render_answer(record, "fee", question) == render_answer(record, "fee")
