@@ -59,7 +59,9 @@ _FIELD_CUES: dict[str, tuple[str, ...]] = {
         "so lien lac", "so ban", "so de goi", "alo", "zalo", "goi ai", "goi dau", "goi cho ai", "goi so nao",
         "tong dai",
     ),
-    "address": ("dia chi", "tru so", "nam o dau", "o duong nao", "duong nao", "vi tri", "cho nao", "o dau"),
+    "address": (
+        "dia chi", "tru so", "nam o dau", "o duong nao", "duong nao", "vi tri", "cho nao", "o dau", "den dau",
+    ),
     "hours": (
         "gio lam viec", "may gio", "mo cua", "dong cua", "thu bay", "thu #", "chu nhat", "gio hanh chinh",
         "nghi trua", "lam viec khong", "lam viec ko", "co lam viec", "lam viec may", "lich lam viec",
@@ -78,8 +80,12 @@ _OFFICE_CUES = (
 _HOTLINE_CUES = (
     "tong dai", "hoi ve thu tuc", "hoi thu tuc", "hoi can bo", "hoi cac thu tuc", "phan anh", "kien nghi",
     "ho tro thu tuc", "ho tro ve thu tuc", "tu van", "hoi dap", "giai dap", "thac mac", "huong dan thu tuc",
-    "huong dan ve thu tuc", "khieu nai ve thu tuc",
+    "huong dan ve thu tuc", "khieu nai ve thu tuc", "ho tro dich vu cong", "dich vu cong",
 )  # fmt: skip
+# Paperwork in general ("làm giấy tờ ở Cao Lãnh thì đến đâu") names no procedure: where to go is the office.
+_GENERIC_PAPERWORK = re.compile(r" (?:lam |xin )?(?:giay to|thu tuc hanh chinh|thu tuc|ho so)(?= )")
+# What a commune-level office is said with ("công an xã", "ủy ban phường").
+_COMMUNE_UNITS = ("xa", "phuong", "thi tran")
 # "Đóng cửa tiệm" closes a business (a procedure), it does not ask when an office closes.
 _CLOSING_A_BUSINESS = re.compile(
     r" dong cua (?:tiem|hang|quan|cong ty|doanh nghiep|xuong|co so|ho kinh doanh|kinh doanh|buon ban|sap) "
@@ -154,7 +160,7 @@ def is_contact_question(text: str) -> bool:
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))
     if _has(folded, _FIELD_CUES["address"]):
         names_office = _has(folded, _OFFICE_CUES) or bool(find_places(text))
-        return names_office and not _has(folded, _PROCEDURE_CUES)
+        return names_office and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES)
     return False
 
 
@@ -172,12 +178,21 @@ def _province_keys(directory: OfficeDirectory) -> dict[str, set[str]]:
 
 
 def _province_offices(text: str, directory: OfficeDirectory) -> tuple[str, ...]:
-    """Agency codes the question names (the longest phrase wins)."""
+    """Agency codes the question names (the longest phrase wins). A name both levels share said with a
+    commune or ward ("công an phường", "công an xã Mỹ Hiệp") names the commune's office, not the
+    province's, unless it says "tỉnh"."""
     folded = _folded(text)
-    best: tuple[int, set[str]] = (0, set())
+    best: tuple[str, set[str]] = ("", set())
     for phrase, codes in _province_keys(directory).items():
-        if f" {phrase} " in folded and len(phrase) > best[0]:
-            best = (len(phrase), codes)
+        if f" {phrase} " in folded and len(phrase) > len(best[0]):
+            best = (phrase, codes)
+    phrase = best[0]
+    if (
+        phrase
+        and " tinh" not in f" {phrase}"
+        and _has(folded, tuple(f"{phrase} {u}" for u in _COMMUNE_UNITS))
+    ):
+        return ()
     return tuple(code for code in directory.province if code in best[1])
 
 

@@ -103,6 +103,8 @@ def directory(tmp_path: Path) -> Path:
         ("số tổng đài hỗ trợ thủ tục hành chính", True),
         ("đóng cửa tiệm thì chấm dứt hộ kinh doanh có mất phí ko", False),
         ("đóng cửa hàng rồi có phải báo ai không", False),
+        ("làm giấy tờ ở phường Mỹ Tho thì đến đâu", True),
+        ("ở phường Mỹ Tho nộp hồ sơ khai sinh ở đâu", False),
     ],
 )
 def test_contact_questions_are_told_from_procedure_questions(text: str, contact: bool) -> None:
@@ -188,6 +190,12 @@ def test_whom_to_call_about_procedures_in_general_gets_the_hotline_and_the_porta
     assert reply.outcome == "hotline"
     assert "Tổng đài 1022 thử (số 1022)" in reply.message and "https://dichvucong.gov.vn" in reply.message
     assert "Lưu ý" not in reply.message  # the fixture's hotline is verified
+
+
+def test_a_commune_office_is_not_taken_for_the_province_office_of_the_same_name() -> None:
+    assert facade_contact_answer("công an phường Mỹ Tho ở chỗ nào").place == "phuong_my_tho"
+    assert "cong_an_tinh" not in facade_contact_answer("số điện thoại công an phường").offices
+    assert facade_contact_answer("số điện thoại công an tỉnh").offices == ("cong_an_tinh",)
 
 
 def test_an_unconfirmed_hotline_number_is_said_to_be_unconfirmed() -> None:
