@@ -546,6 +546,17 @@ def _paper_lines(record: ProcedureRecord, question: str | None, answer: str) -> 
     return "\nVề giấy tờ anh/chị hỏi: " + "; ".join(_lower_first(line) for line in lines) + "."
 
 
+# Abbreviations citizens may not know, spelt out in what they read; not inside a document number
+# ("Nghị quyết 26/2025/NQ-HĐND").
+_SPELT_OUT = {"HĐND": "Hội đồng nhân dân"}
+_ABBREVIATION = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, _SPELT_OUT)) + r")(?![\w/-])")
+
+
+def _plain(text: str) -> str:
+    """``text`` with the abbreviations of ``_SPELT_OUT`` spelt out."""
+    return _ABBREVIATION.sub(lambda match: _SPELT_OUT[match.group(1)], text)
+
+
 def render_answer(record: ProcedureRecord, aspect: str, question: str | None = None) -> str:
     """The answer about ``aspect`` of ``record`` (unknown aspects get the overview). ``question``, the
     citizen's words, adds what the catalogue says about a paper it names ("đẻ ở nhà không có giấy chứng
@@ -553,9 +564,9 @@ def render_answer(record: ProcedureRecord, aspect: str, question: str | None = N
     if record.is_pointer and record.pointer is not None:
         has_fact = _POINTER_FACTS.get(aspect)
         if has_fact is None or not has_fact(record):
-            return _answer_pointer(record) + _review_note(record)
+            return _plain(_answer_pointer(record) + _review_note(record))
         specific = _RENDERERS[aspect](record).removeprefix("Dạ, ")
         answer = f"{_pointer_intro(record)}\n{_upper_first(specific)}"
-        return answer + _paper_lines(record, question, answer) + _review_note(record)
+        return _plain(answer + _paper_lines(record, question, answer) + _review_note(record))
     answer = _RENDERERS.get(aspect, _answer_overview)(record)
-    return answer + _paper_lines(record, question, answer) + _review_note(record)
+    return _plain(answer + _paper_lines(record, question, answer) + _review_note(record))

@@ -223,3 +223,10 @@ def test_no_paper_is_said_about_when_none_is_named(question: str) -> None:
     record = view(documents=[DocumentRecord("Căn cước, hộ chiếu", "present", 1, None, None)])
     assert papers_asked(record, question) == []
     assert render_answer(record, "fee", question) == render_answer(record, "fee")
+
+
+def test_abbreviations_citizens_may_not_know_are_spelt_out_but_not_inside_document_numbers() -> None:
+    fee = "Lệ phí do HĐND tỉnh quy định (Nghị quyết 26/2025/NQ-HĐND)"
+    record = view(channels=[ChannelRecord("in_person", "03 ngày làm việc", 3, "working", fee, None, None)])
+    text = render_answer(record, "fee")
+    assert "do Hội đồng nhân dân tỉnh quy định (Nghị quyết 26/2025/NQ-HĐND)" in text
