@@ -66,8 +66,15 @@ _FIELD_CUES: dict[str, tuple[str, ...]] = {
         "gio lam viec", "may gio", "mo cua", "dong cua", "thu bay", "thu #", "chu nhat", "gio hanh chinh",
         "nghi trua", "lam viec khong", "lam viec ko", "co lam viec", "lam viec may", "lich lam viec",
         "sang thu", "chieu thu", "gio giac", "lam den may gio", "ngay le", "lam viec ngay",
+        "lam viec thu may", "lam viec gio nao", "lam viec luc nao", "lam viec ngay nao", "may gio mo",
     ),
 }  # fmt: skip
+# Ways to reach an office that are none of the fields ("email sở nội vụ", "liên hệ ủy ban phường bằng cách
+# nào"): a contact question when an office is named, answered with every field.
+_OTHER_CONTACT_CUES = (
+    "email", "thu dien tu", "fanpage", "trang facebook", "thong tin lien he", "cach lien he", "cach lien lac",
+    "lien he bang cach nao", "lien lac bang cach nao", "lien he the nao", "lien he sao",
+)  # fmt: skip
 # Words that name an office (folded).
 _OFFICE_CUES = (
     "uy ban", "trung tam phuc vu", "hanh chinh cong", "bo phan mot cua", "mot cua", "so", "cong an",
@@ -80,7 +87,8 @@ _OFFICE_CUES = (
 _HOTLINE_CUES = (
     "tong dai", "hoi ve thu tuc", "hoi thu tuc", "hoi can bo", "hoi cac thu tuc", "phan anh", "kien nghi",
     "ho tro thu tuc", "ho tro ve thu tuc", "tu van", "hoi dap", "giai dap", "thac mac", "huong dan thu tuc",
-    "huong dan ve thu tuc", "khieu nai ve thu tuc", "ho tro dich vu cong", "dich vu cong",
+    "huong dan ve thu tuc", "khieu nai ve thu tuc", "ho tro dich vu cong", "dich vu cong", "hotline",
+    "so ho tro", "dien thoai ho tro", "duong day ho tro", "tien do ho so", "hoi tien do",
 )  # fmt: skip
 # Paperwork in general ("làm giấy tờ ở Cao Lãnh thì đến đâu") names no procedure: where to go is the office.
 _GENERIC_PAPERWORK = re.compile(r" (?:lam |xin )?(?:giay to|thu tuc hanh chinh|thu tuc|ho so)(?= )")
@@ -158,7 +166,10 @@ def is_contact_question(text: str) -> bool:
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))  # "mấy giờ" vs a processing time
     if _has(_CLOSING_A_BUSINESS.sub(" ", folded), _FIELD_CUES["hours"]):
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))
-    if _has(folded, _FIELD_CUES["address"]):
+    how_to_reach = _has(folded, ("lien he", "lien lac")) and _has(
+        folded, ("bang cach nao", "cach nao", "the nao")
+    )
+    if _has(folded, _FIELD_CUES["address"]) or _has(folded, _OTHER_CONTACT_CUES) or how_to_reach:
         names_office = _has(folded, _OFFICE_CUES) or bool(find_places(text))
         return names_office and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES)
     return False

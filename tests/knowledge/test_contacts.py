@@ -105,6 +105,10 @@ def directory(tmp_path: Path) -> Path:
         ("đóng cửa hàng rồi có phải báo ai không", False),
         ("làm giấy tờ ở phường Mỹ Tho thì đến đâu", True),
         ("ở phường Mỹ Tho nộp hồ sơ khai sinh ở đâu", False),
+        ("uy ban phuong my tho lam viec thu may", True),
+        ("email sở tư pháp", True),
+        ("liên hệ ủy ban phường Mỹ Tho bằng cách nào", True),
+        ("muốn liên hệ công an xã để làm căn cước", False),
     ],
 )
 def test_contact_questions_are_told_from_procedure_questions(text: str, contact: bool) -> None:
@@ -181,6 +185,8 @@ def test_no_office_named_gives_the_province_centre_and_asks_the_commune(director
         "số điện thoại tổng đài hỗ trợ thủ tục hành chính",
         "muốn hỏi cán bộ về thủ tục thì gọi đâu",
         "phản ánh thủ tục hành chính gọi số nào",
+        "cho em xin số hotline",
+        "nộp hồ sơ xong muốn hỏi tiến độ thì gọi đâu",
     ],
 )
 def test_whom_to_call_about_procedures_in_general_gets_the_hotline_and_the_portal(
