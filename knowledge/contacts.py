@@ -92,6 +92,14 @@ _HOTLINE_CUES = (
 )  # fmt: skip
 # Paperwork in general ("làm giấy tờ ở Cao Lãnh thì đến đâu") names no procedure: where to go is the office.
 _GENERIC_PAPERWORK = re.compile(r" (?:lam |xin )?(?:giay to|thu tuc hanh chinh|thu tuc|ho so)(?= )")
+# Said when a former district is named (Luật Tổ chức chính quyền địa phương 2025: two levels from
+# 1 July 2025).
+_NO_DISTRICTS = (
+    " Từ ngày 01/7/2025 chính quyền địa phương còn hai cấp (tỉnh và xã, phường), không còn cấp huyện; "
+    "thủ tục trước đây làm ở huyện nay nộp tại xã, phường hoặc tỉnh."
+)
+# The one-stop service centres: named without a procedure, the question is about the centre.
+_SERVICE_CENTRE_NAMES = ("trung tam phuc vu hanh chinh cong", "trung tam hanh chinh cong", "bo phan mot cua")
 # What a commune-level office is said with ("công an xã", "ủy ban phường").
 _COMMUNE_UNITS = ("xa", "phuong", "thi tran")
 # "Đóng cửa tiệm" closes a business (a procedure), it does not ask when an office closes.
@@ -169,6 +177,8 @@ def is_contact_question(text: str) -> bool:
     how_to_reach = _has(folded, ("lien he", "lien lac")) and _has(
         folded, ("bang cach nao", "cach nao", "the nao")
     )
+    if _has(folded, _SERVICE_CENTRE_NAMES) and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES):
+        return True  # "trung tâm hành chính công huyện Cao Lãnh": the centre itself
     if _has(folded, _FIELD_CUES["address"]) or _has(folded, _OTHER_CONTACT_CUES) or how_to_reach:
         names_office = _has(folded, _OFFICE_CUES) or bool(find_places(text))
         return names_office and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES)
@@ -387,10 +397,13 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
             ambiguous = next((m for m in matches if m.candidates), None)
             if ambiguous is not None:
                 names = ", ".join(p.name for p in ambiguous.candidates[:8])
+                district = _has(_folded(ambiguous.matched), ("huyen", "thi xa"))
+                note = _NO_DISTRICTS if district else ""
                 return ContactAnswer(
                     "ambiguous_place",
-                    f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã, phường: {names}. Anh/chị cho em biết '
-                    "cụ thể xã, phường nào để em báo thông tin liên hệ ạ?",
+                    f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã, phường: {names}.{note} Cần hỏi ngay, '
+                    f"{_where_to_ask(directory)} ạ. Anh/chị cho em biết cụ thể xã, phường nào để em báo "
+                    "thông tin liên hệ ạ?",
                     candidates=tuple(p.code for p in ambiguous.candidates),
                     fields=fields,
                 )

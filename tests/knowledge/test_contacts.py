@@ -109,6 +109,8 @@ def directory(tmp_path: Path) -> Path:
         ("email sở tư pháp", True),
         ("liên hệ ủy ban phường Mỹ Tho bằng cách nào", True),
         ("muốn liên hệ công an xã để làm căn cước", False),
+        ("trung tâm hành chính công huyện Cao Lãnh", True),
+        ("nộp hồ sơ khai sinh ở bộ phận một cửa được không", False),
     ],
 )
 def test_contact_questions_are_told_from_procedure_questions(text: str, contact: bool) -> None:
@@ -148,6 +150,7 @@ def test_a_former_district_spanning_several_units_is_asked_back(directory: Path)
     assert reply.outcome == "ambiguous_place"
     assert "xa_cai_be" in reply.candidates and len(reply.candidates) > 1
     assert reply.message.endswith("ạ?")
+    assert "không còn cấp huyện" in reply.message and "(số 1022)" in reply.message
     chosen = contact_answer("địa chỉ UBND huyện Cái Bè", "xa_cai_be", path=directory)
     assert chosen.outcome == "office" and chosen.place == "xa_cai_be"
 
