@@ -123,6 +123,8 @@ _DURATIONS = (("bao", "lau"), ("may", "ngay"), ("bao", "nhieu", "ngay"), ("may",
 _MUST = "phai"
 _NOT_AN_OBLIGATION = ("cho", "doi", "lay", "nhan", "len", "quay", "toi", "den")
 _MAX_GAP = 2  # words between the length of time and "phải" ("bao lâu thì phải", "mấy ngày là phải")
+_PAYING_IN = ("dong", "tham")  # "đóng bảo hiểm", "tham gia bảo hiểm"
+_RECEIVING = ("huong", "lanh", "nhan", "rut")
 
 
 def _phrases() -> dict[tuple[str, ...], tuple[str, int]]:
@@ -143,19 +145,25 @@ def _tokens(text: str) -> list[str]:
     return ["#" if _NUMBER.match(word) else word for word in words]
 
 
-def _must_within(tokens: list[str]) -> list[tuple[int, int]]:
-    """Spans "<length of time> [up to two words] phải <an act>" (see ``_DURATIONS``)."""
+def _must_within(tokens: list[str]) -> list[tuple[int, int, str]]:
+    """Spans "<length of time> [up to two words] phải <an act>" (``deadline``, see ``_DURATIONS``) and
+    "đóng / tham gia ... <length of time> [up to two words] được <hưởng>" (``eligibility``: how long one
+    must have paid in to qualify, "đóng bảo hiểm bao lâu thì được hưởng thai sản")."""
     spans = []
     for start in range(len(tokens)):
         for duration in _DURATIONS:
             end = start + len(duration)
             if tuple(tokens[start:end]) != duration:
                 continue
+            paid_in = any(word in _PAYING_IN for word in tokens[:start])
             for must in range(end, min(end + _MAX_GAP + 1, len(tokens))):
+                after = tokens[must + 1] if must + 1 < len(tokens) else ""
                 if tokens[must] == _MUST:
-                    after = tokens[must + 1] if must + 1 < len(tokens) else ""
                     if after and after not in _NOT_AN_OBLIGATION:
-                        spans.append((start, must + 1))
+                        spans.append((start, must + 1, "deadline"))
+                    break
+                if tokens[must] == "duoc" and paid_in and after in _RECEIVING:
+                    spans.append((start, must + 2, "eligibility"))
                     break
     return spans
 
@@ -165,7 +173,7 @@ def aspect_points(text: str) -> dict[str, int]:
     before any phrase)."""
     tokens = _tokens(text or "")
     matches: list[tuple[int, int, str, int, int]] = [
-        (start, end, "deadline", 2, 0) for start, end in _must_within(tokens)
+        (start, end, aspect, 2, 0) for start, end, aspect in _must_within(tokens)
     ]
     for start in range(len(tokens)):
         for length in range(min(_MAX_PHRASE, len(tokens) - start), 0, -1):

@@ -49,6 +49,9 @@ def test_new_phrasings_get_the_aspect_they_ask_about(text: str, aspect: str) -> 
         ("làm căn cước phải chờ bao lâu", "time"),
         ("đăng ký tạm trú bao lâu thì có", "time"),
         ("khai tử mất bao lâu", "time"),
+        # How long one must have paid in to qualify is eligibility; how long until paid is time.
+        ("đóng bảo hiểm bao lâu thì được hưởng thai sản", "eligibility"),
+        ("nộp hồ sơ thất nghiệp bao lâu thì được nhận tiền", "time"),
     ],
 )
 def test_a_length_of_time_one_must_act_within_is_the_deadline(text: str, aspect: str) -> None:
