@@ -532,14 +532,16 @@ def papers_asked(record: ProcedureRecord, question: str) -> list[DocumentRecord]
     return [doc for score, doc in scored if score == best][:2]
 
 
-def _paper_lines(record: ProcedureRecord, question: str | None, answer: str) -> str:
-    """What the catalogue says about the papers the question names, when the answer does not say it."""
+def _paper_lines(record: ProcedureRecord, question: str | None, answer: str, aspect: str) -> str:
+    """What the catalogue says about the papers the question names, when the answer does not say it (the
+    form answer already names the forms to fill in)."""
     if not question:
         return ""
     lines = [
         _document_line(i, doc).split(". ", 1)[1]
         for i, doc in enumerate(papers_asked(record, question), start=1)
         if _shorten(doc.name, 180).lower() not in answer.lower()
+        and not (aspect == "form" and (doc.form or record.forms))
     ]
     if not lines:
         return ""
@@ -567,6 +569,6 @@ def render_answer(record: ProcedureRecord, aspect: str, question: str | None = N
             return _plain(_answer_pointer(record) + _review_note(record))
         specific = _RENDERERS[aspect](record).removeprefix("Dạ, ")
         answer = f"{_pointer_intro(record)}\n{_upper_first(specific)}"
-        return _plain(answer + _paper_lines(record, question, answer) + _review_note(record))
+        return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))
     answer = _RENDERERS.get(aspect, _answer_overview)(record)
-    return _plain(answer + _paper_lines(record, question, answer) + _review_note(record))
+    return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))
