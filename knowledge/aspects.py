@@ -60,6 +60,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "thoi han giai quyet", "thoi gian giai quyet", "bao lau thi co", "bao lau co",
         "het bao nhieu ngay", "mat bao nhieu ngay", "ton bao nhieu ngay", "het may ngay", "mat may ngay",
         "chung nao", "chung nao co", "chung nao lay", "hoi nao co", "bua nao co", "bua nao lay",
+        "lien khong", "lien ko", "lien hong", "co lien", "lay lien", "nhan lien", "lay ngay", "co ngay",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
@@ -105,7 +106,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
 # Everyday words that lean towards an aspect without saying it.
 _WEAK: dict[str, tuple[str, ...]] = {
     "fee": ("phi", "tien"),
-    "time": ("lau",),
+    "time": ("lau", "may thang", "bao nhieu thang"),
     "documents": ("ho so", "giay to"),
     "eligibility": ("doi tuong",),
     "steps": ("lam sao", "the nao", "nhu the nao", "ra sao", "huong dan"),
