@@ -160,7 +160,9 @@ def _must_within(tokens: list[str]) -> list[tuple[int, int, str]]:
             for must in range(end, min(end + _MAX_GAP + 1, len(tokens))):
                 after = tokens[must + 1] if must + 1 < len(tokens) else ""
                 if tokens[must] == _MUST:
-                    if after and after not in _NOT_AN_OBLIGATION:
+                    # "có phải" / "không phải" ask or deny, they do not oblige ("mất bao lâu, có phải ...")
+                    asks = tokens[must - 1] in ("co", "khong", "ko")
+                    if after and after not in _NOT_AN_OBLIGATION and not asks:
                         spans.append((start, must + 1, "deadline"))
                     break
                 if tokens[must] == "duoc" and paid_in and after in _RECEIVING:

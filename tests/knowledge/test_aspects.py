@@ -49,6 +49,7 @@ def test_new_phrasings_get_the_aspect_they_ask_about(text: str, aspect: str) -> 
         ("làm căn cước phải chờ bao lâu", "time"),
         ("đăng ký tạm trú bao lâu thì có", "time"),
         ("khai tử mất bao lâu", "time"),
+        ("lam giay ket hon mat bao lau, co phai ca 2 dua cung di ko", "time"),
         # How long one must have paid in to qualify is eligibility; how long until paid is time.
         ("đóng bảo hiểm bao lâu thì được hưởng thai sản", "eligibility"),
         ("nộp hồ sơ thất nghiệp bao lâu thì được nhận tiền", "time"),
