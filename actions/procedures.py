@@ -128,8 +128,10 @@ def asked_aspects(tracker: Tracker, text: str) -> list[str]:
     return [] if aspect == "overview" else [aspect]
 
 
-def render(code: str, aspects: list[str]) -> str:
-    """The answer about ``aspects`` of procedure ``code`` (its overview when none)."""
+def render(code: str, aspects: list[str], question: str | None = None) -> str:
+    """The answer about ``aspects`` of procedure ``code`` (its overview when none). ``question``, the
+    citizen's words: a paper it names ("không có giấy chứng sinh thì sao") is said about once, unless the
+    list of papers is part of the answer anyway."""
     supported = set(knowledge.ASPECTS)
     wanted: list[str] = []
     for aspect in aspects or GENERAL:
@@ -138,7 +140,10 @@ def render(code: str, aspects: list[str]) -> str:
         wanted += [r for r in rendered if r not in wanted and r in supported]
     if aspects and len(wanted) > 1 and "overview" in wanted:
         wanted.remove("overview")
-    parts = [knowledge.answer(code, aspect) for aspect in wanted]
+    about_paper = None if "documents" in wanted else question
+    parts = [
+        knowledge.answer(code, aspect, about_paper if i == 0 else None) for i, aspect in enumerate(wanted)
+    ]
     text = parts[0]
     for part in parts[1:]:
         text += "\n\n" + (part[4:5].upper() + part[5:] if part.startswith("Dạ, ") else part)
@@ -334,7 +339,7 @@ class ActionAnswerProcedure(OffLoopAction):
                 and all(names_result_of(current, s) for s in surfaces)
             )
         ):
-            return self.reply(dispatcher, current, aspects, choices)
+            return self.reply(dispatcher, current, aspects, choices, question=text)
         # Not in the catalogue, unless the gazetteer names one of its procedures (chatty words around a
         # known procedure lower the search's coverage: "xin lỗi em gửi nhầm, cho hỏi làm khai tử cần gì").
         if match.outcome == "not_in_catalogue" and hits and not mentioned:
@@ -367,7 +372,7 @@ class ActionAnswerProcedure(OffLoopAction):
                 SlotSet("procedure_choices", [h.code for h in offered]),
                 SlotSet("procedure_aspects", aspects),
             ]
-        events = self.reply(dispatcher, settled.answer.code, aspects)
+        events = self.reply(dispatcher, settled.answer.code, aspects, question=text)
         if settled.offered:
             note = variant_note(settled.answer, settled.offered)
             dispatcher.utter_message(
@@ -415,10 +420,15 @@ class ActionAnswerProcedure(OffLoopAction):
 
     @staticmethod
     def reply(
-        dispatcher: CollectingDispatcher, code: str, aspects: list[str], siblings: list[str] | None = None
+        dispatcher: CollectingDispatcher,
+        code: str,
+        aspects: list[str],
+        siblings: list[str] | None = None,
+        question: str | None = None,
     ) -> list[EventType]:
-        """Answer about ``code``; ``siblings``: its variants still offered (a typed reply may pick one)."""
-        dispatcher.utter_message(text=render(code, aspects))
+        """Answer about ``code``; ``siblings``: its variants still offered (a typed reply may pick one);
+        ``question``: the citizen's words, when they are the question answered."""
+        dispatcher.utter_message(text=render(code, aspects, question))
         return [
             SlotSet("current_procedure", code),
             SlotSet("procedure_aspects", aspects),

@@ -15,9 +15,12 @@ Rules every answer follows:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from itertools import pairwise
 
 from knowledge.records import DocumentRecord, ProcedureRecord
+from vietnam.text import expand_abbreviations, normalize_text
 
 __all__ = ["HOTLINE", "NATIONAL_PORTAL", "not_known", "render_answer"]
 
@@ -388,6 +391,8 @@ def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
     lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({levels})" if levels else "") + "."] if intro else []
     if record.applicants:
         lines.append(f"Người thực hiện: {_sentence(_shorten(record.applicants, 160))}")
+    if record.conditions:  # "bản chính rách nát có chứng thực được không": what rules a request out
+        lines.append(f"Điều kiện: {_sentence(_shorten(record.conditions, 160))}")
     where = _where(record)
     if where:
         lines.append(f"Nơi nộp: {_sentence(_shorten(where, 200))}")
@@ -465,13 +470,105 @@ _POINTER_FACTS: dict[str, Callable[[ProcedureRecord], bool]] = {
 }
 
 
-def render_answer(record: ProcedureRecord, aspect: str) -> str:
-    """The answer about ``aspect`` of ``record`` (unknown aspects get the overview)."""
+# ------------------------------------------------------------------------------------ the paper asked about
+# A question names a paper with one of these words and what follows it: "giấy chứng sinh", "giấy ủy quyền",
+# "ảnh" (with diacritics: "ảnh" a photo is not "anh"). The generic ones ("giấy", "văn bản") say nothing
+# alone, the others ("ảnh", "thẻ") name the paper themselves.
+_PAPER_HEADS = frozenset({"giấy", "văn", "bản", "đơn", "tờ", "phiếu", "biên", "trích", "quyết"})
+_PAPER_NAMES = frozenset({"ảnh", "hình", "thẻ", "sổ"})
+# Words that single out no paper.
+_GENERIC_WORDS = frozenset((
+    "giấy", "tờ", "bản", "sao", "chính", "văn", "của", "và", "hoặc", "có", "không", "ko", "thì", "là",
+    "được", "cho", "người", "nếu", "khi", "với", "theo", "mẫu", "các", "trường", "hợp", "đã", "đề",
+    "nghị", "cấp", "làm", "đi", "ở", "tại", "trong", "từ", "đến", "này", "đó", "mới", "phải", "cần",
+    "nộp", "xuất", "trình", "kèm", "một", "hai", "số", "về", "ra", "vào", "lại", "do", "bị", "nào", "gì",
+    "thế", "đâu", "ai", "mình", "tôi", "em", "anh", "chị", "con", "cháu", "ông", "bà", "cha", "mẹ", "hồ",
+    "sơ", "thủ", "tục", "đăng", "ký", "quá", "ngày", "tháng", "năm", "tuổi", "dưới", "trên", "đủ",
+    "chưa", "còn", "hay", "cũng", "rồi", "nhé", "ạ", "hông", "hả", "vậy",
+))  # fmt: skip
+_TOKEN = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(expand_abbreviations(normalize_text(text)).lower())
+
+
+def _paper_score(question: list[str], own: set[str], doc: list[str]) -> int:
+    """How plainly ``question`` names the paper whose name is ``doc``: a specific paper word ("ảnh")
+    counts 2, the word after a paper word ("giấy chứng ...") 1 and 1 more when the paper's name has the
+    same pair, every other distinctive word of the few after it 1."""
+    names, pairs = set(doc), set(pairwise(doc))
+    score = 0
+    seen: set[str] = set()
+    for i, word in enumerate(question):
+        if word in _PAPER_NAMES and word not in own and word in names and word not in seen:
+            score += 2
+            seen.add(word)
+        elif word not in _PAPER_HEADS:
+            continue
+        following = [w for w in question[i + 1 : i + 4] if w not in _PAPER_HEADS]
+        for k, after in enumerate(following):
+            if after in own or after in _GENERIC_WORDS or after in seen or after not in names:
+                continue
+            seen.add(after)
+            score += 1
+            if k == 0 and (word, after) in pairs:
+                score += 1
+    return score
+
+
+def papers_asked(record: ProcedureRecord, question: str) -> list[DocumentRecord]:
+    """The papers of ``record`` the question names ("không có giấy chứng sinh thì sao", "giấy ủy quyền
+    có cần chứng thực không", "ảnh cỡ bao nhiêu"): the best match, or none. Words of the procedure's own
+    name and aliases do not count (every paper of a passport dossier is "hộ chiếu")."""
+    asked = _words(question)
+    if not asked or not record.documents:
+        return []
+    own = {w for text in (record.name, *record.aliases) for w in _words(text)}
+    scored = [(_paper_score(asked, own, _words(doc.name)), doc) for doc in record.documents]
+    best = max(score for score, _ in scored)
+    if best < 2:
+        return []
+    return [doc for score, doc in scored if score == best][:2]
+
+
+def _paper_lines(record: ProcedureRecord, question: str | None, answer: str, aspect: str) -> str:
+    """What the catalogue says about the papers the question names, when the answer does not say it (the
+    form answer already names the forms to fill in)."""
+    if not question:
+        return ""
+    lines = [
+        _document_line(i, doc).split(". ", 1)[1]
+        for i, doc in enumerate(papers_asked(record, question), start=1)
+        if _shorten(doc.name, 180).lower() not in answer.lower()
+        and not (aspect == "form" and (doc.form or record.forms))
+    ]
+    if not lines:
+        return ""
+    return "\nVề giấy tờ anh/chị hỏi: " + "; ".join(_lower_first(line) for line in lines) + "."
+
+
+# Abbreviations citizens may not know, spelt out in what they read; not inside a document number
+# ("Nghị quyết 26/2025/NQ-HĐND").
+_SPELT_OUT = {"HĐND": "Hội đồng nhân dân"}
+_ABBREVIATION = re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, _SPELT_OUT)) + r")(?![\w/-])")
+
+
+def _plain(text: str) -> str:
+    """``text`` with the abbreviations of ``_SPELT_OUT`` spelt out."""
+    return _ABBREVIATION.sub(lambda match: _SPELT_OUT[match.group(1)], text)
+
+
+def render_answer(record: ProcedureRecord, aspect: str, question: str | None = None) -> str:
+    """The answer about ``aspect`` of ``record`` (unknown aspects get the overview). ``question``, the
+    citizen's words, adds what the catalogue says about a paper it names ("đẻ ở nhà không có giấy chứng
+    sinh thì sao") when the aspect's answer does not already give it."""
     if record.is_pointer and record.pointer is not None:
         has_fact = _POINTER_FACTS.get(aspect)
         if has_fact is None or not has_fact(record):
-            return _answer_pointer(record) + _review_note(record)
+            return _plain(_answer_pointer(record) + _review_note(record))
         specific = _RENDERERS[aspect](record).removeprefix("Dạ, ")
-        return f"{_pointer_intro(record)}\n{_upper_first(specific)}" + _review_note(record)
-    renderer = _RENDERERS.get(aspect, _answer_overview)
-    return renderer(record) + _review_note(record)
+        answer = f"{_pointer_intro(record)}\n{_upper_first(specific)}"
+        return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))
+    answer = _RENDERERS.get(aspect, _answer_overview)(record)
+    return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))

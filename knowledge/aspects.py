@@ -51,6 +51,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "le phi", "bao nhieu tien", "nhieu tien", "mat tien", "ton tien", "het tien", "mien phi",
         "chi phi", "tien phi", "gia bao nhieu", "dong tien", "mat bao nhieu", "ton bao nhieu",
         "het bao nhieu", "tra tien", "nop tien", "ton phi", "mat phi", "co phi", "thu phi",
+        "giam phi", "giam le phi", "mien giam", "duoc giam", "mien phi khong", "giam tien",
     ),
     "time": (
         "bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han", "mat bao lau", "lau khong",
@@ -59,6 +60,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "thoi han giai quyet", "thoi gian giai quyet", "bao lau thi co", "bao lau co",
         "het bao nhieu ngay", "mat bao nhieu ngay", "ton bao nhieu ngay", "het may ngay", "mat may ngay",
         "chung nao", "chung nao co", "chung nao lay", "hoi nao co", "bua nao co", "bua nao lay",
+        "lien khong", "lien ko", "lien hong", "co lien", "lay lien", "nhan lien", "lay ngay", "co ngay",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
@@ -104,7 +106,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
 # Everyday words that lean towards an aspect without saying it.
 _WEAK: dict[str, tuple[str, ...]] = {
     "fee": ("phi", "tien"),
-    "time": ("lau",),
+    "time": ("lau", "may thang", "bao nhieu thang"),
     "documents": ("ho so", "giay to"),
     "eligibility": ("doi tuong",),
     "steps": ("lam sao", "the nao", "nhu the nao", "ra sao", "huong dan"),
@@ -114,6 +116,16 @@ _WEAK: dict[str, tuple[str, ...]] = {
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\d+$")
+# "bao lâu thì phải đăng ký", "mấy ngày phải đi khai tử", "người nhà mất bao lâu phải khai": a length of
+# time followed by what one MUST do asks for the filing deadline, not how long the office takes ("phải
+# chờ/đợi bao lâu", "bao lâu phải lên lấy kết quả" stay processing time). The span, from the length of time
+# to "phải", is matched before any phrase it overlaps ("mất bao lâu" is then a death, not a duration).
+_DURATIONS = (("bao", "lau"), ("may", "ngay"), ("bao", "nhieu", "ngay"), ("may", "thang"), ("may", "tuan"))
+_MUST = "phai"
+_NOT_AN_OBLIGATION = ("cho", "doi", "lay", "nhan", "len", "quay", "toi", "den")
+_MAX_GAP = 2  # words between the length of time and "phải" ("bao lâu thì phải", "mấy ngày là phải")
+_PAYING_IN = ("dong", "tham")  # "đóng bảo hiểm", "tham gia bảo hiểm"
+_RECEIVING = ("huong", "lanh", "nhan", "rut")
 
 
 def _phrases() -> dict[tuple[str, ...], tuple[str, int]]:
@@ -134,19 +146,47 @@ def _tokens(text: str) -> list[str]:
     return ["#" if _NUMBER.match(word) else word for word in words]
 
 
+def _must_within(tokens: list[str]) -> list[tuple[int, int, str]]:
+    """Spans "<length of time> [up to two words] phải <an act>" (``deadline``, see ``_DURATIONS``) and
+    "đóng / tham gia ... <length of time> [up to two words] được <hưởng>" (``eligibility``: how long one
+    must have paid in to qualify, "đóng bảo hiểm bao lâu thì được hưởng thai sản")."""
+    spans = []
+    for start in range(len(tokens)):
+        for duration in _DURATIONS:
+            end = start + len(duration)
+            if tuple(tokens[start:end]) != duration:
+                continue
+            paid_in = any(word in _PAYING_IN for word in tokens[:start])
+            for must in range(end, min(end + _MAX_GAP + 1, len(tokens))):
+                after = tokens[must + 1] if must + 1 < len(tokens) else ""
+                if tokens[must] == _MUST:
+                    # "có phải" / "không phải" ask or deny, they do not oblige ("mất bao lâu, có phải ...")
+                    asks = tokens[must - 1] in ("co", "khong", "ko")
+                    if after and after not in _NOT_AN_OBLIGATION and not asks:
+                        spans.append((start, must + 1, "deadline"))
+                    break
+                if tokens[must] == "duoc" and paid_in and after in _RECEIVING:
+                    spans.append((start, must + 2, "eligibility"))
+                    break
+    return spans
+
+
 def aspect_points(text: str) -> dict[str, int]:
-    """Points per aspect for ``text`` (longest phrases first, no overlap)."""
+    """Points per aspect for ``text`` (longest phrases first, no overlap; a "duration ... phải" span
+    before any phrase)."""
     tokens = _tokens(text or "")
-    matches: list[tuple[int, int, str, int]] = []
+    matches: list[tuple[int, int, str, int, int]] = [
+        (start, end, aspect, 2, 0) for start, end, aspect in _must_within(tokens)
+    ]
     for start in range(len(tokens)):
         for length in range(min(_MAX_PHRASE, len(tokens) - start), 0, -1):
             found = _PHRASES.get(tuple(tokens[start : start + length]))
             if found:
-                matches.append((start, start + length, *found))
-    matches.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+                matches.append((start, start + length, *found, 1))
+    matches.sort(key=lambda m: (m[4], -(m[1] - m[0]), m[0]))
     used: set[int] = set()
     points: dict[str, int] = {}
-    for start, end, aspect, value in matches:
+    for start, end, aspect, value, _rank in matches:
         if used.intersection(range(start, end)):
             continue
         used.update(range(start, end))

@@ -37,8 +37,10 @@ class ContactAnswer:
 
     ``outcome``: ``office`` (the offices ``offices`` answered: directory keys, i.e. a place code or an
     agency code), ``ambiguous_place`` (an old district or a shared name: ask which of ``candidates``, place
-    codes, and call again with ``place=<code>``) or ``ask_place`` (no office named: the province service
-    centre is given and the citizen asked for their commune or ward). ``fields`` are the fields answered."""
+    codes, and call again with ``place=<code>``), ``ask_place`` (no office named: the province service
+    centre is given and the citizen asked for their commune or ward) or ``hotline`` (no office named, the
+    question asks whom to call about procedures in general or where to complain: the 1022 hotline and the
+    national portal). ``fields`` are the fields answered."""
 
     outcome: str
     message: str
@@ -55,20 +57,55 @@ _FIELD_CUES: dict[str, tuple[str, ...]] = {
     "phone": (
         "so dien thoai", "dien thoai", "hotline", "duong day nong", "so may", "goi so", "goi dien",
         "so lien lac", "so ban", "so de goi", "alo", "zalo", "goi ai", "goi dau", "goi cho ai", "goi so nao",
+        "tong dai",
     ),
-    "address": ("dia chi", "tru so", "nam o dau", "o duong nao", "duong nao", "vi tri", "cho nao", "o dau"),
+    "address": (
+        "dia chi", "tru so", "nam o dau", "o duong nao", "duong nao", "vi tri", "cho nao", "o dau", "den dau",
+    ),
     "hours": (
         "gio lam viec", "may gio", "mo cua", "dong cua", "thu bay", "thu #", "chu nhat", "gio hanh chinh",
         "nghi trua", "lam viec khong", "lam viec ko", "co lam viec", "lam viec may", "lich lam viec",
         "sang thu", "chieu thu", "gio giac", "lam den may gio", "ngay le", "lam viec ngay",
+        "lam viec thu may", "lam viec gio nao", "lam viec luc nao", "lam viec ngay nao", "may gio mo",
     ),
 }  # fmt: skip
+# Ways to reach an office that are none of the fields ("email sở nội vụ", "liên hệ ủy ban phường bằng cách
+# nào"): a contact question when an office is named, answered with every field.
+_OTHER_CONTACT_CUES = (
+    "email", "thu dien tu", "fanpage", "trang facebook", "thong tin lien he", "cach lien he", "cach lien lac",
+    "lien he bang cach nao", "lien lac bang cach nao", "lien he the nao", "lien he sao",
+)  # fmt: skip
 # Words that name an office (folded).
 _OFFICE_CUES = (
     "uy ban", "trung tam phuc vu", "hanh chinh cong", "bo phan mot cua", "mot cua", "so", "cong an",
     "bao hiem xa hoi", "van phong dang ky dat dai", "toa an", "co quan", "van phong", "tru so", "dien luc",
     "cap nuoc", "buu dien",
 )  # fmt: skip
+# A question about the hotline itself or about whom to ask, or where to complain, about procedures in
+# general ("tổng đài hỗ trợ thủ tục", "muốn hỏi cán bộ về thủ tục", "phản ánh thủ tục hành chính"): when it
+# names no office and no place, the answer is the 1022 hotline and the national portal (folded).
+_HOTLINE_CUES = (
+    "tong dai", "hoi ve thu tuc", "hoi thu tuc", "hoi can bo", "hoi cac thu tuc", "phan anh", "kien nghi",
+    "ho tro thu tuc", "ho tro ve thu tuc", "tu van", "hoi dap", "giai dap", "thac mac", "huong dan thu tuc",
+    "huong dan ve thu tuc", "khieu nai ve thu tuc", "ho tro dich vu cong", "dich vu cong", "hotline",
+    "so ho tro", "dien thoai ho tro", "duong day ho tro", "tien do ho so", "hoi tien do",
+)  # fmt: skip
+# Paperwork in general ("làm giấy tờ ở Cao Lãnh thì đến đâu") names no procedure: where to go is the office.
+_GENERIC_PAPERWORK = re.compile(r" (?:lam |xin )?(?:giay to|thu tuc hanh chinh|thu tuc|ho so)(?= )")
+# Said when a former district is named (Luật Tổ chức chính quyền địa phương 2025: two levels from
+# 1 July 2025).
+_NO_DISTRICTS = (
+    " Từ ngày 01/7/2025 chính quyền địa phương còn hai cấp (tỉnh và xã, phường), không còn cấp huyện; "
+    "thủ tục trước đây làm ở huyện nay nộp tại xã, phường hoặc tỉnh."
+)
+# The one-stop service centres: named without a procedure, the question is about the centre.
+_SERVICE_CENTRE_NAMES = ("trung tam phuc vu hanh chinh cong", "trung tam hanh chinh cong", "bo phan mot cua")
+# What a commune-level office is said with ("công an xã", "ủy ban phường").
+_COMMUNE_UNITS = ("xa", "phuong", "thi tran")
+# "Đóng cửa tiệm" closes a business (a procedure), it does not ask when an office closes.
+_CLOSING_A_BUSINESS = re.compile(
+    r" dong cua (?:tiem|hang|quan|cong ty|doanh nghiep|xuong|co so|ho kinh doanh|kinh doanh|buon ban|sap) "
+)
 # Words of a procedure question ("nộp hồ sơ khai sinh ở đâu" asks about a procedure, not an office).
 _PROCEDURE_CUES = ("nop", "ho so", "thu tuc", "dang ky", "cap", "lam giay", "xin giay", "lam the", "lam so")
 _POWER = (
@@ -133,11 +170,18 @@ def asked_fields(text: str) -> tuple[str, ...]:
 def is_contact_question(text: str) -> bool:
     """True when ``text`` asks for an office's phone, hours or address rather than about a procedure."""
     folded = _folded(text)
-    if _has(folded, _FIELD_CUES["phone"]) or _has(folded, _FIELD_CUES["hours"]):
+    if _has(folded, _FIELD_CUES["phone"]):
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))  # "mấy giờ" vs a processing time
-    if _has(folded, _FIELD_CUES["address"]):
+    if _has(_CLOSING_A_BUSINESS.sub(" ", folded), _FIELD_CUES["hours"]):
+        return not _has(folded, ("thoi han", "bao lau", "may ngay"))
+    how_to_reach = _has(folded, ("lien he", "lien lac")) and _has(
+        folded, ("bang cach nao", "cach nao", "the nao")
+    )
+    if _has(folded, _SERVICE_CENTRE_NAMES) and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES):
+        return True  # "trung tâm hành chính công huyện Cao Lãnh": the centre itself
+    if _has(folded, _FIELD_CUES["address"]) or _has(folded, _OTHER_CONTACT_CUES) or how_to_reach:
         names_office = _has(folded, _OFFICE_CUES) or bool(find_places(text))
-        return names_office and not _has(folded, _PROCEDURE_CUES)
+        return names_office and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES)
     return False
 
 
@@ -155,12 +199,21 @@ def _province_keys(directory: OfficeDirectory) -> dict[str, set[str]]:
 
 
 def _province_offices(text: str, directory: OfficeDirectory) -> tuple[str, ...]:
-    """Agency codes the question names (the longest phrase wins)."""
+    """Agency codes the question names (the longest phrase wins). A name both levels share said with a
+    commune or ward ("công an phường", "công an xã Mỹ Hiệp") names the commune's office, not the
+    province's, unless it says "tỉnh"."""
     folded = _folded(text)
-    best: tuple[int, set[str]] = (0, set())
+    best: tuple[str, set[str]] = ("", set())
     for phrase, codes in _province_keys(directory).items():
-        if f" {phrase} " in folded and len(phrase) > best[0]:
-            best = (len(phrase), codes)
+        if f" {phrase} " in folded and len(phrase) > len(best[0]):
+            best = (phrase, codes)
+    phrase = best[0]
+    if (
+        phrase
+        and " tinh" not in f" {phrase}"
+        and _has(folded, tuple(f"{phrase} {u}" for u in _COMMUNE_UNITS))
+    ):
+        return ()
     return tuple(code for code in directory.province if code in best[1])
 
 
@@ -183,6 +236,37 @@ def _where_to_ask(directory: OfficeDirectory) -> str:
 
 def _not_known(directory: OfficeDirectory, what: str) -> str:
     return f"hiện em chưa có thông tin chính thức về {what}, {_where_to_ask(directory)} ạ."
+
+
+def _fallback_line(directory: OfficeDirectory) -> str:
+    return f"Nếu chưa liên hệ được hoặc cần hỏi thêm về thủ tục hành chính, {_where_to_ask(directory)} ạ."
+
+
+def _with_fallback(message: str, directory: OfficeDirectory) -> str:
+    """``message`` ending with the hotline and the portal, unless it already gives them."""
+    if f"(số {directory.fallback_phone})" in message:
+        return message
+    return f"{message}\n{_fallback_line(directory)}"
+
+
+def _gives_verified_phone(offices: list[Office]) -> bool:
+    return any(o.verified and (o.phone or o.hotlines) for o in offices)
+
+
+def _hotline_message(directory: OfficeDirectory) -> str:
+    """Whom to call, and where to look or complain, about administrative procedures in general."""
+    message = (
+        f"Dạ, để được hỏi đáp, hướng dẫn hoặc phản ánh, kiến nghị về thủ tục hành chính, anh/chị gọi "
+        f"{directory.fallback_name} (số {directory.fallback_phone}) hoặc vào {directory.portal_name} "
+        f"({directory.portal_url}) để tra cứu thủ tục, nộp hồ sơ trực tuyến, tra cứu hồ sơ và gửi phản ánh, "
+        "kiến nghị ạ."
+    )
+    if not directory.fallback_verified:
+        message += (
+            f"\nLưu ý: số {directory.fallback_phone} là số tỉnh đã công bố trước đây, em chưa tìm được thông "
+            f"báo mới xác nhận lại; nếu chưa gọi được, anh/chị dùng {directory.portal_name} giúp em ạ."
+        )
+    return message
 
 
 def _display_name(office: Office) -> str:
@@ -297,6 +381,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
     if named:
         offices = [directory.province[code] for code in named]
         message = _render("Dạ, ", offices, fields, directory, centre=_SERVICE_CENTRE in named)
+        if "phone" in fields and not _gives_verified_phone(offices):
+            message = _with_fallback(message, directory)
         return ContactAnswer("office", message, named, None, (), fields)
 
     unit: Place | None = get_place(place) if place else None
@@ -311,10 +397,13 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
             ambiguous = next((m for m in matches if m.candidates), None)
             if ambiguous is not None:
                 names = ", ".join(p.name for p in ambiguous.candidates[:8])
+                district = _has(_folded(ambiguous.matched), ("huyen", "thi xa"))
+                note = _NO_DISTRICTS if district else ""
                 return ContactAnswer(
                     "ambiguous_place",
-                    f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã, phường: {names}. Anh/chị cho em biết '
-                    "cụ thể xã, phường nào để em báo thông tin liên hệ ạ?",
+                    f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã, phường: {names}.{note} Cần hỏi ngay, '
+                    f"{_where_to_ask(directory)} ạ. Anh/chị cho em biết cụ thể xã, phường nào để em báo "
+                    "thông tin liên hệ ạ?",
                     candidates=tuple(p.code for p in ambiguous.candidates),
                     fields=fields,
                 )
@@ -330,6 +419,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
         message = _render(intro, [office], fields, directory, centre=True)
         return ContactAnswer("office", message, (unit.code,), unit.code, (), fields)
 
+    if _has(_folded(text), _HOTLINE_CUES):
+        return ContactAnswer("hotline", _hotline_message(directory), fields=fields)
     centre = directory.agency(_SERVICE_CENTRE)
     ask = "Anh/chị cho em biết xã, phường của mình để em báo đúng nơi ạ."
     intro = (
@@ -338,5 +429,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
     )
     if centre is None:
         return ContactAnswer("ask_place", intro + ask, fields=fields)
-    message = _render(intro, [centre], fields, directory, centre=True) + "\n" + ask
+    message = _render(intro, [centre], fields, directory, centre=True)
+    if "phone" in fields:
+        message = _with_fallback(message, directory)
+    message += "\n" + ask
     return ContactAnswer("ask_place", message, (_SERVICE_CENTRE,), None, (), fields)

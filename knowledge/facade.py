@@ -78,14 +78,15 @@ def detect_aspect(text: str) -> str:
     return _detect_aspect(text)
 
 
-def answer(code: str, aspect: str) -> str:
+def answer(code: str, aspect: str, question: str | None = None) -> str:
     """A short polite Vietnamese answer about ``aspect`` of procedure ``code`` (``overview`` for an
     unknown aspect). Missing or unverified facts are said plainly with where to ask; a pointer entry
-    (a court, the police) says which body handles it and what to do."""
+    (a court, the police) says which body handles it and what to do. ``question`` (the citizen's words)
+    adds what the catalogue says about a paper it names when the aspect's answer does not give it."""
     record = get_catalogue().get(code)
     if record is None:
         return UNKNOWN_CODE_MESSAGE
-    return render_answer(record, aspect if aspect in ASPECTS else "overview")
+    return render_answer(record, aspect if aspect in ASPECTS else "overview", question)
 
 
 def is_contact_question(text: str) -> bool:

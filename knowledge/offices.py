@@ -98,6 +98,8 @@ class OfficeDirectory:
     weekday_hours: str | None
     communes: dict[str, Office]
     province: dict[str, Office]
+    # the fallback hotline number was confirmed in a current official source (``fallback.hotline.verified``)
+    fallback_verified: bool = False
 
     def commune(self, code: str) -> Office | None:
         return self.communes.get(code)
@@ -286,6 +288,7 @@ def _read(path: Path) -> tuple[OfficeDirectory | None, list[str]]:
         check.fail("fallback", "hotline.phone", "required")
     fallback_name = check.text("fallback", "hotline.name", hotline.get("name"), required=True)
     check.url("fallback", "hotline.source_url", hotline.get("source_url"))
+    fallback_verified = check.flag("fallback", "hotline.verified", hotline.get("verified"))
     portal_url = check.url("fallback", "portal.url", portal.get("url"))
     if not portal_url:
         check.fail("fallback", "portal.url", "required")
@@ -323,6 +326,7 @@ def _read(path: Path) -> tuple[OfficeDirectory | None, list[str]]:
         weekday_hours=weekdays,
         communes=sections["communes"],
         province=sections["province"],
+        fallback_verified=fallback_verified,
     )
     return directory, []
 

@@ -67,6 +67,7 @@ __all__ = [
     "TermEntry",
     "is_ambiguous",
     "load_terms",
+    "requirement_start",
     "tokenize",
 ]
 
@@ -83,6 +84,9 @@ SHIPPED_PRIOR = 1.25
 LOCAL_LEVEL_PRIOR = 1.08
 CENTRAL_ONLY_PRIOR = 0.85
 AMBIGUITY_RATIO = 0.88
+# "đi khai sinh có cần giấy ủy quyền chứng thực không": what follows "có cần" is a requirement of the
+# procedure named before it, weaker evidence of the topic (see ``requirement_start``).
+REQUIREMENT_FACTOR = 0.5
 # Offer the foreign-element variant (the bot asks which) when it scores at least this share of the top;
 # 0.55 gives the same decisions with the shipped catalogue alone and with the national crawl imported.
 VARIANT_RATIO = 0.55
@@ -403,36 +407,40 @@ class SearchIndex:
     def _query_weights(self, tokens: list[str]) -> tuple[dict[str, float], dict[int, float]]:
         weights: dict[str, float] = defaultdict(float)
         aspect = aspect_positions(tokens)
+        required = requirement_start(tokens)
         for i, token in enumerate(tokens):
             if token not in STOP_SYLLABLES and i not in aspect:
-                weights[token] += 1.0
+                weights[token] += REQUIREMENT_FACTOR if i >= required else 1.0
         for i, (a, b) in enumerate(itertools.pairwise(tokens)):
             weak_a = a in STOP_SYLLABLES or i in aspect
             weak_b = b in STOP_SYLLABLES or i + 1 in aspect
             if weak_a and weak_b:
                 continue
             # A bigram with a question word ("sinh có", "làm khai") is weaker evidence.
-            weights[f"{a} {b}"] += BIGRAM_WEIGHT * (STOP_BIGRAM_FACTOR if weak_a or weak_b else 1.0)
+            weight = BIGRAM_WEIGHT * (STOP_BIGRAM_FACTOR if weak_a or weak_b else 1.0)
+            weights[f"{a} {b}"] += weight * (REQUIREMENT_FACTOR if i >= required else 1.0)
 
         for n in (3, 2, 1):
             for start in range(len(tokens) - n + 1):
                 expansion = QUERY_SYNONYMS.get(tuple(tokens[start : start + n]))
                 if expansion:
+                    factor = REQUIREMENT_FACTOR if start >= required else 1.0
                     for gram in _grams(expansion):
-                        weights[gram] += EXPANSION_WEIGHT * (BIGRAM_WEIGHT if " " in gram else 1.0)
+                        weights[gram] += EXPANSION_WEIGHT * (BIGRAM_WEIGHT if " " in gram else 1.0) * factor
 
         bonus: dict[int, float] = defaultdict(float)
         matches = self._phrase_matches(tokens)
         for start, end, phrase in matches:
             inside_longer = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in matches)
+            factor = REQUIREMENT_FACTOR if start >= required else 1.0
             for expansion in phrase.expansions:
                 for gram in _grams(expansion):
                     if gram not in STOP_SYLLABLES:
-                        weights[gram] += EXPANSION_WEIGHT * (BIGRAM_WEIGHT if " " in gram else 1.0)
+                        weights[gram] += EXPANSION_WEIGHT * (BIGRAM_WEIGHT if " " in gram else 1.0) * factor
             if inside_longer:
                 continue
             for doc in phrase.docs:
-                bonus[doc] = max(bonus[doc], PHRASE_WEIGHT * (end - start) ** 0.8)
+                bonus[doc] = max(bonus[doc], PHRASE_WEIGHT * (end - start) ** 0.8 * factor)
         return weights, bonus
 
     def _rank(
@@ -540,6 +548,9 @@ class SearchIndex:
                     if expansion and has.issuperset(expansion):
                         covered.update(range(start, start + n))
         aspect = aspect_positions(tokens)
+        # "đi khai sinh có cần giấy ủy quyền chứng thực không": the requirement names a paper of the
+        # procedure, which is not there to be found in its name
+        required = requirement_start(tokens)
         content: list[str] = []
         uncovered: list[str] = []
         known = known_covered = strict = strict_covered = 0.0
@@ -547,6 +558,7 @@ class SearchIndex:
             written = typed[i] if aligned else token
             if (
                 i in aspect
+                or i >= required
                 or len(written) < 2
                 or written.isdigit()
                 or token in STOP_SYLLABLES
@@ -584,6 +596,21 @@ class SearchIndex:
         elif doc.levels:
             prior *= CENTRAL_ONLY_PRIOR
         return prior
+
+
+_REQUIREMENT_CUES = (("co", "can"), ("can", "phai"), ("co", "bat", "buoc"), ("bat", "buoc"))
+_REQUIREMENT_MIN_BEFORE = 2  # content words before the cue that can name the procedure
+
+
+def requirement_start(tokens: Sequence[str]) -> int:
+    """Where a requirement clause begins ("làm A có cần B không": the position of "có cần"), when enough
+    content words come before it to name the procedure; ``len(tokens)`` when there is none."""
+    for start in range(len(tokens)):
+        for cue in _REQUIREMENT_CUES:
+            if tuple(tokens[start : start + len(cue)]) == cue:
+                before = [t for t in tokens[:start] if t not in STOP_SYLLABLES and t not in FILLER_SYLLABLES]
+                return start if len(before) >= _REQUIREMENT_MIN_BEFORE else len(tokens)
+    return len(tokens)
 
 
 def is_ambiguous(hits: Sequence[ProcedureHit], ratio: float = AMBIGUITY_RATIO) -> bool:

@@ -200,6 +200,14 @@ def test_an_answer_without_an_aspect_gives_the_overview_and_the_papers() -> None
     assert "Tờ khai đăng ký khai sinh" in text
 
 
+def test_a_paper_the_question_names_is_said_about_once() -> None:
+    question = "đẻ ở nhà không có giấy chứng sinh thì khai sinh sao"
+    text = render(BIRTH, ["eligibility"], question)
+    assert text.count("người làm chứng") == 1  # in the papers, which come with who may apply
+    alone = render(BIRTH, ["time"], question)
+    assert "Về giấy tờ anh/chị hỏi: giấy chứng sinh; nếu không có thì văn bản của người làm chứng" in alone
+
+
 class Hit:
     def __init__(self, code: str, name: str, score: float) -> None:
         self.code, self.name, self.score = code, name, score

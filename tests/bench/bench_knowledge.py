@@ -20,7 +20,8 @@ the facts the bot's replies carry.
   carries one of ``facts_any`` (both sides folded: lower case, no diacritics, whitespace collapsed;
   substring). The reply is the one the bot gives on the shipped catalogue: the contact answer for a
   contact question (``knowledge.contacts.is_contact_question``), else the answer for the top procedure and
-  the detected aspect when ``match_catalogue`` finds one, else the not-in-catalogue reply.
+  the detected aspect when ``match_catalogue`` finds one (given the question, as the action gives it: a
+  paper the question names is said about), else the not-in-catalogue reply.
   ``--facts FILE`` scores another file of the same format instead (the development set
   tests/data/fact_questions_dev.yml); ``--facts-only`` measures nothing else and writes nothing;
   ``--show-fact-misses`` prints each miss with its reply, and is refused for the blind file.
@@ -236,7 +237,7 @@ def bot_reply(catalogue: Catalogue, text: str) -> str:
     if match.found and match.top is not None:
         record = catalogue.get(match.top.code)
         if record is not None:
-            return render_answer(record, detect_aspect(text))
+            return render_answer(record, detect_aspect(text), text)
     return match.message or ""
 
 

@@ -132,7 +132,7 @@ def test_a_fee_without_official_amount_still_says_who_sets_it_from_every_channel
     assert text.startswith(
         "Dạ, hiện em chưa có thông tin chính thức về mức lệ phí của thủ tục «Tách thửa đất»"
     )
-    assert "(lệ phí theo Nghị quyết HĐND; theo Nghị quyết HĐND tỉnh)" in text
+    assert "(lệ phí theo Nghị quyết Hội đồng nhân dân; theo Nghị quyết Hội đồng nhân dân tỉnh)" in text
     assert text.endswith("ạ.")
 
 

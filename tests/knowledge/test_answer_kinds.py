@@ -182,7 +182,7 @@ def test_a_fee_the_audit_found_no_official_figure_for_is_said_plainly() -> None:
     )
     text = render_answer(unpublished, "fee")
     assert_said_plainly(text, "mức lệ phí")
-    assert "(lệ phí do HĐND tỉnh quy định)" in text
+    assert "(lệ phí do Hội đồng nhân dân tỉnh quy định)" in text
     overview = render_answer(unpublished, "overview")
     assert "Lệ phí:" not in overview and "Thời hạn giải quyết: 03 ngày làm việc." in overview
 

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from knowledge.answers import render_answer
+from knowledge.answers import papers_asked, render_answer
 from knowledge.aspects import ASPECTS, detect_aspect
 from knowledge.catalogue import load_shipped
 from knowledge.facade import answer, get_procedure
@@ -180,3 +180,53 @@ def test_the_placeholder_scan_catches_what_it_is_for() -> None:
     assert INTERNAL_TEXT.search(render_answer(leaked, "time"))
     assert INTERNAL_TEXT.search("Lệ phí: None.")
     assert not INTERNAL_TEXT.search(render_answer(view(channels=[], documents=[]), "fee"))
+
+
+def test_the_overview_says_what_rules_a_request_out() -> None:
+    """ "bản chính bị rách nát có chứng thực được không" reads as an overview: the conditions are in it."""
+    conditions = "Không chứng thực bản sao từ bản chính bị tẩy xóa, sửa chữa, hư hỏng, cũ nát."
+    text = render_answer(view(conditions=conditions), "overview")
+    assert f"Điều kiện: {conditions}" in text.splitlines()
+    assert "Điều kiện" not in render_answer(view(), "overview")
+
+
+@pytest.mark.parametrize(
+    ("question", "paper"),
+    [
+        ("đẻ ở nhà ko có giấy chứng sinh thì sao", "Giấy chứng sinh"),
+        ("ông bà đi làm thay có cần giấy ủy quyền chứng thực không", "Văn bản ủy quyền"),
+        ("ảnh thì cỡ bao nhiêu", "Ảnh 4x6"),
+    ],
+)
+def test_a_paper_the_question_names_is_said_about_whatever_the_aspect(question: str, paper: str) -> None:
+    record = view(
+        documents=[
+            DocumentRecord("Tờ khai theo mẫu", "original", 1, None, None),
+            DocumentRecord(
+                "Giấy chứng sinh; nếu không có thì văn bản của người làm chứng", "original", 1, None, None
+            ),
+            DocumentRecord("Văn bản ủy quyền", "original", 1, None, "Không cần chứng thực nếu là ông, bà"),
+            DocumentRecord("Ảnh 4x6", "original", 2, None, None),
+        ]
+    )
+    named = papers_asked(record, question)
+    assert len(named) == 1 and named[0].name.startswith(paper)
+    text = render_answer(record, "fee", question)
+    assert f"Về giấy tờ anh/chị hỏi: {paper[0].lower()}{paper[1:]}" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["anh chị cho hỏi lệ phí bao nhiêu", "có phải ghi vào sổ hộ tịch không", "trường hợp con nhỏ thì sao"],
+)
+def test_no_paper_is_said_about_when_none_is_named(question: str) -> None:
+    record = view(documents=[DocumentRecord("Căn cước, hộ chiếu", "present", 1, None, None)])
+    assert papers_asked(record, question) == []
+    assert render_answer(record, "fee", question) == render_answer(record, "fee")
+
+
+def test_abbreviations_citizens_may_not_know_are_spelt_out_but_not_inside_document_numbers() -> None:
+    fee = "Lệ phí do HĐND tỉnh quy định (Nghị quyết 26/2025/NQ-HĐND)"
+    record = view(channels=[ChannelRecord("in_person", "03 ngày làm việc", 3, "working", fee, None, None)])
+    text = render_answer(record, "fee")
+    assert "do Hội đồng nhân dân tỉnh quy định (Nghị quyết 26/2025/NQ-HĐND)" in text

@@ -29,9 +29,33 @@ from knowledge.aspects import ASPECTS, AspectModel, aspect_points, default_model
         ("lam cccd o dau z ad", "place"),
         ("dang ky ket hon can giay to j", "documents"),
         ("doi bang lai onl dc hong", "online"),
+        # A reduction of the fee is about the fee.
+        ("sinh viên làm lý lịch tư pháp có được giảm phí hông", "fee"),
+        ("hộ nghèo có được miễn giảm lệ phí không", "fee"),
     ],
 )
 def test_new_phrasings_get_the_aspect_they_ask_about(text: str, aspect: str) -> None:
+    assert detect_aspect(text) == aspect
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        # How long one has to do something is the filing deadline ...
+        ("người nhà mất bao lâu phải đi khai tử", "deadline"),
+        ("ở trọ bao lâu thì phải đăng ký tạm trú", "deadline"),
+        ("sinh con mấy ngày là phải đi khai sinh", "deadline"),
+        # ... how long one waits is the processing time.
+        ("làm căn cước phải chờ bao lâu", "time"),
+        ("đăng ký tạm trú bao lâu thì có", "time"),
+        ("khai tử mất bao lâu", "time"),
+        ("lam giay ket hon mat bao lau, co phai ca 2 dua cung di ko", "time"),
+        # How long one must have paid in to qualify is eligibility; how long until paid is time.
+        ("đóng bảo hiểm bao lâu thì được hưởng thai sản", "eligibility"),
+        ("nộp hồ sơ thất nghiệp bao lâu thì được nhận tiền", "time"),
+    ],
+)
+def test_a_length_of_time_one_must_act_within_is_the_deadline(text: str, aspect: str) -> None:
     assert detect_aspect(text) == aspect
 
 

@@ -100,6 +100,17 @@ def directory(tmp_path: Path) -> Path:
         ("nộp hồ sơ khai sinh ở đâu", False),
         ("đăng ký kết hôn mất mấy ngày", False),
         ("làm căn cước cần giấy tờ gì", False),
+        ("số tổng đài hỗ trợ thủ tục hành chính", True),
+        ("đóng cửa tiệm thì chấm dứt hộ kinh doanh có mất phí ko", False),
+        ("đóng cửa hàng rồi có phải báo ai không", False),
+        ("làm giấy tờ ở phường Mỹ Tho thì đến đâu", True),
+        ("ở phường Mỹ Tho nộp hồ sơ khai sinh ở đâu", False),
+        ("uy ban phuong my tho lam viec thu may", True),
+        ("email sở tư pháp", True),
+        ("liên hệ ủy ban phường Mỹ Tho bằng cách nào", True),
+        ("muốn liên hệ công an xã để làm căn cước", False),
+        ("trung tâm hành chính công huyện Cao Lãnh", True),
+        ("nộp hồ sơ khai sinh ở bộ phận một cửa được không", False),
     ],
 )
 def test_contact_questions_are_told_from_procedure_questions(text: str, contact: bool) -> None:
@@ -139,6 +150,7 @@ def test_a_former_district_spanning_several_units_is_asked_back(directory: Path)
     assert reply.outcome == "ambiguous_place"
     assert "xa_cai_be" in reply.candidates and len(reply.candidates) > 1
     assert reply.message.endswith("ạ?")
+    assert "không còn cấp huyện" in reply.message and "(số 1022)" in reply.message
     chosen = contact_answer("địa chỉ UBND huyện Cái Bè", "xa_cai_be", path=directory)
     assert chosen.outcome == "office" and chosen.place == "xa_cai_be"
 
@@ -168,6 +180,46 @@ def test_no_office_named_gives_the_province_centre_and_asks_the_commune(director
     assert reply.outcome == "ask_place"
     assert "- Điện thoại: 0277 3898989." in reply.message
     assert reply.message.endswith("Anh/chị cho em biết xã, phường của mình để em báo đúng nơi ạ.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "số điện thoại tổng đài hỗ trợ thủ tục hành chính",
+        "muốn hỏi cán bộ về thủ tục thì gọi đâu",
+        "phản ánh thủ tục hành chính gọi số nào",
+        "cho em xin số hotline",
+        "nộp hồ sơ xong muốn hỏi tiến độ thì gọi đâu",
+    ],
+)
+def test_whom_to_call_about_procedures_in_general_gets_the_hotline_and_the_portal(
+    question: str, directory: Path
+) -> None:
+    reply = contact_answer(question, path=directory)
+    assert reply.outcome == "hotline"
+    assert "Tổng đài 1022 thử (số 1022)" in reply.message and "https://dichvucong.gov.vn" in reply.message
+    assert "Lưu ý" not in reply.message  # the fixture's hotline is verified
+
+
+def test_a_commune_office_is_not_taken_for_the_province_office_of_the_same_name() -> None:
+    assert facade_contact_answer("công an phường Mỹ Tho ở chỗ nào").place == "phuong_my_tho"
+    assert "cong_an_tinh" not in facade_contact_answer("số điện thoại công an phường").offices
+    assert facade_contact_answer("số điện thoại công an tỉnh").offices == ("cong_an_tinh",)
+
+
+def test_an_unconfirmed_hotline_number_is_said_to_be_unconfirmed() -> None:
+    shipped = load_offices(OFFICES_FILE)
+    reply = facade_contact_answer("số tổng đài hỗ trợ thủ tục hành chính")
+    assert reply.outcome == "hotline" and "(số 1022)" in reply.message
+    if not shipped.fallback_verified:
+        assert "chưa tìm được thông báo mới xác nhận lại" in reply.message
+
+
+def test_a_phone_question_without_a_verified_number_also_gets_the_hotline(directory: Path) -> None:
+    department = contact_answer("số điện thoại sở tư pháp", path=directory)
+    assert "(số 1022)" in department.message
+    general = contact_answer("cho hỏi số điện thoại", path=directory)
+    assert "(số 1022)" in general.message and "0277 3898989" in general.message
 
 
 def test_every_unit_of_the_shipped_directory_gets_an_answer_without_invented_facts() -> None:

@@ -8,7 +8,7 @@ from knowledge.catalogue import load_shipped
 from knowledge.facade import is_ambiguous, search_procedures
 from knowledge.procedure_actions import name_actions, query_actions
 from knowledge.records import ProcedureRecord
-from knowledge.search import SearchIndex, TermEntry, load_terms, tokenize
+from knowledge.search import SearchIndex, TermEntry, load_terms, requirement_start, tokenize
 from knowledge.search_cues import (
     AUTHORISE,
     CHANGE,
@@ -385,3 +385,24 @@ def test_without_an_action_cue_the_first_issue_leads_and_the_bot_may_ask() -> No
 def test_the_action_does_not_pull_in_a_procedure_on_another_topic() -> None:
     hits = SearchIndex(SIBLINGS).search("mất giấy phép lái tàu")
     assert hits[0].code == "9.000200"
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "required"),
+    [
+        ("ông bà nội đi khai sinh cho cháu có cần giấy ủy quyền chứng thực không", "1.001193", "2.000884"),
+        ("đổi bằng lái xe máy có cần giấy khám sức khỏe không", "3.000347", None),
+    ],
+)
+def test_what_a_procedure_requires_does_not_take_its_place(
+    catalogue: Catalogue, query: str, code: str, required: str | None
+) -> None:
+    """ "làm A có cần B không": A is the topic, B a requirement of it (a paper, another procedure)."""
+    assert catalogue.search(query, limit=1)[0].code == code
+    if required:  # asked alone, the requirement is the topic
+        assert catalogue.search("có cần chứng thực giấy ủy quyền không", limit=1)[0].code == required
+
+
+def test_a_requirement_clause_needs_a_procedure_before_it() -> None:
+    assert requirement_start(tokenize("đi khai sinh có cần giấy ủy quyền không")) == 3
+    assert requirement_start(tokenize("có cần chứng thực không")) == len(tokenize("có cần chứng thực không"))
