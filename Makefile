@@ -35,8 +35,10 @@ help:
 $(BOT_VENV)/.installed: requirements-bot.txt
 	@test -n "$(PY310)" || { echo "Python 3.10 not found: install it (e.g. pyenv install 3.10) or pass PY310=..."; exit 1; }
 	"$(PY310)" -m venv $(BOT_VENV)
-	$(BOT_PY) -m pip install --quiet --upgrade pip
-	$(BOT_PY) -m pip install --quiet -r requirements-bot.txt
+	# -I: neither PYTHONPATH nor the working directory, where the app runtime's editable install leaves
+	# its metadata (pip would check the bot's packages against the app's requirements and complain)
+	$(BOT_PY) -I -m pip install --quiet --upgrade pip
+	$(BOT_PY) -I -m pip install --quiet -r requirements-bot.txt
 	touch $@
 
 # The app runtime installs exactly what requirements-app.lock says (hashes checked), then the project itself.
