@@ -3,9 +3,11 @@
 Rasa 3.6 checks every answer of the action server with ``jsonschema.validate(result, schema)``
 (``RemoteAction._validate_action_result``). ``validate`` first checks the *schema itself* against its
 meta-schema, and the schema has no ``$schema``, so jsonschema 4 takes Draft 2020-12, whose meta-schema
-check costs about 34 ms of CPU on this machine (measured: ``tests/bench/bench_nlu.py`` notes) -- for a
-schema that is a constant of Rasa's code. Every custom action and form validation pays it: it was the
-largest single cost of a turn in our Rasa process.
+check costs about 34 ms of CPU on this machine -- for a schema that is a constant of Rasa's code. Every
+custom action and form validation pays it: it was the largest single cost of a turn in our Rasa process.
+Measured 3 Dec 2026 (2 cores): 20 calls of ``jsonschema.validate`` on Rasa's schema, 33.8 ms each, against
+0.04 ms with a validator built once; the six-turn conversations of ``tests/bench/bench_hub.py`` handled
+in-process by ``rasa.core.agent.Agent``, 53.2 ms of CPU a turn before, 23.2 ms after.
 
 :func:`install` replaces that method with one that checks the same answers against the same schema with a
 validator built once (0.04 ms) and raises the same ``ValidationError`` with the same hint. It is installed
