@@ -13,7 +13,7 @@ server, on free ports of 127.0.0.1, on a fresh SQLite database seeded like ``mak
 given with ``--url`` (e.g. behind the hub; sample-dossier variables are then unavailable). Writes its section
 of docs/benchmarks.md between ``<!-- conversations:start -->`` and ``<!-- conversations:end -->``. The
 section gives figures only: no text of a blind item, so that nobody tunes on them (``--show-failures``
-prints the failing transcripts on the console, for the blind set's author).
+prints the failing transcripts and misread questions on the console, for the blind set's author).
 
     .venv/bin/python tests/bench/bench_conversations.py [--no-write] [--show-failures]
     .venv/bin/python tests/bench/bench_conversations.py --conversations FILE --questions FILE
@@ -194,6 +194,15 @@ def score_questions(base_url: str, source: Path) -> list[QuestionScore] | None:
     ]
 
 
+def print_misread(items: list[tuple[str, str]], scores: list[QuestionScore]) -> None:
+    """The misread questions with what was predicted (console only, like the failing transcripts)."""
+    for score in scores:
+        for (text, label), predicted in zip(items, score.predicted, strict=True):
+            if LABELS[label] != predicted:
+                shown = strip_diacritics(text) if score.spelling == "diacritics stripped" else text
+                print(f"misread ({score.spelling}): {label} -> {predicted}: {shown}")
+
+
 # ---- report -------------------------------------------------------------------------------------------
 def _relative(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
@@ -319,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", type=Path, default=None, help="server logs and database (default: a temp dir)"
     )
     parser.add_argument(
-        "--show-failures", action="store_true", help="print failing transcripts (console only)"
+        "--show-failures",
+        action="store_true",
+        help="print failing transcripts and misread questions (console only)",
     )
     parser.add_argument("--no-write", action="store_true", help="print the section, leave docs/ alone")
     parser.add_argument("--from-make", action="store_true", help=argparse.SUPPRESS)
@@ -364,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
                             print("\n" + result.transcript())
         print(f"parsing {_relative(args.questions)}", flush=True)
         questions = score_questions(base_url, args.questions) if needs_bot else None
+        if args.show_failures and questions:
+            print_misread(load_questions(args.questions), questions)
     finally:
         if stack is not None:
             stack.stop()
