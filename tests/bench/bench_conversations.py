@@ -12,8 +12,9 @@ The bot is the real one (tests/e2e/servers.py: Rasa with the model ``make model`
 server, on free ports of 127.0.0.1, on a fresh SQLite database seeded like ``make seed``), or any running bot
 given with ``--url`` (e.g. behind the hub; sample-dossier variables are then unavailable). Writes its section
 of docs/benchmarks.md between ``<!-- conversations:start -->`` and ``<!-- conversations:end -->``. The
-section gives figures only: no text of a blind item, so that nobody tunes on them (``--show-failures``
-prints the failing transcripts and misread questions on the console, for the blind set's author).
+section gives figures only: no text of a blind item, so that nobody tunes on them; ``--show-failures``
+prints the failing transcripts and misread questions of the development sets on the console, and refuses
+to print those of the blind sets.
 
     .venv/bin/python tests/bench/bench_conversations.py [--no-write] [--show-failures]
     .venv/bin/python tests/bench/bench_conversations.py --conversations FILE --questions FILE
@@ -49,6 +50,13 @@ from vietnam.text import strip_diacritics  # noqa: E402
 DATA = ROOT / "tests" / "bench" / "data"
 BLIND_CONVERSATIONS = DATA / "conversations_blind.yml"
 BLIND_QUESTIONS = DATA / "formal_questions_blind.yml"
+
+
+def is_blind(path: Path) -> bool:
+    """A blind set: nobody working on the bot reads its items or its misses."""
+    return "blind" in path.name
+
+
 VISIBLE_CONVERSATIONS = ROOT / "tests" / "e2e" / "conversations"
 START, END = "<!-- conversations:start -->", "<!-- conversations:end -->"
 COMMAND = ".venv/bin/python tests/bench/bench_conversations.py"
@@ -369,13 +377,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  {score.passed}/{len(score.results)} passed ({score.rate:.3f}), {score.seconds:.0f} s"
                 )
-                if args.show_failures:
+                if args.show_failures and not is_blind(path):
                     for result in score.results:
                         if not result.passed:
                             print("\n" + result.transcript())
         print(f"parsing {_relative(args.questions)}", flush=True)
         questions = score_questions(base_url, args.questions) if needs_bot else None
-        if args.show_failures and questions:
+        if args.show_failures and questions and not is_blind(args.questions):
             print_misread(load_questions(args.questions), questions)
     finally:
         if stack is not None:
