@@ -86,7 +86,9 @@ _AT_OFFICE = re.compile(
     r"\b(?:lam|nop|thu tuc|chung thuc|dang ky|ho so)\b[^,.;]*?\b(\w+)\s+(?:o|tai)\s+(?:xa|phuong|thi tran)\b"
 )
 # "cho mẹ ở xã An Bình", "nhà tui ở phường 1": where someone lives, not where the procedure is done.
-_LIVES = frozenset("me ba cha bo ong ba vo chong con nha tui toi minh em anh chi nguoi".split())
+_LIVES = frozenset(
+    ("me", "ba", "cha", "bo", "ong", "vo", "chong", "con", "nha", "tui", "toi", "minh", "em", "anh", "chi")
+)
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
 BAD_PURPOSE_MESSAGE = (
