@@ -213,15 +213,17 @@ NAME_SHARE = 0.75
 # Folded words that say only what is to be done ("cấp lại", "làm mới", "gia hạn"), never what about: a
 # question naming nothing else, right after a procedure, is about that procedure's paper ("cấp lại tốn
 # nhiêu" after the lost passport report: the passport).
-# ("làm mất bao nhiêu ngày" takes time: "làm", "mất" are no such words.)
-_ACTION_ONLY_WORDS = frozenset(("cap", "lai", "moi", "doi", "gia", "han"))
+# ("làm mất bao nhiêu ngày" takes time, "mấy bữa mới xong" says when: "mất", "mới" alone are no such words.)
+_ACTION_ONLY = frozenset(("cap lai", "cap doi", "cap moi", "gia han", "doi lai", "doi"))
 # Words of a procedure's name that say what it does, not what about ("Trình báo mất hộ chiếu phổ thông").
-_NAME_ACTION_WORDS = _ACTION_ONLY_WORDS | {"trinh", "bao", "mat", "dang", "ky", "lam"}
+_NAME_ACTION_WORDS = frozenset(
+    ("cap", "lai", "moi", "doi", "gia", "han", "trinh", "bao", "mat", "dang", "ky", "lam")
+)
 
 
 def asks_only_an_action(content: tuple[str, ...]) -> bool:
-    """Whether the content words of a question are only words of what is to be done."""
-    return bool(content) and all(word in _ACTION_ONLY_WORDS for word in content)
+    """Whether the content words of a question say only what is to be done ("cấp lại", "gia hạn")."""
+    return " ".join(content) in _ACTION_ONLY
 
 
 def topic_of(code: str) -> str:
