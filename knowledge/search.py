@@ -526,6 +526,10 @@ class SearchIndex:
             )
         return hits
 
+    def knows(self, syllable: str) -> bool:
+        """Whether a folded syllable is a word some procedure (or a cue word) uses."""
+        return syllable in self._vocab_set
+
     def coverage(self, query: str, code: str) -> QueryCoverage:
         """How much of ``query`` the procedure ``code`` accounts for (see ``QueryCoverage``); for a code
         not in the index, nothing is covered (``content`` still lists the question's content words)."""
