@@ -56,6 +56,13 @@ _HOME = (
     "tan noi",
     "can bo den",
     "can bo xuong",
+    # cannot travel: an officer comes
+    "khong di duoc",
+    "khong di lai duoc",
+    "di khong duoc",
+    "di khong noi",
+    "nam mot cho",
+    "bi liet",
 )
 # An office named, or going there to file ("lên nộp", "tới nộp"): an appointment at the centre.
 _CENTER = (
@@ -71,6 +78,16 @@ _CENTER = (
     "len nop",
     "den nop",
     "toi nop",
+)
+
+# A procedure to be done at a commune or ward ("làm thủ tục chứng thực ở phường Cao Lãnh", "nộp hồ sơ tại
+# xã Mỹ Hiệp"): the citizen goes there, an appointment at its centre.
+_AT_OFFICE = re.compile(
+    r"\b(?:lam|nop|thu tuc|chung thuc|dang ky|ho so)\b[^,.;]*?\b(\w+)\s+(?:o|tai)\s+(?:xa|phuong|thi tran)\b"
+)
+# "cho mẹ ở xã An Bình", "nhà tui ở phường 1": where someone lives, not where the procedure is done.
+_LIVES = frozenset(
+    ("me", "ba", "cha", "bo", "ong", "vo", "chong", "con", "nha", "tui", "toi", "minh", "em", "anh", "chi")
 )
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
@@ -89,6 +106,9 @@ def appointment_type(text: str) -> str | None:
     if any(p in folded for p in _HOME):
         return HOME_VISIT
     if any(p in folded for p in _CENTER):
+        return CENTER
+    at_office = _AT_OFFICE.search(folded)
+    if at_office and at_office.group(1) not in _LIVES:
         return CENTER
     return None
 

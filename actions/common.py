@@ -26,7 +26,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from channels.identity import load_key, verified_identity
-from vietnam.codes import find_codes, find_phone_last4, normalize_phone
+from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, normalize_phone
 from vietnam.text import fold, normalize_text
 
 T = TypeVar("T")
@@ -40,6 +40,11 @@ HANDOFF = "handoff"
 # The message that started a form was a question about the procedure just answered ("xây mới nhà ở riêng
 # lẻ" after the building permit): the form ends unseen and the question is answered.
 PROCEDURE_QUESTION = "procedure_question"
+# The citizen asked, in the middle of another form, to look a dossier up and gave its code ("à không, tra
+# giùm hồ sơ 000.00.20.H19-... đi"): the form ends unseen and the lookup starts with that code.
+DOSSIER_LOOKUP = "dossier_lookup"
+# Folded words that ask to look something up; with a dossier code they ask for its status.
+_LOOKUP_WORDS = re.compile(r"\b(?:tra|kiem tra|coi|xem|check)\b")
 # Every slot a form fills: cleared when the conversation goes to a human mid-form.
 FORM_SLOTS = (
     "dossier_code",
@@ -220,6 +225,8 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
         return [*reset(*slots), FollowupAction("action_handoff")]
     if outcome == PROCEDURE_QUESTION:
         return [*reset(*slots), FollowupAction("action_answer_procedure")]
+    if outcome == DOSSIER_LOOKUP:
+        return [*reset(*slots), FollowupAction("dossier_status_form")]
     if outcome == CANCELLED:
         # the stop is confirmed by action_cancel_request, after which the bot waits (no summary pending)
         return [*reset(*slots), FollowupAction("action_cancel_request")]
@@ -258,11 +265,36 @@ class GuardedFormValidation(FormValidationAction, ABC):
         nữa", "hủy"): the NLU's `cancel` intent, or one of the shortest stop words."""
         if self.is_prefill(tracker, slot):
             return None
+        if switch := self.lookup_if_asked(tracker, slot):
+            return switch
         if intent_is(tracker, "cancel", CANCEL_CONFIDENCE) or wants_to_cancel(
             tracker.latest_message.get("text") or ""
         ):
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: CANCELLED, REQUESTED_SLOT: None}
         return None
+
+    def lookup_if_asked(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
+        """The events that end this form for a dossier lookup when the answer asks to look a dossier up
+        and gives its code ("à không, tra giùm hồ sơ 000.00.20.H19-261201-0001 đi"); never in the lookup
+        itself, nor for a code quoted without a word that asks to look it up (a petition about the
+        dossier)."""
+        if self.name() == "validate_dossier_status_form":
+            return None
+        text = normalize_text(tracker.latest_message.get("text") or "")
+        code = find_dossier_code(text)
+        if code is None:
+            return None
+        if not (
+            intent_is(tracker, "check_dossier_status", CANCEL_CONFIDENCE) or _LOOKUP_WORDS.search(fold(text))
+        ):
+            return None
+        return {
+            slot: None,
+            FAILURES_SLOT: 0,
+            OUTCOME_SLOT: DOSSIER_LOOKUP,
+            REQUESTED_SLOT: None,
+            "dossier_code": code,
+        }
 
     def accept(self, slot: str, value: Any) -> dict[str, Any]:
         return {slot: value, FAILURES_SLOT: 0}

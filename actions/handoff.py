@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import FORM_SLOTS, OffLoopAction, channel_identity, reset
+from actions.common import FORM_SLOTS, OffLoopAction, channel_identity, latest_text, reset
 from actions.fallback import FALLBACK_MARK
 from ticketing import citizen_desk as ticketing
+from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,32 @@ def _action_before_last_message(tracker: Tracker) -> str | None:
     return None
 
 
+# Citizen's messages within which a "chuyển giúp" still answers the offer to pass a question to an agent
+# (actions/procedures.py ActionOfferQuestion), even after a message in between ("vậy ai lo vụ đó").
+QUESTION_OFFER_TURNS = 2
+_PASS_ON = re.compile(r"\bchuyen\b")
+_LIVE = re.compile(r"\b(?:gap|noi chuyen|truc tiep|goi)\b")
+
+
+def accepts_question_offer(tracker: Tracker) -> bool:
+    """Whether the message accepts the recent offer to pass the catalogue-less question to an agent ("ừ
+    chuyển giúp"): an HD- question ticket then, not a live handoff (unless a person is asked for: "gặp")."""
+    if not tracker.get_slot("pending_question"):  # actions/procedures.py PENDING_QUESTION_SLOT
+        return False
+    folded = fold(latest_text(tracker))
+    if not _PASS_ON.search(folded) or _LIVE.search(folded):
+        return False
+    messages = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            messages += 1
+            if messages > QUESTION_OFFER_TURNS:
+                return False
+        elif event.get("event") == "action" and event.get("name") == "action_offer_question":
+            return True
+    return False
+
+
 def _reason(tracker: Tracker) -> str:
     """Why the conversation goes to a human, for the agent's queue (English, no personal data)."""
     if _action_before_last_message(tracker) == "action_offer_human":
@@ -55,6 +83,8 @@ class ActionHandoff(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if accepts_question_offer(tracker):
+            return [FollowupAction("action_submit_question")]
         channel, user_id = channel_identity(tracker)
         try:
             ticketing.request_handoff(channel, user_id, tracker.sender_id, _reason(tracker))

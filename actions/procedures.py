@@ -210,6 +210,32 @@ _FILLERS = frozenset(
 NAME_SHARE = 0.75
 
 
+# Folded words that say only what is to be done ("cấp lại", "làm mới", "gia hạn"), never what about: a
+# question naming nothing else, right after a procedure, is about that procedure's paper ("cấp lại tốn
+# nhiêu" after the lost passport report: the passport).
+# ("làm mất bao nhiêu ngày" takes time, "mấy bữa mới xong" says when: "mất", "mới" alone are no such words.)
+_ACTION_ONLY = frozenset(("cap lai", "cap doi", "cap moi", "gia han", "doi lai", "doi"))
+# Words of a procedure's name that say what it does, not what about ("Trình báo mất hộ chiếu phổ thông").
+_NAME_ACTION_WORDS = frozenset(
+    ("cap", "lai", "moi", "doi", "gia", "han", "trinh", "bao", "mat", "dang", "ky", "lam")
+)
+
+
+def asks_only_an_action(content: tuple[str, ...]) -> bool:
+    """Whether the content words of a question say only what is to be done ("cấp lại", "gia hạn")."""
+    return " ".join(content) in _ACTION_ONLY
+
+
+def topic_of(code: str) -> str:
+    """The words of a procedure's name that say what it is about ("hộ chiếu phổ thông" for "Trình báo mất
+    hộ chiếu phổ thông (thực hiện tại cấp xã)"), folded; "" when unknown."""
+    view = knowledge.get_procedure(code)
+    if view is None:
+        return ""
+    name = re.sub(r"\(.*?\)", " ", fold(view.name))
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", name) if w not in _NAME_ACTION_WORDS)
+
+
 def names_mostly(code: str, folded: str) -> bool:
     view = knowledge.get_procedure(code)
     name_words = set(re.findall(r"[a-z0-9]+", fold(view.name))) if view is not None else set()
@@ -321,13 +347,36 @@ class ActionAnswerProcedure(OffLoopAction):
         # copy of the register's extract, not the birth registration the gazetteer names); the canonical
         # names of the procedures mentioned help only when the words alone find nothing clear.
         match = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
+        retopic = drop_current = False
         query = " ".join([text, *(m for m in mentioned if fold(m) not in fold(text))]).strip()
         if query != text and match.outcome == "no_topic":
             match = knowledge.match_catalogue(query, limit=SEARCH_LIMIT)
+        elif (
+            current
+            and not mentioned
+            and asks_only_an_action(match.coverage.content)
+            and (topic := topic_of(str(current)))
+        ):
+            # "cấp lại tốn nhiêu" after the lost passport report: the action on the paper in the talk
+            asked_action = " ".join(match.coverage.content)
+            match = knowledge.match_catalogue(f"{text} {topic}", limit=SEARCH_LIMIT)
+            retopic = match.outcome == "found"
+            # the procedure just answered does not do what is asked now ("Trình báo mất hộ chiếu" issues
+            # nothing): the answer is another procedure on the same paper
+            drop_current = retopic and asked_action not in fold(self._name(str(current)))
         hits = list(match.hits) if match.outcome != "no_topic" else []
+        if drop_current and any(h.code != current for h in hits):
+            hits = [h for h in hits if h.code != current]
         followup = is_followup(tracker)
         strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
-        another = bool(current) and strong and names_another(str(current), text, hits[0] if hits else None)
+        another = (
+            bool(current)
+            and strong
+            and (
+                names_another(str(current), text, hits[0] if hits else None)
+                or (retopic and hits[0].code != current)
+            )
+        )
         names_one = bool(mentioned) or (strong and (another or not followup) and match.outcome == "found")
 
         if current and (

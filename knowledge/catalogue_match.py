@@ -14,6 +14,9 @@ words the top procedure accounts for (``SearchIndex.coverage``):
   a short question such as "bị trộm xe" scores low) or the match is weak (below ``WEAK_SCORE``) and the
   top procedure has less than ``MIN_SHARE`` of the content words ("xin giấy phép karaoke" -> "giấy
   phép xây dựng");
+  The same for a weak match (below ``WEAK_SCORE``) that leaves a foreign word of the question unaccounted
+  for, a word no procedure uses and no Vietnamese syllable ("xin phép bay flycam quay đám cưới": the
+  wedding is in a procedure, the drone is not);
 - ``found``: otherwise; ``hits[0]`` is the procedure (``is_ambiguous`` still tells when to ask which).
 
 Thresholds were set on tests/data/procedure_questions.yml and procedure_questions_dev.yml (in the
@@ -23,6 +26,7 @@ catalogue: none refused) and tests/data/out_of_catalogue_questions.yml; `make be
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from knowledge.search import ProcedureHit, QueryCoverage, SearchIndex
@@ -45,6 +49,40 @@ MIN_SHARE = 0.35
 DOMINANT_RATIO = 0.3
 
 FOUND, NOT_IN_CATALOGUE, NO_TOPIC = "found", "not_in_catalogue", "no_topic"
+
+# One Vietnamese syllable, folded (initial consonant, vowels, final consonant): a word that is none
+# ("flycam", "karaoke") is a foreign word.
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$"
+)
+# Foreign words citizens use about how to file, never the topic of a question.
+_FILING_WORDS = frozenset(
+    (
+        "online",
+        "zalo",
+        "email",
+        "mail",
+        "internet",
+        "app",
+        "web",
+        "website",
+        "vneid",
+        "sms",
+        "ok",
+        "pdf",
+        "file",
+    )
+)
+
+
+def foreign_word(index: SearchIndex, word: str) -> bool:
+    """Whether ``word`` (folded, as written) is a foreign word no procedure uses ("flycam")."""
+    return (
+        not index.knows(word)
+        and not any(c.isdigit() for c in word)
+        and word not in _FILING_WORDS
+        and not _SYLLABLE.match(word)
+    )
 
 
 @dataclass(frozen=True)
@@ -93,5 +131,7 @@ def match_catalogue(index: SearchIndex, query: str, limit: int = 5) -> Catalogue
         return CatalogueMatch(FOUND, hits, coverage)
     short_and_covered = coverage.strict_share >= SHORT_SHARE
     if (score < MIN_SCORE and not short_and_covered) or (score < WEAK_SCORE and coverage.share < MIN_SHARE):
+        return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
+    if score < WEAK_SCORE and any(foreign_word(index, word) for word in coverage.uncovered):
         return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
     return CatalogueMatch(FOUND, hits, coverage)

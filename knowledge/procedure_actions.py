@@ -23,9 +23,11 @@ from knowledge.search_cues import (
     CHANGE_AFTER_DOI,
     CHANGE_BEFORE_DOI,
     CORRECT,
+    DIED_AFTER,
     EXCHANGE,
     HOUSEHOLD_AFTER_HO,
     JUST,
+    KIN,
     LIFECYCLE,
     LOSS_NOT_BEFORE,
     NAME_ACTION_CUES,
@@ -42,13 +44,14 @@ from knowledge.search_cues import (
     RELATED_ACTIONS,
     REPAIR_AFTER_SUA,
     REREGISTER,
+    SPEAKER,
     SUSPEND,
     TERMINATE,
     aspect_positions,
 )
 from vietnam.text import fold
 
-__all__ = ["action_factor", "name_actions", "query_actions"]
+__all__ = ["action_factor", "died_positions", "name_actions", "query_actions"]
 
 # Action fit (see ``action_factor``), multiplying a procedure's score.
 ACTION_MATCH = 1.4
@@ -147,6 +150,23 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
     if REISSUE in actions and _book_lost(tokens):
         actions.add(REREGISTER)
     return frozenset(actions)
+
+
+def died_positions(tokens: Sequence[str]) -> frozenset[int]:
+    """Positions of "mất" meaning "died" in folded tokens: after a relative ("ba em (vừa) mất", "ông nội
+    mất") and before a time, a question or the end ("... mất hôm qua", "... mới mất, cần làm gì")."""
+    found: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token != "mat" or i == 0:
+            continue
+        j = i - 1
+        if tokens[j] in JUST and j > 0:
+            j -= 1
+        relative = tokens[j] in KIN or (tokens[j] in SPEAKER and j > 0 and tokens[j - 1] in KIN)
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if relative and (not after or after in DIED_AFTER):
+            found.add(i)
+    return frozenset(found)
 
 
 def _book_lost(tokens: Sequence[str]) -> bool:

@@ -44,8 +44,9 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from knowledge.procedure_actions import action_factor, name_actions, query_actions
+from knowledge.procedure_actions import action_factor, died_positions, name_actions, query_actions
 from knowledge.search_cues import (
+    DIED_AFTER,
     FILLER_SYLLABLES,
     FOREIGN_HINTS,
     FOREIGN_SUFFIX,
@@ -334,7 +335,11 @@ class SearchIndex:
     @lru_cache(maxsize=4096)  # noqa: B019 - the index lives as long as its cache
     def _correct_cached(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []
+        died = died_positions(tokens)  # "ba em mất hôm qua": a death (khai tử), not a lost paper
         for i, token in enumerate(tokens):
+            if i in died or (i and i - 1 in died and token in DIED_AFTER):
+                out.append("chet" if i in died else token)  # "hôm" after it is no typo of "hộ"
+                continue
             if token in self._vocab_set or token in STOP_SYLLABLES or token.isdigit() or len(token) < 3:
                 out.append(token)
                 continue
@@ -520,6 +525,10 @@ class SearchIndex:
                 )
             )
         return hits
+
+    def knows(self, syllable: str) -> bool:
+        """Whether a folded syllable is a word some procedure (or a cue word) uses."""
+        return syllable in self._vocab_set
 
     def coverage(self, query: str, code: str) -> QueryCoverage:
         """How much of ``query`` the procedure ``code`` accounts for (see ``QueryCoverage``); for a code

@@ -199,6 +199,15 @@ PERSON = _words(
     "nha ay"
 )
 JUST = _words("da vua moi")
+# "mất" after a relative and before a time, the end or a question ("ba em mất hôm qua", "mẹ tôi mới mất,
+# cần làm giấy gì") means "died": it is searched as "chết" (khai tử), never as a lost paper. The speaker
+# ("tôi mất giấy") loses; a relative followed by a paper ("chị mất giấy khai sinh") too.
+KIN = _words("ba me bo ma cha ong ba chong vo con chau ngoai noi co chu bac di cau thim duong nguoi")
+SPEAKER = _words("toi tui minh em anh chi")
+DIED_AFTER = _words(
+    "hom roi nam thang tuan luc sang trua chieu toi dem ngay hoi cach can thi nen gio vi do tai o duoc "
+    "may dau nay ma va"
+)
 LOSS_NOT_BEFORE = _words("bao tien phi nhieu may cong thoi gian lau ngay thang nam hang truoc sau")
 # "mặt bằng" (premises) unless "mất bằng lái", "mất bằng tốt nghiệp".
 PAPER_AFTER_BANG = _words("lai tot dai cap")

@@ -547,6 +547,10 @@ def _resolve(readings: list[_Reading], folded_name: str) -> tuple[str | None, tu
     formers = _unique(r.target for r in readings if r.level == "former")
     district_ids = _unique(r.target for r in readings if r.level == "district")
     spanned = _unique(code for d in district_ids for code in _district_units().get(d, ()))
+    if units and len(_former_provinces(district_ids)) > 1:
+        # A bare name of former districts in both former provinces ("Châu Thành") is no commune for sure,
+        # even if one now bears it: the commune first, then the units of those districts.
+        return None, _unique([*units, *formers, *spanned]), "former_district"
     if units:
         via = next(r.via for r in readings if r.level == "unit")
         if len(units) == 1:
@@ -560,6 +564,11 @@ def _resolve(readings: list[_Reading], folded_name: str) -> tuple[str | None, tu
         return formers[0], (formers[0],), "former_unit"
     via = "former_district" if district_ids and not formers else "former_unit"
     return None, _unique([*formers, *spanned]), via
+
+
+def _former_provinces(district_ids: tuple[str, ...]) -> set[str]:
+    by_id = {d.id: d for d in all_districts()}
+    return {by_id[i].province for i in district_ids if i in by_id}
 
 
 def _unique(items) -> tuple[str, ...]:

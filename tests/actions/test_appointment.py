@@ -17,6 +17,7 @@ async def test_the_appointment_type(domain: dict[str, Any]) -> None:
         "len xa lam": "center",
         "cán bộ đến nhà": "home_visit",
         "nha co nguoi gia, can bo xuong tan nha duoc ko": "home_visit",
+        "làm giấy tờ cho mẹ, mẹ già không đi được": "home_visit",
     }
     for text, expected in cases.items():
         events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type")
@@ -92,3 +93,13 @@ async def test_the_procedure_an_appointment_is_for_becomes_the_topic_of_the_talk
         ValidateAppointmentForm(), domain, "nộp hồ sơ đăng ký kết hôn", "appointment_purpose"
     )
     assert slot_values(events)["current_procedure"] == "1.000894"  # Đăng ký kết hôn
+
+
+async def test_a_procedure_to_be_done_at_a_ward_means_the_centre(domain: dict[str, Any]) -> None:
+    text = "cho đặt lịch hẹn làm thủ tục chứng thực ở phường Cao Lãnh"
+    events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True)
+    assert slot_values(events)["appointment_type"] == "center"
+    # where someone lives is no office: the type is asked
+    text = "đặt lịch làm căn cước cho mẹ ở xã An Bình"
+    events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True)
+    assert slot_values(events)["appointment_type"] is None

@@ -47,3 +47,28 @@ async def test_accepting_the_offer_of_a_human_says_why(domain: dict[str, Any]) -
 async def test_the_offer_of_a_human_has_buttons(domain: dict[str, Any]) -> None:
     _, messages = await run(ActionOfferHuman(), make_tracker("???", intent="nlu_fallback"), domain)
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/deny"]
+
+
+async def test_passing_on_a_question_just_offered_files_it_instead_of_a_live_handoff(
+    domain: dict[str, Any],
+) -> None:
+    offered = [
+        {"event": "user", "text": "xin phép bay flycam thì làm sao", "parse_data": {}},
+        {"event": "action", "name": "action_offer_question"},
+        {"event": "user", "text": "vậy ai lo vụ đó", "parse_data": {}},
+        {"event": "action", "name": "utter_greet"},
+    ]
+    pending = {"pending_question": "xin phép bay flycam thì làm sao"}
+    tracker = make_tracker(
+        "ừ chuyển giúp", intent="request_human", slots=pending, previous_events=offered, sender_id="handoff-q"
+    )
+    events, messages = await run(ActionHandoff(), tracker, domain)
+    assert {"event": "followup", "name": "action_submit_question", "timestamp": None} in events
+    assert messages == []
+    assert _conversation("handoff-q") is None  # no live handoff
+    # asking for a person is a live handoff, the offer notwithstanding
+    tracker = make_tracker(
+        "cho gặp tổng đài viên", intent="request_human", slots=pending, previous_events=offered
+    )
+    events, _ = await run(ActionHandoff(), tracker, domain)
+    assert slot_values(events)["handoff"] is True

@@ -117,6 +117,30 @@ async def test_a_stop_in_natural_words_cancels(domain: dict[str, Any]) -> None:
     assert "đã hủy phản ánh" in texts(messages)
 
 
+async def test_a_dossier_lookup_asked_mid_form_ends_the_petition_and_starts_the_lookup(
+    domain: dict[str, Any],
+) -> None:
+    tracker = asked("petition_description", "à không, tra giùm hồ sơ 000.00.20.H19-261201-0001 đi")
+    events, messages = await run(ValidatePetitionForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["form_outcome"] == "dossier_lookup"
+    assert values["dossier_code"] == "000.00.20.H19-261201-0001"
+    assert values["requested_slot"] is None
+    assert messages == []
+    after = make_tracker("tra", slots={"form_outcome": "dossier_lookup"}, previous_events=IN_THE_FORM)
+    events, messages = await run(ActionSummarizeRequest(), after, domain)
+    assert {"event": "followup", "name": "dossier_status_form", "timestamp": None} in events
+    assert messages == []
+
+
+async def test_a_dossier_code_in_a_petition_without_asking_a_lookup_is_the_description(
+    domain: dict[str, Any],
+) -> None:
+    text = "hồ sơ 000.00.20.H19-261201-0001 nộp hai tháng rồi mà chưa có kết quả"
+    events, _ = await run(ValidatePetitionForm(), asked("petition_description", text), domain)
+    assert slot_values(events)["petition_description"] == text
+
+
 async def test_the_place_keeps_its_hamlet_and_resolves_to_a_unit(domain: dict[str, Any]) -> None:
     events, _ = await run(ValidatePetitionForm(), asked("petition_location", "ấp 7 xã Mỹ Thọ"), domain)
     assert slot_values(events)["petition_location"] == "ấp 7, Xã Mỹ Thọ"

@@ -64,6 +64,18 @@ async def test_several_aspects_in_one_question_are_answered_together(domain: dic
     assert "Tờ khai" in reply and "lệ phí" in reply.lower() and "thời hạn" in reply.lower()
 
 
+async def test_a_follow_up_naming_only_an_action_is_about_the_paper_in_the_talk(
+    domain: dict[str, Any],
+) -> None:
+    lost_passport, passport = "1.010386", "1.001456"
+    tracker = ask(
+        "cấp lại tốn nhiêu", aspects={"fee": 0.97}, followup=0.9, slots={"current_procedure": lost_passport}
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == passport
+    assert "hộ chiếu" in texts(messages)
+
+
 async def test_a_follow_up_without_any_procedure_asks_which_and_keeps_the_question(
     domain: dict[str, Any],
 ) -> None:

@@ -406,3 +406,16 @@ def test_what_a_procedure_requires_does_not_take_its_place(
 def test_a_requirement_clause_needs_a_procedure_before_it() -> None:
     assert requirement_start(tokenize("đi khai sinh có cần giấy ủy quyền không")) == 3
     assert requirement_start(tokenize("có cần chứng thực không")) == len(tokenize("có cần chứng thực không"))
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("ba em mất hôm qua giờ cần làm giấy tờ gì", DEATH),  # died: "hôm" is no typo of "hộ"
+        ("mẹ tôi mất rồi làm giấy gì", DEATH),
+        ("lỡ làm mất hộ chiếu rồi giờ phải sao", "1.010386"),  # lost
+        ("chị mất cccd hôm qua", ID_CARD_REISSUE),  # a paper after "mất": lost
+    ],
+)
+def test_mat_after_a_relative_is_a_death(catalogue: Catalogue, query: str, code: str) -> None:
+    assert top(catalogue, query) == code
