@@ -576,8 +576,10 @@ class SearchIndex:
             ):
                 continue
             content.append(written)
-            if accented[i] != written:  # typed with diacritics: compare as written
-                found = i in covered or accented[i] in has_accented or (token != written and token in has)
+            # the accented form lines up with what was typed only when the correction kept the token count
+            as_typed = accented[i] if aligned else written
+            if as_typed != written:  # typed with diacritics: compare as written
+                found = i in covered or as_typed in has_accented or (token != written and token in has)
             else:
                 found = i in covered or token in has or written in has
             if not found:

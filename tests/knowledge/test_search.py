@@ -419,3 +419,16 @@ def test_a_requirement_clause_needs_a_procedure_before_it() -> None:
 )
 def test_mat_after_a_relative_is_a_death(catalogue: Catalogue, query: str, code: str) -> None:
     assert top(catalogue, query) == code
+
+
+@pytest.mark.parametrize(
+    "query", ["phản ánh vỉa hè bị lấn chiếm bán hàng", "phan anh via he bi lan chiem ban hang"]
+)
+def test_coverage_of_a_question_whose_words_the_typo_correction_regroups(
+    catalogue: Catalogue, query: str
+) -> None:
+    # The corrected words no longer line up with the typed ones: coverage still answers (it raised
+    # IndexError, which the bot would have shown as an error).
+    hits = catalogue.index().search(query)
+    coverage = catalogue.index().coverage(query, hits[0].code if hits else "")
+    assert "via" in coverage.content and 0.0 <= coverage.share <= 1.0
