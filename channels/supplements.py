@@ -26,12 +26,14 @@ MAX_RECORDED_CHARS = 4000
 
 def waiting_ticket(session: Session, channel: str, channel_user_id: str) -> Ticket | None:
     """The citizen's latest ticket on this channel that waits for their answer (one indexed read)."""
-    if channel not in Channel.__members__.values():
+    try:
+        kind = Channel(channel)
+    except ValueError:  # a channel tickets are never filed on
         return None
     return session.scalar(
         select(Ticket)
         .where(
-            Ticket.channel == Channel(channel),
+            Ticket.channel == kind,
             Ticket.channel_user_id == channel_user_id,
             Ticket.status == TicketStatus.WAITING_CITIZEN,
         )

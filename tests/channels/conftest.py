@@ -5,6 +5,7 @@ database file shared by all of them, and helpers that act as a web-chat visitor 
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,6 +17,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from channels.app import create_app
+from channels.callback import SIGNATURE_HEADER, sign
 from channels.contract import ChannelAdapter
 from channels.db import HubDatabase
 from channels.settings import HubSettings
@@ -230,3 +232,9 @@ def create_staff(
 @pytest.fixture
 def agent_account(database_url: str) -> tuple[int, str]:
     return create_staff(database_url)
+
+
+def signed_callback(body: dict[str, Any], secret: str) -> tuple[bytes, dict[str, str]]:
+    """A request body for the callback channel's webhook (``POST /webhooks/api``) and its signed headers."""
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    return raw, {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, raw)}

@@ -17,7 +17,7 @@ from channels.callback import SIGNATURE_HEADER, CallbackAdapter, sign
 from channels.contract import MAX_ATTACHMENT_BYTES
 from channels.db import HubDatabase
 from channels.models import HubMessage, OutboxAttempt
-from tests.channels.conftest import RASA_TOKEN, HubFactory, Visitor, eventually
+from tests.channels.conftest import RASA_TOKEN, HubFactory, Visitor, eventually, signed_callback
 from tests.channels.servers import Server, endpoints_file, free_port, start_rasa
 from ticketing.models import OutboundMessage, OutboundStatus
 
@@ -57,8 +57,7 @@ async def fake_channel(aiohttp_server: Any) -> tuple[FakeChannel, str]:
 
 
 def _signed(body: dict[str, Any], secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    return raw, {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, raw)}
+    return signed_callback(body, secret)
 
 
 def _stored(database_url: str, channel: str, message_id: str) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -34,11 +35,8 @@ async def _said(visitor: Visitor, fragment: str) -> bool:
     return any(fragment in t for t in await _texts(visitor))
 
 
-async def test_a_status_change_and_the_agencys_answer_reach_the_web_chat(
-    hub_factory: HubFactory, rasa: Server, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    client = await hub_factory(rasa.url)
+async def _petition_from_the_web_chat(client: Any, description: str) -> tuple[Visitor, str]:
+    """A web-chat visitor who greeted the bot, and the code of a petition filed from that conversation."""
     visitor = await Visitor(client).start()
     await visitor.say("xin chào")
     await visitor.wait_for_reply(0, author="bot")
@@ -46,7 +44,7 @@ async def test_a_status_change_and_the_agencys_answer_reach_the_web_chat(
     receipt = await asyncio.to_thread(
         submit_ticket,
         kind="petition",
-        description="Đèn đường ở đầu hẻm 5 đường Lê Lợi bị hư cả tuần nay, buổi tối rất tối",
+        description=description,
         location_text="phường Mỹ Tho",
         phone="0912345678",
         name=None,
@@ -54,38 +52,55 @@ async def test_a_status_change_and_the_agencys_answer_reach_the_web_chat(
         channel_user_id=visitor.visitor_id,
         conversation_id=f"hub-{conversation}",
     )
+    return visitor, receipt.code
+
+
+def _officer_of(session: Any, ticket: Ticket | None) -> User:
+    """A new officer of the agency the ticket was routed to at filing."""
+    assert ticket is not None and ticket.agency_id is not None  # routed at filing
+    officer = User(
+        username=f"officer-{ticket.id}-{secrets.token_hex(3)}",
+        display_name="Cán bộ tiếp nhận",
+        role=UserRole.AGENCY_OFFICER,
+        agency_id=ticket.agency_id,
+    )
+    session.add(officer)
+    session.flush()
+    return officer
+
+
+async def test_a_status_change_and_the_agencys_answer_reach_the_web_chat(
+    hub_factory: HubFactory, rasa: Server, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    visitor, receipt_code = await _petition_from_the_web_chat(
+        await hub_factory(rasa.url),
+        "Đèn đường ở đầu hẻm 5 đường Lê Lợi bị hư cả tuần nay, buổi tối rất tối",
+    )
     db = HubDatabase.open(database_url)
 
     def accept_as_officer(session: Any) -> int:
-        ticket = get_ticket_by_code(session, receipt.code)
-        assert ticket is not None and ticket.agency_id is not None  # routed at filing
-        officer = User(
-            username=f"officer-{ticket.id}",
-            display_name="Cán bộ tiếp nhận",
-            role=UserRole.AGENCY_OFFICER,
-            agency_id=ticket.agency_id,
-        )
-        session.add(officer)
-        session.flush()
+        ticket = get_ticket_by_code(session, receipt_code)
+        officer = _officer_of(session, ticket)
         lifecycle.accept(session, ticket, Actor.of(officer))
         return officer.id
 
     officer_id = db.write_sync(accept_as_officer)
-    await eventually(lambda: _said(visitor, f"mã {receipt.code} của anh/chị đang được"), timeout=30)
+    await eventually(lambda: _said(visitor, f"mã {receipt_code} của anh/chị đang được"), timeout=30)
 
     def answer(session: Any) -> None:
-        ticket = session.query(Ticket).filter(Ticket.code == receipt.code).one()
+        ticket = session.query(Ticket).filter(Ticket.code == receipt_code).one()
         replies.answer(
             session, ticket, session.get(User, officer_id), "Điện lực đã thay bóng đèn ngày 03/12."
         )
 
     db.write_sync(answer)
     await eventually(lambda: _said(visitor, "Điện lực đã thay bóng đèn ngày 03/12."), timeout=30)
-    status = db.read_sync(lambda s: s.query(Ticket).filter(Ticket.code == receipt.code).one().status)
+    status = db.read_sync(lambda s: s.query(Ticket).filter(Ticket.code == receipt_code).one().status)
     assert status == TicketStatus.ANSWERED
     delivered = db.read_sync(
         lambda s: [
-            r.delivery.value for r in s.query(Ticket).filter(Ticket.code == receipt.code).one().replies
+            r.delivery.value for r in s.query(Ticket).filter(Ticket.code == receipt_code).one().replies
         ]
     )
     assert delivered == ["sent"]
@@ -172,36 +187,15 @@ async def test_the_agencys_question_reaches_the_citizen_and_their_answer_goes_to
     hub_factory: HubFactory, rasa: Server, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
-    client = await hub_factory(rasa.url)
-    visitor = await Visitor(client).start()
-    await visitor.say("xin chào")
-    await visitor.wait_for_reply(0, author="bot")
-    conversation = (await visitor.messages())[0]["conversation_id"]
-    receipt = await asyncio.to_thread(
-        submit_ticket,
-        kind="petition",
-        description="Cống thoát nước trước chợ bị nghẹt, mưa xuống là ngập",
-        location_text="phường Mỹ Tho",
-        phone="0912345678",
-        name=None,
-        channel="webchat",
-        channel_user_id=visitor.visitor_id,
-        conversation_id=f"hub-{conversation}",
+    visitor, code = await _petition_from_the_web_chat(
+        await hub_factory(rasa.url), "Cống thoát nước trước chợ bị nghẹt, mưa xuống là ngập"
     )
     db = HubDatabase.open(database_url)
     question = "Anh/chị cho biết cống nghẹt ở đầu hay cuối dãy ki-ốt?"
 
     def ask(session: Any) -> None:
-        ticket = get_ticket_by_code(session, receipt.code)
-        assert ticket is not None and ticket.agency_id is not None
-        officer = User(
-            username=f"officer-q-{ticket.id}",
-            display_name="Cán bộ tiếp nhận",
-            role=UserRole.AGENCY_OFFICER,
-            agency_id=ticket.agency_id,
-        )
-        session.add(officer)
-        session.flush()
+        ticket = get_ticket_by_code(session, code)
+        officer = _officer_of(session, ticket)
         lifecycle.accept(session, ticket, Actor.of(officer))
         lifecycle.ask_citizen(session, ticket, Actor.of(officer), question=question)
 
@@ -211,11 +205,11 @@ async def test_the_agencys_question_reaches_the_citizen_and_their_answer_goes_to
     answer = "Dạ ở cuối dãy ki-ốt, gần cột điện số 12"
     await visitor.say(answer)
     await eventually(
-        lambda: _said(visitor, f"nội dung bổ sung của anh/chị cho cơ quan xử lý yêu cầu mã {receipt.code}")
+        lambda: _said(visitor, f"nội dung bổ sung của anh/chị cho cơ quan xử lý yêu cầu mã {code}")
     )
 
     def ticket_state(session: Any) -> tuple[TicketStatus, dict]:
-        ticket = get_ticket_by_code(session, receipt.code)
+        ticket = get_ticket_by_code(session, code)
         return ticket.status, ticket.events[-1].payload
 
     status, payload = db.read_sync(ticket_state)

@@ -24,7 +24,7 @@ from channels.contract import OutgoingMessage
 from channels.db import HubDatabase
 from channels.models import Author, HubMessage, InboundState
 from database import forget_databases, normalize_url
-from tests.channels.conftest import eventually, hub_settings
+from tests.channels.conftest import eventually, hub_settings, signed_callback
 from tests.channels.servers import free_port
 from ticketing.models import OutboundMessage, OutboundStatus, utcnow
 
@@ -103,8 +103,7 @@ async def test_a_message_is_stored_once_and_acknowledged_while_the_bot_does_not_
     hub: TestClient, own_database: str, platform: tuple[Platform, str]
 ) -> None:
     received, _ = platform
-    raw = json.dumps({"user_id": "portal-ack", "message_id": "m-1", "text": "xin chào"}).encode()
-    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(SECRET, raw)}
+    raw, headers = signed_callback({"user_id": "portal-ack", "message_id": "m-1", "text": "xin chào"}, SECRET)
     for _ in range(2):  # the platform resends
         assert (await hub.post("/webhooks/api", data=raw, headers=headers)).status == 200
 

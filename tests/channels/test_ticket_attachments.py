@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,10 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from channels.callback import SIGNATURE_HEADER, CallbackAdapter, sign
+from channels.callback import CallbackAdapter
 from channels.db import HubDatabase
 from channels.models import HubMessage
-from tests.channels.conftest import Agent, HubFactory, create_staff, eventually
+from tests.channels.conftest import Agent, HubFactory, create_staff, eventually, signed_callback
 from tests.channels.servers import free_port
 from ticketing.models import Conversation, UserRole
 
@@ -33,11 +32,6 @@ def _serving(content: bytes) -> Any:
 
 async def _ok(request: web.Request) -> web.Response:
     return web.Response(text="ok")
-
-
-def _signed(body: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    return raw, {"Content-Type": "application/json", SIGNATURE_HEADER: sign(SECRET, raw)}
 
 
 async def test_a_ticket_lists_and_serves_what_the_citizen_sent_with_it_to_its_staff_only(
@@ -59,7 +53,9 @@ async def test_a_ticket_lists_and_serves_what_the_citizen_sent_with_it_to_its_st
     db = HubDatabase.open(database_url)
 
     async def send(message_id: str, attachments: list[dict[str, Any]]) -> None:
-        body, headers = _signed({"user_id": CITIZEN, "message_id": message_id, "attachments": attachments})
+        body, headers = signed_callback(
+            {"user_id": CITIZEN, "message_id": message_id, "attachments": attachments}, SECRET
+        )
         assert (await client.post("/webhooks/api", data=body, headers=headers)).status == 200
 
         async def kept() -> bool | None:
