@@ -10,9 +10,11 @@ Ranking, for a query normalised once (``normalize_text`` + ``expand_abbreviation
    "sổ đỏ"). Synonym entries expand the query with their canonical term ("sổ đỏ" -> "giấy chứng nhận
    quyền sử dụng đất").
 3. Typos: a query syllable that no procedure uses is replaced by the closest known syllables
-   (rapidfuzz), or split in two when two syllables were typed together.
+   (rapidfuzz), or split in two when two syllables were typed together; the words citizens ask with
+   (``knowledge.aspects.question_words``: "gồm", "cung cấp") are kept as written.
 4. Priors: shipped (curated, Đồng Tháp) records over imported ones; commune/province level over
-   ministry level.
+   ministry level; the common case over a special case of it whose qualifier the question does not
+   name ("Đăng ký khai sinh" over "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân").
 5. Action: what the citizen wants done (first issue, re-issue, exchange, extension, re-registration,
    change, correction, suspension, closing, authorising someone; certifying a signature or a copy),
    read from cue words of the question ("mất", "hết hạn", "đăng ký lại", "tạm nghỉ", "lãnh dùm"),
