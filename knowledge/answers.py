@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from itertools import pairwise
 
+from knowledge.aspects import aspect_points
 from knowledge.records import DocumentRecord, ProcedureRecord
 from vietnam.text import expand_abbreviations, normalize_text
 
@@ -571,4 +572,8 @@ def render_answer(record: ProcedureRecord, aspect: str, question: str | None = N
         answer = f"{_pointer_intro(record)}\n{_upper_first(specific)}"
         return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))
     answer = _RENDERERS.get(aspect, _answer_overview)(record)
+    if aspect == "eligibility" and question and "fee" in aspect_points(question):
+        # "ai được miễn lệ phí", "trường hợp nào thì được miễn phí": who qualifies for the fee's
+        # exemptions, which the fee line names
+        answer += "\n" + _upper_first(_answer_fee(record).removeprefix("Dạ, "))
     return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))

@@ -26,6 +26,7 @@ import math
 import re
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -35,7 +36,16 @@ import yaml
 
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
-__all__ = ["ASPECTS", "ASPECT_ORDER", "EXAMPLES_FILE", "AspectModel", "aspect_points", "detect_aspect"]
+__all__ = [
+    "ASPECTS",
+    "ASPECT_ORDER",
+    "EXAMPLES_FILE",
+    "AspectModel",
+    "aspect_points",
+    "cue_positions",
+    "detect_aspect",
+    "question_words",
+]
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "aspect_examples.yml"
 
@@ -107,7 +117,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
 _WEAK: dict[str, tuple[str, ...]] = {
     "fee": ("phi", "tien"),
     "time": ("lau", "may thang", "bao nhieu thang"),
-    "documents": ("ho so", "giay to"),
+    # "không có giấy chứng sinh thì ...": what replaces a missing paper
+    "documents": ("ho so", "giay to", "khong co giay", "hong co giay", "thieu giay"),
     "eligibility": ("doi tuong",),
     "steps": ("lam sao", "the nao", "nhu the nao", "ra sao", "huong dan"),
     "form": ("mau",),
@@ -171,10 +182,9 @@ def _must_within(tokens: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def aspect_points(text: str) -> dict[str, int]:
-    """Points per aspect for ``text`` (longest phrases first, no overlap; a "duration ... phải" span
-    before any phrase)."""
-    tokens = _tokens(text or "")
+def _cue_matches(tokens: list[str]) -> list[tuple[int, int, str, int]]:
+    """The cue spans of ``tokens`` (``_tokens``' form) as (start, end, aspect, points): longest phrases
+    first, no overlap; a "duration ... phải" span before any phrase."""
     matches: list[tuple[int, int, str, int, int]] = [
         (start, end, aspect, 2, 0) for start, end, aspect in _must_within(tokens)
     ]
@@ -185,13 +195,44 @@ def aspect_points(text: str) -> dict[str, int]:
                 matches.append((start, start + length, *found, 1))
     matches.sort(key=lambda m: (m[4], -(m[1] - m[0]), m[0]))
     used: set[int] = set()
-    points: dict[str, int] = {}
+    kept: list[tuple[int, int, str, int]] = []
     for start, end, aspect, value, _rank in matches:
         if used.intersection(range(start, end)):
             continue
         used.update(range(start, end))
+        kept.append((start, end, aspect, value))
+    return kept
+
+
+def aspect_points(text: str) -> dict[str, int]:
+    """Points per aspect for ``text`` (longest phrases first, no overlap; a "duration ... phải" span
+    before any phrase)."""
+    points: dict[str, int] = {}
+    for _start, _end, aspect, value in _cue_matches(_tokens(text or "")):
         points[aspect] = points.get(aspect, 0) + value
     return points
+
+
+def cue_positions(tokens: Sequence[str]) -> set[int]:
+    """Positions of folded syllables ``tokens`` (``vietnam.text.fold`` of an expanded question) that lie
+    in a phrase asking about an aspect ("trường hợp nào", "miễn phí", "ai ký"): what the question asks,
+    not what it is about."""
+    words = ["#" if _NUMBER.match(token) else token for token in tokens]
+    return {i for start, end, _aspect, _value in _cue_matches(words) for i in range(start, end)}
+
+
+@lru_cache(maxsize=1)
+def question_words() -> frozenset[str]:
+    """Folded words citizens ask with: the words of the example frames (not the procedure names filled
+    in), openers, endings and cue phrases ("gồm", "cung cấp", "nhiêu"). Search keeps them as written
+    rather than reading them as typos of a procedure's words ("gồm" is not "gốc")."""
+    data = yaml.safe_load(EXAMPLES_FILE.read_text(encoding="utf-8")) or {}
+    texts = [str(t) for key in ("openers", "endings") for t in data.get(key) or []]
+    for frames in (data.get("aspects") or {}).values():
+        texts += [str(f).replace("{b}", " ").replace("{p}", " ") for f in frames or []]
+    words = {word for text in texts for word in _tokens(text)}
+    words.update(word for phrase in _PHRASES for word in phrase)
+    return frozenset(words - {"#"})
 
 
 # ------------------------------------------------------------------------------------------------ model

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from knowledge.offices import OFFICES_FILE, Office, OfficeDirectory, load_offices
 from vietnam.places import Place, PlaceMatch, find_places, get_place
+from vietnam.procedure_terms import load_terms
 from vietnam.text import expand_abbreviations, fold, normalize_text
 from vietnam.workdays import format_date_vi
 
@@ -106,6 +107,8 @@ _COMMUNE_UNITS = ("xa", "phuong", "thi tran")
 _CLOSING_A_BUSINESS = re.compile(
     r" dong cua (?:tiem|hang|quan|cong ty|doanh nghiep|xuong|co so|ho kinh doanh|kinh doanh|buon ban|sap) "
 )
+# "Mẫu số mấy" asks which numbered form, not a phone number ("số máy" folds the same).
+_FORM_NUMBER = re.compile(r" mau so may(?= )")
 # Words of a procedure question ("nộp hồ sơ khai sinh ở đâu" asks about a procedure, not an office).
 _PROCEDURE_CUES = ("nop", "ho so", "thu tuc", "dang ky", "cap", "lam giay", "xin giay", "lam the", "lam so")
 _POWER = (
@@ -167,10 +170,19 @@ def asked_fields(text: str) -> tuple[str, ...]:
     return tuple(name for name in FIELDS if _has(folded, _FIELD_CUES[name])) or FIELDS
 
 
+@lru_cache(maxsize=1)
+def _procedure_names() -> tuple[str, ...]:
+    """How citizens name procedures (``vietnam/data/procedure_terms.yml``), folded."""
+    names = {_folded(name).strip() for entry in load_terms() for name in (entry.term, *entry.aliases)}
+    return tuple(sorted(name for name in names if name))
+
+
 def is_contact_question(text: str) -> bool:
-    """True when ``text`` asks for an office's phone, hours or address rather than about a procedure."""
+    """True when ``text`` asks for an office's phone, hours or address rather than about a procedure. A
+    commune or ward named in a question about a procedure ("làm hộ chiếu ở đâu, ở Sa Đéc được không")
+    says where the citizen is, not which office they want to reach."""
     folded = _folded(text)
-    if _has(folded, _FIELD_CUES["phone"]):
+    if _has(_FORM_NUMBER.sub(" ", folded), _FIELD_CUES["phone"]):
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))  # "mấy giờ" vs a processing time
     if _has(_CLOSING_A_BUSINESS.sub(" ", folded), _FIELD_CUES["hours"]):
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))
@@ -180,7 +192,9 @@ def is_contact_question(text: str) -> bool:
     if _has(folded, _SERVICE_CENTRE_NAMES) and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES):
         return True  # "trung tâm hành chính công huyện Cao Lãnh": the centre itself
     if _has(folded, _FIELD_CUES["address"]) or _has(folded, _OTHER_CONTACT_CUES) or how_to_reach:
-        names_office = _has(folded, _OFFICE_CUES) or bool(find_places(text))
+        names_office = _has(folded, _OFFICE_CUES) or (
+            bool(find_places(text)) and not _has(folded, _procedure_names())
+        )
         return names_office and not _has(_GENERIC_PAPERWORK.sub(" ", folded), _PROCEDURE_CUES)
     return False
 

@@ -10,9 +10,11 @@ Ranking, for a query normalised once (``normalize_text`` + ``expand_abbreviation
    "sổ đỏ"). Synonym entries expand the query with their canonical term ("sổ đỏ" -> "giấy chứng nhận
    quyền sử dụng đất").
 3. Typos: a query syllable that no procedure uses is replaced by the closest known syllables
-   (rapidfuzz), or split in two when two syllables were typed together.
+   (rapidfuzz), or split in two when two syllables were typed together; the words citizens ask with
+   (``knowledge.aspects.question_words``: "gồm", "cung cấp") are kept as written.
 4. Priors: shipped (curated, Đồng Tháp) records over imported ones; commune/province level over
-   ministry level.
+   ministry level; the common case over a special case of it whose qualifier the question does not
+   name ("Đăng ký khai sinh" over "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân").
 5. Action: what the citizen wants done (first issue, re-issue, exchange, extension, re-registration,
    change, correction, suspension, closing, authorising someone; certifying a signature or a copy),
    read from cue words of the question ("mất", "hết hạn", "đăng ký lại", "tạm nghỉ", "lãnh dùm"),
@@ -44,6 +46,7 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from knowledge.aspects import cue_positions, question_words
 from knowledge.procedure_actions import action_factor, died_positions, name_actions, query_actions
 from knowledge.search_cues import (
     DIED_AFTER,
@@ -91,6 +94,10 @@ REQUIREMENT_FACTOR = 0.5
 # Offer the foreign-element variant (the bot asks which) when it scores at least this share of the top;
 # 0.55 gives the same decisions with the shipped catalogue alone and with the national crawl imported.
 VARIANT_RATIO = 0.55
+# A procedure whose official name is another's plus a qualifier ("Đăng ký khai sinh cho người đã có hồ
+# sơ, giấy tờ cá nhân", "Đăng ký khai tử lưu động") is a special case of it: when the question has none of
+# the qualifier's words, the common case wins over it.
+SPECIAL_CASE_FACTOR = 0.92
 COMMON_FRACTION = 0.08  # a gram in more than this share of documents is "common"
 COMMON_MIN_DF = 50
 
@@ -320,12 +327,27 @@ class SearchIndex:
                 if base is not None:
                     self._foreign_of[base] = i
                     self._domestic_of[i] = base
+        # "Đăng ký khai sinh" -> "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân" (a special
+        # case of it): the words the special case's name adds (``SPECIAL_CASE_FACTOR``).
+        self._special_of: dict[int, tuple[int, frozenset[str]]] = {}
+        for name, i in by_name.items():
+            if i in self._domestic_of:
+                continue
+            for cut in range(len(name) - 1, 0, -1):
+                base = by_name.get(name[:cut])
+                if base is not None:
+                    self._special_of[i] = (base, frozenset(name[cut:]) - STOP_SYLLABLES)
+                    break
         self._actions = [name_actions(d.name) for d in self.docs]
         self._max_phrase = max((len(p) for p in self._phrases), default=1)
         _query_variants("hoà thuận ở Cao Lãnh")  # load normaliser and places tables now, not on a question
         self.vocabulary = sorted(vocabulary)
-        # Action cue words are known words, never "corrected" into something else (not targets either).
-        self._vocab_set = vocabulary | {t for phrase, _ in QUERY_ACTION_CUES for t in phrase}
+        # Action cue words and the words citizens ask with ("gồm", "cung cấp") are known words, never
+        # "corrected" into something else (not targets either).
+        self._question_only = question_words() - vocabulary
+        self._vocab_set = (
+            vocabulary | {t for phrase, _ in QUERY_ACTION_CUES for t in phrase} | question_words()
+        )
 
     # ------------------------------------------------------------------------------------ queries
     def _correct(self, tokens: list[str]) -> list[str]:
@@ -407,7 +429,8 @@ class SearchIndex:
         foreign_hint = any(f" {hint} " in folded for hint in FOREIGN_HINTS)
         # Cue words as typed too: slang the catalogue never uses ("nhận dùm") is not a typo.
         wanted = frozenset().union(*(query_actions(tokens) for tokens in (*variants, *raw_variants)))
-        return self._rank(weights, bonus, limit, foreign_hint, wanted)
+        words = frozenset().union(*variants, *raw_variants)
+        return self._rank(weights, bonus, limit, foreign_hint, wanted, words)
 
     def _query_weights(self, tokens: list[str]) -> tuple[dict[str, float], dict[int, float]]:
         weights: dict[str, float] = defaultdict(float)
@@ -455,6 +478,7 @@ class SearchIndex:
         limit: int,
         foreign_hint: bool,
         wanted: frozenset[str] = frozenset(),
+        words: frozenset[str] = frozenset(),
     ) -> list[ProcedureHit]:
         scores: dict[int, float] = defaultdict(float)
         common: list[tuple[dict[int, float], float]] = []
@@ -488,6 +512,9 @@ class SearchIndex:
                 factor = factors[does] = action_factor(wanted, does)
             if factor != 1.0:
                 scores[doc] *= factor
+        for special, (base, adds) in self._special_of.items():
+            if special in scores and base in scores and not adds & words:
+                scores[special] *= SPECIAL_CASE_FACTOR
         if foreign_hint:
             for base, variant in self._foreign_of.items():
                 if base in scores:
@@ -557,6 +584,9 @@ class SearchIndex:
                     if expansion and has.issuperset(expansion):
                         covered.update(range(start, start + n))
         aspect = aspect_positions(tokens)
+        # "trường hợp nào được miễn lệ phí": what the question asks; it counts when the procedure has
+        # the words, never against it
+        asked = cue_positions(typed if aligned else tokens)
         # "đi khai sinh có cần giấy ủy quyền chứng thực không": the requirement names a paper of the
         # procedure, which is not there to be found in its name
         required = requirement_start(tokens)
@@ -573,6 +603,7 @@ class SearchIndex:
                 or token in STOP_SYLLABLES
                 or written in STOP_SYLLABLES
                 or written in FILLER_SYLLABLES
+                or written in self._question_only
             ):
                 continue
             content.append(written)
@@ -582,6 +613,8 @@ class SearchIndex:
                 found = i in covered or as_typed in has_accented or (token != written and token in has)
             else:
                 found = i in covered or token in has or written in has
+            if not found and i in asked:
+                continue
             if not found:
                 uncovered.append(written)
             if written in self._vocab_set:

@@ -230,3 +230,17 @@ def test_abbreviations_citizens_may_not_know_are_spelt_out_but_not_inside_docume
     record = view(channels=[ChannelRecord("in_person", "03 ngày làm việc", 3, "working", fee, None, None)])
     text = render_answer(record, "fee")
     assert "do Hội đồng nhân dân tỉnh quy định (Nghị quyết 26/2025/NQ-HĐND)" in text
+
+
+def test_who_is_exempt_from_the_fee_gets_the_fee_line_with_its_exemptions() -> None:
+    record = view(
+        applicants="Công dân Việt Nam",
+        channels=[
+            ChannelRecord(
+                "in_person", "03 ngày làm việc", 3, "working", "10.000 đồng; miễn cho hộ nghèo", 10_000, None
+            )
+        ],
+    )
+    reply = render_answer(record, "eligibility", "trường hợp nào thì được miễn lệ phí đăng ký thử nghiệm")
+    assert "Công dân Việt Nam" in reply and "miễn cho hộ nghèo" in reply
+    assert "hộ nghèo" not in render_answer(record, "eligibility", "ai được đăng ký thử nghiệm")

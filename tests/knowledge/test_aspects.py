@@ -120,3 +120,25 @@ def test_a_reply_that_asks_nothing_is_an_overview(text: str) -> None:
 )
 def test_follow_ups_of_a_conversation(text: str, aspect: str) -> None:
     assert detect_aspect(text) == aspect
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        # Being charged, said without "phí"/"tiền" as a cue phrase.
+        ("chứng thực 5 bản sao có bị tính tiền từng bản hông", "fee"),
+        # A missing or an extra paper is a question about the papers, not the steps or the deadline.
+        ("em bé sinh ở nhà không có giấy chứng sinh thì đăng ký khai sinh thế nào", "documents"),
+        ("xin cấp lại trích lục khai sinh có cần nộp bản cũ không", "documents"),
+        ("xin xác nhận độc thân thì phải cung cấp thêm những giấy gì", "documents"),
+        ("đổi bằng lái xe ô tô có cần giấy khám sức khỏe không", "documents"),
+        # "Làm ở xa" says where the citizen works, not where to file.
+        ("làm ăn ở xa muốn đăng ký tạm trú cần giấy tờ gì", "documents"),
+        # Which form to fill in.
+        ("cấp lại căn cước thì điền phiếu nào", "form"),
+        # Who signs for a child is who may apply.
+        ("cấp căn cước cho con 10 tuổi ai là người ký tờ khai", "eligibility"),
+    ],
+)
+def test_fee_papers_form_and_signatory_questions_in_everyday_words(text: str, aspect: str) -> None:
+    assert detect_aspect(text) == aspect

@@ -85,3 +85,24 @@ def test_the_facade_decides_on_the_configured_database(facade_db: str) -> None:
     assert found.found and found.top is not None and found.top.code == "1.001193"
     assert found.message is None
     assert facade_match("xin visa đi Hàn Quốc").outcome == "not_in_catalogue"
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        # What the question asks ("trường hợp nào", "miễn lệ phí") does not count against the procedure.
+        ("đăng ký kết hôn trường hợp nào thì được miễn lệ phí", "1.000894"),
+        # "Bằng xe máy", "bằng ô tô": how citizens name a driving licence.
+        ("bằng ô tô đổi sang mẫu mới có cần giấy khám sức khỏe không", "3.000347"),
+    ],
+)
+def test_questions_about_catalogue_procedures_in_other_words_are_not_refused(
+    shipped: Catalogue, question: str, code: str
+) -> None:
+    for text in (question, strip_diacritics(question)):
+        match = match_catalogue(shipped.index(), text)
+        assert match.found and match.top is not None and match.top.code == code, (
+            text,
+            match.top,
+            match.coverage,
+        )

@@ -262,3 +262,22 @@ def test_working_days_are_given_and_unpublished_clock_hours_are_said_plainly() -
     opening = next(line for line in lines if line.startswith("- Giờ mở cửa cụ thể:"))
     assert "chưa có thông tin chính thức" in opening and "1022" in opening
     assert any(line.startswith("- Sáng thứ Bảy") for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A commune named in a question about a procedure says where the citizen lives.
+        "đăng ký kết hôn ở đâu, ở phường Mỹ Tho được không",
+        "lam can cuoc cho con o dau, xa Tan Hong lam duoc khong",
+        # "Mẫu số mấy" asks which numbered form ("số máy" folds the same).
+        "tờ khai đăng ký thường trú là mẫu số mấy",
+    ],
+)
+def test_a_procedure_question_naming_a_commune_or_a_form_number_is_not_a_contact_question(text: str) -> None:
+    assert is_contact_question(text) is False
+
+
+def test_a_commune_office_asked_for_alone_is_still_a_contact_question() -> None:
+    assert is_contact_question("ủy ban phường Mỹ Tho ở đâu")
+    assert is_contact_question("số máy của ủy ban xã Tân Hồng")

@@ -432,3 +432,14 @@ def test_coverage_of_a_question_whose_words_the_typo_correction_regroups(
     hits = catalogue.index().search(query)
     coverage = catalogue.index().coverage(query, hits[0].code if hits else "")
     assert "via" in coverage.content and 0.0 <= coverage.share <= 1.0
+
+
+def test_question_words_are_not_read_as_typos_of_procedure_words(catalogue: Catalogue) -> None:
+    # "gồm" is no procedure's word but a question word: not corrected into "gốc" ("bản sao từ sổ gốc").
+    assert top(catalogue, "chuyển khẩu về nhà ba mẹ thì hồ sơ gồm những gì") == PERMANENT_RESIDENCE
+
+
+def test_the_common_case_wins_over_a_special_case_the_question_does_not_name(catalogue: Catalogue) -> None:
+    # "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân" is a special case of "Đăng ký khai sinh".
+    assert top(catalogue, "khai sinh cho con trễ hạn thì có sao không") == BIRTH
+    assert top(catalogue, "người lớn chưa từng làm khai sinh, đã có giấy tờ cá nhân") == "1.004772"
