@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_intent, reset
+from actions.common import ASSUMED_SLOT, entity_values, latest_intent, latest_text, reset
 from actions.forms import (
     AnswerValidation,
     AskLocation,
@@ -78,6 +78,9 @@ _CENTER = (
     "len nop",
     "den nop",
     "toi nop",
+    # filing a dossier, in person: at the centre
+    "nop ho so",
+    "nop truc tiep",
 )
 
 # A procedure to be done at a commune or ward ("làm thủ tục chứng thực ở phường Cao Lãnh", "nộp hồ sơ tại
@@ -128,6 +131,11 @@ def read_purpose(text: str, tracker: Tracker) -> str | None:
     return text
 
 
+def volunteered_purpose(text: str, tracker: Tracker) -> str | None:
+    """The procedure a message names unasked ("..., để nộp hồ sơ đăng ký kết hôn"), as the NLU read it."""
+    return next(iter(entity_values(tracker, "procedure")), None)
+
+
 def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | None:
     return find_time(text)
 
@@ -145,8 +153,16 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
             "contact_phone": read_phone,
         }
 
+    def request_kind(self) -> RequestKind:
+        return APPOINTMENT
+
+    def fallbacks(self) -> dict[str, Any]:
+        return {"appointment_type": CENTER}  # the common case: the citizen goes to the centre
+
     def volunteers(self) -> dict[str, Reader]:
         return {
+            "appointment_type": lambda text, tracker: appointment_type(text),
+            "appointment_purpose": volunteered_purpose,
             "appointment_location": volunteered_location,
             "appointment_time": read_appointment_time,
             "contact_phone": read_phone,
@@ -156,12 +172,18 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         if value in LABELS:
-            return self.accept("appointment_type", value)
+            if self.is_prefill(tracker, "appointment_type") or appointment_type(latest_text(tracker)):
+                return self.accept("appointment_type", value)
+            return self.assume("appointment_type", value, tracker)  # the common case (missed)
         if cancel := self.cancel_if_asked(tracker, "appointment_type"):
             return cancel
         kind = appointment_type(str(value or ""))
         if kind:
             return self.accept("appointment_type", kind)
+        if not self.is_prefill(tracker, "appointment_type") and (
+            common := self.missed("appointment_type", tracker)
+        ):
+            return self.assume("appointment_type", common["appointment_type"], tracker)
         return self.reject(dispatcher, tracker, "appointment_type", BAD_TYPE_MESSAGE)
 
     def validate_appointment_purpose(
@@ -203,8 +225,13 @@ class ActionAskAppointmentLocation(AskLocation):
 
 def _appointment_lines(tracker: Tracker) -> list[str]:
     kind = tracker.get_slot("appointment_type")
+    label = LABELS.get(kind, kind)
+    if kind == CENTER and "appointment_type" in (tracker.get_slot(ASSUMED_SLOT) or []):
+        label += (
+            ' (em tạm ghi theo trường hợp thường gặp; nếu cần cán bộ đến nhà, anh/chị nhắn "cán bộ đến nhà")'
+        )
     return [
-        f"Hình thức: {LABELS.get(kind, kind)}",
+        f"Hình thức: {label}",
         f"Nội dung cần làm: {tracker.get_slot('appointment_purpose')}",
         f"Địa điểm: {tracker.get_slot('appointment_location')}",
         f"Thời gian mong muốn: {tracker.get_slot('appointment_time')}",

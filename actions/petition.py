@@ -37,7 +37,7 @@ from actions.forms import (
 )
 from actions.procedures import is_procedure_reply
 from actions.requests import Field, RequestKind, file_ticket
-from actions.values import find_introduced_name, read_detail, read_location, read_name
+from actions.values import find_introduced_name, has_diacritics, read_detail, read_location, read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone
 from vietnam.text import fold, normalize_text
@@ -165,7 +165,9 @@ def volunteered_name(text: str, tracker: Tracker) -> str | None:
     xóm xả rác" or "Hồ Sen" is no name."""
     if tracker.get_slot(REQUESTED_SLOT) != "contact_phone":
         return find_introduced_name(text)
-    if read_location(text) or read_detail(text):
+    # Without diacritics "Duong Van Lam" is as much "Dương Văn Lâm" as "đường Văn Lâm": next to the name's
+    # question the name wins; written with them, a street or hamlet is no name.
+    if read_location(text) or (read_detail(text) and has_diacritics(text)):
         return None
     rest = text
     for code in reversed(find_codes(text)):
@@ -188,6 +190,9 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
             "contact_phone": read_phone,
             "contact_name": read_contact_name,
         }
+
+    def request_kind(self) -> RequestKind:
+        return PETITION
 
     def volunteers(self) -> dict[str, Reader]:
         return {

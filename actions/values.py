@@ -18,6 +18,7 @@ __all__ = [
     "LocationAnswer",
     "find_introduced_name",
     "find_time",
+    "has_diacritics",
     "read_detail",
     "read_location",
     "read_name",
@@ -138,6 +139,26 @@ _DETAIL_NOUNS = {
     ("nga", "ba"): True,
     ("nga", "tu"): True,
 }
+# How each folded word of a noun above is written: a word typed with diacritics is that noun only when they
+# agree ("Trương Công Định" is a name, "trường" a school; "Dương" a family name, "đường" a street).
+_DETAIL_WRITTEN = {
+    "so": "số",
+    "nha": "nhà",
+    "ap": "ấp",
+    "khom": "khóm",
+    "pho": "phố",
+    "thon": "thôn",
+    "xom": "xóm",
+    "hem": "hẻm",
+    "to": "tổ",
+    "duong": "đường",
+    "cho": "chợ",
+    "cau": "cầu",
+    "truong": "trường",
+    "kenh": "kênh",
+    "nga": "ngã",
+    "tu": "tư",
+}
 # Words after which a detail stops: a unit or district prefix, a preposition, a filler.
 _DETAIL_STOP = _words(
     "xa phuong p x f huyen h tp tx thanh thi tinh o tai gan ke canh doi dien moi dung roi a nha nhe nhen "
@@ -193,12 +214,14 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
         for m in _ADDRESS_TOKEN.finditer(text)
         for excluded in [any(m.start() < end and start < m.end() for start, end in spans)]
     ]
+    # the folded form of each token as a detail noun: none when its written diacritics disagree
+    nouns = [t[3] if _written_as_noun(t[2], t[3]) else "" for t in tokens]
     parts: list[str] = []
     i = 0
     while i < len(tokens):
         found = None
         for noun, needs_name in _DETAIL_NOUNS.items():
-            if tuple(t[3] for t in tokens[i : i + len(noun)]) == noun:
+            if tuple(nouns[i : i + len(noun)]) == noun:
                 found = (len(noun), needs_name)
                 break
         # "123/4 Nguyễn Trãi", or a house number opening the answer ("45 ấp Tân Hòa")
@@ -215,11 +238,7 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
             surface, folded = tokens[j][2], tokens[j][3]
             if not re.match(r"\w", folded) or folded in _DETAIL_STOP:
                 break
-            if any(
-                tuple(t[3] for t in tokens[j : j + len(n)]) == n
-                for n in _DETAIL_NOUNS
-                if not _DETAIL_NOUNS[n]
-            ):
+            if any(tuple(nouns[j : j + len(n)]) == n for n in _DETAIL_NOUNS if not _DETAIL_NOUNS[n]):
                 break  # the next detail starts ("số nhà 45 ấp Tân Hòa")
             if found and found[1] and j == start and not (surface[0].isdigit() or surface[0].isupper()):
                 break
@@ -232,6 +251,16 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
         else:
             i += 1
     return ", ".join(dict.fromkeys(parts))
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether ``text`` is written with Vietnamese diacritics (or "đ")."""
+    return fold(text) != text.lower()
+
+
+def _written_as_noun(surface: str, folded: str) -> bool:
+    written = _DETAIL_WRITTEN.get(folded)
+    return written is None or not has_diacritics(surface) or surface.lower() == written
 
 
 # ------------------------------------------------------------------------------------------------ times

@@ -103,3 +103,37 @@ async def test_a_procedure_to_be_done_at_a_ward_means_the_centre(domain: dict[st
     text = "đặt lịch làm căn cước cho mẹ ở xã An Bình"
     events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True)
     assert slot_values(events)["appointment_type"] is None
+
+
+async def test_filing_a_dossier_means_the_centre(domain: dict[str, Any]) -> None:
+    text = "Tôi cần đặt lịch hẹn nộp hồ sơ đổi giấy phép lái xe"
+    events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True)
+    assert slot_values(events)["appointment_type"] == "center"
+
+
+async def test_the_mode_asked_twice_and_answered_otherwise_is_the_centre_said_in_the_summary(
+    domain: dict[str, Any],
+) -> None:
+    asking = {"event": "slot", "name": "requested_slot", "value": "appointment_type"}
+    first = [asking, {"event": "user", "text": "chiều thứ 5, 14h"}, asking]
+    tracker = make_tracker(
+        "0901234500",
+        intent="inform",
+        slots={"requested_slot": "appointment_type", "appointment_time": "chiều thứ 5, 14h"},
+        active_loop="appointment_form",
+        previous_events=first,
+    )
+    events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["appointment_type"] == "center"
+    assert values["form_assumed"] == ["appointment_type"]
+    assert values["contact_phone"] == "0901234500"
+    once = make_tracker(
+        "0901234500",
+        intent="inform",
+        slots={"requested_slot": "appointment_type"},
+        active_loop="appointment_form",
+        previous_events=[asking],
+    )
+    events, _ = await run(ValidateAppointmentForm(), once, domain)
+    assert slot_values(events).get("appointment_type") is None  # asked once: asked again
