@@ -68,6 +68,8 @@ FORM_LABELS = {
 }
 # A request for another form ends this one only when the NLU is this sure of it.
 SWITCH_CONFIDENCE = 0.6
+# ...and when it is a request, not a short answer misread as one ("ở nhà" at the address step).
+SWITCH_MIN_WORDS = 4
 # Folded words that ask to look something up; with a dossier code they ask for its status.
 _LOOKUP_WORDS = re.compile(r"\b(?:tra|kiem tra|coi|xem|check)\b")
 # Every slot a form fills: cleared when the conversation goes to a human mid-form.
@@ -321,6 +323,7 @@ class GuardedFormValidation(FormValidationAction, ABC):
             target is None
             or target == self.name().removeprefix("validate_")
             or latest_confidence(tracker) < SWITCH_CONFIDENCE
+            or len(latest_text(tracker).split()) < SWITCH_MIN_WORDS
             or self.takes_answer(slot, latest_text(tracker), tracker)
         ):
             return None

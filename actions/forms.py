@@ -71,18 +71,17 @@ MISSES_BEFORE_FALLBACK = 2
 
 
 def times_asked(tracker: Tracker, slot: str) -> int:
-    """How many of the citizen's messages, the latest included, came while the form asked for ``slot``."""
-    messages = 0
+    """How many of the citizen's messages, the latest included, came while the form asked for ``slot``
+    (the message that started the form is no answer to it)."""
+    messages, answered = 0, 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             messages += 1
-        elif (
-            event.get("event") == "slot"
-            and event.get("name") == REQUESTED_SLOT
-            and event.get("value") != slot
-        ):
-            break
-    return messages
+        elif event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            if event.get("value") != slot:
+                break
+            answered = messages
+    return answered
 
 
 def is_side_question(tracker: Tracker) -> bool:
