@@ -25,10 +25,10 @@ from actions.forms import (
     location_reader,
     volunteered_location,
 )
-from actions.petition import read_phone
+from actions.petition import read_phone, without_phone
 from actions.procedures import named_procedure
 from actions.requests import Field, RequestKind, file_ticket
-from actions.values import find_time
+from actions.values import find_time, read_name
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ APPOINTMENT_SLOTS = (
     "contact_phone",
 )
 CENTER = "center"
+# The commune of a centre appointment, when the citizen twice answered something else: asked on the call-back.
+NOT_GIVEN = ""
 HOME_VISIT = "home_visit"
 LABELS = {
     CENTER: "làm việc tại Trung tâm Phục vụ hành chính công",
@@ -93,6 +95,7 @@ _LIVES = frozenset(
     ("me", "ba", "cha", "bo", "ong", "vo", "chong", "con", "nha", "tui", "toi", "minh", "em", "anh", "chi")
 )
 
+UNKNOWN_PLACE = "(chưa rõ xã/phường; cán bộ sẽ hỏi khi gọi lại xác nhận lịch)"
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
 BAD_PURPOSE_MESSAGE = (
     "Dạ, anh/chị cho em biết cần làm thủ tục hay việc gì (ví dụ: đăng ký khai sinh cho con) ạ."
@@ -128,6 +131,9 @@ def read_purpose(text: str, tracker: Tracker) -> str | None:
         or latest_intent(tracker) in ("cancel", "request_human")
     ):
         return None
+    rest = without_phone(text)
+    if not rest or (rest != text and read_name(rest) is not None):
+        return None  # "Tô Văn Đức 0976543210": who to call, not what for
     return text
 
 
@@ -156,8 +162,12 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
     def request_kind(self) -> RequestKind:
         return APPOINTMENT
 
-    def fallbacks(self) -> dict[str, Any]:
-        return {"appointment_type": CENTER}  # the common case: the citizen goes to the centre
+    def fallbacks(self, tracker: Tracker) -> dict[str, Any]:
+        common: dict[str, Any] = {"appointment_type": CENTER}  # the common case: the citizen goes there
+        if tracker.get_slot("appointment_type") == CENTER:
+            # the centre of the citizen's commune: the officer who calls back to confirm asks which one
+            common["appointment_location"] = NOT_GIVEN
+        return common
 
     def volunteers(self) -> dict[str, Reader]:
         return {
@@ -201,6 +211,8 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
     def validate_appointment_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        if value == NOT_GIVEN and not self.is_prefill(tracker, "appointment_location"):
+            return self.assume("appointment_location", NOT_GIVEN, tracker)  # the common case (missed)
         return self.check_location("appointment_location", value, dispatcher, tracker)
 
     def validate_appointment_time(
@@ -233,7 +245,7 @@ def _appointment_lines(tracker: Tracker) -> list[str]:
     return [
         f"Hình thức: {label}",
         f"Nội dung cần làm: {tracker.get_slot('appointment_purpose')}",
-        f"Địa điểm: {tracker.get_slot('appointment_location')}",
+        f"Địa điểm: {tracker.get_slot('appointment_location') or UNKNOWN_PLACE}",
         f"Thời gian mong muốn: {tracker.get_slot('appointment_time')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
     ]
@@ -249,7 +261,7 @@ def _submit_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
         FAILED_MESSAGE,
         kind="appointment",
         description=f"Đặt lịch hẹn ({LABELS.get(kind, kind)}): {purpose}. Thời gian mong muốn: {when}.",
-        location_text=tracker.get_slot("appointment_location"),
+        location_text=tracker.get_slot("appointment_location") or None,
         phone=tracker.get_slot("contact_phone"),
         name=None,
         details={"type": kind, "purpose": purpose, "preferred_time": when},

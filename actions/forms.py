@@ -116,7 +116,7 @@ class AnswerValidation(GuardedFormValidation):
         """What the form creates, if anything: its fields, for a correction in natural words at any step."""
         return None
 
-    def fallbacks(self) -> dict[str, Any]:
+    def fallbacks(self, tracker: Tracker) -> dict[str, Any]:
         """slot -> the common case, taken when the citizen was asked for the slot twice and answered
         something else both times (said in the summary, where it can be corrected)."""
         return {}
@@ -139,9 +139,10 @@ class AnswerValidation(GuardedFormValidation):
     def missed(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         """What a message that does not answer the question for ``slot`` gives it: the common case after
         the second such message when the slot has one (``fallbacks``), else nothing (asked again)."""
-        if slot not in self.fallbacks() or times_asked(tracker, slot) < MISSES_BEFORE_FALLBACK:
+        fallbacks = self.fallbacks(tracker)
+        if slot not in fallbacks or times_asked(tracker, slot) < MISSES_BEFORE_FALLBACK:
             return {}
-        return {slot: self.fallbacks()[slot]}
+        return {slot: fallbacks[slot]}
 
     def assume(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         """``validate_<slot>`` of the common case ``missed`` took: the slot, marked as assumed."""
@@ -191,7 +192,7 @@ class AnswerValidation(GuardedFormValidation):
                         value
                         and tracker.get_slot(REQUESTED_SLOT) not in (None, slot)
                         and slot in ACKNOWLEDGED
-                        and not (slot in self.fallbacks() and tracker.get_slot(REQUESTED_SLOT) == slot)
+                        and not (slot in self.fallbacks(tracker) and tracker.get_slot(REQUESTED_SLOT) == slot)
                     ):
                         # a value given unasked: say it was heard before the question is asked again
                         heard = "sửa" if tracker.get_slot(slot) is not None else "ghi nhận"

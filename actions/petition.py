@@ -158,6 +158,17 @@ def read_contact_name(text: str, tracker: Tracker) -> str | None:
 _PHONE_WORDS = re.compile(r"(?i)\b(?:sđt|sdt|số\s+điện\s+thoại|so\s+dien\s+thoai|số|so|đt|dt)\b|[,;:.\-]")
 
 
+def without_phone(text: str) -> str:
+    """``text`` without its phone numbers and codes, and the "sđt" words around them ("Nguyễn Văn Tư, sđt
+    0913 456 789" -> "Nguyễn Văn Tư")."""
+    rest = text
+    for code in reversed(find_codes(text)):
+        rest = rest[: code.start] + " " + rest[code.end :]
+    if rest != text:
+        rest = " ".join(_PHONE_WORDS.sub(" ", rest).split())
+    return rest
+
+
 def volunteered_name(text: str, tracker: Tracker) -> str | None:
     """A name given unasked: introduced ("Tôi là Trần Văn Bé, ...", "tui tên Võ Văn Hai"), or at the phone
     step, the question next to the name's, an answer that is a name and nothing else or a name and a phone
@@ -169,11 +180,7 @@ def volunteered_name(text: str, tracker: Tracker) -> str | None:
     # question the name wins; written with them, a street or hamlet is no name.
     if read_location(text) or (read_detail(text) and has_diacritics(text)):
         return None
-    rest = text
-    for code in reversed(find_codes(text)):
-        rest = rest[: code.start] + " " + rest[code.end :]
-    if rest != text:
-        rest = " ".join(_PHONE_WORDS.sub(" ", rest).split())
+    rest = without_phone(text)
     if read_phone(rest):
         return None
     return read_name(rest) or find_introduced_name(text)

@@ -283,6 +283,20 @@ _TIME = re.compile(
 )
 
 
+def _opens_a_name(match: re.Match[str], text: str) -> bool:
+    """Whether a one-word match is the first word of a capitalised name ("Mai Thanh Phong": Mai is no
+    "tomorrow" there)."""
+    word = match.group(0)
+    following = text[match.end() :].split()
+    return (
+        " " not in word
+        and word[:1].isupper()
+        and fold(word) in _SURNAMES
+        and bool(following)
+        and following[0][:1].isupper()
+    )
+
+
 def find_time(text: str) -> str | None:
     """The day/time expression of ``text`` as written ("sáng thứ Hai tuần sau", "9 giờ ngày 15/12"), or
     None when it names no day, date, time of day or clock time."""
@@ -292,7 +306,7 @@ def find_time(text: str) -> str | None:
     spans = [(m.start, m.end) for m in find_places(text)] + [(c.start, c.end) for c in find_codes(text)]
     for start, end in spans:
         text_without_places = text_without_places[:start] + " " * (end - start) + text_without_places[end:]
-    found = list(_TIME.finditer(text_without_places))
+    found = [m for m in _TIME.finditer(text_without_places) if not _opens_a_name(m, text_without_places)]
     # typed without diacritics, "sang", "toi", "chieu" alone are as likely "sang" (go over), "tôi" (I)...
     if not found or (len(found) == 1 and found[0].group(0).lower() in _BARE):
         return None

@@ -137,3 +137,47 @@ async def test_the_mode_asked_twice_and_answered_otherwise_is_the_centre_said_in
     )
     events, _ = await run(ValidateAppointmentForm(), once, domain)
     assert slot_values(events).get("appointment_type") is None  # asked once: asked again
+
+
+async def test_the_commune_of_a_centre_appointment_asked_twice_is_left_to_the_call_back(
+    domain: dict[str, Any],
+) -> None:
+    asking = {"event": "slot", "name": "requested_slot", "value": "appointment_location"}
+    given = {"appointment_type": "center", "appointment_purpose": "đổi giấy phép lái xe"}
+    tracker = make_tracker(
+        "Mai Thanh Phong, sđt 0901234500",
+        intent="inform",
+        slots={**given, "requested_slot": "appointment_location", "appointment_time": "chiều thứ 5, 14h"},
+        active_loop="appointment_form",
+        previous_events=[asking, {"event": "user", "text": "chiều thứ 5, 14h"}, asking],
+    )
+    events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["appointment_location"] == ""
+    assert values["form_assumed"] == ["appointment_location"]
+    assert values["contact_phone"] == "0901234500"
+    assert values.get("appointment_time") in (None, "chiều thứ 5, 14h")  # "Mai" is no time here
+
+
+async def test_a_name_and_phone_at_the_purpose_step_is_no_purpose(domain: dict[str, Any]) -> None:
+    given = {"appointment_type": "center"}
+    tracker = make_tracker(
+        "Tô Văn Đức 0976543210",
+        intent="inform",
+        slots={**given, "requested_slot": "appointment_purpose"},
+        active_loop="appointment_form",
+    )
+    events, messages = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values.get("appointment_purpose") is None
+    assert values["contact_phone"] == "0976543210"
+    assert "chưa" not in texts(messages)
+    for purpose in ("làm căn cước cho con", "Đăng ký khai sinh"):
+        tracker = make_tracker(
+            purpose,
+            intent="inform",
+            slots={**given, "requested_slot": "appointment_purpose"},
+            active_loop="appointment_form",
+        )
+        events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+        assert slot_values(events)["appointment_purpose"] == purpose
