@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_intent, reset
+from actions.common import ASSUMED_SLOT, entity_values, latest_intent, latest_text, reset
 from actions.forms import (
     AnswerValidation,
     AskLocation,
@@ -25,10 +25,10 @@ from actions.forms import (
     location_reader,
     volunteered_location,
 )
-from actions.petition import read_phone
+from actions.petition import read_phone, without_phone
 from actions.procedures import named_procedure
 from actions.requests import Field, RequestKind, file_ticket
-from actions.values import find_time
+from actions.values import find_time, read_name
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ APPOINTMENT_SLOTS = (
     "contact_phone",
 )
 CENTER = "center"
+# The commune of a centre appointment, when the citizen twice answered something else: asked on the call-back.
+NOT_GIVEN = ""
 HOME_VISIT = "home_visit"
 LABELS = {
     CENTER: "làm việc tại Trung tâm Phục vụ hành chính công",
@@ -78,6 +80,9 @@ _CENTER = (
     "len nop",
     "den nop",
     "toi nop",
+    # filing a dossier, in person: at the centre
+    "nop ho so",
+    "nop truc tiep",
 )
 
 # A procedure to be done at a commune or ward ("làm thủ tục chứng thực ở phường Cao Lãnh", "nộp hồ sơ tại
@@ -90,6 +95,7 @@ _LIVES = frozenset(
     ("me", "ba", "cha", "bo", "ong", "vo", "chong", "con", "nha", "tui", "toi", "minh", "em", "anh", "chi")
 )
 
+UNKNOWN_PLACE = "(chưa rõ xã/phường; cán bộ sẽ hỏi khi gọi lại xác nhận lịch)"
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
 BAD_PURPOSE_MESSAGE = (
     "Dạ, anh/chị cho em biết cần làm thủ tục hay việc gì (ví dụ: đăng ký khai sinh cho con) ạ."
@@ -125,7 +131,15 @@ def read_purpose(text: str, tracker: Tracker) -> str | None:
         or latest_intent(tracker) in ("cancel", "request_human")
     ):
         return None
+    rest = without_phone(text)
+    if not rest or (rest != text and read_name(rest) is not None):
+        return None  # "Tô Văn Đức 0976543210": who to call, not what for
     return text
+
+
+def volunteered_purpose(text: str, tracker: Tracker) -> str | None:
+    """The procedure a message names unasked ("..., để nộp hồ sơ đăng ký kết hôn"), as the NLU read it."""
+    return next(iter(entity_values(tracker, "procedure")), None)
 
 
 def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | None:
@@ -145,8 +159,20 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
             "contact_phone": read_phone,
         }
 
+    def request_kind(self) -> RequestKind:
+        return APPOINTMENT
+
+    def fallbacks(self, tracker: Tracker) -> dict[str, Any]:
+        common: dict[str, Any] = {"appointment_type": CENTER}  # the common case: the citizen goes there
+        if tracker.get_slot("appointment_type") == CENTER:
+            # the centre of the citizen's commune: the officer who calls back to confirm asks which one
+            common["appointment_location"] = NOT_GIVEN
+        return common
+
     def volunteers(self) -> dict[str, Reader]:
         return {
+            "appointment_type": lambda text, tracker: appointment_type(text),
+            "appointment_purpose": volunteered_purpose,
             "appointment_location": volunteered_location,
             "appointment_time": read_appointment_time,
             "contact_phone": read_phone,
@@ -156,12 +182,18 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         if value in LABELS:
-            return self.accept("appointment_type", value)
+            if self.is_prefill(tracker, "appointment_type") or appointment_type(latest_text(tracker)):
+                return self.accept("appointment_type", value)
+            return self.assume("appointment_type", value, tracker)  # the common case (missed)
         if cancel := self.cancel_if_asked(tracker, "appointment_type"):
             return cancel
         kind = appointment_type(str(value or ""))
         if kind:
             return self.accept("appointment_type", kind)
+        if not self.is_prefill(tracker, "appointment_type") and (
+            common := self.missed("appointment_type", tracker)
+        ):
+            return self.assume("appointment_type", common["appointment_type"], tracker)
         return self.reject(dispatcher, tracker, "appointment_type", BAD_TYPE_MESSAGE)
 
     def validate_appointment_purpose(
@@ -179,6 +211,8 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
     def validate_appointment_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        if value == NOT_GIVEN and not self.is_prefill(tracker, "appointment_location"):
+            return self.assume("appointment_location", NOT_GIVEN, tracker)  # the common case (missed)
         return self.check_location("appointment_location", value, dispatcher, tracker)
 
     def validate_appointment_time(
@@ -203,10 +237,15 @@ class ActionAskAppointmentLocation(AskLocation):
 
 def _appointment_lines(tracker: Tracker) -> list[str]:
     kind = tracker.get_slot("appointment_type")
+    label = LABELS.get(kind, kind)
+    if kind == CENTER and "appointment_type" in (tracker.get_slot(ASSUMED_SLOT) or []):
+        label += (
+            ' (em tạm ghi theo trường hợp thường gặp; nếu cần cán bộ đến nhà, anh/chị nhắn "cán bộ đến nhà")'
+        )
     return [
-        f"Hình thức: {LABELS.get(kind, kind)}",
+        f"Hình thức: {label}",
         f"Nội dung cần làm: {tracker.get_slot('appointment_purpose')}",
-        f"Địa điểm: {tracker.get_slot('appointment_location')}",
+        f"Địa điểm: {tracker.get_slot('appointment_location') or UNKNOWN_PLACE}",
         f"Thời gian mong muốn: {tracker.get_slot('appointment_time')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
     ]
@@ -222,7 +261,7 @@ def _submit_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
         FAILED_MESSAGE,
         kind="appointment",
         description=f"Đặt lịch hẹn ({LABELS.get(kind, kind)}): {purpose}. Thời gian mong muốn: {when}.",
-        location_text=tracker.get_slot("appointment_location"),
+        location_text=tracker.get_slot("appointment_location") or None,
         phone=tracker.get_slot("contact_phone"),
         name=None,
         details={"type": kind, "purpose": purpose, "preferred_time": when},

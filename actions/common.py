@@ -34,6 +34,9 @@ T = TypeVar("T")
 REQUESTED_SLOT = "requested_slot"
 FAILURES_SLOT = "form_failures"
 OUTCOME_SLOT = "form_outcome"
+# The slots a form filled with the common case after the citizen twice answered something else
+# (actions/forms.py AnswerValidation.fallbacks): the summary says so, where it can be corrected.
+ASSUMED_SLOT = "form_assumed"
 GAVE_UP = "gave_up"
 CANCELLED = "cancelled"
 HANDOFF = "handoff"
@@ -43,6 +46,30 @@ PROCEDURE_QUESTION = "procedure_question"
 # The citizen asked, in the middle of another form, to look a dossier up and gave its code ("à không, tra
 # giùm hồ sơ 000.00.20.H19-... đi"): the form ends unseen and the lookup starts with that code.
 DOSSIER_LOOKUP = "dossier_lookup"
+# The citizen asked, in the middle of a form, for another one ("thôi cho đặt lịch hẹn lên xã luôn" while the
+# postal request asks which service): the form ends unseen and the other starts with that message.
+SWITCH_PREFIX = "switch:"
+# The intents that start a form, and the form each starts (bot/rules/*.yml "start the ... form").
+FORM_INTENTS = {
+    "submit_petition": "petition_form",
+    "request_postal_service": "postal_form",
+    "book_appointment": "appointment_form",
+    "check_petition_status": "petition_status_form",
+    "check_dossier_status": "dossier_status_form",
+}
+# What each form is doing, as the citizen would name it.
+FORM_LABELS = {
+    "petition_form": "gửi phản ánh",
+    "postal_form": "đăng ký dịch vụ bưu chính",
+    "appointment_form": "đặt lịch hẹn",
+    "dossier_status_form": "tra cứu hồ sơ",
+    "petition_status_form": "tra cứu phản ánh",
+    "rating_form": "đánh giá dịch vụ",
+}
+# A request for another form ends this one only when the NLU is this sure of it.
+SWITCH_CONFIDENCE = 0.6
+# ...and when it is a request, not a short answer misread as one ("ở nhà" at the address step).
+SWITCH_MIN_WORDS = 4
 # Folded words that ask to look something up; with a dossier code they ask for its status.
 _LOOKUP_WORDS = re.compile(r"\b(?:tra|kiem tra|coi|xem|check)\b")
 # Every slot a form fills: cleared when the conversation goes to a human mid-form.
@@ -67,6 +94,7 @@ FORM_SLOTS = (
     "location_detail",
     "location_mention",
     "request_kind",
+    "form_assumed",
 )
 # Wrong answers in a row after which a form ends politely and a human is offered.
 FAILURE_LIMIT = 3
@@ -212,7 +240,11 @@ def says_dont_know(text: str) -> bool:
 
 def reset(*slots: str) -> list[EventType]:
     """Clear the given slots and the form bookkeeping."""
-    return [SlotSet(slot, None) for slot in slots] + [SlotSet(FAILURES_SLOT, 0), SlotSet(OUTCOME_SLOT, None)]
+    return [SlotSet(slot, None) for slot in slots] + [
+        SlotSet(FAILURES_SLOT, 0),
+        SlotSet(OUTCOME_SLOT, None),
+        SlotSet(ASSUMED_SLOT, None),
+    ]
 
 
 def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str) -> list[EventType] | None:
@@ -227,6 +259,10 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
         return [*reset(*slots), FollowupAction("action_answer_procedure")]
     if outcome == DOSSIER_LOOKUP:
         return [*reset(*slots), FollowupAction("dossier_status_form")]
+    if isinstance(outcome, str) and outcome.startswith(SWITCH_PREFIX):
+        target = outcome.removeprefix(SWITCH_PREFIX)
+        dispatcher.utter_message(text=f"Dạ, em chuyển sang phần {FORM_LABELS.get(target, target)} ạ.")
+        return [*reset(*slots), FollowupAction(target)]
     if outcome == CANCELLED:
         # the stop is confirmed by action_cancel_request, after which the bot waits (no summary pending)
         return [*reset(*slots), FollowupAction("action_cancel_request")]
@@ -267,11 +303,38 @@ class GuardedFormValidation(FormValidationAction, ABC):
             return None
         if switch := self.lookup_if_asked(tracker, slot):
             return switch
+        if switch := self.switch_if_asked(tracker, slot):
+            return switch
         if intent_is(tracker, "cancel", CANCEL_CONFIDENCE) or wants_to_cancel(
             tracker.latest_message.get("text") or ""
         ):
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: CANCELLED, REQUESTED_SLOT: None}
         return None
+
+    def takes_answer(self, slot: str, text: str, tracker: Tracker) -> bool:
+        """Whether ``text`` answers the question for ``slot`` (then it is no request for another form)."""
+        return False
+
+    def switch_target(self, tracker: Tracker, slot: str) -> str | None:
+        """The other form the citizen's answer clearly asks for instead of answering ("thôi cho đặt lịch
+        hẹn lên xã luôn" while a postal request asks which service), or None."""
+        target = FORM_INTENTS.get(latest_intent(tracker) or "")
+        if (
+            target is None
+            or target == self.name().removeprefix("validate_")
+            or latest_confidence(tracker) < SWITCH_CONFIDENCE
+            or len(latest_text(tracker).split()) < SWITCH_MIN_WORDS
+            or self.takes_answer(slot, latest_text(tracker), tracker)
+        ):
+            return None
+        return target
+
+    def switch_if_asked(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
+        """The events that end this form for the other one the answer asks for (see switch_target)."""
+        target = self.switch_target(tracker, slot)
+        if target is None:
+            return None
+        return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: SWITCH_PREFIX + target, REQUESTED_SLOT: None}
 
     def lookup_if_asked(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
         """The events that end this form for a dossier lookup when the answer asks to look a dossier up

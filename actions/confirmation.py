@@ -16,7 +16,6 @@ Rules: bot/rules/confirmation.yml. Each kind of request is described once, in it
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -28,9 +27,8 @@ from actions.common import CANCELLED_MESSAGE, OffLoopAction, ended_early, latest
 from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS
 from actions.petition import PETITION
 from actions.postal import POSTAL
-from actions.requests import Field, RequestKind
+from actions.requests import Field, RequestKind, correction_value, lower_first, named_field
 from actions.values import read_location
-from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -159,30 +157,6 @@ class ActionAskCorrection(OffLoopAction):
         return [SlotSet(KIND_SLOT, kind.name)]
 
 
-# Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").
-_AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s*:?|:)\s+(.+)$")
-_NOT_PART = re.compile(r"(?i)\s*(?:chứ|chu)?\s*(?:không|ko|k|hông|hong|khong)\s+phải\b.*$")
-
-
-def _lower_first(label: str) -> str:
-    return label[0].lower() + label[1:]
-
-
-def correction_value(text: str) -> str:
-    """The part of a correction that carries the new value: after "thành"/"là", before "chứ không phải"."""
-    text = _NOT_PART.sub("", text)
-    match = _AFTER_MARKER.search(text)
-    return match.group(1) if match else text
-
-
-def named_field(kind: RequestKind, text: str) -> Field | None:
-    words = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
-    for field in kind.fields:
-        if any(f" {w} " in words for w in field.words):
-            return field
-    return None
-
-
 class ActionCorrectRequest(OffLoopAction):
     def name(self) -> str:
         return "action_correct_request"
@@ -206,14 +180,14 @@ class ActionCorrectRequest(OffLoopAction):
                         e.get("event") == "slot" and e.get("name") == field.slot and e.get("value")
                         for e in events
                     ):
-                        dispatcher.utter_message(text=f"Dạ, em đã sửa {_lower_first(field.label)} ạ.")
+                        dispatcher.utter_message(text=f"Dạ, em đã sửa {lower_first(field.label)} ạ.")
                     return events
                 continue
             if field.read is None or (field.free_text and field is not named):
                 continue
             value = field.read(value_text, tracker)
             if value is not None:
-                dispatcher.utter_message(text=f"Dạ, em đã sửa {_lower_first(field.label)} ạ.")
+                dispatcher.utter_message(text=f"Dạ, em đã sửa {lower_first(field.label)} ạ.")
                 return [
                     SlotSet(field.slot, value),
                     SlotSet(KIND_SLOT, kind.name),

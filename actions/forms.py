@@ -30,6 +30,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    ASSUMED_SLOT,
+    FORM_LABELS,
     REQUESTED_SLOT,
     GuardedFormValidation,
     OffLoopAction,
@@ -38,6 +40,7 @@ from actions.common import (
     latest_text,
     says_dont_know,
 )
+from actions.requests import Field, RequestKind, read_correction
 from actions.values import LocationAnswer, read_detail, read_location
 from vietnam.places import Place, find_places
 from vietnam.text import fold
@@ -61,6 +64,24 @@ DETAIL_SLOT = "location_detail"
 MAX_PLACE_BUTTONS = 8
 
 Reader = Callable[[str, Tracker], Any]
+
+
+# Answers that were something else after which a slot takes its common case (AnswerValidation.fallbacks).
+MISSES_BEFORE_FALLBACK = 2
+
+
+def times_asked(tracker: Tracker, slot: str) -> int:
+    """How many of the citizen's messages, the latest included, came while the form asked for ``slot``
+    (the message that started the form is no answer to it)."""
+    messages, answered = 0, 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            messages += 1
+        elif event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            if event.get("value") != slot:
+                break
+            answered = messages
+    return answered
 
 
 def is_side_question(tracker: Tracker) -> bool:
@@ -91,24 +112,69 @@ class AnswerValidation(GuardedFormValidation):
             return None
         return reader(text, tracker)
 
+    def request_kind(self) -> RequestKind | None:
+        """What the form creates, if anything: its fields, for a correction in natural words at any step."""
+        return None
+
+    def fallbacks(self, tracker: Tracker) -> dict[str, Any]:
+        """slot -> the common case, taken when the citizen was asked for the slot twice and answered
+        something else both times (said in the summary, where it can be corrected)."""
+        return {}
+
+    def takes_answer(self, slot: str, text: str, tracker: Tracker) -> bool:
+        reader = self.readers().get(slot)
+        return reader is not None and reader(text, tracker) is not None
+
+    def correction(self, tracker: Tracker) -> tuple[Field, str] | None:
+        """A field already given that the latest message corrects ("sửa số điện thoại thành ..."), with its
+        new value; never the field being asked for (that is an answer)."""
+        kind = self.request_kind()
+        if kind is None:
+            return None
+        found = read_correction(kind, latest_text(tracker), tracker)
+        if found is None or found[0].slot == tracker.get_slot(REQUESTED_SLOT):
+            return None
+        return found if tracker.get_slot(found[0].slot) is not None else None
+
+    def missed(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """What a message that does not answer the question for ``slot`` gives it: the common case after
+        the second such message when the slot has one (``fallbacks``), else nothing (asked again)."""
+        fallbacks = self.fallbacks(tracker)
+        if slot not in fallbacks or times_asked(tracker, slot) < MISSES_BEFORE_FALLBACK:
+            return {}
+        return {slot: fallbacks[slot]}
+
+    def assume(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
+        """``validate_<slot>`` of the common case ``missed`` took: the slot, marked as assumed."""
+        assumed = [str(s) for s in tracker.get_slot(ASSUMED_SLOT) or [] if s != slot]
+        return {**self.accept(slot, value), ASSUMED_SLOT: [*assumed, slot]}
+
     def extract_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         if tracker.latest_message.get("text") is None:
             return {}
         text = latest_text(tracker)
         requested = tracker.get_slot(REQUESTED_SLOT)
+        correction = self.correction(tracker)
         if requested != slot:
+            if correction is not None and correction[0].slot == slot:
+                return {slot: correction[1]}
             if requested is None or not is_side_question(tracker):
                 value = self.volunteered(slot, text, tracker)
                 if value is not None:
                     return {slot: value}
             return {}
+        if correction is not None:
+            return {}  # another field corrected (extract_<other> takes it): this one is asked again
         if self.readers()[slot](text, tracker) is not None:
             return {slot: text}
         if is_side_question(tracker):
             return {}  # rejected: the side-question rule answers, then the form asks again
+        if self.switch_target(tracker, slot):
+            return {slot: text}  # validate_<slot> ends this form for the one asked for
         others = (other for other in self.readers() if other != slot)
         if any(self.volunteered(other, text, tracker) is not None for other in others):
-            return {}  # the answer to another question (extract_<other> takes it): this one is asked again
+            # the answer to another question (extract_<other> takes it): this one is asked again
+            return self.missed(slot, tracker)
         return {slot: text}  # validate_<slot> decides: cancel, handoff, or ask again
 
     # Each extract_<slot> delegates to extract_answer (rasa_sdk looks the methods up by name).
@@ -126,9 +192,11 @@ class AnswerValidation(GuardedFormValidation):
                         value
                         and tracker.get_slot(REQUESTED_SLOT) not in (None, slot)
                         and slot in ACKNOWLEDGED
+                        and not (slot in self.fallbacks(tracker) and tracker.get_slot(REQUESTED_SLOT) == slot)
                     ):
                         # a value given unasked: say it was heard before the question is asked again
-                        dispatcher.utter_message(text=f"Dạ, em đã ghi nhận {ACKNOWLEDGED[slot]} {value} ạ.")
+                        heard = "sửa" if tracker.get_slot(slot) is not None else "ghi nhận"
+                        dispatcher.utter_message(text=f"Dạ, em đã {heard} {ACKNOWLEDGED[slot]} {value} ạ.")
                     return extracted
 
                 return extract
@@ -301,15 +369,6 @@ def clear_location_choice() -> list[EventType]:
 
 
 # ------------------------------------------------------------------------------------- side questions
-
-FORM_LABELS = {
-    "petition_form": "gửi phản ánh",
-    "postal_form": "đăng ký dịch vụ bưu chính",
-    "appointment_form": "đặt lịch hẹn",
-    "dossier_status_form": "tra cứu hồ sơ",
-    "petition_status_form": "tra cứu phản ánh",
-    "rating_form": "đánh giá dịch vụ",
-}
 
 
 def form_reminder(tracker: Tracker) -> str | None:

@@ -37,7 +37,7 @@ from actions.forms import (
 )
 from actions.procedures import is_procedure_reply
 from actions.requests import Field, RequestKind, file_ticket
-from actions.values import find_introduced_name, read_detail, read_location, read_name
+from actions.values import find_introduced_name, has_diacritics, read_detail, read_location, read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone
 from vietnam.text import fold, normalize_text
@@ -158,6 +158,17 @@ def read_contact_name(text: str, tracker: Tracker) -> str | None:
 _PHONE_WORDS = re.compile(r"(?i)\b(?:sđt|sdt|số\s+điện\s+thoại|so\s+dien\s+thoai|số|so|đt|dt)\b|[,;:.\-]")
 
 
+def without_phone(text: str) -> str:
+    """``text`` without its phone numbers and codes, and the "sđt" words around them ("Nguyễn Văn Tư, sđt
+    0913 456 789" -> "Nguyễn Văn Tư")."""
+    rest = text
+    for code in reversed(find_codes(text)):
+        rest = rest[: code.start] + " " + rest[code.end :]
+    if rest != text:
+        rest = " ".join(_PHONE_WORDS.sub(" ", rest).split())
+    return rest
+
+
 def volunteered_name(text: str, tracker: Tracker) -> str | None:
     """A name given unasked: introduced ("Tôi là Trần Văn Bé, ...", "tui tên Võ Văn Hai"), or at the phone
     step, the question next to the name's, an answer that is a name and nothing else or a name and a phone
@@ -165,13 +176,11 @@ def volunteered_name(text: str, tracker: Tracker) -> str | None:
     xóm xả rác" or "Hồ Sen" is no name."""
     if tracker.get_slot(REQUESTED_SLOT) != "contact_phone":
         return find_introduced_name(text)
-    if read_location(text) or read_detail(text):
+    # Without diacritics "Duong Van Lam" is as much "Dương Văn Lâm" as "đường Văn Lâm": next to the name's
+    # question the name wins; written with them, a street or hamlet is no name.
+    if read_location(text) or (read_detail(text) and has_diacritics(text)):
         return None
-    rest = text
-    for code in reversed(find_codes(text)):
-        rest = rest[: code.start] + " " + rest[code.end :]
-    if rest != text:
-        rest = " ".join(_PHONE_WORDS.sub(" ", rest).split())
+    rest = without_phone(text)
     if read_phone(rest):
         return None
     return read_name(rest) or find_introduced_name(text)
@@ -188,6 +197,9 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
             "contact_phone": read_phone,
             "contact_name": read_contact_name,
         }
+
+    def request_kind(self) -> RequestKind:
+        return PETITION
 
     def volunteers(self) -> dict[str, Reader]:
         return {

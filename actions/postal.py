@@ -75,6 +75,9 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
             "contact_phone": read_phone,
         }
 
+    def request_kind(self) -> RequestKind:
+        return POSTAL
+
     def volunteers(self) -> dict[str, Reader]:
         return {"postal_address": volunteered_location, "contact_phone": read_phone}
 

@@ -4,6 +4,7 @@ confirmation step (actions/confirmation.py): the fields the citizen may correct,
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_identity
 from ticketing import citizen_desk as ticketing
+from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,47 @@ class RequestKind:
     @property
     def slots(self) -> tuple[str, ...]:
         return tuple(f.slot for f in self.fields)
+
+
+# Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").
+_AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s*:?|:)\s+(.+)$")
+_NOT_PART = re.compile(r"(?i)\s*(?:chứ|chu)?\s*(?:không|ko|k|hông|hong|khong)\s+phải\b.*$")
+
+
+def lower_first(label: str) -> str:
+    return label[0].lower() + label[1:]
+
+
+def correction_value(text: str) -> str:
+    """The part of a correction that carries the new value: after "thành"/"là", before "chứ không phải"."""
+    text = _NOT_PART.sub("", text)
+    match = _AFTER_MARKER.search(text)
+    return match.group(1) if match else text
+
+
+def named_field(kind: RequestKind, text: str) -> Field | None:
+    words = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    for field in kind.fields:
+        if any(f" {w} " in words for w in field.words):
+            return field
+    return None
+
+
+# Words that say a message corrects something already given ("sửa", "đổi", "nhầm", "ghi sai", "mới đúng").
+_CORRECTION_WORDS = re.compile(r"\b(?:sua|sua lai|doi|doi lai|nham|sai|moi dung|khong phai)\b")
+
+
+def read_correction(kind: RequestKind, text: str, tracker: Tracker) -> tuple[Field, str] | None:
+    """The field a correction in natural words names, with its new value ("sửa số điện thoại thành 0912
+    000 222"), at any step of the form: only a field named with a value its reader takes (free text and
+    places are corrected at the summary, where they can be asked again)."""
+    if not _CORRECTION_WORDS.search(fold(text)):
+        return None
+    field = named_field(kind, text)
+    if field is None or field.read is None or field.free_text or field.location:
+        return None
+    value = field.read(correction_value(text), tracker)
+    return (field, value) if value is not None else None
 
 
 def file_ticket(

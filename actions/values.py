@@ -18,6 +18,7 @@ __all__ = [
     "LocationAnswer",
     "find_introduced_name",
     "find_time",
+    "has_diacritics",
     "read_detail",
     "read_location",
     "read_name",
@@ -138,6 +139,26 @@ _DETAIL_NOUNS = {
     ("nga", "ba"): True,
     ("nga", "tu"): True,
 }
+# How each folded word of a noun above is written: a word typed with diacritics is that noun only when they
+# agree ("Trương Công Định" is a name, "trường" a school; "Dương" a family name, "đường" a street).
+_DETAIL_WRITTEN = {
+    "so": "số",
+    "nha": "nhà",
+    "ap": "ấp",
+    "khom": "khóm",
+    "pho": "phố",
+    "thon": "thôn",
+    "xom": "xóm",
+    "hem": "hẻm",
+    "to": "tổ",
+    "duong": "đường",
+    "cho": "chợ",
+    "cau": "cầu",
+    "truong": "trường",
+    "kenh": "kênh",
+    "nga": "ngã",
+    "tu": "tư",
+}
 # Words after which a detail stops: a unit or district prefix, a preposition, a filler.
 _DETAIL_STOP = _words(
     "xa phuong p x f huyen h tp tx thanh thi tinh o tai gan ke canh doi dien moi dung roi a nha nhe nhen "
@@ -193,12 +214,14 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
         for m in _ADDRESS_TOKEN.finditer(text)
         for excluded in [any(m.start() < end and start < m.end() for start, end in spans)]
     ]
+    # the folded form of each token as a detail noun: none when its written diacritics disagree
+    nouns = [t[3] if _written_as_noun(t[2], t[3]) else "" for t in tokens]
     parts: list[str] = []
     i = 0
     while i < len(tokens):
         found = None
         for noun, needs_name in _DETAIL_NOUNS.items():
-            if tuple(t[3] for t in tokens[i : i + len(noun)]) == noun:
+            if tuple(nouns[i : i + len(noun)]) == noun:
                 found = (len(noun), needs_name)
                 break
         # "123/4 Nguyễn Trãi", or a house number opening the answer ("45 ấp Tân Hòa")
@@ -215,11 +238,7 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
             surface, folded = tokens[j][2], tokens[j][3]
             if not re.match(r"\w", folded) or folded in _DETAIL_STOP:
                 break
-            if any(
-                tuple(t[3] for t in tokens[j : j + len(n)]) == n
-                for n in _DETAIL_NOUNS
-                if not _DETAIL_NOUNS[n]
-            ):
+            if any(tuple(nouns[j : j + len(n)]) == n for n in _DETAIL_NOUNS if not _DETAIL_NOUNS[n]):
                 break  # the next detail starts ("số nhà 45 ấp Tân Hòa")
             if found and found[1] and j == start and not (surface[0].isdigit() or surface[0].isupper()):
                 break
@@ -232,6 +251,16 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
         else:
             i += 1
     return ", ".join(dict.fromkeys(parts))
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether ``text`` is written with Vietnamese diacritics (or "đ")."""
+    return fold(text) != text.lower()
+
+
+def _written_as_noun(surface: str, folded: str) -> bool:
+    written = _DETAIL_WRITTEN.get(folded)
+    return written is None or not has_diacritics(surface) or surface.lower() == written
 
 
 # ------------------------------------------------------------------------------------------------ times
@@ -254,6 +283,20 @@ _TIME = re.compile(
 )
 
 
+def _opens_a_name(match: re.Match[str], text: str) -> bool:
+    """Whether a one-word match is the first word of a capitalised name ("Mai Thanh Phong": Mai is no
+    "tomorrow" there)."""
+    word = match.group(0)
+    following = text[match.end() :].split()
+    return (
+        " " not in word
+        and word[:1].isupper()
+        and fold(word) in _SURNAMES
+        and bool(following)
+        and following[0][:1].isupper()
+    )
+
+
 def find_time(text: str) -> str | None:
     """The day/time expression of ``text`` as written ("sáng thứ Hai tuần sau", "9 giờ ngày 15/12"), or
     None when it names no day, date, time of day or clock time."""
@@ -263,7 +306,7 @@ def find_time(text: str) -> str | None:
     spans = [(m.start, m.end) for m in find_places(text)] + [(c.start, c.end) for c in find_codes(text)]
     for start, end in spans:
         text_without_places = text_without_places[:start] + " " * (end - start) + text_without_places[end:]
-    found = list(_TIME.finditer(text_without_places))
+    found = [m for m in _TIME.finditer(text_without_places) if not _opens_a_name(m, text_without_places)]
     # typed without diacritics, "sang", "toi", "chieu" alone are as likely "sang" (go over), "tôi" (I)...
     if not found or (len(found) == 1 and found[0].group(0).lower() in _BARE):
         return None

@@ -103,3 +103,81 @@ async def test_a_procedure_to_be_done_at_a_ward_means_the_centre(domain: dict[st
     text = "đặt lịch làm căn cước cho mẹ ở xã An Bình"
     events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True)
     assert slot_values(events)["appointment_type"] is None
+
+
+async def test_filing_a_dossier_means_the_centre(domain: dict[str, Any]) -> None:
+    text = "Tôi cần đặt lịch hẹn nộp hồ sơ đổi giấy phép lái xe"
+    events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True)
+    assert slot_values(events)["appointment_type"] == "center"
+
+
+async def test_the_mode_asked_twice_and_answered_otherwise_is_the_centre_said_in_the_summary(
+    domain: dict[str, Any],
+) -> None:
+    asking = {"event": "slot", "name": "requested_slot", "value": "appointment_type"}
+    first = [asking, {"event": "user", "text": "chiều thứ 5, 14h"}, asking]
+    tracker = make_tracker(
+        "0901234500",
+        intent="inform",
+        slots={"requested_slot": "appointment_type", "appointment_time": "chiều thứ 5, 14h"},
+        active_loop="appointment_form",
+        previous_events=first,
+    )
+    events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["appointment_type"] == "center"
+    assert values["form_assumed"] == ["appointment_type"]
+    assert values["contact_phone"] == "0901234500"
+    once = make_tracker(
+        "0901234500",
+        intent="inform",
+        slots={"requested_slot": "appointment_type"},
+        active_loop="appointment_form",
+        previous_events=[asking],
+    )
+    events, _ = await run(ValidateAppointmentForm(), once, domain)
+    assert slot_values(events).get("appointment_type") is None  # asked once: asked again
+
+
+async def test_the_commune_of_a_centre_appointment_asked_twice_is_left_to_the_call_back(
+    domain: dict[str, Any],
+) -> None:
+    asking = {"event": "slot", "name": "requested_slot", "value": "appointment_location"}
+    given = {"appointment_type": "center", "appointment_purpose": "đổi giấy phép lái xe"}
+    tracker = make_tracker(
+        "Mai Thanh Phong, sđt 0901234500",
+        intent="inform",
+        slots={**given, "requested_slot": "appointment_location", "appointment_time": "chiều thứ 5, 14h"},
+        active_loop="appointment_form",
+        previous_events=[asking, {"event": "user", "text": "chiều thứ 5, 14h"}, asking],
+    )
+    events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["appointment_location"] == ""
+    assert values["form_assumed"] == ["appointment_location"]
+    assert values["contact_phone"] == "0901234500"
+    assert values.get("appointment_time") in (None, "chiều thứ 5, 14h")  # "Mai" is no time here
+
+
+async def test_a_name_and_phone_at_the_purpose_step_is_no_purpose(domain: dict[str, Any]) -> None:
+    given = {"appointment_type": "center"}
+    tracker = make_tracker(
+        "Tô Văn Đức 0976543210",
+        intent="inform",
+        slots={**given, "requested_slot": "appointment_purpose"},
+        active_loop="appointment_form",
+    )
+    events, messages = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values.get("appointment_purpose") is None
+    assert values["contact_phone"] == "0976543210"
+    assert "chưa" not in texts(messages)
+    for purpose in ("làm căn cước cho con", "Đăng ký khai sinh"):
+        tracker = make_tracker(
+            purpose,
+            intent="inform",
+            slots={**given, "requested_slot": "appointment_purpose"},
+            active_loop="appointment_form",
+        )
+        events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+        assert slot_values(events)["appointment_purpose"] == purpose

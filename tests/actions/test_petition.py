@@ -386,3 +386,29 @@ async def test_the_hamlet_of_the_first_message_is_kept_whatever_the_entity_spell
         ValidatePetitionForm(), domain, text, "petition_location", value="Xã Mỹ Thọ", prefill=True
     )
     assert slot_values(events)["petition_location"] == "ấp 3, Xã Mỹ Thọ"
+
+
+async def test_a_name_without_diacritics_or_like_a_street_at_the_phone_step_is_the_name(
+    domain: dict[str, Any],
+) -> None:
+    # "Duong"/"Truong" are also "đường"/"trường" without diacritics; written with them they are family names
+    for typed in ("Duong Van Lam", "Trương Công Định", "Dương Thị Hồng"):
+        slots = {k: v for k, v in PETITION.items() if k not in ("contact_phone", "contact_name")}
+        events, messages = await run(ValidatePetitionForm(), asked("contact_phone", typed, **slots), domain)
+        assert slot_values(events)["contact_name"] == typed, typed
+        assert "chưa đúng" not in texts(messages), typed
+    slots = {k: v for k, v in PETITION.items() if k not in ("contact_phone", "contact_name")}
+    events, _ = await run(ValidatePetitionForm(), asked("contact_phone", "Đường Lê Lợi", **slots), domain)
+    assert slot_values(events).get("contact_name") is None  # a street, written as one
+
+
+async def test_a_phone_corrected_while_the_name_is_asked_is_changed_and_the_name_asked_again(
+    domain: dict[str, Any],
+) -> None:
+    slots = {k: v for k, v in PETITION.items() if k != "contact_name"}
+    tracker = asked("contact_name", "sửa số điện thoại thành 0912000222", intent="correct_info", **slots)
+    events, messages = await run(ValidatePetitionForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["contact_phone"] == "0912000222"
+    assert values.get("contact_name") is None
+    assert texts(messages) == "Dạ, em đã sửa số điện thoại 0912000222 ạ."

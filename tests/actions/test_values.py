@@ -103,3 +103,16 @@ def test_a_name_introduced_in_a_longer_message_is_found() -> None:
 def test_codes_and_phone_numbers_are_no_times() -> None:
     assert find_time("nhận kết quả hồ sơ 000.00.20.H19-261113-0004, sđt 0939 123 456") is None
     assert find_time("hẹn 8 giờ sáng thứ Hai tuần sau, sđt 0911222333") == "8 giờ sáng thứ Hai tuần sau"
+
+
+def test_a_name_opening_with_mai_is_no_time() -> None:
+    assert find_time("Mai Thanh Phong, sđt 0901234500") is None
+    assert find_time("Mai Thanh Phong, mai 9h") == "mai 9h"
+    assert find_time("Mai 9h nhé") == "Mai 9h"
+
+
+def test_a_detail_noun_written_with_other_diacritics_is_a_name() -> None:
+    assert read_detail("Trương Công Định") == ""
+    assert read_detail("Dương Văn Lâm") == ""
+    assert read_detail("số 12 đường Lê Lợi") == "số 12, đường Lê Lợi"
+    assert read_detail("Duong Le Loi") == "Duong Le Loi"  # without diacritics: it may be a street
