@@ -401,7 +401,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
                 note = _NO_DISTRICTS if district else ""
                 return ContactAnswer(
                     "ambiguous_place",
-                    f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã, phường: {names}.{note} Cần hỏi ngay, '
+                    f'Dạ, "{ambiguous.matched}" có thể ứng với nhiều xã, phường hiện nay: {names}.{note} '
+                    "Cần hỏi ngay, "
                     f"{_where_to_ask(directory)} ạ. Anh/chị cho em biết cụ thể xã, phường nào để em báo "
                     "thông tin liên hệ ạ?",
                     candidates=tuple(p.code for p in ambiguous.candidates),
