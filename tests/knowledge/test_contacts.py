@@ -262,3 +262,11 @@ def test_working_days_are_given_and_unpublished_clock_hours_are_said_plainly() -
     opening = next(line for line in lines if line.startswith("- Giờ mở cửa cụ thể:"))
     assert "chưa có thông tin chính thức" in opening and "1022" in opening
     assert any(line.startswith("- Sáng thứ Bảy") for line in lines)
+
+
+def test_a_place_the_nlu_read_from_the_text_is_not_said_twice() -> None:
+    # "ở chợ gạo" with the entity "chợ gạo": one mention, not "chợ gạo ở chợ gạo" (commune in district)
+    answer = contact_answer("o cho gao", place="cho gao")
+    assert answer.outcome == "ambiguous_place"
+    assert '"cho gao"' in answer.message
+    assert answer.candidates[0] == "xa_cho_gao"
