@@ -354,7 +354,9 @@ def ask_location(dispatcher: CollectingDispatcher, tracker: Tracker, response: s
         mention = tracker.get_slot("location_mention")
         said = f'"{mention}"' if mention else "Địa danh anh/chị nêu"
         dispatcher.utter_message(
-            text=f"Dạ, {said} nay thuộc nhiều xã/phường. Anh/chị chọn giúp em xã/phường đúng ạ.",
+            text=(
+                f"Dạ, {said} có thể ứng với nhiều xã/phường hiện nay. Anh/chị chọn giúp em xã/phường đúng ạ."
+            ),
             buttons=[{"title": name, "payload": name} for name in candidates],
         )
     elif detail:

@@ -11,6 +11,7 @@ matched against the procedures offered (:func:`match_choice`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,42 @@ class Settlement:
     answer: Hit | None
     offered: list[Hit] = field(default_factory=list)
     ask: str | None = None
+    facts: list[str] = field(default_factory=list)  # what the citizen said that settled it, as written
+
+
+# "hổng có lương hưu", "không hưởng trợ cấp thất nghiệp": a benefit the person does not receive. Procedures
+# for people who receive it ("... người đang hưởng lương hưu") are not their case.
+_REFUSED = re.compile(
+    r"\b(?:khong|ko|k|hong|hok|hem|chang)\s+(?:(?:co|duoc|dang|huong|lanh|linh|nhan)\s+)+([a-z]+\s+[a-z]+)"
+)
+_RECEIVING = ("huong", "linh", "lanh", "nhan")
+
+
+def refused_benefits(question: str) -> list[tuple[str, str]]:
+    """(folded, as written) for each benefit the question says the person does not receive."""
+    text = normalize_text(question)
+    folded = fold(text)
+    return [
+        (" ".join(m.group(1).split()), f"không có {text[m.start(1) : m.end(1)]}")
+        for m in _REFUSED.finditer(folded)
+    ]
+
+
+def _for_receivers(name: str, benefits: Sequence[str]) -> bool:
+    """Whether an official name is for people receiving one of ``benefits`` ("hưởng tiếp lương hưu")."""
+    words = _folded_words(name)
+    return any(re.search(rf" (?:{'|'.join(_RECEIVING)})(?: tiep| lai)? {b} ", words) for b in benefits)
+
+
+def _siblings(chosen: Hit, hits: Sequence[Hit]) -> list[Hit]:
+    """The hits whose official name shares a word pair with ``chosen``'s: variants, not strangers."""
+
+    def pairs(name: str) -> set[tuple[str, str]]:
+        words = _folded_words(name).split()
+        return set(itertools.pairwise(words))
+
+    own = pairs(chosen.name)
+    return [h for h in hits if h is not chosen and pairs(h.name) & own]
 
 
 def _folded_words(text: str) -> str:
@@ -119,6 +156,16 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     """Which of the search ``hits`` to answer for ``question`` and which to offer (see the module doc)."""
     if not hits:
         return Settlement(None)
+    refused = refused_benefits(question)
+    kept = [h for h in hits if not _for_receivers(h.name, [b for b, _ in refused])]
+    if kept and len(kept) < len(hits):
+        # what the citizen said rules some out ("má tui 81 tuổi, hổng có lương hưu"): the rest settles it
+        settled = settle(question, kept, ambiguous)
+        if settled.answer is not None:
+            age = stated_age(question)
+            settled.facts = [*([f"{age} tuổi"] if age else []), *(said for _, said in refused)]
+            settled.offered = _siblings(settled.answer, settled.offered)
+        return settled
     top = hits[0]
     if not ambiguous:
         return Settlement(top)

@@ -124,6 +124,11 @@ def asked_aspects(tracker: Tracker, text: str) -> list[str]:
     learned = learned_aspects(tracker)
     if learned is not None:
         return learned
+    return detected_aspects(text)
+
+
+def detected_aspects(text: str) -> list[str]:
+    """The knowledge layer's own reading of what ``text`` asks ([] for none in particular)."""
     aspect = knowledge.detect_aspect(text)
     return [] if aspect == "overview" else [aspect]
 
@@ -272,7 +277,7 @@ def _bigrams(text: str) -> set[str]:
     return {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
-def names_another(current: str, text: str, top: Any) -> bool:
+def names_another(current: str, text: str, top: Any, also_known: str = "") -> bool:
     """Whether ``text`` names search hit ``top``, another procedure than ``current``, by words of its own:
     "chứng thực chữ ký trong giấy ủy quyền" after the certified copy (chứng thực bản sao) shares "chứng
     thực" with it, but "chữ ký" only with the signature certification."""
@@ -280,8 +285,28 @@ def names_another(current: str, text: str, top: Any) -> bool:
         return False
     view = knowledge.get_procedure(current)
     known = _bigrams(" ".join(str(getattr(view, f, "") or "") for f in ("name", "result")))
+    known |= _bigrams(also_known)
     # two word pairs at least: one ("trực tiếp") is as often a word of the question as of a name
     return len((_bigrams(text) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS
+
+
+def papers_of(code: str) -> str:
+    """The names of the papers of procedure ``code``'s dossier, joined."""
+    view = knowledge.get_procedure(code)
+    return " ".join(str(getattr(d, "name", "") or "") for d in getattr(view, "documents", None) or [])
+
+
+def names_own_paper(current: str, text: str, top: Any) -> bool:
+    """Whether ``text`` asks about a paper of procedure ``current``'s dossier ("còn giấy tờ đất thì cần bản
+    chính hay photo" after the building permit, whose papers include "giấy tờ hợp pháp về đất đai"), not
+    for search hit ``top``, the procedure those words may name elsewhere (the certified copy): a word pair
+    of the current papers, and no two of ``top``'s own ("chứng thực chữ ký" names the signature one)."""
+    papers = papers_of(current)
+    return (
+        bool(papers)
+        and bool(_bigrams(text) & _bigrams(papers))
+        and not names_another(current, text, top, also_known=papers)
+    )
 
 
 def _button(code: str, name: str) -> dict[str, str]:
@@ -317,10 +342,14 @@ class ActionAnswerProcedure(OffLoopAction):
         ]
         current = tracker.get_slot("current_procedure")
         choices = [str(c) for c in tracker.get_slot("procedure_choices") or []]
-        aspects = asked_aspects(tracker, text)
+        aspects = asked = asked_aspects(tracker, text)
         carried = list(tracker.get_slot("procedure_aspects") or [])
         if not aspects and len(text.split()) <= CARRY_OVER_WORDS:
-            aspects = carried
+            if not mentioned and is_followup(tracker):
+                # a follow-up of its own the NLU could not place ("có cần khám sức khỏe hông" after the
+                # licence renewal's office): the knowledge layer reads its words, before what was asked last
+                aspects = asked = detected_aspects(text)
+            aspects = aspects or carried
 
         # "bao lâu thì có" right after a dossier's status: when that dossier will be ready
         if not mentioned and "time" in aspects and (due := due_answer(tracker)):
@@ -332,8 +361,10 @@ class ActionAnswerProcedure(OffLoopAction):
         if chosen:
             return self.reply(dispatcher, chosen, aspects)
 
-        # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi").
-        if choices:
+        # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
+        # names another procedure ("còn xin giấy xác nhận tình trạng hôn nhân thì sao" after marriage).
+        related = {*choices, *([str(current)] if current else [])}
+        if choices and not (mentioned and named_procedure(text) not in related):
             answered = (current, self._name(current)) if current else None
             picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
             if picked:
@@ -369,15 +400,29 @@ class ActionAnswerProcedure(OffLoopAction):
             hits = [h for h in hits if h.code != current]
         followup = is_followup(tracker)
         strong = bool(hits) and hits[0].score >= CONFIDENT_SCORE
+        # "còn giấy tờ đất thì cần bản chính hay photo" after the building permit: its papers, asked about
+        own_paper = (
+            bool(current)
+            and (not mentioned or bool(surfaces))
+            and all(fold(said) in fold(papers_of(str(current))) for said in surfaces)
+            and "documents" in asked
+            and names_own_paper(str(current), text, hits[0] if hits else None)
+        )
         another = (
             bool(current)
             and strong
+            and not own_paper
             and (
                 names_another(str(current), text, hits[0] if hits else None)
                 or (retopic and hits[0].code != current)
             )
         )
-        names_one = bool(mentioned) or (strong and (another or not followup) and match.outcome == "found")
+        names_one = (bool(mentioned) and not own_paper) or (
+            strong and not own_paper and (another or not followup) and match.outcome == "found"
+        )
+        if choices and not current and not names_one and (followup or match.outcome == "no_topic"):
+            # "nộp hồ sơ ở đâu" typed under the procedures offered: still which of them, asked again
+            return self.ask_again(dispatcher, choices, aspects)
 
         if current and (
             (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
@@ -422,13 +467,20 @@ class ActionAnswerProcedure(OffLoopAction):
                 SlotSet("procedure_aspects", aspects),
             ]
         events = self.reply(dispatcher, settled.answer.code, aspects, question=text)
+        lead = (
+            f"Với điều anh/chị cho biết ({', '.join(settled.facts)}), em trả lời theo thủ tục "
+            f"«{settled.answer.name}»."
+            if settled.facts
+            else f"Em trả lời theo trường hợp thông thường («{settled.answer.name}»)."
+        )
+        if settled.facts and not settled.offered:
+            dispatcher.utter_message(text=f"{lead[:-1]} ạ.")
         if settled.offered:
             note = variant_note(settled.answer, settled.offered)
             dispatcher.utter_message(
                 text=(
-                    f"Em trả lời theo trường hợp thông thường («{settled.answer.name}»). Nếu trường hợp "
-                    f"của anh/chị khác ({note}), anh/chị bấm nút tương ứng bên dưới để em trả lời đúng "
-                    "thủ tục ạ."
+                    f"{lead} Nếu trường hợp của anh/chị khác ({note}), anh/chị bấm nút tương ứng bên dưới "
+                    "để em trả lời đúng thủ tục ạ."
                 ),
                 buttons=[_button(h.code, h.name) for h in settled.offered],
             )
@@ -455,6 +507,17 @@ class ActionAnswerProcedure(OffLoopAction):
     def _name(code: str) -> str:
         view = knowledge.get_procedure(code)
         return view.name if view is not None else code
+
+    def ask_again(
+        self, dispatcher: CollectingDispatcher, choices: list[str], aspects: list[str]
+    ) -> list[EventType]:
+        asked = ", ".join(ASPECT_LABELS.get(a, a) for a in aspects)
+        about = f"{asked} của " if asked else ""
+        dispatcher.utter_message(
+            text=f"Dạ, anh/chị muốn hỏi {about}thủ tục nào dưới đây ạ? Anh/chị bấm chọn giúp em nhé.",
+            buttons=[_button(code, self._name(code)) for code in choices],
+        )
+        return [SlotSet("procedure_choices", choices), SlotSet("procedure_aspects", aspects)]
 
     @staticmethod
     def ask_which_procedure(dispatcher: CollectingDispatcher, aspects: list[str]) -> list[EventType]:

@@ -402,7 +402,10 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
     unit: Place | None = get_place(place) if place else None
     note = ""
     if unit is None:
-        matches = find_places(" ".join(x for x in (place, text) if x))
+        # the place as the NLU read it, unless the text says it already ("ở chợ gạo" + "chợ gạo" would
+        # read as one commune-and-district mention "chợ gạo ở chợ gạo")
+        said = place if place and fold(place) not in fold(text) else None
+        matches = find_places(" ".join(x for x in (said, text) if x))
         resolved = next((m for m in matches if m.place is not None), None)
         if resolved is not None and resolved.place is not None:
             unit = resolved.place
@@ -415,7 +418,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
                 note = _NO_DISTRICTS if district else ""
                 return ContactAnswer(
                     "ambiguous_place",
-                    f'Dạ, "{ambiguous.matched}" nay thuộc nhiều xã, phường: {names}.{note} Cần hỏi ngay, '
+                    f'Dạ, "{ambiguous.matched}" có thể ứng với nhiều xã, phường hiện nay: {names}.{note} '
+                    "Cần hỏi ngay, "
                     f"{_where_to_ask(directory)} ạ. Anh/chị cho em biết cụ thể xã, phường nào để em báo "
                     "thông tin liên hệ ạ?",
                     candidates=tuple(p.code for p in ambiguous.candidates),

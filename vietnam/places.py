@@ -10,7 +10,8 @@ diacritics- and case-insensitive, at syllable boundaries, longest match first, a
 - former communes, wards and towns merged into a unit ("thị trấn Sa Rài" -> xã Tân Hồng), including the old
   numbered wards ("P1", "F.4", "phường 5") which need their city ("phường 1, TP Mỹ Tho");
 - former districts, towns and cities ("huyện Cái Bè", "TX Cai Lậy"): no single unit, so the match carries
-  ``place=None`` and the units it now spans as ``candidates``;
+  ``place=None`` and the units it now spans as ``candidates``; a bare name that is both a current unit and
+  such a former district ("Cao Lãnh", "Cái Bè") is asked back too (the current unit first);
 - a former commune followed by its former district ("xã Tân Phú, huyện Châu Thành") is one match, resolved
   through that district.
 """
@@ -547,9 +548,11 @@ def _resolve(readings: list[_Reading], folded_name: str) -> tuple[str | None, tu
     formers = _unique(r.target for r in readings if r.level == "former")
     district_ids = _unique(r.target for r in readings if r.level == "district")
     spanned = _unique(code for d in district_ids for code in _district_units().get(d, ()))
-    if units and len(_former_provinces(district_ids)) > 1:
-        # A bare name of former districts in both former provinces ("Châu Thành") is no commune for sure,
-        # even if one now bears it: the commune first, then the units of those districts.
+    if units and (len(_former_provinces(district_ids)) > 1 or len(spanned) > 1):
+        # A bare name that is a current unit and also a former district, town or city now spread over
+        # several units ("Cao Lãnh": the ward, the former city, the former district) is no unit for sure:
+        # asked back, the current unit first, then the units of those districts. With "phường"/"xã" the
+        # district readings are gone (the unit), with "huyện"/"thành phố" the unit readings.
         return None, _unique([*units, *formers, *spanned]), "former_district"
     if units:
         via = next(r.via for r in readings if r.level == "unit")

@@ -364,3 +364,63 @@ async def test_where_to_file_without_any_procedure_is_answered_in_general(domain
     )
     assert "Trung tâm Phục vụ hành chính công" in texts(messages)
     assert "thủ tục nào" not in texts(messages)
+
+
+MARITAL_STATUS = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân
+MARRIAGE_VARIANTS = ["1.000894", "1.001022"]
+
+
+async def test_a_paper_of_the_current_procedure_is_asked_about_it_not_another_procedure(
+    domain: dict[str, Any],
+) -> None:
+    # "bản chính ... giấy tờ" also names the certified copy; the land papers are the building permit's
+    tracker = ask(
+        "còn giấy tờ đất thì cần bản chính hay photo",
+        aspects={"documents": 0.99},
+        followup=0.2,
+        slots={"current_procedure": BUILDING_PERMIT, "procedure_aspects": ["overview"]},
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == BUILDING_PERMIT
+    assert "giấy tờ hợp pháp về đất đai" in texts(messages)
+
+
+async def test_a_follow_up_naming_another_procedure_leaves_the_variants_offered(
+    domain: dict[str, Any],
+) -> None:
+    text = "còn xin giấy xác nhận tình trạng hôn nhân thì mấy ngày có"
+    tracker = ask(
+        text,
+        aspects={"time": 0.9},
+        entities=[
+            {"entity": "procedure", "value": "Cấp Giấy xác nhận tình trạng hôn nhân", "start": 8, "end": 42}
+        ],
+        slots={"current_procedure": "1.000894", "procedure_choices": MARRIAGE_VARIANTS},
+    )
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == MARITAL_STATUS
+
+
+async def test_a_follow_up_typed_under_a_menu_asks_again_with_the_same_choices(
+    domain: dict[str, Any],
+) -> None:
+    choices = ["1.001193", "2.001023"]
+    slots = {"procedure_choices": choices}
+    tracker = ask("nộp hồ sơ ở đâu", aspects={"place": 0.99}, followup=0.9, slots=slots)
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["procedure_choices"] == choices
+    assert slot_values(events)["procedure_aspects"] == ["place"]
+    assert [b["payload"] for m in messages for b in m.get("buttons", [])] == [
+        f'/ask_procedure{{"procedure": "{code}"}}' for code in choices
+    ]
+
+
+def test_a_benefit_the_person_does_not_receive_rules_out_the_procedures_for_its_receivers() -> None:
+    question = "má tui 81 tuổi, hổng có lương hưu, có được tiền trợ cấp hàng tháng hông"
+    hits = knowledge.search_procedures(question, limit=8)
+    settled = settle(question, hits, knowledge.is_ambiguous(hits))
+    assert settled.answer is not None
+    assert "trợ cấp xã hội" in settled.answer.name or "hưu trí xã hội" in settled.answer.name
+    for hit in [settled.answer, *settled.offered]:
+        assert "đang hưởng lương hưu" not in hit.name and "tử tuất" not in hit.name
+    assert settled.facts == ["81 tuổi", "không có lương hưu"]

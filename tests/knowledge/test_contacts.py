@@ -281,3 +281,11 @@ def test_a_procedure_question_naming_a_commune_or_a_form_number_is_not_a_contact
 def test_a_commune_office_asked_for_alone_is_still_a_contact_question() -> None:
     assert is_contact_question("ủy ban phường Mỹ Tho ở đâu")
     assert is_contact_question("số máy của ủy ban xã Tân Hồng")
+
+
+def test_a_place_the_nlu_read_from_the_text_is_not_said_twice() -> None:
+    # "ở chợ gạo" with the entity "chợ gạo": one mention, not "chợ gạo ở chợ gạo" (commune in district)
+    answer = contact_answer("o cho gao", place="cho gao")
+    assert answer.outcome == "ambiguous_place"
+    assert '"cho gao"' in answer.message
+    assert answer.candidates[0] == "xa_cho_gao"
