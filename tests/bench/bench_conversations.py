@@ -40,7 +40,9 @@ from tests.bench.report import BENCHMARKS, machine, write_section  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     Conversation,
     ConversationResult,
+    Reply,
     RestTransport,
+    fold_for_match,
     load_conversations,
     run_conversation,
 )
@@ -99,6 +101,34 @@ class ConversationScore:
             for problem in problems[:1]:
                 kinds[_problem_kind(problem)] += 1
         return kinds
+
+    def reply_kinds(self) -> Counter[str]:
+        """What the bot said at the first failing turn of each failed conversation (aggregate only)."""
+        kinds: Counter[str] = Counter()
+        for result in self.results:
+            record = result.failed_turn
+            if record is not None:
+                kinds[_reply_kind(record.reply)] += 1
+        return kinds
+
+
+def _reply_kind(reply: Reply | None) -> str:
+    """A coarse class of a reply: where a failure came from, without showing it."""
+    if reply is None or not reply.messages:
+        return "nothing"
+    text = fold_for_match(reply.text)
+    payloads = [button.payload for button in reply.buttons]
+    if reply.handoff:
+        return "handoff"
+    if sum(payload.startswith("/ask_procedure") for payload in payloads) >= 2:
+        return "procedure menu"
+    if "chua co trong danh muc" in text or "ngoai pham vi" in text:
+        return "not in catalogue / out of scope"
+    if any(isinstance(c, dict) and c.get("fallback") for c in reply.custom):
+        return "clarification / fallback"
+    if "cho em xin" in text or any(p in ("/affirm", "/deny") for p in payloads):
+        return "form question or summary"
+    return "an answer (wrong or incomplete)"
 
 
 def _problem_kind(problem: str) -> str:
@@ -276,6 +306,9 @@ def render(
             continue
         kinds = ", ".join(f"{kind} {count}" for kind, count in score.problem_kinds().most_common())
         lines.append(f"- {name}: first failing check of each failed conversation: {kinds}.")
+        said = ", ".join(f"{kind} {count}" for kind, count in score.reply_kinds().most_common())
+        if said:
+            lines.append(f"- {name}: what the bot said at that turn: {said}.")
     if any(score for _, _, score in conversations):
         lines.append("")
 
