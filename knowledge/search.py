@@ -642,7 +642,7 @@ class SearchIndex:
         return prior
 
 
-_REQUIREMENT_CUES = (("co", "can"), ("can", "phai"), ("co", "bat", "buoc"), ("bat", "buoc"))
+_REQUIREMENT_CUES = (("co", "can"), ("can", "phai"), ("co", "phai"), ("co", "bat", "buoc"), ("bat", "buoc"))
 _REQUIREMENT_MIN_BEFORE = 2  # content words before the cue that can name the procedure
 
 
