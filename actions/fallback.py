@@ -47,7 +47,7 @@ _THANKS = re.compile(r"\b(?:cam on|thank|thanks|tks)\b")
 # A real-looking question (several words, asked: a question mark or a question word) gets the way out
 # with its clarification: pass it to an agent or call 1022 (action_offer_question).
 QUESTION_MIN_WORDS = 5
-_ASKS = re.compile(r"\?|\b(?:khong|ko|k|hong|hok|hem|chua|sao|gi|j|nao|dau|nhieu|may|ai|chi)\b")
+_ASKS = re.compile(r"\?|\b(?:khong|ko|k|hong|hok|hem|chua|sao|gi|j|nao|dau|nhieu|may|ai)\b")
 # A custom payload beside the reply: the hub counts the turns the bot did not understand (its
 # ``helpdesk_bot_fallback_ratio`` metric) and shows the citizen nothing of it.
 FALLBACK_MARK: dict[str, Any] = {"fallback": True}
