@@ -29,6 +29,8 @@ from actions.petition import read_phone, without_phone
 from actions.procedures import named_procedure
 from actions.requests import Field, RequestKind, file_ticket
 from actions.values import find_time, read_name
+from vietnam.codes import find_codes
+from vietnam.places import find_places
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,36 @@ _LIVES = frozenset(
     ("me", "ba", "cha", "bo", "ong", "vo", "chong", "con", "nha", "tui", "toi", "minh", "em", "anh", "chi")
 )
 
+# Folded phrases that say nothing of what an appointment is for: the booking, going there, the office, who,
+# politeness. What a message says besides them, its places, its codes and its time is what it is for.
+_FILLER = (
+    "dat lich hen|dat lich|dat hen|hen lich|lich hen|hen|len|ra|toi|den|xuong|qua|ghe|di|o|tai|cua|"
+    "uy ban|ubnd|nhan dan|trung tam|phuc vu|hanh chinh cong|mot cua|bo phan|xa|phuong|thi tran|huyen|"
+    "tinh|tp|thanh pho|"
+    "muon|can|cho|duoc|dc|ko|khong|k|hong|hok|em|e|chi|anh|tui|minh|con|chu|bac|co|ong|ba|a|ah|nha|nhe|nhen|"
+    "nghen|voi|vay|z|gium|giup|thoi|luon|de|sang|chieu|trua|hom nay|mai|tuan sau|xin|can bo"
+)
+# Doing phrases a purpose given unasked starts with ("..., lên xã nộp hồ sơ đất"), and the phrases too vague
+# to say what for without more ("nộp trực tiếp", "làm giấy tờ").
+_DOING = (
+    "nop|lam|dang ky|xin|cap|doi|chung thuc|cong chung|sang ten|giai quyet|hoi|ky|khai|trich luc|tach|"
+    "gia han|bo sung|nhan"
+)
+_VAGUE = "nop|lam|ho so|giay to|thu tuc|truc tiep|viec|gi"
+
+
+def _marks(folded: list[str], phrases: str) -> list[bool]:
+    """Which of the folded words belong to one of the ``|``-separated phrases (longest first)."""
+    options = sorted((p.split() for p in phrases.split("|")), key=len, reverse=True)
+    marked = [False] * len(folded)
+    i = 0
+    while i < len(folded):
+        size = next((len(o) for o in options if folded[i : i + len(o)] == o), 0)
+        marked[i : i + size] = [True] * size
+        i += max(size, 1)
+    return marked
+
+
 UNKNOWN_PLACE = "(chưa rõ xã/phường; cán bộ sẽ hỏi khi gọi lại xác nhận lịch)"
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị muốn đến Trung tâm hay cần cán bộ đến nhà ạ."
 BAD_PURPOSE_MESSAGE = (
@@ -123,8 +155,23 @@ def read_appointment_type(text: str, tracker: Tracker | None = None) -> str | No
     return text if text in LABELS else appointment_type(text)
 
 
+def _besides(text: str) -> str:
+    """``text`` without its places, codes (phone numbers) and day and time."""
+    spans = [(m.start, m.end) for m in find_places(text)] + [(c.start, c.end) for c in find_codes(text)]
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    if when := find_time(text):
+        text = text.replace(when, " ")
+    return text
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text)
+
+
 def read_purpose(text: str, tracker: Tracker) -> str | None:
-    """What the appointment is for: a few words that are not a stop or a request for a person."""
+    """What the appointment is for: a few words that are not a stop or a request for a person, nor only a
+    place, a day and time or who to call ("UBND xã Mỹ Hòa, Tháp Mười" answers where)."""
     if (
         len(re.findall(r"\w", text)) < 3
         or text.startswith("/")
@@ -134,12 +181,34 @@ def read_purpose(text: str, tracker: Tracker) -> str | None:
     rest = without_phone(text)
     if not rest or (rest != text and read_name(rest) is not None):
         return None  # "Tô Văn Đức 0976543210": who to call, not what for
+    if all(_marks([fold(word) for word in _words(_besides(text))], _FILLER)):
+        return None
     return text
 
 
 def volunteered_purpose(text: str, tracker: Tracker) -> str | None:
-    """The procedure a message names unasked ("..., để nộp hồ sơ đăng ký kết hôn"), as the NLU read it."""
-    return next(iter(entity_values(tracker, "procedure")), None)
+    """What a message says the appointment is for unasked: the procedure the NLU read in it ("..., để nộp
+    hồ sơ đăng ký kết hôn"), or the words from a doing word on ("đặt lịch hẹn lên xã nộp hồ sơ đất, sáng
+    thứ 5" -> "nộp hồ sơ đất"), when they say more than going there ("nộp trực tiếp")."""
+    if named := next(iter(entity_values(tracker, "procedure")), None):
+        return named
+    if text in LABELS or text.startswith("/"):
+        return None
+    for clause in re.split(r"[,;.!?]", _besides(text)):  # "..., tên Châu Văn Hiền": another clause
+        words = _words(clause)
+        folded = [fold(word) for word in words]
+        filler, doing = _marks(folded, _FILLER), _marks(folded, _DOING)
+        start = next((i for i, mark in enumerate(doing) if mark), None)
+        if start is None:
+            continue
+        end = max((i + 1 for i, mark in enumerate(filler) if not mark), default=0)
+        if end <= start or all(_marks(folded[start:end], _VAGUE + "|" + _FILLER)):
+            continue
+        purpose = " ".join(words[start:end])
+        # "Phan Thị Kim": who to call ("Lâm" is a family name too: "làm căn cước" is no name)
+        if not (all(word[0].isupper() for word in words[start:end]) and read_name(purpose) is not None):
+            return purpose
+    return None
 
 
 def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | None:

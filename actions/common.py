@@ -56,6 +56,7 @@ FORM_INTENTS = {
     "book_appointment": "appointment_form",
     "check_petition_status": "petition_status_form",
     "check_dossier_status": "dossier_status_form",
+    "rate_service": "rating_form",
 }
 # What each form is doing, as the citizen would name it.
 FORM_LABELS = {
@@ -121,7 +122,26 @@ _CANCEL_PHRASES = (
     "khong lam nua",
     "thoi bo di",
 )
-_CANCEL_PREFIXES = ("huy ", "thoi khong", "khong can nua", "toi khong muon nua", "em khong muon nua")
+_CANCEL_PREFIXES = (
+    "huy ",
+    "thoi khong",
+    "thoi khoi",
+    "khong can nua",
+    "toi khong muon nua",
+    "em khong muon nua",
+)
+
+# Going somewhere in person ("để mai tui ra xã nói trực tiếp", "tui chở ổng lên ủy ban"): no request for a
+# person of the 1022 desk, whatever the NLU read, unless it names one ("ra xã rồi, cho gặp tổng đài viên").
+_GOING_THERE = re.compile(
+    r"\b(?:ra|len|toi|den|xuong|qua|ghe)\s+(?:tan\s+)?"
+    r"(?:xa|phuong|uy ban|ubnd|trung tam|mot cua|bo phan|huyen|tinh|cong an|buu dien)\b"
+)
+_DESK_PERSON = re.compile(r"\b(?:nguoi that|nhan vien|nv|tong dai|tdv|tu van|ho tro vien|admin|ad|1022)\b")
+# "trực tiếp" alone ("để tui chở ổng ra trực tiếp") is no request either, unless it names a person
+# ("nói chuyện trực tiếp với cán bộ", "gặp người hỗ trợ trực tiếp").
+_IN_PERSON = re.compile(r"\btruc tiep\b")
+_PERSON = re.compile(r"\b(?:nguoi|can bo)\b")
 
 # Folded phrases by which a citizen says they do not know the answer: not a stop ("hổng biết nữa").
 _DONT_KNOW = re.compile(
@@ -230,6 +250,25 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
 def wants_to_cancel(text: str) -> bool:
     folded = fold(normalize_text(text)).strip(" .!?")
     return folded in _CANCEL_PHRASES or folded.startswith(_CANCEL_PREFIXES)
+
+
+def goes_in_person(text: str) -> bool:
+    """Whether the message says the citizen will go somewhere in person ("để mai tui ra xã nói trực
+    tiếp") without asking for a person of the desk: never a handoff, however the NLU read it."""
+    folded = fold(normalize_text(text))
+    if _DESK_PERSON.search(folded):
+        return False
+    return bool(_GOING_THERE.search(folded)) or (
+        bool(_IN_PERSON.search(folded)) and not _PERSON.search(folded)
+    )
+
+
+def asks_for_person(tracker: Tracker) -> bool:
+    """Whether the latest message clearly asks for a person of the desk: the NLU's `request_human` with
+    HANDOFF_CONFIDENCE (a button's payload included), not going there in person."""
+    return intent_is(tracker, "request_human", HANDOFF_CONFIDENCE) and not goes_in_person(
+        tracker.latest_message.get("text") or ""
+    )
 
 
 def says_dont_know(text: str) -> bool:
@@ -377,7 +416,7 @@ class GuardedFormValidation(FormValidationAction, ABC):
         cancel = self.cancel_if_asked(tracker, slot) if may_stop else None
         if cancel:
             return cancel
-        if intent_is(tracker, "request_human", HANDOFF_CONFIDENCE):
+        if asks_for_person(tracker):
             # Not an answer but a clear request for a person: the form ends and the handoff follows.
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: HANDOFF, REQUESTED_SLOT: None}
         failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1

@@ -28,7 +28,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, latest_text
-from actions.procedures import is_unclear_followup
+from actions.procedures import PENDING_QUESTION_SLOT, is_unclear_followup
 from vietnam.text import fold
 
 # intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
@@ -44,6 +44,10 @@ SUGGESTIONS: dict[str, tuple[str, str | None]] = {
 }
 # Thanks in a message the NLU could not read ("thôi khỏi cảm ơn", "ok cam on ad nhiu")
 _THANKS = re.compile(r"\b(?:cam on|thank|thanks|tks)\b")
+# A real-looking question (several words, asked: a question mark or a question word) gets the way out
+# with its clarification: pass it to an agent or call 1022 (action_offer_question).
+QUESTION_MIN_WORDS = 5
+_ASKS = re.compile(r"\?|\b(?:khong|ko|k|hong|hok|hem|chua|sao|gi|j|nao|dau|nhieu|may|ai)\b")
 # A custom payload beside the reply: the hub counts the turns the bot did not understand (its
 # ``helpdesk_bot_fallback_ratio`` metric) and shows the citizen nothing of it.
 FALLBACK_MARK: dict[str, Any] = {"fallback": True}
@@ -51,6 +55,12 @@ GENERIC_MESSAGE = (
     "Dạ, em chưa hiểu rõ ý anh/chị. Anh/chị nói rõ hơn giúp em được không ạ? "
     'Ví dụ: "làm giấy khai sinh cần giấy tờ gì", "tra cứu hồ sơ", "phản ánh đèn đường bị hư".'
 )
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether ``text`` looks like a real question: several words, asked (see _ASKS)."""
+    folded = fold(text)
+    return len(folded.split()) >= QUESTION_MIN_WORDS and bool(_ASKS.search(folded))
 
 
 def _likeliest_intent(tracker: Tracker) -> str | None:
@@ -77,6 +87,15 @@ class ActionClarify(OffLoopAction):
             return [SlotSet("suggested_intent", None)]
         events = self._clarify(dispatcher, tracker)
         dispatcher.utter_message(json_message=FALLBACK_MARK)
+        suggested = any(e.get("name") == "suggested_intent" and e.get("value") for e in events)
+        in_form = bool((tracker.active_loop or {}).get("name"))
+        if not suggested and not in_form and asks_a_question(latest_text(tracker)):
+            # "ngan hang chinh sach co cho vay von nuoi bo ko": offer to pass it on, as out of the catalogue
+            return [
+                *events,
+                SlotSet(PENDING_QUESTION_SLOT, latest_text(tracker)),
+                FollowupAction("action_offer_question"),
+            ]
         return events
 
     @staticmethod

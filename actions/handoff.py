@@ -10,7 +10,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import FORM_SLOTS, OffLoopAction, channel_identity, latest_text, reset
+from actions.common import (
+    FORM_SLOTS,
+    OffLoopAction,
+    channel_identity,
+    goes_in_person,
+    latest_text,
+    reset,
+)
 from actions.fallback import FALLBACK_MARK
 from ticketing import citizen_desk as ticketing
 from vietnam.text import fold
@@ -24,6 +31,10 @@ HANDOFF_MESSAGE = (
 HANDOFF_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hiện em chưa chuyển được tới tổng đài viên. "
     "Anh/chị vui lòng gọi trực tiếp số 1022 hoặc nhắn lại sau ít phút giúp em ạ."
+)
+IN_PERSON_MESSAGE = (
+    "Dạ vâng ạ. Khi cần hỗ trợ thêm, anh/chị cứ nhắn em; nếu muốn trao đổi với tổng đài viên, anh/chị nhắn "
+    '"gặp tổng đài viên" giúp em ạ.'
 )
 OFFER_MESSAGE = (
     "Dạ, em xin lỗi vì chưa hỗ trợ được anh/chị. "
@@ -85,6 +96,10 @@ class ActionHandoff(OffLoopAction):
     ) -> list[EventType]:
         if accepts_question_offer(tracker):
             return [FollowupAction("action_submit_question")]
+        if goes_in_person(latest_text(tracker)) and _reason(tracker) == "citizen_request":
+            # "để mai tui ra xã nói trực tiếp": the citizen goes there, no one of the desk is asked for
+            dispatcher.utter_message(text=IN_PERSON_MESSAGE)
+            return []
         channel, user_id = channel_identity(tracker)
         try:
             ticketing.request_handoff(channel, user_id, tracker.sender_id, _reason(tracker))

@@ -143,6 +143,8 @@ def read_description(text: str, tracker: Tracker) -> str | None:
     """What happened: an informative message that is not a question about something else."""
     if latest_intent(tracker) in SIDE_INTENTS or not is_informative(text):
         return None
+    if find_introduced_name(text) and read_name(without_phone(text)):
+        return None  # "e ten Huynh Ngoc Anh": who is writing, not what happened
     return text
 
 

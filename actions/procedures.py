@@ -101,6 +101,13 @@ QUESTION_FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa chuyển được câu hỏi. Anh/chị vui lòng thử lại sau ít phút hoặc "
     'nhắn "gặp tổng đài viên" ạ.'
 )
+# Said after "em chưa hiểu rõ ý anh/chị" (action_clarify) when the message was a real-looking question: the
+# same way out as for a question outside the catalogue (action_offer_question), or the hotline.
+UNREAD_QUESTION_OFFER = (
+    "Nếu đây là câu hỏi ngoài các thủ tục em hỗ trợ, em có thể chuyển câu hỏi của anh/chị cho tổng đài viên "
+    "1022 (tạo phiếu hỏi đáp, mã HD-...) để được trả lời sau, hoặc anh/chị gọi trực tiếp số 1022 ạ. "
+    "Anh/chị có muốn em chuyển không ạ?"
+)
 # The question the catalogue could not answer, kept until the citizen accepts to pass it to an agent.
 PENDING_QUESTION_SLOT = "pending_question"
 
@@ -548,6 +555,16 @@ class ActionAnswerProcedure(OffLoopAction):
         ]
 
 
+def _after_clarify(tracker: Tracker) -> bool:
+    """Whether action_clarify ran for the citizen's latest message (it follows up with the offer)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_clarify":
+            return True
+    return False
+
+
 class ActionOfferQuestion(OffLoopAction):
     """A question the catalogue cannot answer: say so and offer an HD- question ticket for an agent."""
 
@@ -558,7 +575,10 @@ class ActionOfferQuestion(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         question = str(tracker.get_slot(PENDING_QUESTION_SLOT) or "")
-        message = knowledge.match_catalogue(question).message if question else None
+        if _after_clarify(tracker):
+            message: str | None = UNREAD_QUESTION_OFFER  # the clarification was said: only the way out
+        else:
+            message = knowledge.match_catalogue(question).message if question else None
         dispatcher.utter_message(
             text=message or NOT_FOUND_MESSAGE,
             buttons=[

@@ -41,7 +41,7 @@ _SURNAMES = _words(
 _NAME_INTRO = re.compile(
     r"^(?:(?:dạ|da|vâng|vang)[\s,]+)?(?:(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten|tên|ten)\s*(?:của\s+|cua\s+)?"
     r"(?:tui|tôi|toi|em|e|mình|minh|con|chị|chi|anh|cháu|chau)?\s*(?:là|la)?\s*[:\-]?"
-    r"|(?:tui|tôi|toi|em|mình|minh|anh|chị|chi|chú|chu|cô|co|bác|bac|con|cháu|chau|bà|ba|ông|ong)"
+    r"|(?:tui|tôi|toi|em|e|mình|minh|anh|chị|chi|chú|chu|cô|co|bác|bac|con|cháu|chau|bà|ba|ông|ong)"
     r"\s+(?:tên|ten|là|la)(?:\s+(?:là|la))?)\s*",
     re.IGNORECASE,
 )
@@ -85,30 +85,46 @@ def read_name(text: str, *, answered: bool = False) -> str | None:
     return None
 
 
-# "tôi là Trần Văn Bé", "tui tên là Võ Văn Hai", "..., tên Châu Văn Hiền" inside a longer message: the name is
-# the capitalised words after the introduction ("tên" alone only after a comma: "phản ánh tên Nguyễn Văn A
-# xả rác" names someone else).
+# "tôi là Trần Văn Bé", "tui tên là Võ Văn Hai", "e ten Huynh Ngoc Anh", "tên tui là nguyễn văn tư", "chú tên
+# Ba", "..., tên Châu Văn Hiền" inside a longer message: the name follows the introduction ("tên" alone only
+# after a comma: "phản ánh tên Nguyễn Văn A xả rác" names someone else). ``ten``: introduced by "tên", which
+# names a person whatever follows; ``la``: by "tôi là", which needs capitalised words ("tôi là người dân").
+_PRONOUNS = r"(?:tôi|tui|toi|em|e|mình|minh|con|cháu|chau|chú|chu|cô|bác|bac|anh|chị|chi|bà|ông|ong)"
 _INTRODUCED_NAME = re.compile(
-    r"(?:(?<!\w)(?:tôi|tui|toi|em|mình|minh|con|cháu|chau)\s+(?:tên\s+(?:là\s+)?|ten\s+(?:la\s+)?|là\s+|la\s+)"
-    r"|(?<!\w)(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)\s*(?:là\s+|la\s+|:\s*)?"
-    r"|(?:^|[,;.]\s*)(?:tên|ten)\s*(?:là\s+|la\s+|:\s*)?)"
-    r"((?:[^\W\d_][^\W\d_]*\s*){1,5})",
+    rf"(?:(?<!\w)(?P<ten>{_PRONOUNS}\s+(?:tên|ten)(?:\s+(?:là|la))?"
+    rf"|(?:tên|ten)\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s+(?:là|la)"
+    rf"|(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)(?:\s+(?:của\s+|cua\s+)?{_PRONOUNS})?\s*(?:là|la|:)?)"
+    r"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)\s*(?:là|la|:)?)"
+    r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|con|cháu|chau)\s+(?:là|la)))"
+    r"(?!\w)\s*(?P<rest>[^,;.\d]*)",
     re.IGNORECASE,
 )
+# Where a name given in words ends: the phone number's words ("tui tên nguyễn văn tư sđt 09...").
+_NAME_END = re.compile(r"(?i)\s(?:sđt|sdt|số|so|đt|dt|điện|dien)(?:\s.*)?$")
 
 
 def find_introduced_name(text: str) -> str | None:
-    """The name a longer message introduces ("Tôi là Trần Văn Bé, sđt ...", "..., tên Châu Văn Hiền sđt
-    ..."): two to four capitalised words after "tôi là", "tên", "họ tên"; None without an introduction."""
+    """The name a message introduces ("Tôi là Trần Văn Bé, sđt ...", "e ten Huynh Ngoc Anh", "tên tui là
+    nguyễn văn tư", "..., tên Châu Văn Hiền sđt ..."), without the introduction; None without one. The name
+    must look like one, as at the name step (``read_name``): capitalised words (one is enough after "tên",
+    two to four after "tôi là"), or, typed in lower case after "tên", two to four words from a family name."""
     text = normalize_text(text or "")
     for match in _INTRODUCED_NAME.finditer(text):
+        rest = _NAME_END.sub("", " " + match.group("rest")).strip()
         words: list[str] = []
-        for word in match.group(1).split():
-            if not word[0].isupper():
+        for word in rest.split():
+            if not word[0].isupper() or len(words) == 4:
                 break
             words.append(word)
-        if 2 <= len(words) <= 4 and fold(words[0]) not in _NOT_NAMES and not find_places(" ".join(words)):
+        least = 2 if match.group("la") else 1
+        if least <= len(words) and fold(words[0]) not in _NOT_NAMES and not find_places(" ".join(words)):
             return _title_case(" ".join(words))
+        if match.group("la") or words:
+            continue
+        rest = _TRAILING.sub("", rest).strip()
+        lower = rest.split()
+        if 2 <= len(lower) <= 4 and fold(lower[0]) in _SURNAMES and not find_places(rest):
+            return read_name(rest)
     return None
 
 

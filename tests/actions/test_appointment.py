@@ -181,3 +181,63 @@ async def test_a_name_and_phone_at_the_purpose_step_is_no_purpose(domain: dict[s
         )
         events, _ = await run(ValidateAppointmentForm(), tracker, domain)
         assert slot_values(events)["appointment_purpose"] == purpose
+
+
+async def test_the_first_message_gives_what_for_and_when_and_only_the_rest_is_asked(
+    domain: dict[str, Any],
+) -> None:
+    text = "chị muốn đặt lịch hẹn lên xã nộp hồ sơ đất, sáng thứ 5 tuần sau được ko em"
+    events, messages = await answer_form(
+        ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True
+    )
+    values = slot_values(events)
+    assert values["appointment_type"] == "center"
+    assert values["appointment_purpose"] == "nộp hồ sơ đất"
+    assert values["appointment_time"] == "sáng thứ 5 tuần sau"
+    assert messages == []
+
+
+async def test_going_there_is_no_purpose_given(domain: dict[str, Any]) -> None:
+    text = "cho đặt lịch hẹn lên phường nộp trực tiếp luôn, sáng thứ 2 tuần sau 8h30"
+    events, _ = await answer_form(ValidateAppointmentForm(), domain, text, "appointment_type", prefill=True)
+    assert slot_values(events).get("appointment_purpose") is None
+
+
+async def test_a_commune_at_the_purpose_step_is_the_commune_not_the_purpose(domain: dict[str, Any]) -> None:
+    for typed in ("UBND xã Mỹ Hòa, Tháp Mười", "ở ủy ban phường Cao Lãnh nha em"):
+        tracker = make_tracker(
+            typed,
+            intent="inform",
+            slots={"appointment_type": "center", "requested_slot": "appointment_purpose"},
+            active_loop="appointment_form",
+        )
+        events, messages = await run(ValidateAppointmentForm(), tracker, domain)
+        values = slot_values(events)
+        assert values.get("appointment_purpose") is None, typed
+        assert values["appointment_location"], typed
+        assert "chưa" not in texts(messages), typed
+
+
+async def test_what_for_given_at_another_step_fills_it(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "xã Mỹ Hiệp, tui lên làm giấy chứng tử cho ông nội",
+        intent="inform",
+        slots={"appointment_type": "center", "requested_slot": "appointment_location"},
+        active_loop="appointment_form",
+    )
+    events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["appointment_purpose"] == "làm giấy chứng tử cho ông nội"
+    assert values["appointment_location"] == "Xã Mỹ Hiệp"
+
+
+async def test_never_mind_i_will_take_him_there_cancels(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "thôi khỏi, để tui chở ổng ra trực tiếp",
+        intent="request_human",
+        confidence=0.8,
+        slots={"requested_slot": "appointment_type"},
+        active_loop="appointment_form",
+    )
+    events, _ = await run(ValidateAppointmentForm(), tracker, domain)
+    assert slot_values(events)["form_outcome"] == "cancelled"

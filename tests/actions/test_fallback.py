@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from actions.fallback import ActionAcceptSuggestion, ActionClarify
+from actions.procedures import ActionOfferQuestion
 from tests.actions.support import make_tracker, run, slot_values, texts
 
 
@@ -63,3 +64,32 @@ async def test_an_unclear_message_that_thanks_is_answered_as_thanks(domain: dict
     _, messages = await run(ActionClarify(), tracker, domain)
     assert messages == [{**messages[0], "response": "utter_thank"}]
     assert not any(m.get("custom") for m in messages)  # understood: not counted as a fallback
+
+
+async def test_an_unread_question_also_gets_the_way_out_to_an_agent(domain: dict[str, Any]) -> None:
+    question = "ngan hang chinh sach co cho vay von nuoi bo ko, lai suat bao nhieu vay"
+    ranking = [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "ask_procedure", "confidence": 0.3}]
+    events, messages = await run(
+        ActionClarify(), make_tracker(question, intent="nlu_fallback", intent_ranking=ranking), domain
+    )
+    assert "chưa hiểu rõ" in texts(messages)
+    assert slot_values(events)["pending_question"] == question
+    assert {"event": "followup", "name": "action_offer_question", "timestamp": None} in events
+    clarified = make_tracker(
+        question,
+        intent="nlu_fallback",
+        slots={"pending_question": question},
+        slot_events=[{"event": "action", "name": "action_clarify"}],
+    )
+    _, messages = await run(ActionOfferQuestion(), clarified, domain)
+    assert "HD-" in texts(messages) and "1022" in texts(messages)
+    assert "chưa hiểu rõ" not in texts(messages)  # said once, by the clarification
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_a_short_unclear_message_gets_no_offer(domain: dict[str, Any]) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+    events, _ = await run(
+        ActionClarify(), make_tracker("asdf ko", intent="nlu_fallback", intent_ranking=ranking), domain
+    )
+    assert "pending_question" not in slot_values(events)

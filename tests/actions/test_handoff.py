@@ -72,3 +72,23 @@ async def test_passing_on_a_question_just_offered_files_it_instead_of_a_live_han
     )
     events, _ = await run(ActionHandoff(), tracker, domain)
     assert slot_values(events)["handoff"] is True
+
+
+async def test_going_to_the_commune_in_person_is_no_handoff(domain: dict[str, Any]) -> None:
+    for typed in ("để mai tui ra xã nói trực tiếp", "thoi de chieu e len phuong hoi truc tiep"):
+        tracker = make_tracker(typed, intent="request_human", sender_id="handoff-in-person")
+        events, messages = await run(ActionHandoff(), tracker, domain)
+        assert "handoff" not in slot_values(events), typed
+        assert {"handoff": True} not in [m.get("custom") for m in messages], typed
+        assert "gặp tổng đài viên" in texts(messages), typed  # how to ask for one, if that was meant
+    assert _conversation("handoff-in-person") is None
+
+
+async def test_asking_for_a_person_directly_is_a_handoff_even_with_in_person_words(
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(
+        "cho tui nói chuyện trực tiếp với tổng đài viên", intent="request_human", sender_id="handoff-direct"
+    )
+    events, _ = await run(ActionHandoff(), tracker, domain)
+    assert slot_values(events)["handoff"] is True

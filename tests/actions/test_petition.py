@@ -412,3 +412,23 @@ async def test_a_phone_corrected_while_the_name_is_asked_is_changed_and_the_name
     assert values["contact_phone"] == "0912000222"
     assert values.get("contact_name") is None
     assert texts(messages) == "Dạ, em đã sửa số điện thoại 0912000222 ạ."
+
+
+async def test_a_name_introduced_in_other_words_at_the_phone_step_is_the_name(domain: dict[str, Any]) -> None:
+    for typed, name in [("e ten Huynh Ngoc Anh", "Huynh Ngoc Anh"), ("tên tui là lê văn tám", "Lê Văn Tám")]:
+        slots = {k: v for k, v in PETITION.items() if k not in ("contact_phone", "contact_name")}
+        events, messages = await run(ValidatePetitionForm(), asked("contact_phone", typed, **slots), domain)
+        values = slot_values(events)
+        assert values["contact_name"] == name, typed
+        assert "contact_phone" not in values or values["contact_phone"] is None, typed
+        assert "chưa đúng" not in texts(messages), typed
+
+
+async def test_a_name_introduced_at_the_place_step_is_the_name(domain: dict[str, Any]) -> None:
+    slots = {"petition_description": PETITION["petition_description"]}
+    events, _ = await run(
+        ValidatePetitionForm(), asked("petition_location", "chú tên Trần Văn Út nha", **slots), domain
+    )
+    values = slot_values(events)
+    assert values["contact_name"] == "Trần Văn Út"
+    assert values.get("petition_location") is None

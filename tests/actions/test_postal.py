@@ -72,3 +72,15 @@ async def test_a_first_message_with_every_field_needs_nothing_asked(domain: dict
     assert values["postal_address"] == "số 12, đường Nguyễn Huệ, Phường Cao Lãnh"
     assert values["contact_phone"] == "0939123456"
     assert messages == []
+
+
+async def test_a_request_to_rate_mid_form_leaves_it_for_the_rating(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "cho tui đánh giá dịch vụ",
+        intent="rate_service",
+        confidence=0.9,
+        slots={"requested_slot": "postal_service_type"},
+        active_loop="postal_form",
+    )
+    events, _ = await run(ValidatePostalForm(), tracker, domain)
+    assert slot_values(events)["form_outcome"] == "switch:rating_form"

@@ -116,3 +116,24 @@ def test_a_detail_noun_written_with_other_diacritics_is_a_name() -> None:
     assert read_detail("Dương Văn Lâm") == ""
     assert read_detail("số 12 đường Lê Lợi") == "số 12, đường Lê Lợi"
     assert read_detail("Duong Le Loi") == "Duong Le Loi"  # without diacritics: it may be a street
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("e ten Huynh Ngoc Anh", "Huynh Ngoc Anh"),
+        ("em tên Lâm Thị Bích nè", "Lâm Thị Bích"),
+        ("tên tui là nguyễn văn tư", "Nguyễn Văn Tư"),
+        ("tôi tên Đặng Văn Lộc, sđt 0912345678", "Đặng Văn Lộc"),
+        ("chú tên Ba", "Ba"),
+        ("ấp 2 xã Mỹ Thọ, e ten huynh ngoc anh", "Huynh Ngoc Anh"),
+        ("con tên tran minh khoa sdt 0909123456", "Tran Minh Khoa"),
+    ],
+)
+def test_a_name_introduced_in_other_words_is_found_without_the_introduction(text: str, name: str) -> None:
+    assert find_introduced_name(text) == name
+
+
+def test_an_introduction_without_a_plausible_name_gives_none() -> None:
+    assert find_introduced_name("tui tên là gì ko quan trọng") is None  # no family name, lower case
+    assert find_introduced_name("em tên ở ấp 3") is None
