@@ -8,16 +8,28 @@ it is asked; after a lookup, a corrected ending ("nhầm, 0002 mới đúng") lo
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import REQUESTED_SLOT, OffLoopAction, ended_early, latest_text, previous_action, reset
+from actions.common import (
+    OUTCOME_SLOT,
+    PROCEDURE_QUESTION,
+    REQUESTED_SLOT,
+    OffLoopAction,
+    ended_early,
+    latest_text,
+    previous_action,
+    reset,
+)
+from actions.context import is_contextual_followup
 from actions.forms import AnswerValidation, Reader
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, phone_last4
+from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +82,13 @@ class ValidateDossierStatusForm(AnswerValidation):
     def readers(self) -> dict[str, Reader]:
         return {"dossier_code": read_dossier_code, "phone_last4": read_last4}
 
+    def extract_dossier_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if self.is_prefill(tracker, "dossier_code") and is_contextual_followup(tracker):
+            return {"dossier_code": latest_text(tracker)}  # validate_dossier_code ends the form
+        return self.extract_answer("dossier_code", tracker)
+
     def extract_phone_last4(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
@@ -80,6 +99,10 @@ class ValidateDossierStatusForm(AnswerValidation):
     ) -> dict[str, Any]:
         if cancel := self.cancel_if_asked(tracker, "dossier_code"):
             return cancel
+        if self.is_prefill(tracker, "dossier_code") and is_contextual_followup(tracker):
+            # "làm hồ sơ ở đâu ạ" right after a procedure answer: a question about it, not a lookup (the
+            # form ends unseen, action_lookup_dossier hands the message to action_answer_procedure)
+            return {"dossier_code": None, OUTCOME_SLOT: PROCEDURE_QUESTION, REQUESTED_SLOT: None}
         code = find_dossier_code(str(value or ""))
         if code:
             return self.accept("dossier_code", code)
@@ -135,6 +158,33 @@ class ActionLookupDossier(OffLoopAction):
                 )
             )
         return events
+
+
+# A question, not a request: "gửi bưu điện về nhà hay tui phải lên lấy", "có cần lên lấy không".
+_ASKS = re.compile(r"\?|\b(?:hay|khong|ko|hong|hok|k|chua|sao|dau|nao|phai khong|co can)\b")
+
+
+class ActionDossierDelivery(OffLoopAction):
+    """Right after a dossier's status, a message read as a postal request that asks how the result comes
+    ("gửi bưu điện về nhà hay tui phải lên lấy") is answered from the dossier; a request starts the form."""
+
+    def name(self) -> str:
+        return "action_dossier_delivery"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        code, last4 = tracker.get_slot(LAST_CODE_SLOT), tracker.get_slot(KNOWN_LAST4_SLOT)
+        if code and last4 and _ASKS.search(fold(latest_text(tracker))):
+            try:
+                result = knowledge.lookup_dossier(code, last4, tracker.sender_id)
+            except Exception:
+                logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
+                result = None
+            if result is not None and result.outcome == "found" and result.delivery:
+                dispatcher.utter_message(text=result.delivery)
+                return []
+        return [FollowupAction("postal_form")]
 
 
 def due_answer(tracker: Tracker) -> str | None:

@@ -167,6 +167,9 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
             settled.offered = _siblings(settled.answer, settled.offered)
         return settled
     top = hits[0]
+    reissue = _reissue_over_report(question, hits)
+    if reissue is not None:
+        return Settlement(*reissue)
     if not ambiguous:
         return Settlement(top)
     close = [h for h in hits if h.score >= CLOSE_RATIO * top.score]
@@ -192,6 +195,7 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     if not plain:
         return Settlement(None, close[: MAX_OFFERED + 1], ask="which")
     best_plain = plain[0]
+    chosen: Hit | None
     if best_plain is not top and top.score >= VARIANT_LEAD * best_plain.score:
         chosen = top  # the question itself points at the variant
     elif (
@@ -201,6 +205,34 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     else:
         chosen = best_plain
     return Settlement(chosen, [h for h in close if h is not chosen][:MAX_OFFERED])
+
+
+# "mất hộ chiếu rồi, làm lại bao nhiêu": the citizen asks to have the paper made again; the report of its
+# loss ("Trình báo mất hộ chiếu") is a step before it, offered beside the answer, not a question to ask.
+_REISSUE = (" lam lai ", " cap lai ", " xin lai ", " lam moi ", " cap moi ", " lam cai khac ")
+_REPORT_NAMES = (" trinh bao ", " khai bao mat ", " thong bao mat ", " bao mat ")
+
+
+def _reissue_over_report(question: str, hits: Sequence[Hit]) -> tuple[Hit, list[Hit]] | None:
+    """(the procedure that issues the paper, [the report of its loss]) when the question asks to make a
+    paper again and one of the two best hits only reports its loss; None otherwise."""
+    if not any(w in _folded_words(question) for w in _REISSUE):
+        return None
+    report = next((h for h in hits[:2] if _is_report(h.name)), None)
+    if report is None:
+        return None
+    topic = _name_pairs(report.name)
+    issuing = next((h for h in hits if not _is_report(h.name) and _name_pairs(h.name) & topic), None)
+    return (issuing, [report]) if issuing is not None else None
+
+
+def _is_report(name: str) -> bool:
+    return any(w in _folded_words(name) for w in _REPORT_NAMES)
+
+
+def _name_pairs(name: str) -> set[tuple[str, str]]:
+    """Word pairs of an official name without its bracketed level ("(thực hiện tại cấp xã)")."""
+    return set(itertools.pairwise(_folded_words(re.sub(r"\(.*?\)", " ", name)).split()))
 
 
 def _one_contains(hits: Sequence[Hit]) -> bool:
@@ -278,6 +310,25 @@ def match_choice(
     # one distinguishing word is enough in a short reply ("nước ngoài"), two in a longer message, which
     # may be a follow-up that shares a word with a name by chance ("có mất phí hông")
     needed = 1 if len(content) <= 4 else 2
-    if best >= needed and scores.count(best) == 1:
-        return everything[scores.index(best)][0]
-    return None
+    if best < needed or scores.count(best) != 1:
+        return None
+    picked = scores.index(best)
+    if len(content) > 4 and not _names_clearly(words, name_words[picked] - shared):
+        # "ba mẹ em con đi làm xa, bà nội làm giùm được không" shares "mẹ", "con" with "nhận cha, mẹ,
+        # con" by chance: a longer message names a variant by a phrase of its own ("nước ngoài")
+        return None
+    return everything[picked][0]
+
+
+# Words a citizen uses of the people in the story ("ba mẹ em con", "vợ chồng tui"): in a variant's name
+# ("nhận cha, mẹ, con") they tell it apart only with the words around them.
+_PEOPLE = _words("cha me ba ma con vo chong ong anh chi em be chau")
+
+
+def _names_clearly(words: str, own: set[str]) -> bool:
+    """Whether folded ``words`` hold two words in a row that only the variant's name has (``own``), not
+    both words for people ("nước ngoài", "kết hợp", "nhận cha", "đã có hồ sơ"; not "cha mẹ")."""
+    said = words.split()
+    return any(
+        a in own and b in own and not (a in _PEOPLE and b in _PEOPLE) for a, b in itertools.pairwise(said)
+    )

@@ -129,9 +129,43 @@ def is_followup(tracker: Tracker) -> bool | None:
 
 def asked_aspects(tracker: Tracker, text: str) -> list[str]:
     learned = learned_aspects(tracker)
-    if learned is not None:
+    if learned is None:
+        return detected_aspects(text)
+    return with_clause_aspects(learned, text)
+
+
+# Where a message asking several things splits into its questions ("làm lại ở đâu, cần giấy khám sức khỏe
+# không", "phí bao nhiêu, mấy ngày có", "cần gì với lại nộp ở đâu").
+_CLAUSE_BREAK = re.compile(r"[,;?!.]+|\b(?:va|voi lai|them nua)\b")
+# A clause asks something only with a question word ("con nhỏ 10 tuổi" before "làm căn cước cần gì" asks
+# nothing of its own).
+_CLAUSE_QUESTION = re.compile(r"\b(?:may|nhieu|nhiu|lau|k|hok|hem)\b")
+
+
+def clause_aspects(text: str) -> list[str]:
+    """What each clause of ``text`` asks, in the order asked, when it asks two things or more ([] else):
+    the learned reading of a whole message keeps its strongest aspect only ("mất bằng lái B2 rồi, làm lại ở
+    đâu, cần giấy khám sức khỏe không" reads as the papers), so each clause is read on its own."""
+    folded = fold(text)
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(folded) if c and c.strip()]
+    if len(clauses) < 2:
+        return []
+    found: list[str] = []
+    for clause in clauses:
+        if not (_QUESTION_WORDS.search(clause) or _CLAUSE_QUESTION.search(clause)):
+            continue
+        aspect = knowledge.detect_aspect(clause)
+        if aspect != "overview" and aspect not in found:
+            found.append(aspect)
+    return found if len(found) >= 2 else []
+
+
+def with_clause_aspects(learned: list[str], text: str) -> list[str]:
+    """The learned aspects, completed by those the clauses ask one by one, in the order asked."""
+    by_clause = clause_aspects(text)
+    if not by_clause:
         return learned
-    return detected_aspects(text)
+    return by_clause + [a for a in learned if a not in by_clause]
 
 
 def detected_aspects(text: str) -> list[str]:
@@ -297,10 +331,14 @@ def names_another(current: str, text: str, top: Any, also_known: str = "") -> bo
     return len((_bigrams(text) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS
 
 
-def papers_of(code: str) -> str:
-    """The names of the papers of procedure ``code``'s dossier, joined."""
+def papers_of(code: str, notes: bool = False) -> str:
+    """The names of the papers of procedure ``code``'s dossier, joined (with what the catalogue notes about
+    each, when ``notes``: "không cần chứng thực nếu ...")."""
     view = knowledge.get_procedure(code)
-    return " ".join(str(getattr(d, "name", "") or "") for d in getattr(view, "documents", None) or [])
+    fields = ("name", "note") if notes else ("name",)
+    return " ".join(
+        str(getattr(d, f, "") or "") for d in getattr(view, "documents", None) or [] for f in fields
+    )
 
 
 def names_own_paper(current: str, text: str, top: Any) -> bool:
@@ -411,7 +449,9 @@ class ActionAnswerProcedure(OffLoopAction):
         own_paper = (
             bool(current)
             and (not mentioned or bool(surfaces))
-            and all(fold(said) in fold(papers_of(str(current))) for said in surfaces)
+            # a procedure the gazetteer names in the question may be said of a paper ("giấy ủy quyền có
+            # phải chứng thực không": the papers' notes say when it need not be certified)
+            and all(fold(said) in fold(papers_of(str(current), notes=True)) for said in surfaces)
             and "documents" in asked
             and names_own_paper(str(current), text, hits[0] if hits else None)
         )

@@ -84,6 +84,9 @@ class DossierAnswer:
     status: str | None = None
     due_date: date | None = None
     working_days_overdue: int | None = None
+    # How the result reaches the citizen (by post, online, at the office), said in polite Vietnamese: the
+    # answer to "gửi bưu điện về nhà hay phải lên lấy" right after the status.
+    delivery: str | None = None
 
 
 @dataclass
@@ -224,6 +227,30 @@ class DossierService:
             status="overdue" if overdue_days else status,
             due_date=due,
             working_days_overdue=overdue_days,
+            delivery=self._delivery_answer(dossier, place, status == "completed"),
+        )
+
+    @classmethod
+    def _delivery_answer(cls, dossier: Dossier, place: str, completed: bool) -> str:
+        """How this dossier's result is delivered, as an answer of its own."""
+        if completed:
+            advice = cls._delivery_advice(dossier, place)
+            if dossier.delivery_method == "postal":
+                return f"Dạ, anh/chị không cần lên nhận: {advice[0].lower()}{advice[1:]}"
+            return f"Dạ, {advice[0].lower()}{advice[1:]}"
+        if dossier.delivery_method == "postal":
+            return (
+                "Dạ, anh/chị đã đăng ký nhận kết quả qua bưu điện: khi có kết quả, Bưu điện sẽ chuyển đến "
+                "địa chỉ anh/chị đã đăng ký, anh/chị không cần lên nhận ạ."
+            )
+        if dossier.delivery_method == "online":
+            return (
+                "Dạ, kết quả điện tử sẽ được gửi vào tài khoản của anh/chị trên Cổng Dịch vụ công "
+                f"({PUBLIC_PORTAL}) khi hồ sơ được giải quyết ạ."
+            )
+        return (
+            f"Dạ, khi có kết quả, anh/chị mang giấy tiếp nhận hồ sơ và giấy tờ tùy thân đến {place} để nhận, "
+            "trong giờ hành chính ạ."
         )
 
     @staticmethod

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from actions.dossier import ActionLookupDossier, ValidateDossierStatusForm
+from actions.dossier import ActionDossierDelivery, ActionLookupDossier, ValidateDossierStatusForm
 from actions.procedures import ActionAnswerProcedure
 from knowledge import facade as knowledge
 from knowledge.dossiers import default_service
@@ -218,3 +218,46 @@ async def test_when_it_will_be_ready_right_after_a_status_is_the_dossier_s_appoi
     )
     _, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert "thủ tục nào" in texts(messages)
+
+
+async def test_a_question_on_a_looked_up_dossiers_delivery_is_answered_from_it(
+    domain: dict[str, Any],
+) -> None:
+    samples = sample_dossiers(date.today())
+    default_service().upsert(samples, source="sample")
+    by_post = next(s for s in samples if s.status == "completed" and s.delivery_method == "postal")
+    at_office = next(s for s in samples if s.status == "completed" and s.delivery_method == "counter")
+    for sample, said in [(by_post, "Bưu điện"), (at_office, "giấy tiếp nhận hồ sơ")]:
+        slots = {"last_dossier_code": sample.code, "known_phone_last4": sample.applicant_phone[-4:]}
+        tracker = make_tracker(
+            "kết quả gửi về nhà hay tui phải lên lấy", intent="request_postal_service", slots=slots
+        )
+        events, messages = await run(ActionDossierDelivery(), tracker, domain)
+        assert said in texts(messages)
+        assert events == []  # no postal form
+    # a request, not a question: the postal service form
+    slots = {"last_dossier_code": by_post.code, "known_phone_last4": by_post.applicant_phone[-4:]}
+    tracker = make_tracker(
+        "đăng ký gửi kết quả về nhà giùm tui", intent="request_postal_service", slots=slots
+    )
+    events, messages = await run(ActionDossierDelivery(), tracker, domain)
+    assert messages == [] and events[-1]["name"] == "postal_form"
+
+
+async def test_a_procedure_question_right_after_its_answer_is_no_lookup(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "làm hồ sơ chỗ nào ạ",
+        intent="check_dossier_status",
+        slots={"current_procedure": "1.001193"},
+        active_loop="dossier_status_form",
+        aspects={"place": 0.99},
+        previous_events=[
+            {"event": "user", "text": "đăng ký khai sinh cần gì"},
+            {"event": "action", "name": "action_answer_procedure"},
+            {"event": "action", "name": "action_listen"},
+        ],
+    )
+    events, messages = await run(ValidateDossierStatusForm(), tracker, domain)
+    assert slot_values(events)["form_outcome"] == "procedure_question"
+    assert slot_values(events)["requested_slot"] is None
+    assert messages == []

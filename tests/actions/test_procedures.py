@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from actions.context import is_contextual_followup
 from actions.procedure_choice import match_choice, settle, stated_age
-from actions.procedures import ActionAnswerProcedure, is_procedure_reply, is_unclear_followup, render
+from actions.procedures import (
+    ActionAnswerProcedure,
+    clause_aspects,
+    is_procedure_reply,
+    is_unclear_followup,
+    render,
+)
 from knowledge import facade as knowledge
 from tests.actions.support import make_tracker, run, slot_values, texts
 
@@ -424,3 +431,80 @@ def test_a_benefit_the_person_does_not_receive_rules_out_the_procedures_for_its_
     for hit in [settled.answer, *settled.offered]:
         assert "đang hưởng lương hưu" not in hit.name and "tử tuất" not in hit.name
     assert settled.facts == ["81 tuổi", "không có lương hưu"]
+
+
+def test_each_clause_of_a_message_asking_several_things_is_read() -> None:
+    assert clause_aspects("mất bằng lái rồi, làm lại nộp chỗ nào, có cần giấy khám sức khỏe hông") == [
+        "place",
+        "documents",
+    ]
+    assert clause_aspects("le phi het nhieu, bao lau co ket qua") == ["fee", "time"]
+    # one question, a story before it: nothing of its own to add to what the NLU read
+    assert clause_aspects("con nhỏ 10 tuổi, làm căn cước cần gì") == []
+    assert clause_aspects("hết nhiêu tiền") == []
+
+
+async def test_several_aspects_asked_in_clauses_are_answered_in_the_order_asked(
+    domain: dict[str, Any],
+) -> None:
+    tracker = ask(
+        "mất bằng lái rồi, làm lại nộp chỗ nào, có cần giấy khám sức khỏe hông",
+        aspects={"documents": 0.93, "place": 0.2},
+        entities=[{"entity": "procedure", "value": "Cấp lại giấy phép lái xe", "start": 4, "end": 12}],
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    said = texts(messages)
+    assert slot_values(events)["procedure_aspects"] == ["place", "documents"]
+    assert said.index("nộp tại") < said.index("Giấy khám sức khỏe")
+
+
+def test_a_longer_message_picks_a_variant_only_by_words_of_its_own() -> None:
+    choices = [
+        ("foreign", "Đăng ký khai sinh có yếu tố nước ngoài"),
+        ("has_papers", "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân"),
+        ("paternity", "Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con"),
+    ]
+    answered = ("plain", "Đăng ký khai sinh")
+    # "mẹ", "con" of the story are not "nhận cha, mẹ, con"
+    assert (
+        match_choice("vợ chồng tui đi làm xa, mẹ con bé ở quê, ông nội đi làm thay được không", choices)
+        is None
+    )
+    assert match_choice("ba mẹ bé đi làm xa, ông bà đi làm giùm được không", choices, answered) is None
+    assert match_choice("nếu ba của bé là người nước ngoài thì làm sao", choices, answered) == "foreign"
+    assert match_choice("ba bé chưa cưới mẹ bé, muốn nhận con luôn thì sao", choices, answered) == "paternity"
+    assert match_choice("kết hợp", choices, answered) == "paternity"
+
+
+def test_re_issuing_a_lost_paper_answers_the_issuing_procedure_and_offers_the_loss_report() -> None:
+    question = "mất hộ chiếu rồi, giờ làm lại tốn bao nhiêu"
+    hits = knowledge.search_procedures(question)
+    settled = settle(question, hits, knowledge.is_ambiguous(hits))
+    assert settled.answer is not None and settled.answer.name.startswith("Cấp hộ chiếu")
+    assert [h.name for h in settled.offered][:1] == [
+        "Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp xã)"
+    ]
+    assert "400.000" in knowledge.answer(settled.answer.code, "fee")
+    # the loss itself, without asking to make it again: the report
+    hits = knowledge.search_procedures("mất hộ chiếu thì báo ở đâu")
+    assert settle("mất hộ chiếu thì báo ở đâu", hits, knowledge.is_ambiguous(hits)).answer.name.startswith(
+        "Trình báo"
+    )
+
+
+def test_a_question_misread_as_out_of_scope_or_a_lookup_is_a_follow_up_only_in_context() -> None:
+    def contextual(text: str, previous: list[dict[str, Any]] = AFTER_AN_ANSWER, **kw: Any) -> bool:
+        tracker = make_tracker(
+            text,
+            intent="check_dossier_status",
+            slots={"current_procedure": BIRTH},
+            previous_events=previous,
+            aspects=kw.get("aspects", {"place": 0.99}),
+        )
+        return is_contextual_followup(tracker)
+
+    assert contextual("làm hồ sơ chỗ nào ạ")
+    assert not contextual("làm hồ sơ chỗ nào ạ", previous=[])  # no answer just before
+    assert not contextual("hồ sơ khai sinh tui nộp tới đâu rồi")  # where a filed dossier stands
+    assert not contextual("hồ sơ 000.00.20.H19-261201-0001 nộp ở đâu")  # a code: a lookup
+    assert not contextual("ờ vậy hả", aspects={"place": 0.3})  # nothing asked with confidence
