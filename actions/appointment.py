@@ -23,11 +23,12 @@ from actions.forms import (
     LocationSlotMixin,
     Reader,
     location_reader,
+    sends_now,
     volunteered_location,
 )
-from actions.petition import read_phone, without_phone
+from actions.petition import contact_name_given, read_phone, without_phone
 from actions.procedures import named_procedure
-from actions.requests import Field, RequestKind, file_ticket
+from actions.requests import CONTACT_NAME, Field, RequestKind, file_ticket
 from actions.values import find_time, read_name
 from vietnam.codes import find_codes
 from vietnam.places import find_places
@@ -41,6 +42,7 @@ APPOINTMENT_SLOTS = (
     "appointment_location",
     "appointment_time",
     "contact_phone",
+    "contact_name",
 )
 CENTER = "center"
 # The commune of a centre appointment, when the citizen twice answered something else: asked on the call-back.
@@ -233,7 +235,7 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
 
     def fallbacks(self, tracker: Tracker) -> dict[str, Any]:
         common: dict[str, Any] = {"appointment_type": CENTER}  # the common case: the citizen goes there
-        if tracker.get_slot("appointment_type") == CENTER:
+        if tracker.get_slot("appointment_type") != HOME_VISIT:
             # the centre of the citizen's commune: the officer who calls back to confirm asks which one
             common["appointment_location"] = NOT_GIVEN
         return common
@@ -245,7 +247,11 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
             "appointment_location": volunteered_location,
             "appointment_time": read_appointment_time,
             "contact_phone": read_phone,
+            "contact_name": contact_name_given,
         }
+
+    def optional_slots(self) -> tuple[str, ...]:
+        return ("contact_name",)
 
     def validate_appointment_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -280,7 +286,9 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
     def validate_appointment_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        if value == NOT_GIVEN and not self.is_prefill(tracker, "appointment_location"):
+        if value == NOT_GIVEN and (
+            not self.is_prefill(tracker, "appointment_location") or sends_now(tracker)
+        ):
             return self.assume("appointment_location", NOT_GIVEN, tracker)  # the common case (missed)
         return self.check_location("appointment_location", value, dispatcher, tracker)
 
@@ -317,6 +325,7 @@ def _appointment_lines(tracker: Tracker) -> list[str]:
         f"Địa điểm: {tracker.get_slot('appointment_location') or UNKNOWN_PLACE}",
         f"Thời gian mong muốn: {tracker.get_slot('appointment_time')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
+        f"Họ tên: {tracker.get_slot('contact_name') or '(không cung cấp)'}",
     ]
 
 
@@ -332,7 +341,7 @@ def _submit_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
         description=f"Đặt lịch hẹn ({LABELS.get(kind, kind)}): {purpose}. Thời gian mong muốn: {when}.",
         location_text=tracker.get_slot("appointment_location") or None,
         phone=tracker.get_slot("contact_phone"),
-        name=None,
+        name=tracker.get_slot("contact_name") or None,
         details={"type": kind, "purpose": purpose, "preferred_time": when},
     )
     if receipt is None:
@@ -372,6 +381,7 @@ APPOINTMENT = RequestKind(
             lambda text, tracker: find_time(text),
         ),
         Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),
+        CONTACT_NAME,
     ),
     lines=_appointment_lines,
     submit=_submit_appointment,

@@ -23,8 +23,16 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointment import APPOINTMENT
-from actions.common import CANCELLED_MESSAGE, OffLoopAction, ended_early, latest_intent, latest_text, reset
-from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS
+from actions.common import (
+    ASSUMED_SLOT,
+    CANCELLED_MESSAGE,
+    OffLoopAction,
+    ended_early,
+    latest_intent,
+    latest_text,
+    reset,
+)
+from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS, sends_now
 from actions.petition import PETITION
 from actions.postal import POSTAL
 from actions.requests import Field, RequestKind, correction_value, lower_first, named_field
@@ -80,6 +88,11 @@ class ActionSummarizeRequest(OffLoopAction):
         early = ended_early(dispatcher, tracker, *kind.slots)
         if early is not None:
             return [*early, SlotSet(KIND_SLOT, None)]
+        if sends_now(tracker) and tracker.get_slot(ASSUMED_SLOT):
+            # "đúng rồi, gửi đi" at a question left to its common case: the citizen already asked to send
+            lines = "\n".join(f"- {line}" for line in kind.lines(tracker))
+            dispatcher.utter_message(text=f"Dạ, em gửi {kind.title} với các thông tin sau:\n{lines}")
+            return [*kind.submit(dispatcher, tracker), SlotSet(KIND_SLOT, None)]
         text = summary_text(kind, tracker)
         if latest_intent(tracker) == "check_petition_status":  # "ủa gửi rồi hả?" at the summary
             text = f"Dạ, {kind.title} chưa được gửi đi ạ, em chờ anh/chị xác nhận.\n" + text
@@ -102,7 +115,7 @@ class ActionSubmitRequest(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)
-        if kind is None or not all(tracker.get_slot(s) is not None for s in kind.slots):
+        if kind is None or not all(tracker.get_slot(s) is not None for s in kind.required_slots):
             dispatcher.utter_message(
                 text="Dạ, em chưa có đủ thông tin để gửi. Anh/chị nhắn lại yêu cầu giúp em nhé ạ."
             )

@@ -21,6 +21,7 @@ the rest:
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +36,7 @@ from actions.common import (
     REQUESTED_SLOT,
     GuardedFormValidation,
     OffLoopAction,
+    asks_for_person,
     latest_confidence,
     latest_intent,
     latest_text,
@@ -43,7 +45,7 @@ from actions.common import (
 from actions.requests import Field, RequestKind, read_correction
 from actions.values import LocationAnswer, read_detail, read_location
 from vietnam.places import Place, find_places
-from vietnam.text import fold
+from vietnam.text import fold, normalize_text
 
 # Intents answered in the middle of a form before it resumes: one rule per form and intent in
 # bot/rules/forms.yml.
@@ -82,6 +84,18 @@ def times_asked(tracker: Tracker, slot: str) -> int:
                 break
             answered = messages
     return answered
+
+
+# "đúng rồi, gửi đi", "ok gửi luôn", "dung r gui di ad": the citizen asks to send the request as it is.
+_SEND_NOW = re.compile(r"\bgui\s+(?:di|luon|lien|dum|giup|gium|nha|nhe|dc|duoc)\b|\bgui\s*(?:a|ad|ah)?$")
+SEND_NOW_WORDS = 8
+
+
+def sends_now(tracker: Tracker) -> bool:
+    """Whether the latest message, short, asks to send the request as it is: a question it leaves open
+    that has a common case (``AnswerValidation.fallbacks``) takes it at once."""
+    folded = fold(normalize_text(latest_text(tracker))).strip(" .!?")
+    return len(folded.split()) <= SEND_NOW_WORDS and bool(_SEND_NOW.search(folded))
 
 
 def is_side_question(tracker: Tracker) -> bool:
@@ -140,9 +154,31 @@ class AnswerValidation(GuardedFormValidation):
         """What a message that does not answer the question for ``slot`` gives it: the common case after
         the second such message when the slot has one (``fallbacks``), else nothing (asked again)."""
         fallbacks = self.fallbacks(tracker)
-        if slot not in fallbacks or times_asked(tracker, slot) < MISSES_BEFORE_FALLBACK:
+        if slot not in fallbacks or (
+            times_asked(tracker, slot) < MISSES_BEFORE_FALLBACK and not sends_now(tracker)
+        ):
             return {}
         return {slot: fallbacks[slot]}
+
+    def reject(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slot: str,
+        message: str,
+        *,
+        may_stop: bool = True,
+    ) -> dict[str, Any]:
+        """As GuardedFormValidation.reject, but a slot with a common case takes it after the second
+        answer that does not give it (or at once when the citizen asks to send as it is), unless the
+        answer is a stop or a request for a person."""
+        if not self.is_prefill(tracker, slot):
+            stop = self.cancel_if_asked(tracker, slot) if may_stop else None
+            if stop:
+                return stop
+            if not asks_for_person(tracker) and (common := self.missed(slot, tracker)):
+                return self.assume(slot, common[slot], tracker)
+        return super().reject(dispatcher, tracker, slot, message, may_stop=may_stop)
 
     def assume(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         """``validate_<slot>`` of the common case ``missed`` took: the slot, marked as assumed."""
@@ -158,6 +194,9 @@ class AnswerValidation(GuardedFormValidation):
         if requested != slot:
             if correction is not None and correction[0].slot == slot:
                 return {slot: correction[1]}
+            if requested is not None and tracker.get_slot(slot) is None and sends_now(tracker):
+                # "đúng rồi, gửi đi": the questions still open that have a common case take it
+                return self.missed(slot, tracker)
             if requested is None or not is_side_question(tracker):
                 value = self.volunteered(slot, text, tracker)
                 if value is not None:
@@ -171,7 +210,7 @@ class AnswerValidation(GuardedFormValidation):
             return {}  # rejected: the side-question rule answers, then the form asks again
         if self.switch_target(tracker, slot):
             return {slot: text}  # validate_<slot> ends this form for the one asked for
-        others = (other for other in self.readers() if other != slot)
+        others = (other for other in (*self.readers(), *self.optional_slots()) if other != slot)
         if any(self.volunteered(other, text, tracker) is not None for other in others):
             # the answer to another question (extract_<other> takes it): this one is asked again
             return self.missed(slot, tracker)
@@ -186,21 +225,63 @@ class AnswerValidation(GuardedFormValidation):
                 def extract(
                     dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
                 ) -> dict[str, Any]:
-                    extracted = self.extract_answer(slot, tracker)
-                    value = extracted.get(slot)
-                    if (
-                        value
-                        and tracker.get_slot(REQUESTED_SLOT) not in (None, slot)
-                        and slot in ACKNOWLEDGED
-                        and not (slot in self.fallbacks(tracker) and tracker.get_slot(REQUESTED_SLOT) == slot)
-                    ):
-                        # a value given unasked: say it was heard before the question is asked again
-                        heard = "sửa" if tracker.get_slot(slot) is not None else "ghi nhận"
-                        dispatcher.utter_message(text=f"Dạ, em đã {heard} {ACKNOWLEDGED[slot]} {value} ạ.")
-                    return extracted
+                    return self.extract_answer(slot, tracker)
 
                 return extract
         raise AttributeError(name)
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """The form's slots (rasa_sdk), then its optional ones a message gives; the values given unasked
+        are acknowledged in one line (``acknowledge``)."""
+        before = dict(tracker.slots)
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        for slot in self.optional_slots():
+            if tracker.get_slot(slot) is None:
+                value = self.extract_answer(slot, tracker).get(slot)
+                if value is not None:
+                    events.append(SlotSet(slot, value))
+                    tracker.slots[slot] = value
+        required = self.domain_slots(domain)
+        self.acknowledge(dispatcher, tracker, before, events, required)
+        return events
+
+    def optional_slots(self) -> tuple[str, ...]:
+        """Slots never asked for but taken when a message gives them plainly (``volunteers``): the
+        citizen's name on an appointment or a postal request."""
+        return ()
+
+    def acknowledge(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        before: dict[str, Any],
+        events: list[EventType],
+        required: list[str],
+    ) -> None:
+        """Say, in one line, the values a message gave unasked before the form asks what is missing
+        ("Dạ, em đã ghi nhận: họ tên ..., số điện thoại ..., thời gian hẹn ... ạ."): while the form asks
+        for another slot, or, in the message that starts the form, when it gives several and the form
+        still has a question to ask."""
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        heard: list[tuple[bool, str]] = []  # (corrected, "họ tên Lâm Quốc Huy")
+        for event in events:
+            slot, value = event.get("name"), event.get("value")
+            if slot in ACKNOWLEDGED and value and slot != requested:
+                heard.append((before.get(slot) is not None, f"{ACKNOWLEDGED[slot]} {value}"))
+        if not heard:
+            return
+        if requested is None and (len(heard) < 2 or all(tracker.get_slot(s) is not None for s in required)):
+            return  # the summary follows, or one value the question to come makes plain
+        parts = [text for corrected, text in heard if not corrected]
+        fixes = [text for corrected, text in heard if corrected]
+        said = []
+        if parts:
+            said.append("ghi nhận" + (": " if len(parts) > 1 else " ") + ", ".join(parts))
+        if fixes:
+            said.append("sửa " + ", ".join(fixes))
+        dispatcher.utter_message(text=f"Dạ, em đã {'; '.join(said)} ạ.")
 
 
 # ------------------------------------------------------------------------------------------ places

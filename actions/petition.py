@@ -37,7 +37,14 @@ from actions.forms import (
 )
 from actions.procedures import is_procedure_reply
 from actions.requests import Field, RequestKind, file_ticket
-from actions.values import find_introduced_name, has_diacritics, read_detail, read_location, read_name
+from actions.values import (
+    find_introduced_name,
+    has_diacritics,
+    introduced_name_span,
+    read_detail,
+    read_location,
+    read_name,
+)
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import find_codes, find_phone_last4, find_ticket_code, normalize_phone
 from vietnam.text import fold, normalize_text
@@ -109,6 +116,30 @@ def is_informative(text: str) -> bool:
     return len(meaningful) >= 3 and len(text) >= 12
 
 
+# Folded words that ask how, where or whether to do something ("xin giấy phép xây dựng ở đâu", "thì làm
+# sao", "cần gì", "được không"): a question about a procedure, unless the message also reports a problem.
+_ASKS_HOW = re.compile(
+    r"\b(?:o dau|cho nao|noi nao|nop dau|lam sao|lam the nao|nhu the nao|the nao|ra sao|can gi|"
+    r"can nhung gi|can giay to gi|ho so gi|giay to gi|thu tuc gi|thu tuc nao|lam gi|bao nhieu|bao lau|"
+    r"(?:duoc|dc|co duoc) (?:khong|ko|k|hong|hok|kg)|phai lam gi|phai lam sao)\b"
+)
+# Folded words that report something wrong or ask an agency to act: a petition, however it is asked.
+_REPORTS_PROBLEM = re.compile(
+    r"\b(?:phan anh|kien nghi|khieu nai|to cao|to giac|trai phep|khong phep|lan chiem|lan|lan dat|o nhiem|"
+    r"hu|hu hong|bi hong|be nat|bi be|nghet|ngap|sat lo|on ao|tieng on|xa rac|rac|boc mui|hoi thoi|"
+    r"tre hen|tre han|qua han|chua giai quyet|chua duoc giai quyet|nhung nhieu|gay kho|hach sach|"
+    r"tham nhung|dut tien|tranh chap|bao(?! nhieu| lau| gio)|don thu|gui don|xu ly|xu phat|vi pham)\b"
+)
+
+
+def asks_how_to(text: str) -> bool:
+    """Whether a message asks how, where or whether to do something and reports no problem to act on
+    ("nhà tui ở phường Sa Đéc muốn xây lại, xin giấy phép xây dựng ở đâu"): a procedure question (or one
+    outside the catalogue), not a petition, even when the NLU read it as one."""
+    folded = fold(normalize_text(text))
+    return bool(_ASKS_HOW.search(folded)) and not _REPORTS_PROBLEM.search(folded)
+
+
 def is_skip_name(text: str, intent: str | None) -> bool:
     folded = fold(normalize_text(text)).strip(" .!?")
     return intent == "deny" or folded in _SKIP_NAME or folded.startswith(("bo qua", "khong muon"))
@@ -171,6 +202,30 @@ def without_phone(text: str) -> str:
     return rest
 
 
+# The words that announce a phone number just before it ("điện thoại", "sđt là", "số liên hệ:").
+_PHONE_LEAD = re.compile(
+    r"(?i)[,;.]?\s*(?:và\s+|va\s+)?(?:(?:số\s+|so\s+)?(?:điện\s+thoại|dien\s+thoai)|sđt|sdt|đt|dt|số|so)?"
+    r"(?:\s+(?:liên\s+hệ|lien\s+he))?\s*(?:là|la)?\s*:?\s*$"
+)
+
+
+def without_contact(text: str) -> str:
+    """``text`` without the contact details it gives, which have their own fields: the introduced name
+    and the phone numbers with the words that announce them ("..., cả xóm hông ngủ được. Tên Võ Thị Thu,
+    điện thoại 0912000111" -> "..., cả xóm hông ngủ được")."""
+    text = normalize_text(text)
+    spans = [
+        (start - len(_PHONE_LEAD.search(text[:start]).group(0)), end)  # type: ignore[union-attr]
+        for start, end in ((c.start, c.end) for c in find_codes(text) if c.entity == "phone_number")
+    ]
+    if (name := introduced_name_span(text)) is not None:
+        spans.append(name)
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    text = re.sub(r"\s+([,;.!?])", r"\1", " ".join(text.split()))
+    return re.sub(r"([,;.])(?:\s*[,;.])+", r"\1", text).strip(" ,;:-")
+
+
 def volunteered_name(text: str, tracker: Tracker) -> str | None:
     """A name given unasked: introduced ("Tôi là Trần Văn Bé, ...", "tui tên Võ Văn Hai"), or at the phone
     step, the question next to the name's, an answer that is a name and nothing else or a name and a phone
@@ -186,6 +241,18 @@ def volunteered_name(text: str, tracker: Tracker) -> str | None:
     if read_phone(rest):
         return None
     return read_name(rest) or find_introduced_name(text)
+
+
+def contact_name_given(text: str, tracker: Tracker) -> str | None:
+    """The citizen's name a message gives unasked on a form that does not ask for it (appointment, postal
+    request): introduced ("Em tên Lâm Quốc Huy, số ...", "Tôi là Trương Văn Phát"), or a name next to
+    a phone number and nothing else ("Tô Văn Đức 0976543210")."""
+    if name := find_introduced_name(text):
+        return name
+    rest = without_phone(text)
+    if rest == normalize_text(text) or read_location(rest) or read_phone(rest):
+        return None
+    return read_name(rest)
 
 
 class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
@@ -216,13 +283,17 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
         if cancel := self.cancel_if_asked(tracker, "petition_description"):
             return cancel
         text = normalize_text(str(value or ""))
-        if self.is_prefill(tracker, "petition_description") and is_procedure_reply(tracker):
-            # "xây mới nhà ở riêng lẻ" right after the building permit: no petition, the question is answered
+        if self.is_prefill(tracker, "petition_description") and (
+            is_procedure_reply(tracker) or (latest_intent(tracker) == "submit_petition" and asks_how_to(text))
+        ):
+            # "xây mới nhà ở riêng lẻ" right after the building permit, or "xin giấy phép xây dựng ở đâu"
+            # with no problem reported: no petition, the question is answered
             return {
                 "petition_description": None,
                 OUTCOME_SLOT: PROCEDURE_QUESTION,
                 REQUESTED_SLOT: None,
             }
+        text = without_contact(text)  # the name and phone have their own fields
         if is_informative(text) and not (
             not self.is_prefill(tracker, "petition_description") and intent_is(tracker, "request_human", 0.6)
         ):

@@ -23,13 +23,13 @@ from actions.forms import (
     location_reader,
     volunteered_location,
 )
-from actions.petition import read_phone
-from actions.requests import Field, RequestKind, file_ticket
-from vietnam.text import fold, normalize_text
+from actions.petition import contact_name_given, read_phone
+from actions.requests import CONTACT_NAME, Field, RequestKind, file_ticket
+from vietnam.text import expand_abbreviations, fold, normalize_text
 
 logger = logging.getLogger(__name__)
 
-POSTAL_SLOTS = ("postal_service_type", "postal_address", "contact_phone")
+POSTAL_SLOTS = ("postal_service_type", "postal_address", "contact_phone", "contact_name")
 PICKUP = "pickup"
 DELIVERY = "delivery"
 LABELS = {
@@ -38,7 +38,22 @@ LABELS = {
 }
 # Folded phrases, delivery first: "nhận kết quả" is a delivery although it contains "nhận".
 _DELIVERY = ("ket qua", "giao tra", "tra giay", "chuyen phat", "gui ve nha", "gui ve tan nha", "tra ve nha")
-_PICKUP = ("nhan ho so", "lay ho so", "thu gom", "nop giup", "nop ho", "den lay", "nop ho so", "gom ho so")
+# ("tới lấy hs", "đến nhận hồ sơ": the postman comes for the dossier; abbreviations are spelt out first.)
+_PICKUP = (
+    "nhan ho so",
+    "lay ho so",
+    "thu gom",
+    "nop giup",
+    "nop ho",
+    "den lay",
+    "toi lay",
+    "xuong lay",
+    "qua lay",
+    "den nhan",
+    "toi nhan",
+    "nop ho so",
+    "gom ho so",
+)
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị cần nhận hồ sơ hay trả kết quả ạ."
 FAILED_MESSAGE = (
@@ -48,7 +63,7 @@ FAILED_MESSAGE = (
 
 
 def service_type(text: str) -> str | None:
-    folded = fold(normalize_text(text))
+    folded = fold(expand_abbreviations(normalize_text(text)))
     if any(p in folded for p in _DELIVERY):
         return DELIVERY
     if any(p in folded for p in _PICKUP):
@@ -79,7 +94,15 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
         return POSTAL
 
     def volunteers(self) -> dict[str, Reader]:
-        return {"postal_address": volunteered_location, "contact_phone": read_phone}
+        return {
+            "postal_service_type": lambda text, tracker: service_type(text),
+            "postal_address": volunteered_location,
+            "contact_phone": read_phone,
+            "contact_name": contact_name_given,
+        }
+
+    def optional_slots(self) -> tuple[str, ...]:
+        return ("contact_name",)
 
     def validate_postal_service_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -114,6 +137,7 @@ def _postal_lines(tracker: Tracker) -> list[str]:
         f"Dịch vụ: {LABELS.get(kind, kind)}",
         f"Địa chỉ: {tracker.get_slot('postal_address')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
+        f"Họ tên: {tracker.get_slot('contact_name') or '(không cung cấp)'}",
     ]
 
 
@@ -128,7 +152,7 @@ def _submit_postal(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
         description=f"Yêu cầu dịch vụ bưu chính công ích: {LABELS.get(kind, kind)}.",
         location_text=address,
         phone=tracker.get_slot("contact_phone"),
-        name=None,
+        name=tracker.get_slot("contact_name") or None,
         details={"service": kind, "address": address},
     )
     if receipt is None:
@@ -161,6 +185,7 @@ POSTAL = RequestKind(
             location=True,
         ),
         Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),
+        CONTACT_NAME,
     ),
     lines=_postal_lines,
     submit=_submit_postal,

@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_identity
+from actions.values import read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.text import fold
 
@@ -33,6 +34,8 @@ class Field:
     # Free text (what happened, what for) is taken only when the correction names the field: any message
     # would pass for it ("0911 000 222" is no new description).
     free_text: bool = False
+    # Never asked for (taken when given, "(không cung cấp)" otherwise): a request can be sent without it.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,21 @@ class RequestKind:
     @property
     def slots(self) -> tuple[str, ...]:
         return tuple(f.slot for f in self.fields)
+
+    @property
+    def required_slots(self) -> tuple[str, ...]:
+        """The slots a request cannot be sent without."""
+        return tuple(f.slot for f in self.fields if not f.optional)
+
+
+# The citizen's name on a request whose form does not ask for it (appointment, postal request).
+CONTACT_NAME = Field(
+    "contact_name",
+    "Họ tên",
+    ("ho ten", "ten"),
+    lambda text, tracker: read_name(text, answered=True),
+    optional=True,
+)
 
 
 # Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").

@@ -108,7 +108,18 @@ def find_introduced_name(text: str) -> str | None:
     nguyễn văn tư", "..., tên Châu Văn Hiền sđt ..."), without the introduction; None without one. The name
     must look like one, as at the name step (``read_name``): capitalised words (one is enough after "tên",
     two to four after "tôi là"), or, typed in lower case after "tên", two to four words from a family name."""
-    text = normalize_text(text or "")
+    found = _introduced_name(normalize_text(text or ""))
+    return found[0] if found else None
+
+
+def introduced_name_span(text: str) -> tuple[int, int] | None:
+    """Where, in ``text`` (normalised), the introduction of a name and the name are ("Tên Võ Thị Thu" in
+    "..., Tên Võ Thị Thu, điện thoại ..."), or None (see ``find_introduced_name``)."""
+    found = _introduced_name(text)
+    return found[1] if found else None
+
+
+def _introduced_name(text: str) -> tuple[str, tuple[int, int]] | None:
     for match in _INTRODUCED_NAME.finditer(text):
         rest = _NAME_END.sub("", " " + match.group("rest")).strip()
         words: list[str] = []
@@ -118,14 +129,24 @@ def find_introduced_name(text: str) -> str | None:
             words.append(word)
         least = 2 if match.group("la") else 1
         if least <= len(words) and fold(words[0]) not in _NOT_NAMES and not find_places(" ".join(words)):
-            return _title_case(" ".join(words))
+            return _title_case(" ".join(words)), _span(text, match, words)
         if match.group("la") or words:
             continue
         rest = _TRAILING.sub("", rest).strip()
         lower = rest.split()
         if 2 <= len(lower) <= 4 and fold(lower[0]) in _SURNAMES and not find_places(rest):
-            return read_name(rest)
+            name = read_name(rest)
+            if name is not None:
+                return name, _span(text, match, lower)
     return None
+
+
+def _span(text: str, match: re.Match[str], words: list[str]) -> tuple[int, int]:
+    """From the introduction to the name's last word."""
+    end = match.start("rest")
+    for word in words:
+        end = text.index(word, end) + len(word)
+    return match.start(), end
 
 
 def _title_case(name: str) -> str:
