@@ -247,6 +247,18 @@ class AnswerValidation(GuardedFormValidation):
         self.acknowledge(dispatcher, tracker, before, events, required)
         return events
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """rasa_sdk validates (and keeps) only the required slots: the optional ones taken are kept too."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        candidates = tracker.slots_to_validate()
+        validated = {e.get("name") for e in events}
+        for slot in self.optional_slots():
+            if candidates.get(slot) is not None and slot not in validated:
+                events.append(SlotSet(slot, candidates[slot]))
+        return events
+
     def optional_slots(self) -> tuple[str, ...]:
         """Slots never asked for but taken when a message gives them plainly (``volunteers``): the
         citizen's name on an appointment or a postal request."""
@@ -265,9 +277,14 @@ class AnswerValidation(GuardedFormValidation):
         for another slot, or, in the message that starts the form, when it gives several and the form
         still has a question to ask."""
         requested = tracker.get_slot(REQUESTED_SLOT)
+        given = [(e.get("name"), e.get("value")) for e in events]
+        if requested is None:
+            # the message that starts the form: the values Rasa took from its entities count too
+            prefilled = tracker.slots_to_validate()
+            given = [*((s, v) for s, v in prefilled.items() if s not in dict(given)), *given]
+            before = {**before, **{s: None for s in prefilled}}
         heard: list[tuple[bool, str]] = []  # (corrected, "họ tên Lâm Quốc Huy")
-        for event in events:
-            slot, value = event.get("name"), event.get("value")
+        for slot, value in given:
             if slot in ACKNOWLEDGED and value and slot != requested:
                 heard.append((before.get(slot) is not None, f"{ACKNOWLEDGED[slot]} {value}"))
         if not heard:
