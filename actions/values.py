@@ -280,7 +280,8 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
             if found and found[1] and j == start and not (surface[0].isdigit() or surface[0].isupper()):
                 break
             if j > start and found and found[1] and not (surface[0].isdigit() or surface[0].isupper()):
-                break
+                if not _date_street_word(tokens, j):
+                    break
             j += 1
         if j > start or leading_number:
             parts.append(text[tokens[i][0] : tokens[j - 1][1] if j > start else tokens[i][1]])
@@ -288,6 +289,16 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
         else:
             i += 1
     return ", ".join(dict.fromkeys(parts))
+
+
+def _date_street_word(tokens: list[tuple[int, int, str, str]], j: int) -> bool:
+    """ "tháng" between two numbers in a street named after a date ("đường 30 tháng 4", "3 tháng 2")."""
+    return (
+        tokens[j][3] == "thang"
+        and tokens[j - 1][2].isdigit()
+        and j + 1 < len(tokens)
+        and tokens[j + 1][2].isdigit()
+    )
 
 
 def has_diacritics(text: str) -> bool:

@@ -137,3 +137,14 @@ def test_a_name_introduced_in_other_words_is_found_without_the_introduction(text
 def test_an_introduction_without_a_plausible_name_gives_none() -> None:
     assert find_introduced_name("tui tên là gì ko quan trọng") is None  # no family name, lower case
     assert find_introduced_name("em tên ở ấp 3") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("số 88 đường 30 tháng 4 phường Hồng Ngự", "số 88, đường 30 tháng 4"),
+        ("so 5 duong 3 thang 2", "so 5, duong 3 thang 2"),
+    ],
+)
+def test_a_street_named_after_a_date_is_kept_whole(text: str, detail: str) -> None:
+    assert read_detail(text) == detail
