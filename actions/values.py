@@ -279,9 +279,9 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
                 break  # the next detail starts ("số nhà 45 ấp Tân Hòa")
             if found and found[1] and j == start and not (surface[0].isdigit() or surface[0].isupper()):
                 break
-            if j > start and found and found[1] and not (surface[0].isdigit() or surface[0].isupper()):
-                if not _date_street_word(tokens, j):
-                    break
+            capitalised = surface[0].isdigit() or surface[0].isupper()
+            if j > start and found and found[1] and not capitalised and not _date_street_word(tokens, j):
+                break
             j += 1
         if j > start or leading_number:
             parts.append(text[tokens[i][0] : tokens[j - 1][1] if j > start else tokens[i][1]])
