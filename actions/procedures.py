@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 # (BM25-like): a question naming a procedure scores 20-170, a bare follow-up ("còn lệ phí thì sao?",
 # "mất bao lâu") below 6.
 CONFIDENT_SCORE = 10.0
+# A question the NLU read as a follow-up, with nothing in the talk to follow, names what its search finds at
+# this score ("nhập khẩu vợ vô nhà chồng" 18, a channel word alone such as "nộp trực tiếp ở đâu" 12).
+TOPIC_SCORE = 15.0
 # Hits weighed for the common case: enough that the ordinary sibling is among them when variants crowd the
 # top (foreign, combined, mobile, re-registration).
 SEARCH_LIMIT = 8
@@ -73,6 +76,9 @@ ASPECT_FALLBACK = {
     "form": ("documents",),
     "deadline": ("time",),
 }
+# A follow-up naming only a channel ("nộp qua mạng thì sao") after an answer about these asks them of it.
+CHANNEL_ASPECT = "online"
+CHANNEL_FACTS = ("fee", "time")
 # A question that asks nothing in particular ("làm khai sinh cho con") gets the overview and the papers.
 GENERAL = ("overview", "documents")
 # A typed pick among variants keeps what was asked unless it clearly asks something of its own.
@@ -188,7 +194,10 @@ def render(code: str, aspects: list[str], question: str | None = None) -> str:
         wanted.remove("overview")
     about_paper = None if "documents" in wanted else question
     parts = [
-        knowledge.answer(code, aspect, about_paper if i == 0 else None) for i, aspect in enumerate(wanted)
+        knowledge.answer(
+            code, aspect, about_paper if i == 0 else None, tuple(a for a in wanted if a != aspect)
+        )
+        for i, aspect in enumerate(wanted)
     ]
     text = parts[0]
     for part in parts[1:]:
@@ -395,6 +404,9 @@ class ActionAnswerProcedure(OffLoopAction):
                 # licence renewal's office): the knowledge layer reads its words, before what was asked last
                 aspects = asked = detected_aspects(text)
             aspects = aspects or carried
+        elif not mentioned and aspects == [CHANNEL_ASPECT] and len(text.split()) <= CARRY_OVER_WORDS:
+            # "còn nộp qua mạng thì sao" after the fee or the time: that fact, when filing online
+            aspects = [CHANNEL_ASPECT, *(a for a in carried if a in CHANNEL_FACTS)]
 
         # "bao lâu thì có" right after a dossier's status: when that dossier will be ready
         if not mentioned and "time" in aspects and (due := due_answer(tracker)):
@@ -464,8 +476,11 @@ class ActionAnswerProcedure(OffLoopAction):
                 or (retopic and hits[0].code != current)
             )
         )
+        # A question read as a follow-up with nothing in the talk to follow is searched as written: its
+        # best match, when confident, is what it names ("nhập khẩu vợ vô nhà chồng thì làm sao").
+        unfollowed = not (current or choices) and bool(hits) and hits[0].score >= TOPIC_SCORE
         names_one = (bool(mentioned) and not own_paper) or (
-            strong and not own_paper and (another or not followup) and match.outcome == "found"
+            strong and not own_paper and (another or not followup or unfollowed) and match.outcome == "found"
         )
         if choices and not current and not names_one and (followup or match.outcome == "no_topic"):
             # "nộp hồ sơ ở đâu" typed under the procedures offered: still which of them, asked again
