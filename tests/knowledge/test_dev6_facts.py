@@ -34,7 +34,7 @@ def test_the_quarantine_record_says_its_sourced_facts_and_no_invented_amount() -
 
 
 @pytest.mark.parametrize(
-    "question", ["ảnh cỡ mấy vậy", "hinh the kho bao nhieu", "hình thẻ cỡ nhiêu", "phải nộp mấy tấm ảnh"]
+    "question", ["ảnh thẻ cỡ mấy vậy", "hinh the kho bao nhieu", "hình thẻ cỡ nhiêu", "phải nộp mấy tấm ảnh"]
 )
 def test_a_photo_question_is_a_papers_question(question: str) -> None:
     assert detect_aspect(question) == "documents", question
