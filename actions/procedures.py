@@ -126,6 +126,22 @@ def learned_aspects(tracker: Tracker) -> list[str] | None:
     return [a["name"] for a in ranking if float(a.get("confidence") or 0) >= ASPECT_THRESHOLD]
 
 
+# A learned aspect this sure, well ahead of the next, is what an unplaced short follow-up leans to.
+LEANING_THRESHOLD = 0.3
+LEANING_LEAD = 2.0
+
+
+def leaning_aspects(tracker: Tracker) -> list[str]:
+    """The aspect the NLU leans to without being sure ([] when none clearly leads)."""
+    ranking = sorted(
+        (float(a.get("confidence") or 0), str(a["name"])) for a in tracker.latest_message.get("aspects") or []
+    )[::-1]
+    if not ranking or ranking[0][0] < LEANING_THRESHOLD:
+        return []
+    runner_up = ranking[1][0] if len(ranking) > 1 else 0.0
+    return [ranking[0][1]] if ranking[0][0] >= LEANING_LEAD * runner_up else []
+
+
 def is_followup(tracker: Tracker) -> bool | None:
     reading = tracker.latest_message.get("followup")
     if not isinstance(reading, dict):
@@ -486,8 +502,19 @@ class ActionAnswerProcedure(OffLoopAction):
             # "nộp hồ sơ ở đâu" typed under the procedures offered: still which of them, asked again
             return self.ask_again(dispatcher, choices, aspects)
 
+        # "nếu học bạ dài 10 trang thì tính sao" right after the certified copy: a short question whose words
+        # the catalogue does not place asks about the procedure just answered, what the NLU leans to
+        unplaced = (
+            not mentioned
+            and not strong
+            and match.outcome == "not_in_catalogue"
+            and is_unclear_followup(tracker)
+        )
+        if unplaced and not aspects:
+            aspects = leaning_aspects(tracker) or carried
         if current and (
-            (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
+            unplaced
+            or (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
             or (hits and hits[0].code == current)
             or (
                 not another

@@ -563,3 +563,18 @@ async def test_a_follow_up_reading_with_nothing_to_follow_is_searched_as_written
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert slot_values(events)["current_procedure"] == RESIDENCE
     assert "thủ tục nào" not in texts(messages)
+
+
+async def test_a_short_unplaced_question_after_an_answer_stays_on_it_with_the_leaning_aspect(
+    domain: dict[str, Any],
+) -> None:
+    tracker = ask(
+        "giấy dài 12 trang thì tính sao",
+        aspects={"fee": 0.46, "steps": 0.12},
+        followup=0.3,
+        slots={"current_procedure": CERTIFIED_COPY, "procedure_aspects": []},
+        previous_events=AFTER_AN_ANSWER,
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == CERTIFIED_COPY
+    assert "1.000 đồng" in texts(messages) and "chưa có trong danh mục" not in texts(messages)
