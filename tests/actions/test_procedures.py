@@ -578,3 +578,18 @@ async def test_a_short_unplaced_question_after_an_answer_stays_on_it_with_the_le
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert slot_values(events)["current_procedure"] == CERTIFIED_COPY
     assert "1.000 đồng" in texts(messages) and "chưa có trong danh mục" not in texts(messages)
+
+
+async def test_a_paper_of_the_current_dossier_asked_about_below_the_threshold_stays_on_it(
+    domain: dict[str, Any],
+) -> None:
+    tracker = ask(
+        "thế văn bản ủy quyền có bắt buộc chứng thực không",
+        aspects={"documents": 0.48, "eligibility": 0.36},
+        followup=0.3,
+        slots={"current_procedure": BIRTH},
+        entities=[{"entity": "procedure", "value": "chứng thực", "start": 33, "end": 43}],
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == BIRTH
+    assert "không cần chứng thực" in texts(messages)
