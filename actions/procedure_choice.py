@@ -261,7 +261,8 @@ def _lower_first(name: str) -> str:
 
 
 _POSITIONS = {
-    ("dau", "dau tien", "thu nhat", "so 1", "1", "mot"): 0,
+    # "đầu" alone is not a position: folded it is also "đâu" ("nộp ở đâu")
+    ("cai dau", "dau tien", "thu nhat", "so 1", "1", "mot"): 0,
     ("thu hai", "thu 2", "so 2", "2", "hai"): 1,
     ("thu ba", "thu 3", "so 3", "3"): 2,
     ("thu tu", "thu 4", "so 4", "4"): 3,
@@ -307,15 +308,16 @@ def match_choice(
     said = set(content)
     scores = [len((w - shared) & said) for w in name_words]
     best = max(scores)
-    # one distinguishing word is enough in a short reply ("nước ngoài"), two in a longer message, which
-    # may be a follow-up that shares a word with a name by chance ("có mất phí hông")
-    needed = 1 if len(content) <= 4 else 2
-    if best < needed or scores.count(best) != 1:
+    if best < 1 or scores.count(best) != 1:
         return None
     picked = scores.index(best)
-    if len(content) > 4 and not _names_clearly(words, name_words[picked] - shared):
-        # "ba mẹ em con đi làm xa, bà nội làm giùm được không" shares "mẹ", "con" with "nhận cha, mẹ,
-        # con" by chance: a longer message names a variant by a phrase of its own ("nước ngoài")
+    # A variant is picked only by words of its own, whatever the message's length: two in a row that only
+    # its name has ("nước ngoài", "kết hợp", "nhận con"), or a reply made of nothing but words of the names
+    # offered ("cái cấp lại"). A question sharing a word with a name by chance ("làm mất bao lâu" and "bảo
+    # hiểm", "ba mẹ em con đi làm xa" and "nhận cha, mẹ, con") is a follow-up on the procedure answered.
+    vocabulary = set.union(*name_words) | _FUNCTION_WORDS
+    only_names = all(w in vocabulary for w in content)
+    if not (only_names or _names_clearly(words, name_words[picked] - shared)):
         return None
     return everything[picked][0]
 

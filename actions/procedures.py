@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 # (BM25-like): a question naming a procedure scores 20-170, a bare follow-up ("còn lệ phí thì sao?",
 # "mất bao lâu") below 6.
 CONFIDENT_SCORE = 10.0
+# A question the NLU read as a follow-up, with nothing in the talk to follow, names what its search finds at
+# this score ("nhập khẩu vợ vô nhà chồng" 18, a channel word alone such as "nộp trực tiếp ở đâu" 12).
+TOPIC_SCORE = 15.0
 # Hits weighed for the common case: enough that the ordinary sibling is among them when variants crowd the
 # top (foreign, combined, mobile, re-registration).
 SEARCH_LIMIT = 8
@@ -73,6 +76,9 @@ ASPECT_FALLBACK = {
     "form": ("documents",),
     "deadline": ("time",),
 }
+# A follow-up naming only a channel ("nộp qua mạng thì sao") after an answer about these asks them of it.
+CHANNEL_ASPECT = "online"
+CHANNEL_FACTS = ("fee", "time")
 # A question that asks nothing in particular ("làm khai sinh cho con") gets the overview and the papers.
 GENERAL = ("overview", "documents")
 # A typed pick among variants keeps what was asked unless it clearly asks something of its own.
@@ -118,6 +124,29 @@ def learned_aspects(tracker: Tracker) -> list[str] | None:
     if ranking is None:
         return None
     return [a["name"] for a in ranking if float(a.get("confidence") or 0) >= ASPECT_THRESHOLD]
+
+
+# A learned aspect this sure, well ahead of the next, is what an unplaced short follow-up leans to.
+LEANING_THRESHOLD = 0.3
+LEANING_LEAD = 2.0
+
+
+def leaning_aspects(tracker: Tracker) -> list[str]:
+    """The aspect the NLU leans to without being sure ([] when none clearly leads)."""
+    ranking = sorted(
+        (float(a.get("confidence") or 0), str(a["name"])) for a in tracker.latest_message.get("aspects") or []
+    )[::-1]
+    if not ranking or ranking[0][0] < LEANING_THRESHOLD:
+        return []
+    runner_up = ranking[1][0] if len(ranking) > 1 else 0.0
+    return [ranking[0][1]] if ranking[0][0] >= LEANING_LEAD * runner_up else []
+
+
+def top_aspect(tracker: Tracker) -> str | None:
+    """The aspect the NLU ranks first, however sure (None without a reading)."""
+    ranking = tracker.latest_message.get("aspects") or []
+    best = max(ranking, key=lambda a: float(a.get("confidence") or 0), default=None)
+    return str(best["name"]) if best else None
 
 
 def is_followup(tracker: Tracker) -> bool | None:
@@ -188,7 +217,10 @@ def render(code: str, aspects: list[str], question: str | None = None) -> str:
         wanted.remove("overview")
     about_paper = None if "documents" in wanted else question
     parts = [
-        knowledge.answer(code, aspect, about_paper if i == 0 else None) for i, aspect in enumerate(wanted)
+        knowledge.answer(
+            code, aspect, about_paper if i == 0 else None, tuple(a for a in wanted if a != aspect)
+        )
+        for i, aspect in enumerate(wanted)
     ]
     text = parts[0]
     for part in parts[1:]:
@@ -395,6 +427,9 @@ class ActionAnswerProcedure(OffLoopAction):
                 # licence renewal's office): the knowledge layer reads its words, before what was asked last
                 aspects = asked = detected_aspects(text)
             aspects = aspects or carried
+        elif not mentioned and aspects == [CHANNEL_ASPECT] and len(text.split()) <= CARRY_OVER_WORDS:
+            # "còn nộp qua mạng thì sao" after the fee or the time: that fact, when filing online
+            aspects = [CHANNEL_ASPECT, *(a for a in carried if a in CHANNEL_FACTS)]
 
         # "bao lâu thì có" right after a dossier's status: when that dossier will be ready
         if not mentioned and "time" in aspects and (due := due_answer(tracker)):
@@ -452,7 +487,9 @@ class ActionAnswerProcedure(OffLoopAction):
             # a procedure the gazetteer names in the question may be said of a paper ("giấy ủy quyền có
             # phải chứng thực không": the papers' notes say when it need not be certified)
             and all(fold(said) in fold(papers_of(str(current), notes=True)) for said in surfaces)
-            and "documents" in asked
+            # asking about papers, even below the learned threshold (documents 0.49 against eligibility
+            # 0.35 for "giấy ủy quyền có phải chứng thực không"): the paper named decides
+            and ("documents" in asked or top_aspect(tracker) == "documents")
             and names_own_paper(str(current), text, hits[0] if hits else None)
         )
         another = (
@@ -464,15 +501,29 @@ class ActionAnswerProcedure(OffLoopAction):
                 or (retopic and hits[0].code != current)
             )
         )
+        # A question read as a follow-up with nothing in the talk to follow is searched as written: its
+        # best match, when confident, is what it names ("nhập khẩu vợ vô nhà chồng thì làm sao").
+        unfollowed = not (current or choices) and bool(hits) and hits[0].score >= TOPIC_SCORE
         names_one = (bool(mentioned) and not own_paper) or (
-            strong and not own_paper and (another or not followup) and match.outcome == "found"
+            strong and not own_paper and (another or not followup or unfollowed) and match.outcome == "found"
         )
         if choices and not current and not names_one and (followup or match.outcome == "no_topic"):
             # "nộp hồ sơ ở đâu" typed under the procedures offered: still which of them, asked again
             return self.ask_again(dispatcher, choices, aspects)
 
+        # "nếu học bạ dài 10 trang thì tính sao" right after the certified copy: a short question whose words
+        # the catalogue does not place asks about the procedure just answered, what the NLU leans to
+        unplaced = (
+            not mentioned
+            and not strong
+            and match.outcome == "not_in_catalogue"
+            and is_unclear_followup(tracker)
+        )
+        if unplaced and not aspects:
+            aspects = leaning_aspects(tracker) or carried
         if current and (
-            (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
+            unplaced
+            or (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
             or (hits and hits[0].code == current)
             or (
                 not another

@@ -290,7 +290,7 @@ def _answer_place(record: ProcedureRecord) -> str:
     return " ".join(parts)
 
 
-def _answer_online(record: ProcedureRecord) -> str:
+def _answer_online(record: ProcedureRecord, *, differences: bool = True) -> str:
     sentence = _online_sentence(record)
     if not _online_possible(record):
         where = _where(record)
@@ -298,7 +298,23 @@ def _answer_online(record: ProcedureRecord) -> str:
         postal = any(c.channel == "postal" for c in record.channels)
         tail += " hoặc gửi qua bưu chính." if postal else "."
         return f"Dạ, {_lower_first(sentence)}{tail}"
-    return f"Dạ, {_lower_first(sentence)}"
+    differs = _online_differences(record) if differences else None
+    return f"Dạ, {_lower_first(sentence)}" + (f"\n{differs}" if differs else "")
+
+
+def _online_differences(record: ProcedureRecord) -> str | None:
+    """One line with the online fee and time where they differ from filing in person ("con nộp qua mạng
+    thì sao" after a fee of 20.000 in person, 10.000 online): the reason to file online."""
+    by_channel = {c.channel: c for c in record.channels}
+    online, in_person = by_channel.get("online"), by_channel.get("in_person")
+    if online is None or in_person is None:
+        return None
+    parts = []
+    for part, label in (("fee", "lệ phí"), ("time", "thời hạn giải quyết")):
+        ours, theirs = getattr(online, part), getattr(in_person, part)
+        if ours and theirs and ours.strip() != theirs.strip() and not _not_published(record, part):
+            parts.append(f"{label}: {_lower_first(_shorten(ours.rstrip('.'), 120))}")
+    return f"Khi nộp trực tuyến, {'; '.join(parts)} (khác với nộp trực tiếp)." if parts else None
 
 
 def _answer_eligibility(record: ProcedureRecord) -> str:
@@ -560,10 +576,13 @@ def _plain(text: str) -> str:
     return _ABBREVIATION.sub(lambda match: _SPELT_OUT[match.group(1)], text)
 
 
-def render_answer(record: ProcedureRecord, aspect: str, question: str | None = None) -> str:
+def render_answer(
+    record: ProcedureRecord, aspect: str, question: str | None = None, alongside: tuple[str, ...] = ()
+) -> str:
     """The answer about ``aspect`` of ``record`` (unknown aspects get the overview). ``question``, the
     citizen's words, adds what the catalogue says about a paper it names ("đẻ ở nhà không có giấy chứng
-    sinh thì sao") when the aspect's answer does not already give it."""
+    sinh thì sao") when the aspect's answer does not already give it. ``alongside``: the other aspects
+    answered in the same reply (the online answer leaves the fee and time to their own answers)."""
     if record.is_pointer and record.pointer is not None:
         has_fact = _POINTER_FACTS.get(aspect)
         if has_fact is None or not has_fact(record):
@@ -571,7 +590,10 @@ def render_answer(record: ProcedureRecord, aspect: str, question: str | None = N
         specific = _RENDERERS[aspect](record).removeprefix("Dạ, ")
         answer = f"{_pointer_intro(record)}\n{_upper_first(specific)}"
         return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))
-    answer = _RENDERERS.get(aspect, _answer_overview)(record)
+    if aspect == "online" and {"fee", "time"} & set(alongside):
+        answer = _answer_online(record, differences=False)
+    else:
+        answer = _RENDERERS.get(aspect, _answer_overview)(record)
     if aspect == "eligibility" and question and "fee" in aspect_points(question):
         # "ai được miễn lệ phí", "trường hợp nào thì được miễn phí": who qualifies for the fee's
         # exemptions, which the fee line names

@@ -78,15 +78,17 @@ def detect_aspect(text: str) -> str:
     return _detect_aspect(text)
 
 
-def answer(code: str, aspect: str, question: str | None = None) -> str:
+def answer(code: str, aspect: str, question: str | None = None, alongside: tuple[str, ...] = ()) -> str:
     """A short polite Vietnamese answer about ``aspect`` of procedure ``code`` (``overview`` for an
     unknown aspect). Missing or unverified facts are said plainly with where to ask; a pointer entry
     (a court, the police) says which body handles it and what to do. ``question`` (the citizen's words)
-    adds what the catalogue says about a paper it names when the aspect's answer does not give it."""
+    adds what the catalogue says about a paper it names when the aspect's answer does not give it.
+    ``alongside``: the other aspects answered in the same reply (the online answer then leaves the online
+    fee and time to them)."""
     record = get_catalogue().get(code)
     if record is None:
         return UNKNOWN_CODE_MESSAGE
-    return render_answer(record, aspect if aspect in ASPECTS else "overview", question)
+    return render_answer(record, aspect if aspect in ASPECTS else "overview", question, alongside)
 
 
 def is_contact_question(text: str) -> bool:

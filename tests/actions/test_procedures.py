@@ -508,3 +508,88 @@ def test_a_question_misread_as_out_of_scope_or_a_lookup_is_a_follow_up_only_in_c
     assert not contextual("hồ sơ khai sinh tui nộp tới đâu rồi")  # where a filed dossier stands
     assert not contextual("hồ sơ 000.00.20.H19-261201-0001 nộp ở đâu")  # a code: a lookup
     assert not contextual("ờ vậy hả", aspects={"place": 0.3})  # nothing asked with confidence
+
+
+def test_a_short_question_sharing_a_word_with_a_variant_is_a_follow_up_not_a_pick() -> None:
+    choices = [
+        ("foreign", "Đăng ký khai sinh có yếu tố nước ngoài"),
+        ("paternity", "Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con"),
+        (
+            "liaison",
+            "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế "
+            "cho trẻ em dưới 6 tuổi",
+        ),
+    ]
+    answered = ("plain", "Đăng ký khai sinh")
+    # "bao" of "bao lâu" is not "bảo hiểm"; "đâu" is not "đầu" (the first one)
+    for question in ("làm mất bao lâu vậy", "phi bao nhieu", "nộp ở đâu", "bao lâu"):
+        assert match_choice(question, choices, answered) is None, question
+    # a reply made of the names' own words still picks
+    assert match_choice("cái liên thông", choices, answered) == "liaison"
+    assert match_choice("bảo hiểm y tế", choices, answered) == "liaison"
+    assert match_choice("cái đầu tiên", choices, answered) == "foreign"
+    assert match_choice("mẹ bé là người nước ngoài", choices, answered) == "foreign"
+
+
+RESIDENCE = "1.004222"  # Đăng ký thường trú: 20.000 đồng in person, 10.000 đồng online
+PASSPORT = "1.001456"  # the same 200.000 đồng in every channel
+
+
+async def test_a_channel_named_after_a_fee_answer_carries_the_fee(domain: dict[str, Any]) -> None:
+    for code, fee in ((RESIDENCE, "10.000"), (PASSPORT, "200.000")):
+        tracker = ask(
+            "thế làm online thì sao",
+            aspects={"online": 0.95},
+            followup=0.9,
+            slots={"current_procedure": code, "procedure_aspects": ["fee"]},
+        )
+        events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+        reply = texts(messages)
+        assert "trực tuyến" in reply and fee in reply, code
+        assert slot_values(events)["procedure_aspects"] == ["online", "fee"]
+        # the online fee is said once, in the fee answer, not again in the online one
+        assert reply.count("Khi nộp trực tuyến") == 0
+
+
+def test_the_online_answer_says_the_online_fee_when_it_differs_from_in_person() -> None:
+    assert "10.000 đồng" in knowledge.answer(RESIDENCE, "online")
+    assert "Khi nộp trực tuyến" not in knowledge.answer(PASSPORT, "online")  # the same fee: nothing to add
+
+
+async def test_a_follow_up_reading_with_nothing_to_follow_is_searched_as_written(
+    domain: dict[str, Any],
+) -> None:
+    tracker = ask("cho vợ nhập khẩu về nhà chồng thì phải làm thế nào", aspects={"steps": 0.9}, followup=0.9)
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == RESIDENCE
+    assert "thủ tục nào" not in texts(messages)
+
+
+async def test_a_short_unplaced_question_after_an_answer_stays_on_it_with_the_leaning_aspect(
+    domain: dict[str, Any],
+) -> None:
+    tracker = ask(
+        "giấy dài 12 trang thì tính sao",
+        aspects={"fee": 0.46, "steps": 0.12},
+        followup=0.3,
+        slots={"current_procedure": CERTIFIED_COPY, "procedure_aspects": []},
+        previous_events=AFTER_AN_ANSWER,
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == CERTIFIED_COPY
+    assert "1.000 đồng" in texts(messages) and "chưa có trong danh mục" not in texts(messages)
+
+
+async def test_a_paper_of_the_current_dossier_asked_about_below_the_threshold_stays_on_it(
+    domain: dict[str, Any],
+) -> None:
+    tracker = ask(
+        "thế văn bản ủy quyền có bắt buộc chứng thực không",
+        aspects={"documents": 0.48, "eligibility": 0.36},
+        followup=0.3,
+        slots={"current_procedure": BIRTH},
+        entities=[{"entity": "procedure", "value": "chứng thực", "start": 33, "end": 43}],
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == BIRTH
+    assert "không cần chứng thực" in texts(messages)
