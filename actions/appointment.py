@@ -28,7 +28,7 @@ from actions.forms import (
 )
 from actions.petition import contact_name_given, read_phone, without_phone
 from actions.procedures import named_procedure
-from actions.requests import CONTACT_NAME, Field, RequestKind, file_ticket
+from actions.requests import CONTACT_NAME, Field, RequestKind, contact_name_line, file_ticket
 from actions.values import find_time, read_name
 from vietnam.codes import find_codes
 from vietnam.places import find_places
@@ -325,7 +325,7 @@ def _appointment_lines(tracker: Tracker) -> list[str]:
         f"Địa điểm: {tracker.get_slot('appointment_location') or UNKNOWN_PLACE}",
         f"Thời gian mong muốn: {tracker.get_slot('appointment_time')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
-        f"Họ tên: {tracker.get_slot('contact_name') or '(không cung cấp)'}",
+        contact_name_line(tracker),
     ]
 
 

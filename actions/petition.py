@@ -36,7 +36,7 @@ from actions.forms import (
     volunteered_location,
 )
 from actions.procedures import is_procedure_reply
-from actions.requests import Field, RequestKind, file_ticket
+from actions.requests import Field, RequestKind, contact_name_line, file_ticket
 from actions.values import (
     find_introduced_name,
     has_diacritics,
@@ -337,7 +337,7 @@ def _petition_lines(tracker: Tracker) -> list[str]:
         f"Nội dung: {tracker.get_slot('petition_description')}",
         f"Địa điểm: {tracker.get_slot('petition_location')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
-        f"Họ tên: {tracker.get_slot('contact_name') or '(không cung cấp)'}",
+        contact_name_line(tracker),
     ]
 
 

@@ -24,7 +24,7 @@ from actions.forms import (
     volunteered_location,
 )
 from actions.petition import contact_name_given, read_phone
-from actions.requests import CONTACT_NAME, Field, RequestKind, file_ticket
+from actions.requests import CONTACT_NAME, Field, RequestKind, contact_name_line, file_ticket
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def _postal_lines(tracker: Tracker) -> list[str]:
         f"Dịch vụ: {LABELS.get(kind, kind)}",
         f"Địa chỉ: {tracker.get_slot('postal_address')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
-        f"Họ tên: {tracker.get_slot('contact_name') or '(không cung cấp)'}",
+        contact_name_line(tracker),
     ]
 
 

@@ -67,6 +67,11 @@ CONTACT_NAME = Field(
 )
 
 
+def contact_name_line(tracker: Tracker) -> str:
+    """The summary line of the citizen's name, on every request that records it."""
+    return f"Họ tên: {tracker.get_slot('contact_name') or '(không cung cấp)'}"
+
+
 # Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").
 _AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s*:?|:)\s+(.+)$")
 _NOT_PART = re.compile(r"(?i)\s*(?:chứ|chu)?\s*(?:không|ko|k|hông|hong|khong)\s+phải\b.*$")
