@@ -28,7 +28,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, latest_text
-from actions.procedures import PENDING_QUESTION_SLOT, is_unclear_followup
+from actions.procedures import PENDING_QUESTION_SLOT, is_ambiguous_procedure_question, is_unclear_followup
 from vietnam.text import fold
 
 # intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
@@ -63,6 +63,10 @@ def asks_a_question(text: str) -> bool:
     return len(folded.split()) >= QUESTION_MIN_WORDS and bool(_ASKS.search(folded))
 
 
+def in_a_form(tracker: Tracker) -> bool:
+    return bool((tracker.active_loop or {}).get("name"))
+
+
 def _likeliest_intent(tracker: Tracker) -> str | None:
     for ranked in tracker.latest_message.get("intent_ranking") or []:
         name = ranked.get("name")
@@ -82,14 +86,15 @@ class ActionClarify(OffLoopAction):
     ) -> list[EventType]:
         if is_unclear_followup(tracker):
             return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
+        if not in_a_form(tracker) and is_ambiguous_procedure_question(tracker):
+            return [FollowupAction("action_answer_procedure")]  # "..., đổi căn cước tốn bao nhiêu"
         if _THANKS.search(fold(latest_text(tracker))):
             dispatcher.utter_message(response="utter_thank")  # "thôi khỏi, cảm ơn nha": a thanks all the same
             return [SlotSet("suggested_intent", None)]
         events = self._clarify(dispatcher, tracker)
         dispatcher.utter_message(json_message=FALLBACK_MARK)
         suggested = any(e.get("name") == "suggested_intent" and e.get("value") for e in events)
-        in_form = bool((tracker.active_loop or {}).get("name"))
-        if not suggested and not in_form and asks_a_question(latest_text(tracker)):
+        if not suggested and not in_a_form(tracker) and asks_a_question(latest_text(tracker)):
             # "ngan hang chinh sach co cho vay von nuoi bo ko": offer to pass it on, as out of the catalogue
             return [
                 *events,

@@ -246,7 +246,10 @@ def volunteered_name(text: str, tracker: Tracker) -> str | None:
 def contact_name_given(text: str, tracker: Tracker) -> str | None:
     """The citizen's name a message gives unasked on a form that does not ask for it (appointment, postal
     request): introduced ("Em tên Lâm Quốc Huy, số ...", "Tôi là Trương Văn Phát"), or a name next to
-    a phone number and nothing else ("Tô Văn Đức 0976543210")."""
+    a phone number and nothing else ("Tô Văn Đức 0976543210"); at the phone step, as on the petition, a bare
+    name too ("Võ Văn Tâm")."""
+    if tracker is not None and tracker.get_slot(REQUESTED_SLOT) == "contact_phone":
+        return volunteered_name(text, tracker)
     if name := find_introduced_name(text):
         return name
     rest = without_phone(text)

@@ -37,7 +37,7 @@ LABELS = {
     DELIVERY: "trả kết quả giải quyết hồ sơ tại nhà",
 }
 # Folded phrases, delivery first: "nhận kết quả" is a delivery although it contains "nhận".
-_DELIVERY = ("ket qua", "giao tra", "tra giay", "chuyen phat", "gui ve nha", "gui ve tan nha", "tra ve nha")
+_DELIVERY = ("ket qua", "giao tra", "tra giay", "chuyen phat", "ve nha", "ve tan nha")
 # ("tới lấy hs", "đến nhận hồ sơ": the postman comes for the dossier; abbreviations are spelt out first.)
 _PICKUP = (
     "nhan ho so",
@@ -53,6 +53,9 @@ _PICKUP = (
     "toi nhan",
     "nop ho so",
     "gom ho so",
+    "gui ho so",
+    "gui giay to",
+    "nop qua buu",
 )
 
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị cần nhận hồ sơ hay trả kết quả ạ."

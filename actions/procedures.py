@@ -341,6 +341,27 @@ def is_unclear_followup(tracker: Tracker) -> bool:
     )
 
 
+# How sure the NLU must be of ask_procedure, beside another intent as likely, to answer a question that
+# names a procedure ("em mới sửa họ tên, giờ đổi căn cước tốn bao nhiêu": correct_info 0.50, ask_procedure
+# 0.50) rather than ask the citizen to say it again.
+AMBIGUOUS_PROCEDURE_CONFIDENCE = 0.3
+
+
+def is_ambiguous_procedure_question(tracker: Tracker) -> bool:
+    """Whether a message the NLU could not settle names a procedure, asks something of it, and has
+    ask_procedure among its two likeliest intents: it is answered, not clarified."""
+    message = tracker.latest_message or {}
+    if not any(e.get("entity") == "procedure" for e in message.get("entities") or []):
+        return False
+    if not _QUESTION_WORDS.search(fold(latest_text(tracker))):
+        return False
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
+    return any(
+        r.get("name") == "ask_procedure" and (r.get("confidence") or 0) >= AMBIGUOUS_PROCEDURE_CONFIDENCE
+        for r in ranking
+    )
+
+
 # Word pairs of another procedure's name, absent from the current one's, by which a question names it.
 OWN_NAME_PAIRS = 2
 

@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_identity
+from actions.common import OffLoopAction, channel_identity
 from actions.values import read_name
 from ticketing import citizen_desk as ticketing
 from vietnam.text import fold
@@ -65,6 +65,27 @@ CONTACT_NAME = Field(
     lambda text, tracker: read_name(text, answered=True),
     optional=True,
 )
+
+
+# The contact step asks for the name and the phone together, as a contact centre does; a reply with one
+# of them takes it and the other is asked for alone (the petition's name may be declined).
+ASK_NAME_AND_PHONE = "Dạ, anh/chị cho em xin họ tên và số điện thoại liên hệ để cán bộ liên lạc khi cần ạ."
+ASK_PHONE = "Dạ, anh/chị cho em xin số điện thoại liên hệ để cán bộ liên lạc khi cần ạ."
+
+
+class ActionAskContactPhone(OffLoopAction):
+    """The phone question of every form (petition, postal request, appointment), with the name's when the
+    citizen has not given it yet (nor declined it)."""
+
+    def name(self) -> str:
+        return "action_ask_contact_phone"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        name = tracker.get_slot(CONTACT_NAME.slot)
+        dispatcher.utter_message(text=ASK_NAME_AND_PHONE if name is None else ASK_PHONE)
+        return []
 
 
 def contact_name_line(tracker: Tracker) -> str:

@@ -92,9 +92,9 @@ def read_name(text: str, *, answered: bool = False) -> str | None:
 _PRONOUNS = r"(?:tôi|tui|toi|em|e|mình|minh|con|cháu|chau|chú|chu|cô|bác|bac|anh|chị|chi|bà|ông|ong)"
 _INTRODUCED_NAME = re.compile(
     rf"(?:(?<!\w)(?P<ten>{_PRONOUNS}\s+(?:tên|ten)(?:\s+(?:là|la))?"
-    rf"|(?:tên|ten)\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s+(?:là|la)"
+    rf"|(?:tên|ten)\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:)"
     rf"|(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)(?:\s+(?:của\s+|cua\s+)?{_PRONOUNS})?\s*(?:là|la|:)?)"
-    r"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)\s*(?:là|la|:)?)"
+    rf"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)(?!\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:))\s*(?:là|la|:)?)"
     r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|con|cháu|chau)\s+(?:là|la)))"
     r"(?!\w)\s*(?P<rest>[^,;.\d]*)",
     re.IGNORECASE,

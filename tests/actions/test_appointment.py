@@ -241,3 +241,25 @@ async def test_never_mind_i_will_take_him_there_cancels(domain: dict[str, Any]) 
     )
     events, _ = await run(ValidateAppointmentForm(), tracker, domain)
     assert slot_values(events)["form_outcome"] == "cancelled"
+
+
+async def test_a_bare_name_at_the_phone_step_is_the_name_and_the_phone_is_asked_again(
+    domain: dict[str, Any],
+) -> None:
+    given = {
+        "appointment_type": "center",
+        "appointment_purpose": "nộp hồ sơ đất",
+        "appointment_location": "Phường Cao Lãnh",
+        "appointment_time": "chiều mai",
+    }
+    tracker = make_tracker(
+        "Vo Van Tam",
+        intent="inform",
+        slots={**given, "requested_slot": "contact_phone"},
+        active_loop="appointment_form",
+    )
+    events, messages = await run(ValidateAppointmentForm(), tracker, domain)
+    values = slot_values(events)
+    assert values["contact_name"] == "Vo Van Tam"
+    assert values.get("contact_phone") is None
+    assert "chưa đúng" not in texts(messages)

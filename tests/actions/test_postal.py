@@ -19,6 +19,9 @@ async def test_the_postal_service_type_is_understood_with_or_without_diacritics(
         "tôi muốn nhận kết quả qua bưu điện": "delivery",
         "nhan ho so tai nha": "pickup",
         "bưu điện đến lấy hồ sơ nộp giúp": "pickup",
+        # sending the dossier by post is a pick-up; sending it back home is a delivery
+        "toi muon gui ho so qua buu dien": "pickup",
+        "gửi hồ sơ về nhà giúp tôi": "delivery",
     }
     for text, expected in cases.items():
         events, _ = await answer_form(ValidatePostalForm(), domain, text, "postal_service_type")

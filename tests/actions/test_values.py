@@ -128,6 +128,10 @@ def test_a_detail_noun_written_with_other_diacritics_is_a_name() -> None:
         ("chú tên Ba", "Ba"),
         ("ấp 2 xã Mỹ Thọ, e ten huynh ngoc anh", "Huynh Ngoc Anh"),
         ("con tên tran minh khoa sdt 0909123456", "Tran Minh Khoa"),
+        # after a comma, "tên tôi là" is one introduction, not "tên" followed by "tôi là ..."
+        ("đường ấp 3 ngập mấy ngày nay, tên tôi là Nguyễn Văn Ba sđt 0909123456", "Nguyễn Văn Ba"),
+        ("duong ngap nuoc, ten tui la Nguyen Van Ba sdt 0909123456", "Nguyen Van Ba"),
+        ("tên tôi: Lê Thị Hoa", "Lê Thị Hoa"),
     ],
 )
 def test_a_name_introduced_in_other_words_is_found_without_the_introduction(text: str, name: str) -> None:
