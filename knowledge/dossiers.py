@@ -65,8 +65,8 @@ MESSAGES = {
         "khai khi nộp hồ sơ ạ."
     ),
     "no_match": (
-        "Dạ, em chưa tìm thấy hồ sơ khớp với mã và 4 số cuối điện thoại anh/chị cung cấp ạ. Anh/chị kiểm tra "
-        "lại mã trên giấy tiếp nhận và số điện thoại đã khai khi nộp hồ sơ giúp em nhé."
+        "Dạ, mã hồ sơ hoặc 4 số cuối điện thoại anh/chị cung cấp chưa đúng, em chưa tìm thấy hồ sơ khớp ạ. "
+        "Anh/chị kiểm tra lại mã trên giấy tiếp nhận và số điện thoại đã khai khi nộp hồ sơ giúp em nhé."
     ),
     "rate_limited": (
         "Dạ, thông tin xác minh đã nhập sai quá số lần cho phép. Để bảo vệ hồ sơ của anh/chị, em tạm dừng "
