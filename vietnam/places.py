@@ -35,9 +35,12 @@ __all__ = [
     "PlaceMatch",
     "all_districts",
     "all_places",
+    "district_units",
     "find_places",
+    "get_district",
     "get_place",
     "resolve_place",
+    "source",
 ]
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "places.yml"
@@ -101,6 +104,8 @@ class PlaceMatch:
     ``place`` is the unit meant, or None when the mention spans several units (a former district, a name
     shared by several former communes); ``candidates`` lists the units it may mean (the resolved place
     first). ``via`` says what matched: ``name``, ``alias``, ``former_unit`` or ``former_district``.
+    ``former_units``: the former communes, wards and towns the mention may name, each with the unit it
+    went to; ``districts``: the former districts, towns and cities it may name.
     """
 
     start: int
@@ -109,6 +114,8 @@ class PlaceMatch:
     matched: str
     candidates: tuple[Place, ...] = ()
     via: str = "name"
+    former_units: tuple[tuple[FormerUnit, Place], ...] = ()
+    districts: tuple[District, ...] = ()
 
 
 def _strip_prefix(name: str) -> str:
@@ -180,6 +187,22 @@ def _by_code() -> dict[str, Place]:
 
 def get_place(code: str) -> Place | None:
     return _by_code().get(code)
+
+
+def get_district(district_id: str) -> District | None:
+    return _load()[1].get(district_id)
+
+
+def district_units(district_id: str) -> list[Place]:
+    """The current units that took (part of) the territory of a former district, in clause order."""
+    return [_by_code()[code] for code in _district_units().get(district_id, ())]
+
+
+@lru_cache(maxsize=1)
+def source() -> tuple[str, str]:
+    """(the legal source of the data, the date it took effect as YYYY-MM-DD), from the data file."""
+    raw = yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
+    return _nfc(raw["source"]), str(raw["effective"])
 
 
 # -------------------------------------------------------------------------------------------- gazetteer
@@ -653,9 +676,31 @@ def find_places(text: str) -> list[PlaceMatch]:
                 matched=text[start:end],
                 candidates=tuple(places[c] for c in candidates),
                 via=via,
+                former_units=_former_units_of(head),
+                districts=tuple(
+                    d
+                    for d in (
+                        get_district(i) for i in _unique(r.target for r in head if r.level == "district")
+                    )
+                    if d is not None
+                ),
             )
         )
     return matches
+
+
+def _former_units_of(readings: list[_Reading]) -> tuple[tuple[FormerUnit, Place], ...]:
+    """The former units the ``former`` readings name, each with the unit it went to."""
+    places = _by_code()
+    found: dict[tuple[str, str], tuple[FormerUnit, Place]] = {}
+    for reading in readings:
+        if reading.level != "former":
+            continue
+        place = places[reading.target]
+        for former in place.former_units:
+            if former.district == reading.district and former.short_name.lower() == reading.surface:
+                found.setdefault((former.name, place.code), (former, place))
+    return tuple(found.values())
 
 
 def _name_key(raw: _Raw, folded: str) -> str:

@@ -4,7 +4,15 @@ import unicodedata
 
 import pytest
 
-from vietnam.places import all_districts, all_places, find_places, get_place, resolve_place
+from vietnam.places import (
+    all_districts,
+    all_places,
+    district_units,
+    find_places,
+    get_place,
+    resolve_place,
+    source,
+)
 from vietnam.text import strip_diacritics
 
 WARDS = {
@@ -277,3 +285,22 @@ def test_long_and_odd_text_is_handled() -> None:
     matches = find_places(text)
     assert [m.place.code for m in matches] == ["xa_tan_hong"]
     assert find_places("\x00\u200b xã\tHậu\nMỹ")[0].place.code == "xa_hau_my"
+
+
+def test_a_mention_names_the_former_units_and_districts_it_may_be() -> None:
+    (sa_rai,) = find_places("Sa Rài giờ thuộc xã nào")
+    assert [(f.name, p.code) for f, p in sa_rai.former_units] == [("Thị trấn Sa Rài", "xa_tan_hong")]
+    assert sa_rai.districts == ()
+    (chau_thanh,) = find_places("Châu Thành")
+    assert {(d.name, d.province) for d in chau_thanh.districts} == {
+        ("Huyện Châu Thành", "Đồng Tháp"),
+        ("Huyện Châu Thành", "Tiền Giang"),
+    }
+    assert [p.code for p in district_units("dt_hong_ngu_huyen")] == [
+        "xa_thuong_phuoc",
+        "xa_long_khanh",
+        "xa_long_phu_thuan",
+        "xa_tan_long",
+        "phuong_thuong_lac",
+    ]
+    assert source() == ("Nghị quyết 1663/NQ-UBTVQH15 ngày 16/6/2025", "2025-07-01")
