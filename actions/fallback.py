@@ -41,6 +41,7 @@ SUGGESTIONS: dict[str, tuple[str, str | None]] = {
     "request_postal_service": ("đăng ký dịch vụ bưu chính công ích", "/request_postal_service"),
     "book_appointment": ("đặt lịch hẹn làm thủ tục", "/book_appointment"),
     "ask_contact_info": ("hỏi địa chỉ, số điện thoại cơ quan", None),
+    "ask_place_change": ("hỏi xã, phường mới của địa danh cũ sau sáp nhập", None),
 }
 # Thanks in a message the NLU could not read ("thôi khỏi cảm ơn", "ok cam on ad nhiu")
 _THANKS = re.compile(r"\b(?:cam on|thank|thanks|tks)\b")

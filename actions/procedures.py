@@ -27,6 +27,7 @@ from actions.common import OffLoopAction, entity_values, latest_intent, latest_t
 from actions.contact_info import ActionContactInfo
 from actions.dossier import due_answer
 from actions.forms import form_reminder
+from actions.place_questions import answer_place_reply, name_the_unit
 from actions.procedure_choice import match_choice, settle, variant_note
 from actions.requests import file_ticket
 from knowledge import facade as knowledge
@@ -419,7 +420,12 @@ class ActionAnswerProcedure(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         try:
+            # "Long Khánh B" after "which commune?": the unit's office, on the procedure in the talk
+            settled = answer_place_reply(dispatcher, tracker)
+            if settled is not None:
+                return settled
             events = self.answer(dispatcher, tracker)
+            events += name_the_unit(dispatcher, tracker, events)  # a place named: its unit, or which one
         except Exception:
             logger.exception("procedure answer failed for conversation %s", tracker.sender_id)
             dispatcher.utter_message(text=FAILED_MESSAGE)

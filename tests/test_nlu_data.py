@@ -35,6 +35,7 @@ TASK_INTENTS = (
     "request_postal_service",
     "book_appointment",
     "ask_contact_info",
+    "ask_place_change",
     "rate_service",
 )
 # Replies to the bot's questions and changes of mind during a request (nlu_data/form_replies.yml).

@@ -1,0 +1,134 @@
+"""Old place names since 1 July 2025: what an old commune, town or district is now (with the resolution as
+source), and a procedure answer that names the unit of the place the citizen gave, or asks which one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.place_questions import (
+    CHOICES_SLOT,
+    ActionAnswerPlaceChange,
+    describe,
+    office_line,
+)
+from actions.procedures import ActionAnswerProcedure
+from tests.actions.support import make_tracker, run, slot_values, texts
+from vietnam.places import find_places, get_place
+
+BUILDING_PERMIT = "1.013225"  # Cấp giấy phép xây dựng mới ... nhà ở riêng lẻ (UBND xã, phường nơi xây dựng)
+RESIDENCE = "1.004222"  # Đăng ký thường trú (Công an xã, phường nơi có chỗ ở hợp pháp)
+DEATH = "1.000656"  # Đăng ký khai tử (UBND xã, phường nơi cư trú cuối cùng)
+CRIMINAL_RECORD = "3.000333"  # Phiếu lý lịch tư pháp (Công an tỉnh): not filed at the commune
+
+
+def place_question(text: str, **kw: Any) -> Any:
+    return make_tracker(text, intent="ask_place_change", **kw)
+
+
+async def test_an_old_town_is_its_new_commune_with_the_resolution(domain: dict[str, Any]) -> None:
+    events, messages = await run(
+        ActionAnswerPlaceChange(), place_question("Sa Rài giờ thuộc xã nào rồi"), domain
+    )
+    said = texts(messages)
+    assert "thị trấn Sa Rài (huyện Tân Hồng cũ) nay thuộc xã Tân Hồng" in said
+    assert "1663/NQ-UBTVQH15" in said and "01/7/2025" in said
+    assert slot_values(events)["contact_place"] == "Xã Tân Hồng"
+
+
+async def test_without_diacritics_too(domain: dict[str, Any]) -> None:
+    _, messages = await run(
+        ActionAnswerPlaceChange(), place_question("thuong thoi tien gio la xa gi"), domain
+    )
+    assert "nay thuộc xã Thường Phước" in texts(messages)
+
+
+async def test_a_former_district_lists_its_units_and_asks_which_with_buttons(domain: dict[str, Any]) -> None:
+    events, messages = await run(
+        ActionAnswerPlaceChange(), place_question("huyện Hồng Ngự cũ giờ gồm những xã nào"), domain
+    )
+    said = texts(messages)
+    for unit in ("xã Thường Phước", "xã Long Khánh", "xã Long Phú Thuận", "xã Tân Long", "phường Thường Lạc"):
+        assert unit in said
+    buttons = messages[0]["buttons"]
+    assert buttons[0]["payload"] == '/ask_place_change{"location": "Xã Thường Phước"}'
+    assert len(slot_values(events)[CHOICES_SLOT]) == 5
+
+
+def test_a_name_several_former_communes_shared_is_answered_for_each() -> None:
+    reply = describe(find_places("Tân Phú giờ là xã nào")[0])
+    assert "xã Tân Phú là đơn vị hành chính hiện nay" in reply.text
+    assert "xã Tân Phú (huyện Thanh Bình cũ) nay thuộc xã Thanh Bình" in reply.text
+    assert "(huyện Tân Phú Đông, tỉnh Tiền Giang cũ) nay thuộc xã Tân Thới" in reply.text
+    assert not reply.choices
+
+
+async def test_a_message_without_a_place_asks_for_the_old_name(domain: dict[str, Any]) -> None:
+    _, messages = await run(ActionAnswerPlaceChange(), place_question("xã cũ của tui giờ là xã gì"), domain)
+    assert "tên xã, phường, thị trấn hoặc huyện cũ" in texts(messages)
+
+
+def test_the_office_is_named_only_for_procedures_filed_where_one_lives() -> None:
+    tram_chim = get_place("xa_tram_chim")
+    assert tram_chim is not None
+    line = office_line(BUILDING_PERMIT, tram_chim, "xã Tân Công Sính cũ")
+    assert line is not None and "UBND xã Tràm Chim (xã Tân Công Sính cũ)" in line
+    residence = office_line(RESIDENCE, tram_chim)
+    assert residence is not None and "Công an xã Tràm Chim" in residence
+    assert office_line(CRIMINAL_RECORD, tram_chim) is None
+
+
+async def test_a_procedure_question_naming_an_old_commune_names_the_new_unit(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "o xa Tan Cong Sinh cu muon xin giay phep xay nha thi nop o dau",
+        intent="ask_procedure",
+        aspects={"place": 0.95},
+        followup=0.0,
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    said = texts(messages)
+    assert "UBND xã Tràm Chim (xã Tân Công Sính cũ)" in said
+    assert slot_values(events)["contact_place"] == "Xã Tràm Chim"
+
+
+async def test_a_former_district_is_asked_back_and_the_typed_commune_answers(domain: dict[str, Any]) -> None:
+    tracker = make_tracker(
+        "ong ngoai tui o huyen Hong Ngu cu moi mat, khai tu nop o xa nao",
+        intent="ask_procedure",
+        aspects={"place": 0.95},
+        followup=0.0,
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    asked = next(m for m in messages if m.get("buttons") and "inform" in m["buttons"][0]["payload"])
+    assert "xã Long Khánh" in asked["text"] and "xã, phường nào" in asked["text"]
+    slots = slot_values(events)
+    assert slots["current_procedure"] == DEATH and len(slots[CHOICES_SLOT]) == 5
+
+    reply = make_tracker("Long Khanh B", intent="inform", slots=slots)
+    events, messages = await run(ActionAnswerProcedure(), reply, domain)
+    said = texts(messages)
+    assert "xã Long Khánh B (huyện Hồng Ngự cũ) nay thuộc xã Long Khánh" in said
+    assert "khai tử" in said and "UBND xã Long Khánh" in said
+    assert slot_values(events) == {"contact_place": "Xã Long Khánh", CHOICES_SLOT: None}
+
+
+async def test_a_button_answers_the_question_back(domain: dict[str, Any]) -> None:
+    slots = {"current_procedure": DEATH, CHOICES_SLOT: ["xa_long_khanh", "xa_tan_long"]}
+    payload = '/inform{"location": "Xã Tân Long"}'
+    tracker = make_tracker(
+        payload, intent="inform", entities=[{"entity": "location", "value": "Xã Tân Long"}], slots=slots
+    )
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert "UBND xã Tân Long" in texts(messages)
+
+
+async def test_a_district_named_with_its_commune_settles_on_the_commune(domain: dict[str, Any]) -> None:
+    slots = {"current_procedure": DEATH, CHOICES_SLOT: ["xa_vinh_kim", "xa_phu_huu"]}
+    tracker = make_tracker("Châu Thành bên Tiền Giang cũ, xã Vĩnh Kim", intent="ask_procedure", slots=slots)
+    _, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert "UBND xã Vĩnh Kim" in texts(messages)
+
+
+async def test_a_place_answer_does_not_drop_the_procedure_in_the_talk(domain: dict[str, Any]) -> None:
+    tracker = place_question("Sa Rài giờ thuộc xã nào rồi", slots={"current_procedure": RESIDENCE})
+    events, _ = await run(ActionAnswerPlaceChange(), tracker, domain)
+    assert "current_procedure" not in slot_values(events)
