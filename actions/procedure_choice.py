@@ -175,6 +175,11 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     close = [h for h in hits if h.score >= CLOSE_RATIO * top.score]
     if len(close) == 1:
         return Settlement(top)
+    named = named_in(question, close)
+    if named is not None:
+        # "... đối với thủ tục đăng ký thường trú trong trường hợp ...": the question writes the official
+        # name out; its siblings are offered
+        return Settlement(named, [h for h in close if h is not named][:MAX_OFFERED])
 
     ranged = [(h, age_range(h.name)) for h in close]
     ranged = [(h, r) for h, r in ranged if r is not None]
@@ -205,6 +210,24 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     else:
         chosen = best_plain
     return Settlement(chosen, [h for h in close if h is not chosen][:MAX_OFFERED])
+
+
+# Official names this short ("Cấp", "Đăng ký") are words of any question, not a name written out.
+MIN_NAME_WORDS = 3
+
+
+def named_in(question: str, hits: Sequence[Hit]) -> Hit | None:
+    """The hit whose whole official name (without its bracketed level) the question writes out, the
+    longest when several are ("đăng ký khai sinh có yếu tố nước ngoài" writes out both "Đăng ký khai
+    sinh" and its foreign variant); None when none is."""
+    asked = _folded_words(question)
+    written = [
+        (len(name.split()), h)
+        for h in hits
+        if len((name := _folded_words(re.sub(r"\(.*?\)", " ", h.name)).strip()).split()) >= MIN_NAME_WORDS
+        and f" {name} " in asked
+    ]
+    return max(written, key=lambda pair: pair[0])[1] if written else None
 
 
 # "mất hộ chiếu rồi, làm lại bao nhiêu": the citizen asks to have the paper made again; the report of its

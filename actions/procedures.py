@@ -28,7 +28,7 @@ from actions.contact_info import ActionContactInfo
 from actions.dossier import due_answer
 from actions.forms import form_reminder
 from actions.place_questions import answer_place_reply, name_the_unit
-from actions.procedure_choice import match_choice, settle, variant_note
+from actions.procedure_choice import CLOSE_RATIO, match_choice, settle, variant_note
 from actions.requests import file_ticket
 from knowledge import facade as knowledge
 from vietnam.text import fold
@@ -315,6 +315,26 @@ def topic_of(code: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z0-9]+", name) if w not in _NAME_ACTION_WORDS)
 
 
+def _topic_pairs(code: str) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(topic_of(code).split()))
+
+
+def leads_its_topic(current: str, hits: list[Any]) -> bool:
+    """Whether procedure ``current`` is among the close ``hits`` of a short message and no hit above it
+    is about the same paper: "bị mất rồi, rớt đâu mất tiêu" right after the re-issue of the ID card finds
+    the re-issue of land certificates and driving licences first (strangers that share "cấp lại ... bị
+    mất"), and the ID card's own re-issue close behind; "mất thẻ thì sao" after its renewal finds the
+    card's re-issue above the renewal, which it then is."""
+    if not hits:
+        return False
+    close = [h for h in hits if h.score >= CLOSE_RATIO * hits[0].score]
+    codes = [h.code for h in close]
+    if current not in codes:
+        return False
+    own = _topic_pairs(current)
+    return not any(_topic_pairs(h.code) & own for h in close[: codes.index(current)])
+
+
 def names_mostly(code: str, folded: str) -> bool:
     view = knowledge.get_procedure(code)
     name_words = set(re.findall(r"[a-z0-9]+", fold(view.name))) if view is not None else set()
@@ -552,6 +572,12 @@ class ActionAnswerProcedure(OffLoopAction):
             unplaced
             or (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
             or (hits and hits[0].code == current)
+            or (
+                not mentioned
+                and not another
+                and len(text.split()) <= REPLY_WORDS
+                and leads_its_topic(current, hits)
+            )
             or (
                 not another
                 and names_result_of(current, text)

@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from actions.context import is_contextual_followup
-from actions.procedure_choice import match_choice, settle, stated_age
+from actions.out_of_scope import ActionOutOfScope
+from actions.procedure_choice import match_choice, named_in, settle, stated_age
 from actions.procedures import (
     ActionAnswerProcedure,
     clause_aspects,
     is_procedure_reply,
     is_unclear_followup,
+    leads_its_topic,
     render,
 )
 from knowledge import facade as knowledge
@@ -593,3 +595,67 @@ async def test_a_paper_of_the_current_dossier_asked_about_below_the_threshold_st
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert slot_values(events)["current_procedure"] == BIRTH
     assert "không cần chứng thực" in texts(messages)
+
+
+def test_a_question_writing_out_an_official_name_gets_that_procedure() -> None:
+    hits = [
+        Hit("P", "Đăng ký thường trú", 52),
+        Hit("D", "Khai báo thông tin về cư trú đối với người chưa đủ điều kiện đăng ký thường trú", 49),
+        Hit("X", "Xóa đăng ký thường trú", 37),
+    ]
+    question = (
+        "Đề nghị cho biết thành phần hồ sơ, thời hạn giải quyết và mức lệ phí đối với thủ tục đăng ký thường "
+        "trú trong trường hợp công dân đăng ký vào chỗ ở hợp pháp thuộc quyền sở hữu của mình."
+    )
+    settled = settle(question, hits, ambiguous=True)
+    assert settled.answer.code == "P" and [h.code for h in settled.offered] == ["D", "X"]
+    # the longest name written out wins; a two-word name ("Cấp lại") is no name written out
+    foreign = [Hit("K", "Đăng ký khai sinh", 30), Hit("F", "Đăng ký khai sinh có yếu tố nước ngoài", 29)]
+    assert named_in("đăng ký khai sinh có yếu tố nước ngoài cần gì", foreign).code == "F"
+    assert named_in("cấp lại bao lâu", [Hit("A", "Cấp lại", 9), Hit("B", "Cấp lại thẻ", 8)]) is None
+
+
+ID_REISSUE = "1.014064"  # Cấp lại thẻ căn cước
+ID_RENEWAL = "1.014063"  # Cấp đổi thẻ căn cước
+
+
+def test_the_current_procedure_leads_its_topic_among_strangers() -> None:
+    strangers = [
+        Hit("1.012786", "Cấp lại Giấy chứng nhận do bị mất", 16.5),
+        Hit(LICENCE_RENEWAL, "Cấp lại giấy phép lái xe", 14.8),
+        Hit(ID_REISSUE, "Cấp lại thẻ căn cước", 12.4),
+    ]
+    # "bị mất rồi" right after the card's re-issue: the land certificate and the licence are strangers
+    assert leads_its_topic(ID_REISSUE, strangers)
+    # after the card's renewal, its re-issue ranked above it is about the same card: not the renewal's
+    siblings = [Hit(ID_REISSUE, "Cấp lại thẻ căn cước", 16), Hit(ID_RENEWAL, "Cấp đổi thẻ căn cước", 12)]
+    assert not leads_its_topic(ID_RENEWAL, siblings)
+    # far behind the top, the current procedure is not what the words found
+    assert not leads_its_topic(
+        ID_REISSUE, [Hit("1.012786", "Cấp lại Giấy chứng nhận do bị mất", 30), *strangers[2:]]
+    )
+
+
+async def test_a_circumstance_of_the_current_procedure_stays_on_it(domain: dict[str, Any]) -> None:
+    tracker = ask(
+        "bi mat r ad, rot dau mat tieu",
+        slots={"current_procedure": ID_REISSUE},
+        previous_events=[{"event": "action", "name": "action_answer_procedure"}],
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == ID_REISSUE
+    assert "70.000" in texts(messages)  # its overview, fee included
+
+
+async def test_a_variant_named_after_an_answer_is_not_out_of_scope(domain: dict[str, Any]) -> None:
+    after_answer = {
+        "slots": {"current_procedure": BUILDING_PERMIT},
+        "previous_events": [{"event": "action", "name": "action_answer_procedure"}],
+    }
+    reply = make_tracker("xây mới nhà ở riêng lẻ", intent="out_of_scope", aspects={}, **after_answer)
+    events, messages = await run(ActionOutOfScope(), reply, domain)
+    assert events == [{"event": "followup", "name": "action_answer_procedure", "timestamp": None}]
+    # a request for a private builder shares two words with the permit: still out of scope
+    builder = make_tracker("cho xin số thợ xây nào uy tín", intent="out_of_scope", aspects={}, **after_answer)
+    events, messages = await run(ActionOutOfScope(), builder, domain)
+    assert not events and messages[0]["response"] == "utter_out_of_scope"

@@ -179,3 +179,30 @@ def test_validator_requires_audit_and_rejects_placeholders(tmp_path: Path) -> No
     ):
         assert expected in problems, problems
     assert "DT.chi_dan_thu: channels" not in problems and "DT.chi_dan_thu: levels" not in problems
+
+
+def test_no_answer_sounds_like_the_out_of_scope_reply(records: list[ProcedureRecord]) -> None:
+    # "nằm ngoài phạm vi hỗ trợ" is how the bot declines: an answer must never read like it (the residence
+    # "ngoài phạm vi xã, phường nơi thường trú" is said "ở xã, phường khác với nơi đã đăng ký thường trú")
+    found = [
+        f"{r.code} {path}"
+        for r in records
+        for path, text in citizen_texts(r)
+        if "ngoài phạm vi" in text.lower()
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_a_close_relative_needs_no_certified_authorisation_for_a_civil_status_copy(
+    records: list[ProcedureRecord],
+) -> None:
+    # thành phần hồ sơ of 2.000635 on the national portal (163/QĐ-BTP)
+    paper = next(d for d in by_code(records, "2.000635").documents if d.name == "Văn bản ủy quyền")
+    assert "không phải chứng thực" in (paper.note or "") and "cha, mẹ" in (paper.note or "")
+
+
+def test_a_lost_health_insurance_card_is_reissued_within_seven_working_days(
+    records: list[ProcedureRecord],
+) -> None:
+    record = by_code(records, "1.002759")
+    assert all("07 ngày làm việc" in (c.time or "") for c in record.channels)
