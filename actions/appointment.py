@@ -16,7 +16,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ASSUMED_SLOT, entity_values, latest_intent, latest_text, reset
+from actions.common import (
+    ASSUMED_SLOT,
+    REQUESTED_SLOT,
+    entity_values,
+    latest_intent,
+    latest_text,
+    previous_action,
+    reset,
+)
 from actions.forms import (
     AnswerValidation,
     AskLocation,
@@ -30,6 +38,7 @@ from actions.petition import contact_name_given, read_phone, without_phone
 from actions.procedures import named_procedure
 from actions.requests import CONTACT_NAME, Field, RequestKind, contact_name_line, file_ticket
 from actions.values import find_time, read_name
+from knowledge import facade as knowledge
 from vietnam.codes import find_codes
 from vietnam.places import find_places
 from vietnam.text import fold, normalize_text
@@ -188,6 +197,34 @@ def read_purpose(text: str, tracker: Tracker) -> str | None:
     return text
 
 
+# The citizen's messages before the one that books in which a procedure named is still the topic.
+TOPIC_MESSAGES = 3
+
+
+def talk_procedure(tracker: Tracker) -> str | None:
+    """The procedure the talk is about when an appointment is asked for without saying what for ("vậy đặt
+    giúp tôi lịch hẹn nộp hồ sơ ..." right after its answer, or after giving up its postal request): the
+    one named in one of the citizen's last messages, else the one just answered."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        seen += 1
+        if seen == 1:
+            continue  # the message that books
+        if seen > TOPIC_MESSAGES + 1:
+            break
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        named = next((e.get("value") for e in entities if e.get("entity") == "procedure"), None)
+        if named:
+            return str(named)
+    code = tracker.get_slot("current_procedure")
+    if code and previous_action(tracker) == "action_answer_procedure":
+        view = knowledge.get_procedure(str(code))
+        return view.name if view is not None else None
+    return None
+
+
 def volunteered_purpose(text: str, tracker: Tracker) -> str | None:
     """What a message says the appointment is for unasked: the procedure the NLU read in it ("..., để nộp
     hồ sơ đăng ký kết hôn"), or the words from a doing word on ("đặt lịch hẹn lên xã nộp hồ sơ đất, sáng
@@ -210,6 +247,8 @@ def volunteered_purpose(text: str, tracker: Tracker) -> str | None:
         # "Phan Thị Kim": who to call ("Lâm" is a family name too: "làm căn cước" is no name)
         if not (all(word[0].isupper() for word in words[start:end]) and read_name(purpose) is not None):
             return purpose
+    if tracker.get_slot(REQUESTED_SLOT) is None:  # the message that books says nothing of what for
+        return talk_procedure(tracker)
     return None
 
 
@@ -218,6 +257,8 @@ def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | No
 
 
 class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
+    QUESTION_WORDS_SLOTS = ("appointment_time",)  # "thứ 7 có làm không" asks about office hours
+
     def name(self) -> str:
         return "validate_appointment_form"
 

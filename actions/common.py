@@ -46,6 +46,10 @@ PROCEDURE_QUESTION = "procedure_question"
 # The citizen asked, in the middle of another form, to look a dossier up and gave its code ("à không, tra
 # giùm hồ sơ 000.00.20.H19-... đi"): the form ends unseen and the lookup starts with that code.
 DOSSIER_LOOKUP = "dossier_lookup"
+# The form that creates something (petition, postal request, appointment) a dossier lookup interrupted: its
+# answers are kept, and it resumes after the lookup (actions/dossier.py).
+RESUME_SLOT = "resume_form"
+RESUMABLE_FORMS = ("petition_form", "postal_form", "appointment_form")
 # The citizen asked, in the middle of a form, for another one ("thôi cho đặt lịch hẹn lên xã luôn" while the
 # postal request asks which service): the form ends unseen and the other starts with that message.
 SWITCH_PREFIX = "switch:"
@@ -96,6 +100,7 @@ FORM_SLOTS = (
     "location_mention",
     "request_kind",
     "form_assumed",
+    "resume_form",
 )
 # Wrong answers in a row after which a form ends politely and a human is offered.
 FAILURE_LIMIT = 3
@@ -297,6 +302,8 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
     if outcome == PROCEDURE_QUESTION:
         return [*reset(*slots), FollowupAction("action_answer_procedure")]
     if outcome == DOSSIER_LOOKUP:
+        if tracker.get_slot(RESUME_SLOT):  # the request's answers are kept for after the lookup
+            return [*reset(), FollowupAction("dossier_status_form")]
         return [*reset(*slots), FollowupAction("dossier_status_form")]
     if isinstance(outcome, str) and outcome.startswith(SWITCH_PREFIX):
         target = outcome.removeprefix(SWITCH_PREFIX)
@@ -390,12 +397,14 @@ class GuardedFormValidation(FormValidationAction, ABC):
             intent_is(tracker, "check_dossier_status", CANCEL_CONFIDENCE) or _LOOKUP_WORDS.search(fold(text))
         ):
             return None
+        form = self.name().removeprefix("validate_")
         return {
             slot: None,
             FAILURES_SLOT: 0,
             OUTCOME_SLOT: DOSSIER_LOOKUP,
             REQUESTED_SLOT: None,
             "dossier_code": code,
+            RESUME_SLOT: form if form in RESUMABLE_FORMS else None,
         }
 
     def accept(self, slot: str, value: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ Rules: bot/rules/confirmation.yml. Each kind of request is described once, in it
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -35,12 +36,20 @@ from actions.common import (
 from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS, sends_now
 from actions.petition import PETITION
 from actions.postal import POSTAL
-from actions.requests import Field, RequestKind, correction_value, lower_first, named_field
-from actions.values import read_location
+from actions.requests import (
+    Field,
+    RequestKind,
+    correction_clauses,
+    correction_value,
+    lower_first,
+    named_fields,
+)
+from actions.values import read_detail, read_location, with_detail
 
 logger = logging.getLogger(__name__)
 
 KIND_SLOT = "request_kind"
+_CLAUSE_MARK = re.compile(r"[,;]")
 NOTHING_PENDING_MESSAGE = "Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ."
 
 
@@ -182,12 +191,12 @@ class ActionCorrectRequest(OffLoopAction):
             return []
         text = latest_text(tracker)
         value_text = correction_value(text)
-        named = named_field(kind, text)
-        order = [named] if named else []
-        order += [f for f in kind.fields if f is not named]
+        named = named_fields(kind, text)
+        order = [*named, *(f for f in kind.fields if f not in named)]
         for field in order:
             if field.location:
-                events = self._location(kind, field, value_text, named is field)
+                current = str(tracker.get_slot(field.slot) or "")
+                events = self._location(kind, field, value_text, current if field in named else None)
                 if events is not None:
                     if any(
                         e.get("event") == "slot" and e.get("name") == field.slot and e.get("value")
@@ -196,9 +205,19 @@ class ActionCorrectRequest(OffLoopAction):
                         dispatcher.utter_message(text=f"Dạ, em đã sửa {lower_first(field.label)} ạ.")
                     return events
                 continue
-            if field.read is None or (field.free_text and field is not named):
+            if field.read is None or (field.free_text and field not in named):
                 continue
             value = field.read(value_text, tracker)
+            if value is not None and not field.free_text and _CLAUSE_MARK.search(value):
+                # a value across clauses ("chiều thứ 3 giùm tui, sáng thứ 2"): the first clause that gives one
+                value = next(
+                    (
+                        v
+                        for clause in correction_clauses(text)
+                        if (v := field.read(clause, tracker)) is not None
+                    ),
+                    value,
+                )
             if value is not None:
                 dispatcher.utter_message(text=f"Dạ, em đã sửa {lower_first(field.label)} ạ.")
                 return [
@@ -206,21 +225,29 @@ class ActionCorrectRequest(OffLoopAction):
                     SlotSet(KIND_SLOT, kind.name),
                     FollowupAction("action_summarize_request"),
                 ]
-        if named is not None:
+        if named:
             # "sửa lại địa chỉ": the form asks that one field again, then the summary comes back.
-            return [SlotSet(field_slot, None) for field_slot in (named.slot,)] + [
-                SlotSet(KIND_SLOT, kind.name),
-                FollowupAction(kind.form),
-            ]
+            return [SlotSet(named[0].slot, None), SlotSet(KIND_SLOT, kind.name), FollowupAction(kind.form)]
         return [FollowupAction("action_ask_correction")]
 
     @staticmethod
-    def _location(kind: RequestKind, field: Field, text: str, named: bool) -> list[EventType] | None:
+    def _location(kind: RequestKind, field: Field, text: str, current: str | None) -> list[EventType] | None:
+        """The events of a place correction; ``current``: the place recorded, when the message names the
+        field (then a hamlet, street or house number alone changes that detail and keeps the unit: "ấp 5
+        chứ hổng phải ấp 3")."""
         answer = read_location(text)
         if answer is None:
-            if named:
-                return [SlotSet(field.slot, None), SlotSet(KIND_SLOT, kind.name), FollowupAction(kind.form)]
-            return None
+            detail = read_detail(text)
+            if current is None or not detail:
+                return None
+            corrected = with_detail(current, detail)
+            if corrected is None:
+                return None
+            return [
+                SlotSet(field.slot, corrected),
+                SlotSet(KIND_SLOT, kind.name),
+                FollowupAction("action_summarize_request"),
+            ]
         if answer.resolved:
             return [
                 SlotSet(field.slot, answer.text()),

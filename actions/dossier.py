@@ -16,9 +16,11 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    FORM_LABELS,
     OUTCOME_SLOT,
     PROCEDURE_QUESTION,
     REQUESTED_SLOT,
+    RESUME_SLOT,
     OffLoopAction,
     ended_early,
     latest_text,
@@ -117,6 +119,16 @@ class ValidateDossierStatusForm(AnswerValidation):
         return result
 
 
+def resume_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After a lookup asked in the middle of a request (a petition, a postal request, an appointment), the
+    request resumes where it was, its answers kept; nothing otherwise."""
+    form = tracker.get_slot(RESUME_SLOT)
+    if not form:
+        return []
+    dispatcher.utter_message(text=f"Dạ, mình tiếp tục phần {FORM_LABELS.get(form, form)} đang làm dở nhé ạ.")
+    return [SlotSet(RESUME_SLOT, None), FollowupAction(form)]
+
+
 class ActionLookupDossier(OffLoopAction):
     def name(self) -> str:
         return "action_lookup_dossier"
@@ -124,6 +136,12 @@ class ActionLookupDossier(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        events = self.look_up(dispatcher, tracker)
+        if any(e.get("event") == "followup" for e in events):
+            return [SlotSet(RESUME_SLOT, None), *events]  # the lookup ended otherwise: no resuming
+        return [*events, *resume_request(dispatcher, tracker)]
+
+    def look_up(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         early = ended_early(dispatcher, tracker, *DOSSIER_SLOTS)
         if early is not None:
             return early
@@ -207,3 +225,18 @@ def due_answer(tracker: Tracker) -> str | None:
             "cho anh/chị ạ."
         )
     return result.message
+
+
+def next_step_answer(tracker: Tracker) -> str | None:
+    """What to do next with the dossier just looked up when it came back (returned, or papers to add): a
+    question that names no procedure right after its status ("vậy giờ tôi phải làm lại hồ sơ từ đầu hả?")
+    is about it; None when there is no such dossier to speak of."""
+    code, last4 = tracker.get_slot(LAST_CODE_SLOT), tracker.get_slot(KNOWN_LAST4_SLOT)
+    if not code or not last4 or previous_action(tracker) != "action_lookup_dossier":
+        return None
+    try:
+        result = knowledge.lookup_dossier(code, last4, tracker.sender_id)
+    except Exception:
+        logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
+        return None
+    return result.next_step if result.outcome == "found" else None

@@ -43,7 +43,7 @@ from actions.common import (
     says_dont_know,
 )
 from actions.requests import Field, RequestKind, read_correction
-from actions.values import LocationAnswer, read_detail, read_location
+from actions.values import FAMILY_NAMES, LocationAnswer, read_detail, read_location, read_name
 from vietnam.places import Place, find_places
 from vietnam.text import fold, normalize_text
 
@@ -53,6 +53,13 @@ from vietnam.text import fold, normalize_text
 # form's question handles better than "ngoài phạm vi".
 SIDE_INTENTS = ("ask_procedure", "ask_contact_info", "bot_challenge")
 SIDE_CONFIDENCE = 0.5
+# A side question read at least this sure is a question even when the reader of a slot whose answers are
+# also what questions ask about (``AnswerValidation.QUESTION_WORDS_SLOTS``: a day and time) finds a value
+# in it ("mà bên đó làm việc mấy giờ, thứ 7 có làm không" names a day, yet asks about office hours).
+STRONG_SIDE_CONFIDENCE = 0.85
+# An answer this long that another form's intent reads clearly asks for that form, even when a reader of
+# this one finds a value in it ("à thôi khỏi gửi bưu điện, đặt lịch hẹn cho tui lên xã Mỹ An Hưng ...").
+PLAIN_ANSWER_WORDS = 8
 # Values given unasked that the bot says it heard, as the citizen would name them (the value follows).
 ACKNOWLEDGED = {
     "contact_name": "họ tên",
@@ -98,8 +105,28 @@ def sends_now(tracker: Tracker) -> bool:
     return len(folded.split()) <= SEND_NOW_WORDS and bool(_SEND_NOW.search(folded))
 
 
-def is_side_question(tracker: Tracker) -> bool:
-    return latest_intent(tracker) in SIDE_INTENTS and latest_confidence(tracker) >= SIDE_CONFIDENCE
+def is_side_question(tracker: Tracker, confidence: float = SIDE_CONFIDENCE) -> bool:
+    return latest_intent(tracker) in SIDE_INTENTS and latest_confidence(tracker) >= confidence
+
+
+# The middle names that make a full name typed in lower case plainly a name ("vo thi kieu").
+_MIDDLE_NAMES = frozenset(("van", "thi"))
+
+
+def is_plain_name(text: str) -> bool:
+    """Whether ``text`` is a person's full name and nothing else: two to four words led by a family name,
+    capitalised ("Phan Thị Lụa", "Lam Quoc Bao") or with "văn"/"thị" after it ("vo thi kieu"). At the contact
+    step that is the answer, whatever the NLU read it as (a name it never saw may look like a procedure's
+    words to it); "làm căn cước cần gì" is not one."""
+    text = normalize_text(text).strip(" .,!")
+    words = text.split()
+    folded = fold(text).split()
+    return (
+        2 <= len(words) <= 4
+        and read_name(text) is not None
+        and folded[0] in FAMILY_NAMES
+        and (all(w[:1].isupper() for w in words) or folded[1] in _MIDDLE_NAMES)
+    )
 
 
 class AnswerValidation(GuardedFormValidation):
@@ -107,6 +134,10 @@ class AnswerValidation(GuardedFormValidation):
 
     Subclasses list, per slot, a reader: ``reader(text, tracker)`` returns the value the text gives that
     slot, or None when the text is no answer to its question."""
+
+    # Slots whose answers are words questions also ask about (a day, an hour): a clear side question is
+    # answered even when their reader finds a value in it (STRONG_SIDE_CONFIDENCE).
+    QUESTION_WORDS_SLOTS: tuple[str, ...] = ()
 
     @abstractmethod
     def readers(self) -> dict[str, Reader]:
@@ -136,8 +167,15 @@ class AnswerValidation(GuardedFormValidation):
         return {}
 
     def takes_answer(self, slot: str, text: str, tracker: Tracker) -> bool:
+        """Whether ``text`` is an answer to the question for ``slot`` rather than a request for another
+        form: a reader takes it and it is short (a long message that another form's intent reads clearly
+        changes the request, its place or time going to the new form)."""
         reader = self.readers().get(slot)
-        return reader is not None and reader(text, tracker) is not None
+        return (
+            reader is not None
+            and reader(text, tracker) is not None
+            and len(text.split()) <= PLAIN_ANSWER_WORDS
+        )
 
     def correction(self, tracker: Tracker) -> tuple[Field, str] | None:
         """A field already given that the latest message corrects ("sửa số điện thoại thành ..."), with its
@@ -197,24 +235,38 @@ class AnswerValidation(GuardedFormValidation):
             if requested is not None and tracker.get_slot(slot) is None and sends_now(tracker):
                 # "đúng rồi, gửi đi": the questions still open that have a common case take it
                 return self.missed(slot, tracker)
-            if requested is None or not is_side_question(tracker):
+            if requested is None or not is_side_question(tracker) or self.plain_contact(slot, text, tracker):
                 value = self.volunteered(slot, text, tracker)
                 if value is not None:
                     return {slot: value}
             return {}
         if correction is not None:
             return {}  # another field corrected (extract_<other> takes it): this one is asked again
+        if self.switch_target(tracker, slot):
+            return {slot: text}  # validate_<slot> ends this form for the one asked for
+        if slot in self.QUESTION_WORDS_SLOTS and is_side_question(tracker, STRONG_SIDE_CONFIDENCE):
+            return {}  # a question that happens to name a day or an hour: answered, then asked again
         if self.readers()[slot](text, tracker) is not None:
             return {slot: text}
         if is_side_question(tracker):
-            return {}  # rejected: the side-question rule answers, then the form asks again
-        if self.switch_target(tracker, slot):
-            return {slot: text}  # validate_<slot> ends this form for the one asked for
+            # rejected: the side-question rule answers, then the form asks again (a bare name at the
+            # contact step is taken by extract_contact_name: plain_contact)
+            return {}
         others = (other for other in (*self.readers(), *self.optional_slots()) if other != slot)
         if any(self.volunteered(other, text, tracker) is not None for other in others):
             # the answer to another question (extract_<other> takes it): this one is asked again
             return self.missed(slot, tracker)
         return {slot: text}  # validate_<slot> decides: cancel, handoff, or ask again
+
+    def plain_contact(self, slot: str, text: str, tracker: Tracker) -> bool:
+        """Whether ``text``, at the step that asks for the name and the phone together, is the citizen's
+        name and nothing else (``is_plain_name``) and ``slot`` is the name's, still empty."""
+        return (
+            slot == "contact_name"
+            and tracker.get_slot(REQUESTED_SLOT) == "contact_phone"
+            and tracker.get_slot(slot) is None
+            and is_plain_name(text)
+        )
 
     # Each extract_<slot> delegates to extract_answer (rasa_sdk looks the methods up by name).
     def __getattr__(self, name: str) -> Any:
@@ -311,10 +363,14 @@ def pending_candidates(tracker: Tracker) -> list[str]:
 def choose_candidate(text: str, candidates: list[str]) -> str | None:
     """The unit among ``candidates`` (official names) that ``text`` picks: by name ("Mỹ Hiệp", a button's
     payload), or by position ("cái đầu", "số 2")."""
-    for match in find_places(text):
-        for place in (match.place, *match.candidates):
-            if place is not None and place.name in candidates:
-                return place.name
+    matches = find_places(text)
+    for match in matches:  # a unit named ("giờ là xã Long Hưng")
+        if match.place is not None and match.place.name in candidates:
+            return match.place.name
+    for match in matches:  # a former name that leaves only one of them ("Tân Phú thuộc huyện Châu Thành cũ")
+        among = {place.name for place in match.candidates if place.name in candidates}
+        if len(among) == 1:
+            return among.pop()
     folded = fold(text)
     for name in candidates:
         short = fold(name).split(" ", 1)[-1]

@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, entity_values, latest_intent, latest_text, previous_action
 from actions.contact_info import ActionContactInfo
-from actions.dossier import due_answer
+from actions.dossier import due_answer, next_step_answer
 from actions.forms import form_reminder
 from actions.place_questions import answer_place_reply, name_the_unit
 from actions.procedure_choice import CLOSE_RATIO, match_choice, settle, variant_note
@@ -481,6 +481,10 @@ class ActionAnswerProcedure(OffLoopAction):
         # "bao lâu thì có" right after a dossier's status: when that dossier will be ready
         if not mentioned and "time" in aspects and (due := due_answer(tracker)):
             dispatcher.utter_message(text=due)
+            return []
+        # "vậy giờ tôi phải làm lại hồ sơ từ đầu hả?" right after a dossier came back: what to do with it
+        if not mentioned and (next_step := next_step_answer(tracker)):
+            dispatcher.utter_message(text=next_step)
             return []
 
         # A button: the entity carries the procedure code itself.

@@ -95,7 +95,11 @@ def contact_name_line(tracker: Tracker) -> str:
 
 # Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").
 _AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s*:?|:)\s+(.+)$")
-_NOT_PART = re.compile(r"(?i)\s*(?:chứ|chu)?\s*(?:không|ko|k|hông|hong|khong)\s+phải\b.*$")
+_NOT_PART = re.compile(
+    r"(?i)\s*(?:chứ|chu|chớ|cho)?\s*(?:không|ko|k|hông|hong|khong|hổng|hok)\s+(?:phải|phai)\b.*$"
+)
+# Clauses of a correction: "đổi qua chiều thứ 3 giùm tui, sáng thứ 2 bận rồi" gives its value in the first.
+_CLAUSE = re.compile(r"[,;]")
 
 
 def lower_first(label: str) -> str:
@@ -109,12 +113,28 @@ def correction_value(text: str) -> str:
     return match.group(1) if match else text
 
 
-def named_field(kind: RequestKind, text: str) -> Field | None:
+def correction_clauses(text: str) -> list[str]:
+    """Where a correction's new value may be: each clause's value (``correction_value``), then the whole
+    message's."""
+    clauses = [correction_value(c).strip() for c in _CLAUSE.split(_NOT_PART.sub("", text))]
+    return list(dict.fromkeys([*(c for c in clauses if c), correction_value(text)]))
+
+
+def named_fields(kind: RequestKind, text: str) -> list[Field]:
+    """The fields a message names, the most specific first (the longest word that names it: "tên" is a
+    field's name, "chỗ" may also be "chớ")."""
     words = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    found = []
     for field in kind.fields:
-        if any(f" {w} " in words for w in field.words):
-            return field
-    return None
+        named = [w for w in field.words if f" {w} " in words]
+        if named:
+            found.append((max(len(w.split()) for w in named), field))
+    return [field for _, field in sorted(found, key=lambda item: -item[0])]
+
+
+def named_field(kind: RequestKind, text: str) -> Field | None:
+    fields = named_fields(kind, text)
+    return fields[0] if fields else None
 
 
 # Words that say a message corrects something already given ("sửa", "đổi", "nhầm", "ghi sai", "mới đúng").
@@ -127,11 +147,13 @@ def read_correction(kind: RequestKind, text: str, tracker: Tracker) -> tuple[Fie
     places are corrected at the summary, where they can be asked again)."""
     if not _CORRECTION_WORDS.search(fold(text)):
         return None
-    field = named_field(kind, text)
-    if field is None or field.read is None or field.free_text or field.location:
-        return None
-    value = field.read(correction_value(text), tracker)
-    return (field, value) if value is not None else None
+    for field in named_fields(kind, text):
+        if field.read is None or field.free_text or field.location:
+            continue
+        value = field.read(correction_value(text), tracker)
+        if value is not None:
+            return field, value
+    return None
 
 
 def file_ticket(

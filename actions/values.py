@@ -45,6 +45,7 @@ _NAME_INTRO = re.compile(
     r"\s+(?:tên|ten|là|la)(?:\s+(?:là|la))?)\s*",
     re.IGNORECASE,
 )
+FAMILY_NAMES = _SURNAMES
 _TITLES = _words("chi anh co chu ba ong bac di cau thim em")
 # One capitalised word at the name step is a name ("Tư", "Út"), unless it is one of these.
 _NOT_NAMES = _words(
@@ -289,6 +290,46 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
         else:
             i += 1
     return ", ".join(dict.fromkeys(parts))
+
+
+def with_detail(recorded: str, detail: str) -> str | None:
+    """The place ``recorded`` ("ấp 3, Xã Tân Thuận Bình") with ``detail`` ("ấp 5") in place of the detail of
+    the same kind, the unit kept ("ấp 5, Xã Tân Thuận Bình"); a kind not recorded yet is added before the
+    others. None when ``recorded`` names no unit."""
+    answer = read_location(recorded)
+    if answer is None or not answer.resolved:
+        return None
+    old = answer.detail
+    for part in (p.strip() for p in detail.split(",")):
+        words = part.split()
+        noun = next((n for n in _DETAIL_NOUNS if tuple(fold(w) for w in words[: len(n)]) == n), None)
+        if noun is None:
+            old = ", ".join(x for x in (part, old) if x)
+            continue
+        value = words[len(noun) :]
+        # the same noun in the recorded detail, with one word after it for a number ("hẻm 9" in "hẻm 9
+        # đường Hùng Vương"), else its whole part
+        tokens = old.split()
+        at = next(
+            (
+                i
+                for i in range(len(tokens))
+                if tuple(fold(t.strip(",")) for t in tokens[i : i + len(noun)]) == noun
+            ),
+            None,
+        )
+        if at is None:
+            old = ", ".join(x for x in (part, old) if x)
+            continue
+        end = at + len(noun)
+        if value and value[0][:1].isdigit() and end < len(tokens) and tokens[end][:1].isdigit():
+            trailing = "," if tokens[end].endswith(",") else ""
+            tokens[at : end + 1] = [part + trailing]
+            old = " ".join(tokens)
+        else:
+            parts = [p.strip() for p in old.split(",")]
+            old = ", ".join(part if fold(p).split()[: len(noun)] == list(noun) else p for p in parts)
+    return answer.text() if not old else ", ".join((old, answer.place.name))  # type: ignore[union-attr]
 
 
 def _date_street_word(tokens: list[tuple[int, int, str, str]], j: int) -> bool:

@@ -87,6 +87,9 @@ class DossierAnswer:
     # How the result reaches the citizen (by post, online, at the office), said in polite Vietnamese: the
     # answer to "gửi bưu điện về nhà hay phải lên lấy" right after the status.
     delivery: str | None = None
+    # What the citizen does next when the dossier came back (returned, or papers to add), said in polite
+    # Vietnamese: the answer to "vậy giờ tôi phải làm lại hồ sơ từ đầu hả?" right after the status.
+    next_step: str | None = None
 
 
 @dataclass
@@ -221,6 +224,15 @@ class DossierService:
             )
         if stale_note:
             lines.append(stale_note)
+        next_step = None
+        if status in ("returned", "additional_documents"):
+            because = f" Lý do: {dossier.note.rstrip('.')}." if dossier.note else ""
+            done = "đã được trả lại" if status == "returned" else "cần bổ sung giấy tờ"
+            next_step = (
+                f"Dạ, hồ sơ {dossier.code} {done}.{because} Anh/chị hoàn thiện, bổ sung hồ sơ theo nội dung "
+                f"nêu trên rồi nộp lại tại {place} hoặc trên Cổng Dịch vụ công ({PUBLIC_PORTAL}). Để biết "
+                f'cụ thể phần nào cần sửa, bổ sung, anh/chị liên hệ {place} hoặc nhắn "gặp tổng đài viên" ạ.'
+            )
         return DossierAnswer(
             "found",
             "\n".join(lines),
@@ -228,6 +240,7 @@ class DossierService:
             due_date=due,
             working_days_overdue=overdue_days,
             delivery=self._delivery_answer(dossier, place, status == "completed"),
+            next_step=next_step,
         )
 
     @classmethod
