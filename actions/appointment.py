@@ -30,11 +30,12 @@ from actions.forms import (
     AskLocation,
     LocationSlotMixin,
     Reader,
+    is_plain_name,
     location_reader,
     sends_now,
     volunteered_location,
 )
-from actions.petition import contact_name_given, read_phone, without_phone
+from actions.petition import asks_how_to, contact_name_given, read_phone, without_phone
 from actions.procedures import named_procedure
 from actions.requests import CONTACT_NAME, Field, RequestKind, contact_name_line, file_ticket
 from actions.values import find_time, read_name
@@ -190,8 +191,8 @@ def read_purpose(text: str, tracker: Tracker) -> str | None:
     ):
         return None
     rest = without_phone(text)
-    if not rest or (rest != text and read_name(rest) is not None):
-        return None  # "Tô Văn Đức 0976543210": who to call, not what for
+    if not rest or (rest != text and read_name(rest) is not None) or is_plain_name(rest):
+        return None  # "Tô Văn Đức 0976543210", "Lê Văn Tèo": who to call, not what for
     if all(_marks([fold(word) for word in _words(_besides(text))], _FILLER)):
         return None
     return text
@@ -252,6 +253,22 @@ def volunteered_purpose(text: str, tracker: Tracker) -> str | None:
     return None
 
 
+def purpose_for_type(tracker: Tracker) -> str | None:
+    """What for, when the answer to "at the centre or at home?" says that instead and is no question
+    ("làm căn cước cho con", not "làm căn cước cần gì"): the whole answer; None otherwise."""
+    text = normalize_text(latest_text(tracker))
+    if (
+        tracker.get_slot(REQUESTED_SLOT) != "appointment_type"
+        or tracker.get_slot("appointment_purpose") is not None
+        or appointment_type(text) is not None
+        or asks_how_to(text)
+        or "?" in text
+        or volunteered_purpose(text, tracker) is None
+    ):
+        return None
+    return read_purpose(text, tracker)
+
+
 def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | None:
     return find_time(text)
 
@@ -293,6 +310,14 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
 
     def optional_slots(self) -> tuple[str, ...]:
         return ("contact_name",)
+
+    def extract_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """At the step that asks where ("Tại Trung tâm | Cán bộ đến nhà"), an answer that says what for
+        instead ("làm căn cước cho con") is the purpose, and the appointment is at the centre, where
+        procedures are done (the common case, said in the summary)."""
+        if slot in ("appointment_type", "appointment_purpose") and (purpose := purpose_for_type(tracker)):
+            return {slot: CENTER if slot == "appointment_type" else purpose}
+        return super().extract_answer(slot, tracker)
 
     def validate_appointment_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -291,6 +291,29 @@ def reset(*slots: str) -> list[EventType]:
     ]
 
 
+# What the citizen already told one request that another asks too: the contact, and the place where the
+# citizen is (the address of a postal request is the commune of an appointment, and the other way round;
+# a petition's place is where something happened, not the citizen's).
+CONTACT_SLOTS = ("contact_phone", "contact_name")
+LOCATION_SLOTS = {"postal_form": "postal_address", "appointment_form": "appointment_location"}
+
+
+def carried_over(tracker: Tracker, target: str) -> dict[str, EventType]:
+    """slot -> the event that keeps it, for what the request being left knew that ``target`` asks too
+    (its contact, its place as ``target``'s place): the citizen who changes their mind does not say it
+    again."""
+    kept: dict[str, EventType] = {
+        slot: SlotSet(slot, tracker.get_slot(slot)) for slot in CONTACT_SLOTS if tracker.get_slot(slot)
+    }
+    source = next(
+        (slot for form, slot in LOCATION_SLOTS.items() if form != target and tracker.get_slot(slot)), None
+    )
+    if source is not None and target in LOCATION_SLOTS:
+        kept[source] = SlotSet(source, None)
+        kept[LOCATION_SLOTS[target]] = SlotSet(LOCATION_SLOTS[target], tracker.get_slot(source))
+    return kept
+
+
 def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str) -> list[EventType] | None:
     """When the form that just ended early (given up, cancelled, handed off): the events that close it,
     else None."""
@@ -308,7 +331,8 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
     if isinstance(outcome, str) and outcome.startswith(SWITCH_PREFIX):
         target = outcome.removeprefix(SWITCH_PREFIX)
         dispatcher.utter_message(text=f"Dạ, em chuyển sang phần {FORM_LABELS.get(target, target)} ạ.")
-        return [*reset(*slots), FollowupAction(target)]
+        kept = carried_over(tracker, target)
+        return [*reset(*(s for s in slots if s not in kept)), *kept.values(), FollowupAction(target)]
     if outcome == CANCELLED:
         # the stop is confirmed by action_cancel_request, after which the bot waits (no summary pending)
         return [*reset(*slots), FollowupAction("action_cancel_request")]
@@ -344,18 +368,32 @@ class GuardedFormValidation(FormValidationAction, ABC):
 
     def cancel_if_asked(self, tracker: Tracker, slot: str) -> dict[str, Any] | None:
         """The events that stop the form when the citizen's answer says to stop ("thôi bỏ đi, hổng gửi
-        nữa", "hủy"): the NLU's `cancel` intent, or one of the shortest stop words."""
+        nữa", "hủy"): the NLU's `cancel` intent, leave taken (``takes_leave``), or one of the shortest stop
+        words."""
         if self.is_prefill(tracker, slot):
             return None
         if switch := self.lookup_if_asked(tracker, slot):
             return switch
         if switch := self.switch_if_asked(tracker, slot):
             return switch
-        if intent_is(tracker, "cancel", CANCEL_CONFIDENCE) or wants_to_cancel(
-            tracker.latest_message.get("text") or ""
+        if (
+            intent_is(tracker, "cancel", CANCEL_CONFIDENCE)
+            or self.takes_leave(tracker, slot)
+            or wants_to_cancel(tracker.latest_message.get("text") or "")
         ):
             return {slot: None, FAILURES_SLOT: 0, OUTCOME_SLOT: CANCELLED, REQUESTED_SLOT: None}
         return None
+
+    def takes_leave(self, tracker: Tracker, slot: str) -> bool:
+        """Whether the answer takes leave instead of answering ("thôi khỏi, để tui lên phường nói trực
+        tiếp"): the NLU's `goodbye`, with no value in it (a place's name may read as a farewell) and no
+        answer to the question."""
+        text = latest_text(tracker)
+        return (
+            intent_is(tracker, "goodbye", CANCEL_CONFIDENCE)
+            and not tracker.latest_message.get("entities")
+            and not self.takes_answer(slot, text, tracker)
+        )
 
     def takes_answer(self, slot: str, text: str, tracker: Tracker) -> bool:
         """Whether ``text`` answers the question for ``slot`` (then it is no request for another form)."""

@@ -39,6 +39,7 @@ from actions.postal import POSTAL
 from actions.requests import (
     Field,
     RequestKind,
+    corrected_value,
     correction_clauses,
     correction_value,
     lower_first,
@@ -141,6 +142,10 @@ class ActionCancelRequest(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         kind = current_kind(tracker)
+        gives_value = bool(tracker.latest_message.get("entities"))
+        if kind is not None and latest_intent(tracker) == "goodbye" and gives_value:
+            # a farewell at the summary that gives a value (a place's name may read as one) corrects it
+            return [FollowupAction("action_correct_request")]
         if kind is None:  # a lookup or a rating stopped: nothing was being sent
             dispatcher.utter_message(text=CANCELLED_MESSAGE)
             return [SlotSet(KIND_SLOT, None)]
@@ -208,6 +213,8 @@ class ActionCorrectRequest(OffLoopAction):
             if field.read is None or (field.free_text and field not in named):
                 continue
             value = field.read(value_text, tracker)
+            if value is None and not field.free_text:
+                value = corrected_value(field, text, tracker)
             if value is not None and not field.free_text and _CLAUSE_MARK.search(value):
                 # a value across clauses ("chiều thứ 3 giùm tui, sáng thứ 2"): the first clause that gives one
                 value = next(

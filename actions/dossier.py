@@ -29,6 +29,7 @@ from actions.common import (
 )
 from actions.context import is_contextual_followup
 from actions.forms import AnswerValidation, Reader
+from actions.postal_info import POSTAL_DELIVERY_PAYLOAD, SERVICE_INFO
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, phone_last4
 from vietnam.text import fold
@@ -200,8 +201,19 @@ class ActionDossierDelivery(OffLoopAction):
                 logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
                 result = None
             if result is not None and result.outcome == "found" and result.delivery:
-                dispatcher.utter_message(text=result.delivery)
-                return []
+                if result.delivery_method in ("postal", "online") or result.status == "completed":
+                    dispatcher.utter_message(text=result.delivery)
+                    return []
+                # collected at the counter and not ready yet: it can still come by post, if asked for
+                dispatcher.utter_message(text=f"{result.delivery}\n{SERVICE_INFO}")
+                dispatcher.utter_message(
+                    text="Anh/chị có muốn em đăng ký để Bưu điện chuyển kết quả hồ sơ này về nhà không ạ?",
+                    buttons=[
+                        {"title": "Đăng ký gửi kết quả về nhà", "payload": POSTAL_DELIVERY_PAYLOAD},
+                        {"title": "Không cần", "payload": "/deny"},
+                    ],
+                )
+                return [SlotSet("suggested_intent", "request_postal_service")]
         return [FollowupAction("postal_form")]
 
 

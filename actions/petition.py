@@ -32,6 +32,7 @@ from actions.forms import (
     AskLocation,
     LocationSlotMixin,
     Reader,
+    is_plain_name,
     location_reader,
     volunteered_location,
 )
@@ -228,13 +229,31 @@ def without_contact(text: str) -> str:
     return re.sub(r"([,;.])(?:\s*[,;.])+", r"\1", text).strip(" ,;:-")
 
 
+# The clauses of a message that lists what is asked for ("Hồ Thị Lan, 0961 222 333, ấp Phú Hòa xã Cái Bè").
+_LIST_CLAUSE = re.compile(r"[,;:]")
+
+
+def name_beside_phone(text: str) -> str | None:
+    """A full name given as one item of a list, next to the phone number ("Võ Thị Hạnh, 0901234567, số 15
+    đường Lý Thường Kiệt, phường Cao Lãnh", "ho thi lan, 0961 222 333, ..."): the clause just before or
+    after the phone's that is a name and nothing else (``is_plain_name``), not a place."""
+    clauses = [c.strip() for c in _LIST_CLAUSE.split(normalize_text(text))]
+    for i, clause in enumerate(clauses):
+        if not read_phone(clause) or without_phone(clause).strip(" .,"):
+            continue  # not the phone's clause (a name and a phone together are read otherwise)
+        for near in (i - 1, i + 1):
+            if 0 <= near < len(clauses) and is_plain_name(clauses[near]) and not read_location(clauses[near]):
+                return read_name(clauses[near])
+    return None
+
+
 def volunteered_name(text: str, tracker: Tracker) -> str | None:
     """A name given unasked: introduced ("Tôi là Trần Văn Bé, ...", "tui tên Võ Văn Hai"), or at the phone
     step, the question next to the name's, an answer that is a name and nothing else or a name and a phone
     number ("Nguyễn Văn Tư", "tran thi be nam", "Nguyễn Văn Tư 0913 456 789"). Elsewhere a bare "ông hàng
     xóm xả rác" or "Hồ Sen" is no name."""
     if tracker.get_slot(REQUESTED_SLOT) != "contact_phone":
-        return find_introduced_name(text)
+        return find_introduced_name(text) or name_beside_phone(text)
     # Without diacritics "Duong Van Lam" is as much "Dương Văn Lâm" as "đường Văn Lâm": next to the name's
     # question the name wins; written with them, a street or hamlet is no name.
     if read_location(text) or (read_detail(text) and has_diacritics(text)):
@@ -248,12 +267,15 @@ def volunteered_name(text: str, tracker: Tracker) -> str | None:
 def contact_name_given(text: str, tracker: Tracker) -> str | None:
     """The citizen's name a message gives unasked on a form that does not ask for it (appointment, postal
     request): introduced ("Em tên Lâm Quốc Huy, số ...", "Tôi là Trương Văn Phát"), or a name next to
-    a phone number and nothing else ("Tô Văn Đức 0976543210"); at the phone step, as on the petition, a bare
-    name too ("Võ Văn Tâm")."""
+    a phone number and nothing else ("Tô Văn Đức 0976543210"), a full name alone ("Lê Văn Tèo", is_plain_name)
+    or as an item of a list beside the phone (name_beside_phone); at the phone step, as on the petition, a
+    bare name too ("Võ Văn Tâm")."""
     if tracker is not None and tracker.get_slot(REQUESTED_SLOT) == "contact_phone":
         return volunteered_name(text, tracker)
-    if name := find_introduced_name(text):
+    if name := find_introduced_name(text) or name_beside_phone(text):
         return name
+    if is_plain_name(text):  # "Lê Văn Tèo" alone, at any step: who to call, never another answer
+        return read_name(text)
     rest = without_phone(text)
     if rest == normalize_text(text) or read_location(rest) or read_phone(rest):
         return None

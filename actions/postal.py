@@ -14,16 +14,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import reset
+from actions.common import latest_intent, reset
 from actions.forms import (
     AnswerValidation,
     AskLocation,
     LocationSlotMixin,
     Reader,
+    form_reminder,
     location_reader,
     volunteered_location,
 )
 from actions.petition import contact_name_given, read_phone
+from actions.postal_info import SERVICE_INFO
 from actions.requests import CONTACT_NAME, Field, RequestKind, contact_name_line, file_ticket
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
@@ -58,6 +60,7 @@ _PICKUP = (
     "nop qua buu",
 )
 
+SERVICE_INTENT = "request_postal_service"
 BAD_TYPE_MESSAGE = "Dạ, em chưa rõ anh/chị cần nhận hồ sơ hay trả kết quả ạ."
 FAILED_MESSAGE = (
     "Dạ, em xin lỗi, hệ thống tạm thời chưa ghi nhận được yêu cầu. Anh/chị vui lòng thử lại sau "
@@ -78,6 +81,15 @@ def read_service_type(text: str, tracker: Tracker | None = None) -> str | None:
     return text if text in LABELS else service_type(text)
 
 
+def starts_now(tracker: Tracker, form: str) -> bool:
+    """Whether ``form`` is being activated by the latest message (it was not running before it: Rasa
+    validates the slots the message gives before it records the activation)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop":
+            return event.get("name") != form
+    return True
+
+
 class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
     BAD_LOCATION_MESSAGE = (
         "Dạ, em cần địa chỉ có xã/phường (kèm số nhà, ấp/khóm, tên đường) để bưu điện đến đúng nơi ạ."
@@ -85,6 +97,37 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
 
     def name(self) -> str:
         return "validate_postal_form"
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """At the form's start (Rasa validates once when it activates it), say first what the service is:
+        the citizen may have asked whether it exists ("gửi về nhà qua bưu điện được không")."""
+        if latest_intent(tracker) == SERVICE_INTENT and starts_now(tracker, self.form_name()):
+            dispatcher.utter_message(text=SERVICE_INFO)
+        return await super().get_extraction_events(dispatcher, tracker, domain)
+
+    def reject(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slot: str,
+        message: str,
+        *,
+        may_stop: bool = True,
+    ) -> dict[str, Any]:
+        """A message about the postal service itself that answers nothing ("gửi bưu điện có mất phí ko"):
+        what the service is and costs, then the question again; anything else as AnswerValidation."""
+        if (
+            not self.is_prefill(tracker, slot)
+            and latest_intent(tracker) == SERVICE_INTENT
+            and not (may_stop and self.cancel_if_asked(tracker, slot))
+        ):
+            dispatcher.utter_message(text=SERVICE_INFO)
+            if reminder := form_reminder(tracker):
+                dispatcher.utter_message(text=reminder)
+            return {slot: None}
+        return super().reject(dispatcher, tracker, slot, message, may_stop=may_stop)
 
     def readers(self) -> dict[str, Reader]:
         return {

@@ -98,6 +98,8 @@ _AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đ
 _NOT_PART = re.compile(
     r"(?i)\s*(?:chứ|chu|chớ|cho)?\s*(?:không|ko|k|hông|hong|khong|hổng|hok)\s+(?:phải|phai)\b.*$"
 )
+# "X mới đúng", "X mới phải": the new value comes before these words.
+_RIGHT_TAIL = re.compile(r"(?i)\s+(?:mới|moi)\s+(?:đúng|dung|phải|phai)\b.*$")
 # Clauses of a correction: "đổi qua chiều thứ 3 giùm tui, sáng thứ 2 bận rồi" gives its value in the first.
 _CLAUSE = re.compile(r"[,;]")
 
@@ -108,7 +110,7 @@ def lower_first(label: str) -> str:
 
 def correction_value(text: str) -> str:
     """The part of a correction that carries the new value: after "thành"/"là", before "chứ không phải"."""
-    text = _NOT_PART.sub("", text)
+    text = _RIGHT_TAIL.sub("", _NOT_PART.sub("", text))
     match = _AFTER_MARKER.search(text)
     return match.group(1) if match else text
 
@@ -122,8 +124,9 @@ def correction_clauses(text: str) -> list[str]:
 
 def named_fields(kind: RequestKind, text: str) -> list[Field]:
     """The fields a message names, the most specific first (the longest word that names it: "tên" is a
-    field's name, "chỗ" may also be "chớ")."""
-    words = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    field's name, "chỗ" may also be "chớ"), its "chớ hông phải Y" tail left out (the old value, whose "chớ"
+    is no "chỗ")."""
+    words = " " + " ".join(re.findall(r"\w+", fold(_NOT_PART.sub("", text)))) + " "
     found = []
     for field in kind.fields:
         named = [w for w in field.words if f" {w} " in words]
@@ -150,10 +153,22 @@ def read_correction(kind: RequestKind, text: str, tracker: Tracker) -> tuple[Fie
     for field in named_fields(kind, text):
         if field.read is None or field.free_text or field.location:
             continue
-        value = field.read(correction_value(text), tracker)
+        value = corrected_value(field, text, tracker)
         if value is not None:
             return field, value
     return None
+
+
+def corrected_value(field: Field, text: str, tracker: Tracker) -> str | None:
+    """The new value a correction gives ``field``: read from what follows its marker ("thành", "là"), else
+    from the first clause that gives one ("sai tên rồi, Đỗ Văn Thắm chớ hông phải Tám")."""
+    if field.read is None:
+        return None
+    value = field.read(correction_value(text), tracker)
+    if value is not None:
+        return value
+    read = field.read
+    return next((v for clause in correction_clauses(text) if (v := read(clause, tracker)) is not None), None)
 
 
 def file_ticket(

@@ -87,6 +87,8 @@ class DossierAnswer:
     # How the result reaches the citizen (by post, online, at the office), said in polite Vietnamese: the
     # answer to "gửi bưu điện về nhà hay phải lên lấy" right after the status.
     delivery: str | None = None
+    # How the result was asked to be delivered: "counter", "postal" or "online" (knowledge/dossier_models.py).
+    delivery_method: str | None = None
     # What the citizen does next when the dossier came back (returned, or papers to add), said in polite
     # Vietnamese: the answer to "vậy giờ tôi phải làm lại hồ sơ từ đầu hả?" right after the status.
     next_step: str | None = None
@@ -240,6 +242,7 @@ class DossierService:
             due_date=due,
             working_days_overdue=overdue_days,
             delivery=self._delivery_answer(dossier, place, status == "completed"),
+            delivery_method=dossier.delivery_method,
             next_step=next_step,
         )
 
