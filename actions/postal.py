@@ -8,13 +8,14 @@ filed with ``ticketing.citizen_desk.submit_ticket(kind="postal", ...)``.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_intent, reset
+from actions.common import latest_intent, latest_text, reset
 from actions.forms import (
     AnswerValidation,
     AskLocation,
@@ -81,12 +82,28 @@ def read_service_type(text: str, tracker: Tracker | None = None) -> str | None:
     return text if text in LABELS else service_type(text)
 
 
+# How a Vietnamese question ends: a question mark or a sentence-final question particle ("không", "hông",
+# "chưa", "hả", "sao", "nhiêu"...), typed with or without diacritics, a politeness tail after it.
+_QUESTION_END = re.compile(
+    r"(?:\?|\b(?:khong|ko|k|kg|hong|hok|hem|chua|ha|sao|nhieu|bao lau|gi|nao|dau)"
+    r"(?:\s+(?:a|ad|ah|z|vay|v|ta|em|chi|anh))?)\s*[.!]*$"
+)
+
+
+def is_question(text: str) -> bool:
+    """Whether ``text`` ends as a question ("bưu điện tới lấy có tính tiền hông")."""
+    return bool(_QUESTION_END.search(fold(normalize_text(text))))
+
+
 def starts_now(tracker: Tracker, form: str) -> bool:
-    """Whether ``form`` is being activated by the latest message (it was not running before it: Rasa
-    validates the slots the message gives before it records the activation)."""
+    """Whether ``form`` is being activated after the latest message: it was not running when the message
+    came (the validation at activation sees the activation after the message)."""
+    seen_message = False
     for event in reversed(tracker.events):
-        if event.get("event") == "active_loop":
-            return event.get("name") != form
+        if event.get("event") == "user":
+            seen_message = True
+        elif event.get("event") == "active_loop":
+            return not seen_message if event.get("name") == form else True
     return True
 
 
@@ -103,7 +120,12 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
     ) -> list[EventType]:
         """At the form's start (Rasa validates once when it activates it), say first what the service is:
         the citizen may have asked whether it exists ("gửi về nhà qua bưu điện được không")."""
-        if latest_intent(tracker) == SERVICE_INTENT and starts_now(tracker, self.form_name()):
+        said = latest_text(tracker)  # a button's payload follows an offer that said it already
+        if (
+            latest_intent(tracker) == SERVICE_INTENT
+            and not said.startswith("/")
+            and starts_now(tracker, self.form_name())
+        ):
             dispatcher.utter_message(text=SERVICE_INFO)
         return await super().get_extraction_events(dispatcher, tracker, domain)
 
@@ -121,6 +143,8 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
         if (
             not self.is_prefill(tracker, slot)
             and latest_intent(tracker) == SERVICE_INTENT
+            # "nhận hồ sơ tại nhà" names the service again: no address, said so
+            and (service_type(latest_text(tracker)) is None or is_question(latest_text(tracker)))
             and not (may_stop and self.cancel_if_asked(tracker, slot))
         ):
             dispatcher.utter_message(text=SERVICE_INFO)

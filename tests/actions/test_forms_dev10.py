@@ -25,7 +25,12 @@ from tests.actions.support import make_tracker, run, slot_values, texts
 
 def _asked(form: str, slot: str, text: str, intent: str, confidence: float = 0.95, **slots: Any) -> Any:
     return make_tracker(
-        text, intent=intent, confidence=confidence, slots={**slots, "requested_slot": slot}, active_loop=form
+        text,
+        intent=intent,
+        confidence=confidence,
+        slots={**slots, "requested_slot": slot},
+        active_loop=form,
+        previous_events=[{"event": "active_loop", "name": form}],
     )
 
 
@@ -122,7 +127,9 @@ async def test_the_postal_service_is_said_when_its_request_starts(domain: dict[s
         intent="request_postal_service",
         slots={"postal_service_type": "gửi về nhà qua bưu điện được hông", "requested_slot": None},
         slot_events=[
-            {"event": "slot", "name": "postal_service_type", "value": "gửi về nhà qua bưu điện được hông"}
+            # Rasa's validation at activation sees the activation after the message
+            {"event": "active_loop", "name": "postal_form"},
+            {"event": "slot", "name": "postal_service_type", "value": "gửi về nhà qua bưu điện được hông"},
         ],
     )
     _, messages = await run(ValidatePostalForm(), tracker, domain)
@@ -251,3 +258,17 @@ async def test_leave_taken_at_the_summary_cancels_unless_it_gives_a_value(domain
     )
     events, _ = await run(ActionCancelRequest(), place, domain)
     assert {"event": "followup", "name": "action_correct_request", "timestamp": None} in events
+
+
+async def test_the_service_named_again_at_the_address_step_is_no_address(domain: dict[str, Any]) -> None:
+    tracker = _asked(
+        "postal_form",
+        "postal_address",
+        "nhận hồ sơ tại nhà",
+        "request_postal_service",
+        0.99,
+        postal_service_type="pickup",
+    )
+    events, messages = await run(ValidatePostalForm(), tracker, domain)
+    assert SERVICE_INFO not in texts(messages) and "xã/phường" in texts(messages)
+    assert slot_values(events)["postal_address"] is None
