@@ -22,6 +22,7 @@ from actions.common import (
     entity_values,
     latest_intent,
     latest_text,
+    named_lately,
     previous_action,
     reset,
 )
@@ -198,27 +199,13 @@ def read_purpose(text: str, tracker: Tracker) -> str | None:
     return text
 
 
-# The citizen's messages before the one that books in which a procedure named is still the topic.
-TOPIC_MESSAGES = 3
-
-
 def talk_procedure(tracker: Tracker) -> str | None:
     """The procedure the talk is about when an appointment is asked for without saying what for ("vậy đặt
     giúp tôi lịch hẹn nộp hồ sơ ..." right after its answer, or after giving up its postal request): the
     one named in one of the citizen's last messages, else the one just answered."""
-    seen = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        seen += 1
-        if seen == 1:
-            continue  # the message that books
-        if seen > TOPIC_MESSAGES + 1:
-            break
-        entities = (event.get("parse_data") or {}).get("entities") or []
-        named = next((e.get("value") for e in entities if e.get("entity") == "procedure"), None)
-        if named:
-            return str(named)
+    named = named_lately(tracker)
+    if named:
+        return named
     code = tracker.get_slot("current_procedure")
     if code and previous_action(tracker) == "action_answer_procedure":
         view = knowledge.get_procedure(str(code))

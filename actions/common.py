@@ -252,6 +252,29 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
     return [str(e.get("value")) for e in entities if e.get("entity") == entity]
 
 
+# The citizen's messages before the latest one in which a procedure named is still the topic.
+TOPIC_MESSAGES = 3
+
+
+def named_lately(tracker: Tracker, messages: int = TOPIC_MESSAGES) -> str | None:
+    """The procedure the NLU read in one of the citizen's ``messages`` messages before the latest ("... hồ sơ
+    đăng ký kết hôn" in the postal request given up just before), the most recent first."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        seen += 1
+        if seen == 1:
+            continue  # the latest message
+        if seen > messages + 1:
+            break
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        named = next((e.get("value") for e in entities if e.get("entity") == "procedure"), None)
+        if named:
+            return str(named)
+    return None
+
+
 def wants_to_cancel(text: str) -> bool:
     folded = fold(normalize_text(text)).strip(" .!?")
     return folded in _CANCEL_PHRASES or folded.startswith(_CANCEL_PREFIXES)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from knowledge.search_cues import FILLER_SYLLABLES, STOP_SYLLABLES
 from vietnam.text import fold, normalize_text
 
 
@@ -201,7 +202,9 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
         return Settlement(None, close[: MAX_OFFERED + 1], ask="which")
     best_plain = plain[0]
     chosen: Hit | None
-    if best_plain is not top and top.score >= VARIANT_LEAD * best_plain.score:
+    if best_plain is not top and (
+        top.score >= VARIANT_LEAD * best_plain.score or only_named(question, top, best_plain)
+    ):
         chosen = top  # the question itself points at the variant
     elif (
         len(plain) >= 2 and plain[1].score >= SPLIT_RATIO * best_plain.score and not _one_contains(plain[:2])
@@ -210,6 +213,19 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     else:
         chosen = best_plain
     return Settlement(chosen, [h for h in close if h is not chosen][:MAX_OFFERED])
+
+
+def _name_words(name: str) -> set[str]:
+    return set(_folded_words(name).split()) - STOP_SYLLABLES - FILLER_SYLLABLES
+
+
+def only_named(question: str, top: Hit, other: Hit) -> bool:
+    """Whether the question's own words are in ``top``'s official name and not in ``other``'s, and none
+    the other way: "mua xe máy cũ, sang tên" names the vehicle transfer («... thay đổi chủ xe (đăng ký
+    sang tên xe)»), whose "thay đổi" is no variant of the land transfer that merely scores near it."""
+    asked = _name_words(question)
+    own, others = _name_words(top.name), _name_words(other.name)
+    return bool(asked & (own - others)) and not asked & (others - own)
 
 
 # Official names this short ("Cấp", "Đăng ký") are words of any question, not a name written out.

@@ -23,7 +23,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_intent, latest_text, previous_action
+from actions.common import (
+    OffLoopAction,
+    entity_values,
+    latest_intent,
+    latest_text,
+    named_lately,
+    previous_action,
+)
 from actions.contact_info import ActionContactInfo
 from actions.dossier import due_answer, next_step_answer
 from actions.forms import form_reminder
@@ -31,6 +38,7 @@ from actions.place_questions import answer_place_reply, name_the_unit
 from actions.procedure_choice import CLOSE_RATIO, match_choice, settle, variant_note
 from actions.requests import file_ticket
 from knowledge import facade as knowledge
+from knowledge.aspects import cue_positions
 from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
@@ -293,7 +301,7 @@ NAME_SHARE = 0.75
 # question naming nothing else, right after a procedure, is about that procedure's paper ("cấp lại tốn
 # nhiêu" after the lost passport report: the passport).
 # ("làm mất bao nhiêu ngày" takes time, "mấy bữa mới xong" says when: "mất", "mới" alone are no such words.)
-_ACTION_ONLY = frozenset(("cap lai", "cap doi", "cap moi", "gia han", "doi lai", "doi"))
+_ACTION_ONLY = frozenset(("cap lai", "cap doi", "cap moi", "gia han", "doi lai", "doi", "mat lai"))
 # Words of a procedure's name that say what it does, not what about ("Trình báo mất hộ chiếu phổ thông").
 _NAME_ACTION_WORDS = frozenset(
     ("cap", "lai", "moi", "doi", "gia", "han", "trinh", "bao", "mat", "dang", "ky", "lam")
@@ -387,9 +395,13 @@ def is_ambiguous_procedure_question(tracker: Tracker) -> bool:
 OWN_NAME_PAIRS = 2
 
 
-def _bigrams(text: str) -> set[str]:
+def _bigrams(text: str, asking: bool = True) -> set[str]:
+    """The folded word pairs of ``text``; without the words of its aspect cues unless ``asking``."""
     words = re.findall(r"[a-z0-9]+", fold(text))
-    return {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    cues = set() if asking else cue_positions(words)
+    return {
+        f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1) if i not in cues and i + 1 not in cues
+    }
 
 
 def names_another(current: str, text: str, top: Any, also_known: str = "") -> bool:
@@ -401,8 +413,56 @@ def names_another(current: str, text: str, top: Any, also_known: str = "") -> bo
     view = knowledge.get_procedure(current)
     known = _bigrams(" ".join(str(getattr(view, f, "") or "") for f in ("name", "result")))
     known |= _bigrams(also_known)
-    # two word pairs at least: one ("trực tiếp") is as often a word of the question as of a name
-    return len((_bigrams(text) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS
+    # two word pairs at least: one ("trực tiếp") is as often a word of the question as of a name; the words
+    # that ask ("cơ quan nào có thẩm quyền giải quyết") are no name ("... thuộc thẩm quyền giải quyết")
+    return len((_bigrams(text, asking=False) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS
+
+
+# A procedure's name said as a thing of the current one: a paper brought ("có cần đem sổ hộ khẩu không"
+# after the ID card) or a place ("làm ở chỗ khác nơi thường trú được không"), not a request to do it.
+_BROUGHT = re.compile(r"\b(?:dem|mang|cam|nop|photo|xuat trinh|kem)\s+(?:theo\s+)?$")
+_WHERE = re.compile(r"\b(?:noi|o|tai|khac|ngoai)\s+$")
+
+
+def said_in_passing(text: str, surfaces: list[str]) -> str | None:
+    """How every procedure name the gazetteer found in ``text`` is said, when each is a paper brought
+    ("paper") or a place ("place"): the question is then about the procedure in the talk. None otherwise."""
+    folded = fold(text)
+    kinds: set[str] = set()
+    for surface in surfaces:
+        said = fold(surface)
+        at = folded.find(said)
+        if not said or at < 0:
+            return None
+        before = folded[:at]
+        if _WHERE.search(before):
+            kinds.add("place")
+        elif _BROUGHT.search(before) or _BROUGHT.search(before.removesuffix("so ").removesuffix("giay ")):
+            kinds.add("paper")
+        else:
+            return None
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+# Typed without diacritics, "giay do" / "so do" is the red book (giấy/sổ đỏ) or "that paper" (giấy đó).
+_THAT_PAPER = re.compile(r"(?:giay|so) do")
+
+
+def reads_as_that(surface: str) -> bool:
+    """Whether a procedure name found in a message may as well be "that paper" (see ``_THAT_PAPER``): in a
+    follow-up on another procedure it is the paper just discussed."""
+    return surface.isascii() and bool(_THAT_PAPER.fullmatch(fold(surface).strip()))
+
+
+def lately_named_code(tracker: Tracker) -> str | None:
+    """The code of the procedure named in the citizen's last messages and never answered ("... hồ sơ đăng ký
+    kết hôn" in a postal request given up just before "vậy đi nộp thì hai đứa phải có mặt hết hả")."""
+    named = named_lately(tracker)
+    if not named:
+        return None
+    if knowledge.get_procedure(named) is not None:
+        return named
+    return named_procedure(named)
 
 
 def papers_of(code: str, notes: bool = False) -> str:
@@ -464,8 +524,12 @@ class ActionAnswerProcedure(OffLoopAction):
             for e in tracker.latest_message.get("entities") or []
             if e.get("entity") == "procedure"
         ]
-        current = tracker.get_slot("current_procedure")
+        if tracker.get_slot("current_procedure") and surfaces and all(map(reads_as_that, surfaces)):
+            mentioned, surfaces = [], []  # "giay do xai dc bao lau": that paper, not the red book
         choices = [str(c) for c in tracker.get_slot("procedure_choices") or []]
+        current = tracker.get_slot("current_procedure") or (
+            None if mentioned or choices else lately_named_code(tracker)
+        )
         aspects = asked = asked_aspects(tracker, text)
         carried = list(tracker.get_slot("procedure_aspects") or [])
         if not aspects and len(text.split()) <= CARRY_OVER_WORDS:
@@ -543,6 +607,23 @@ class ActionAnswerProcedure(OffLoopAction):
             and ("documents" in asked or top_aspect(tracker) == "documents")
             and names_own_paper(str(current), text, hits[0] if hits else None)
         )
+        # "có cần đem sổ hộ khẩu không" after the ID card: a paper brought, of the procedure in the talk
+        passing = (
+            said_in_passing(text, surfaces)
+            if current and surfaces and not own_paper and len(text.split()) <= CARRY_OVER_WORDS
+            else None
+        )
+        if passing is not None:
+            mentioned = []
+            if passing == "paper" and ("documents" in asked or top_aspect(tracker) == "documents"):
+                listed = fold(papers_of(str(current), notes=True))
+                unlisted = [_paper_as_written(text, s) for s in surfaces if fold(s) not in listed]
+                if unlisted:
+                    dispatcher.utter_message(
+                        text=f"Dạ, hồ sơ thủ tục {_lower_initial(self._name(str(current)))} không yêu cầu "
+                        f"{', '.join(unlisted)} ạ."
+                    )
+            return self.reply(dispatcher, str(current), aspects or carried, choices, question=text)
         another = (
             bool(current)
             and strong
@@ -761,3 +842,14 @@ class ActionSubmitQuestion(OffLoopAction):
             return []
         dispatcher.utter_message(text=QUESTION_SENT_MESSAGE.format(code=receipt.code))
         return [SlotSet(PENDING_QUESTION_SLOT, None), SlotSet("last_ticket_code", receipt.code)]
+
+
+def _lower_initial(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _paper_as_written(text: str, surface: str) -> str:
+    """``surface`` with the paper word written before it ("sổ" hộ khẩu, "giấy" khai sinh)."""
+    before = text[: max(text.find(surface), 0)].split()
+    head = before[-1] if before else ""
+    return f"{head} {surface}" if fold(head) in ("so", "giay") else surface

@@ -79,7 +79,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
     "place": (
         "o dau", "cho nao", "noi nao", "dia chi", "co quan nao", "den dau", "lam o", "nop o", "nop tai",
         "tai dau", "di dau", "o cho nao", "phong nao", "bo phan nao", "xa nao", "phuong nao",
-        "nop dau", "lam dau",
+        "nop dau", "lam dau", "tham quyen", "co tham quyen", "tiep nhan va giai quyet", "tiep nhan ho so",
+        "giai quyet ho so",
     ),
     "documents": (
         "can gi", "can nhung gi", "chuan bi", "mang theo", "thanh phan", "can mang",
@@ -92,6 +93,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "co duoc tro cap", "duoc tro cap khong", "co duoc ho tro", "duoc ho tro khong", "co duoc cap",
         "duoc cap khong", "may tuoi", "bao nhieu tuoi", "du tuoi", "doi tuong nao", "ai phai", "ai lam",
         "ai dung ra", "ai dung ten", "ai di lam", "ai lanh", "ai nhan", "ai ky",
+        "bang cap", "chung chi chuyen mon", "trinh do chuyen mon", "trinh do gi", "lop boi duong",
     ),
     "steps": (
         "cac buoc", "trinh tu", "quy trinh", "tung buoc", "cach lam", "cach thuc", "huong dan cach",

@@ -50,11 +50,14 @@ from knowledge.aspects import cue_positions, question_words
 from knowledge.procedure_actions import action_factor, died_positions, name_actions, query_actions
 from knowledge.search_cues import (
     DIED_AFTER,
+    FAMILY_SIDE,
     FILLER_SYLLABLES,
     FOREIGN_HINTS,
     FOREIGN_SUFFIX,
+    NEUTRAL,
     QUERY_ACTION_CUES,
     QUERY_SYNONYMS,
+    SIDED_KIN,
     STOP_SYLLABLES,
     aspect_positions,
 )
@@ -361,6 +364,11 @@ class SearchIndex:
         for i, token in enumerate(tokens):
             if i in died or (i and i - 1 in died and token in DIED_AFTER):
                 out.append("chet" if i in died else token)  # "hôm" after it is no typo of "hộ"
+                continue
+            if token in FAMILY_SIDE and i and tokens[i - 1] in SIDED_KIN:
+                # "bà ngoại", "ông nội": which side of the family, not "nước ngoài" or "nội địa"; kept as a
+                # word that carries nothing, so positions stay aligned
+                out.append(NEUTRAL)
                 continue
             if token in self._vocab_set or token in STOP_SYLLABLES or token.isdigit() or len(token) < 3:
                 out.append(token)

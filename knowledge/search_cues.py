@@ -37,6 +37,12 @@ FILLER_SYLLABLES = frozenset(
     mot bon chin muoi rat hon nhat xong
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+# "nội"/"ngoại" after a relative ("ông nội", "bà ngoại", "cháu nội") say which side of the family, not
+# "nội địa" or "nước ngoài": read as NEUTRAL there (knowledge.search).
+FAMILY_SIDE = frozenset(("noi", "ngoai"))
+# A syllable of STOP_SYLLABLES put in place of a word read as carrying nothing of a procedure.
+NEUTRAL = "ong"
+SIDED_KIN = frozenset(["ong", "ba", "chau"])  # not "cô": "có nội dung"
 # Not listed although they are often fillers: folded, they are also words that name procedures ("tạm"
 # trú, khai "tử", "đăng" ký, nước "ngoài", "hộ" kinh doanh, "lại"/"lái", "bản"/"bán", "mới", "mã").
 # Phrases that ask about an aspect (fee, time, online, documents) rather than name a procedure: they do
