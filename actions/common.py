@@ -25,6 +25,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.values import read_detail
 from channels.identity import load_key, verified_identity
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, normalize_phone
 from vietnam.text import fold, normalize_text
@@ -332,8 +333,12 @@ def carried_over(tracker: Tracker, target: str) -> dict[str, EventType]:
         (slot for form, slot in LOCATION_SLOTS.items() if form != target and tracker.get_slot(slot)), None
     )
     if source is not None and target in LOCATION_SLOTS:
-        kept[source] = SlotSet(source, None)
-        kept[LOCATION_SLOTS[target]] = SlotSet(LOCATION_SLOTS[target], tracker.get_slot(source))
+        place = str(tracker.get_slot(source))
+        # an appointment's commune is no address the postman can come to: a postal address needs its detail
+        # (house number, hamlet, street), else it is asked
+        if target != "postal_form" or read_detail(place):
+            kept[source] = SlotSet(source, None)
+            kept[LOCATION_SLOTS[target]] = SlotSet(LOCATION_SLOTS[target], place)
     return kept
 
 

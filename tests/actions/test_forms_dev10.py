@@ -202,6 +202,27 @@ def test_a_switch_keeps_the_contact_and_the_place_of_the_citizen() -> None:
     assert "appointment_location" not in carried_over(petition, "appointment_form")
 
 
+def test_an_appointment_commune_alone_is_no_postal_address() -> None:
+    """The postman needs a house, hamlet or street: a bare commune is asked for again, one with its detail
+    is kept."""
+    bare = _asked(
+        "appointment_form",
+        "contact_phone",
+        "cho bưu điện gửi về nhà",
+        "request_postal_service",
+        appointment_location="Phường Cao Lãnh",
+    )
+    assert "postal_address" not in carried_over(bare, "postal_form")
+    detailed = _asked(
+        "appointment_form",
+        "contact_phone",
+        "cho bưu điện gửi về nhà",
+        "request_postal_service",
+        appointment_location="ấp 3, Xã Mỹ Hiệp",
+    )
+    assert carried_over(detailed, "postal_form")["postal_address"]["value"] == "ấp 3, Xã Mỹ Hiệp"
+
+
 # -------------------------------------------------------------------------- the appointment's purpose
 
 
