@@ -217,9 +217,9 @@ class ActionDossierDelivery(OffLoopAction):
         return [FollowupAction("postal_form")]
 
 
-def due_answer(tracker: Tracker) -> str | None:
-    """When the dossier just looked up will be ready ("bao lâu thì có" right after its status), from its
-    appointment date; None when there is no such dossier to speak of."""
+def _just_looked_up(tracker: Tracker) -> knowledge.DossierAnswer | None:
+    """The dossier the bot has just given the status of (looked up again, found), or None: a question
+    that names no procedure right after a status is about that dossier."""
     code, last4 = tracker.get_slot(LAST_CODE_SLOT), tracker.get_slot(KNOWN_LAST4_SLOT)
     if not code or not last4 or previous_action(tracker) != "action_lookup_dossier":
         return None
@@ -228,13 +228,20 @@ def due_answer(tracker: Tracker) -> str | None:
     except Exception:
         logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
         return None
-    if result.outcome != "found":
+    return result if result.outcome == "found" else None
+
+
+def due_answer(tracker: Tracker) -> str | None:
+    """When the dossier just looked up will be ready ("bao lâu thì có" right after its status), from its
+    appointment date; None when there is no such dossier to speak of."""
+    result = _just_looked_up(tracker)
+    if result is None:
         return None
     if result.status in ("received", "processing") and result.due_date is not None:
         return (
-            f"Dạ, hồ sơ {code} có ngày hẹn trả kết quả là {result.due_date:%d/%m/%Y}: dự kiến anh/chị nhận "
-            "được kết quả vào ngày đó. Nếu hồ sơ cần bổ sung hay có thay đổi, cơ quan giải quyết sẽ báo "
-            "cho anh/chị ạ."
+            f"Dạ, hồ sơ {tracker.get_slot(LAST_CODE_SLOT)} có ngày hẹn trả kết quả là "
+            f"{result.due_date:%d/%m/%Y}: dự kiến anh/chị nhận được kết quả vào ngày đó. Nếu hồ sơ cần bổ "
+            "sung hay có thay đổi, cơ quan giải quyết sẽ báo cho anh/chị ạ."
         )
     return result.message
 
@@ -243,12 +250,5 @@ def next_step_answer(tracker: Tracker) -> str | None:
     """What to do next with the dossier just looked up when it came back (returned, or papers to add): a
     question that names no procedure right after its status ("vậy giờ tôi phải làm lại hồ sơ từ đầu hả?")
     is about it; None when there is no such dossier to speak of."""
-    code, last4 = tracker.get_slot(LAST_CODE_SLOT), tracker.get_slot(KNOWN_LAST4_SLOT)
-    if not code or not last4 or previous_action(tracker) != "action_lookup_dossier":
-        return None
-    try:
-        result = knowledge.lookup_dossier(code, last4, tracker.sender_id)
-    except Exception:
-        logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
-        return None
-    return result.next_step if result.outcome == "found" else None
+    result = _just_looked_up(tracker)
+    return result.next_step if result is not None else None
