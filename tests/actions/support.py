@@ -109,3 +109,25 @@ async def answer_form(
         **tracker_args,
     )
     return await run(validator, tracker, domain)
+
+
+def form_turn(
+    form: str,
+    slot: str,
+    text: str,
+    intent: str,
+    confidence: float = 0.95,
+    *,
+    form_started: bool = False,
+    **slots: Any,
+) -> Any:
+    """A tracker in the middle of ``form``, which asks for ``slot``, when the citizen says ``text`` (read
+    as ``intent``); ``form_started``: the form's activation is among the earlier events."""
+    return make_tracker(
+        text,
+        intent=intent,
+        confidence=confidence,
+        slots={**slots, "requested_slot": slot},
+        active_loop=form,
+        previous_events=[{"event": "active_loop", "name": form}] if form_started else None,
+    )

@@ -20,18 +20,11 @@ from actions.requests import named_fields
 from knowledge import facade as knowledge
 from knowledge.dossiers import default_service
 from knowledge.sample_dossiers import sample_dossiers
-from tests.actions.support import make_tracker, run, slot_values, texts
+from tests.actions.support import form_turn, make_tracker, run, slot_values, texts
 
 
 def _asked(form: str, slot: str, text: str, intent: str, confidence: float = 0.95, **slots: Any) -> Any:
-    return make_tracker(
-        text,
-        intent=intent,
-        confidence=confidence,
-        slots={**slots, "requested_slot": slot},
-        active_loop=form,
-        previous_events=[{"event": "active_loop", "name": form}],
-    )
+    return form_turn(form, slot, text, intent, confidence, form_started=True, **slots)
 
 
 # ---------------------------------------------------------------------------------- a name in a list

@@ -21,7 +21,7 @@ from actions.values import with_detail
 from knowledge import facade as knowledge
 from knowledge.dossiers import default_service
 from knowledge.sample_dossiers import sample_dossiers
-from tests.actions.support import make_tracker, run, slot_values, texts
+from tests.actions.support import form_turn, make_tracker, run, slot_values, texts
 
 PETITION = {
     "petition_description": "Cầu khỉ bắc qua kênh bị gãy mấy nhịp",
@@ -38,14 +38,7 @@ APPOINTMENT = {
 }
 
 
-def _asked(form: str, slot: str, text: str, intent: str, confidence: float, **slots: Any) -> Any:
-    return make_tracker(
-        text,
-        intent=intent,
-        confidence=confidence,
-        slots={**slots, "requested_slot": slot},
-        active_loop=form,
-    )
+_asked = form_turn
 
 
 # ----------------------------------------------------------------------------------- the contact step
