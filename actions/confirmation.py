@@ -36,6 +36,7 @@ from actions.common import (
 from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS, sends_now
 from actions.petition import PETITION
 from actions.postal import POSTAL
+from actions.procedures import asks_about_a_procedure
 from actions.requests import (
     Field,
     RequestKind,
@@ -146,16 +147,18 @@ class ActionCancelRequest(OffLoopAction):
         if kind is not None and latest_intent(tracker) == "goodbye" and gives_value:
             # a farewell at the summary that gives a value (a place's name may read as one) corrects it
             return [FollowupAction("action_correct_request")]
+        # "thôi không cần nữa, cho em hỏi làm hộ chiếu cần gì": the question after the stop is answered
+        then = [FollowupAction("action_answer_procedure")] if asks_about_a_procedure(tracker) else []
         if kind is None:  # a lookup or a rating stopped: nothing was being sent
             dispatcher.utter_message(text=CANCELLED_MESSAGE)
-            return [SlotSet(KIND_SLOT, None)]
+            return [SlotSet(KIND_SLOT, None), *then]
         dispatcher.utter_message(
             text=(
                 f"Dạ, em đã hủy {kind.title} này, chưa có gì được gửi đi. "
-                "Khi cần, anh/chị cứ nhắn lại cho em nhé ạ."
-            )
+                + ("" if then else "Khi cần, anh/chị cứ nhắn lại cho em nhé ạ.")
+            ).strip()
         )
-        return [*reset(*kind.slots), SlotSet(KIND_SLOT, None)]
+        return [*reset(*kind.slots), SlotSet(KIND_SLOT, None), *then]
 
 
 class ActionAskCorrection(OffLoopAction):

@@ -28,7 +28,9 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, latest_text
+from actions.petition import asks_how_to, is_informative
 from actions.procedures import PENDING_QUESTION_SLOT, is_ambiguous_procedure_question, is_unclear_followup
+from actions.values import read_location
 from vietnam.text import fold
 
 # intent -> (what the citizen may want, button payload or None when a button cannot carry the question)
@@ -68,6 +70,46 @@ def in_a_form(tracker: Tracker) -> bool:
     return bool((tracker.active_loop or {}).get("name"))
 
 
+# How sure the NLU must be of submit_petition, beside another intent as likely, to take a message that
+# reports a problem at a place as the petition it is ("cay cau khi o khom 1 thi tran Lai Vung bi gay tay
+# vin": submit_petition 0.48, ask_procedure 0.47) rather than ask whether it is one. The petition's summary
+# is confirmed before anything is sent, so a wrong guess costs a "Hủy".
+AMBIGUOUS_PETITION_CONFIDENCE = 0.3
+
+
+def reads_as_a_report(tracker: Tracker) -> bool:
+    """Whether a message the NLU could not settle reports something at a place that resolves, asks no
+    how-to question, and has submit_petition among its two likeliest intents."""
+    message = tracker.latest_message or {}
+    text = latest_text(tracker)
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
+    likely = any(
+        r.get("name") == "submit_petition" and (r.get("confidence") or 0) >= AMBIGUOUS_PETITION_CONFIDENCE
+        for r in ranking
+    )
+    return likely and is_informative(text) and not asks_how_to(text) and read_location(text) is not None
+
+
+def _replayed_as(tracker: Tracker, intent: str, text: str) -> list[EventType]:
+    """The citizen's last message again, read as ``intent`` (Rasa's own two-stage fallback does the same
+    with the intent the citizen confirms): the usual rules take over, with the message's own text."""
+    parse_data = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+        "entities": tracker.latest_message.get("entities") or [],
+        "text": text,
+    }
+    replayed = UserUttered(text=text, parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
+    replayed["metadata"] = tracker.latest_message.get("metadata") or {}  # the hub's channel identity
+    # The rewind also takes back the action_listen before the message: listen again, then replay.
+    return [
+        UserUtteranceReverted(),
+        SlotSet("suggested_intent", None),
+        ActionExecuted("action_listen"),
+        replayed,
+    ]
+
+
 def _likeliest_intent(tracker: Tracker) -> str | None:
     for ranked in tracker.latest_message.get("intent_ranking") or []:
         name = ranked.get("name")
@@ -89,6 +131,8 @@ class ActionClarify(OffLoopAction):
             return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
         if not in_a_form(tracker) and is_ambiguous_procedure_question(tracker):
             return [FollowupAction("action_answer_procedure")]  # "..., đổi căn cước tốn bao nhiêu"
+        if not in_a_form(tracker) and reads_as_a_report(tracker):
+            return _replayed_as(tracker, "submit_petition", latest_text(tracker))  # summary, confirm, cancel
         if _THANKS.search(fold(latest_text(tracker))):
             dispatcher.utter_message(response="utter_thank")  # "thôi khỏi, cảm ơn nha": a thanks all the same
             return [SlotSet("suggested_intent", None)]
@@ -135,20 +179,4 @@ class ActionAcceptSuggestion(OffLoopAction):
                 text="Dạ, anh/chị nói cụ thể hơn giúp em, ví dụ tên thủ tục hoặc việc anh/chị cần hỗ trợ ạ."
             )
             return []
-        parse_data = {
-            "intent": {"name": intent, "confidence": 1.0},
-            "intent_ranking": [{"name": intent, "confidence": 1.0}],
-            "entities": [],
-            "text": f"/{intent}",
-        }
-        replayed = UserUttered(
-            text=f"/{intent}", parse_data=parse_data, input_channel=tracker.get_latest_input_channel()
-        )
-        replayed["metadata"] = tracker.latest_message.get("metadata") or {}  # the hub's channel identity
-        # The rewind also takes back the action_listen before the "yes": listen again, then replay.
-        return [
-            UserUtteranceReverted(),
-            SlotSet("suggested_intent", None),
-            ActionExecuted("action_listen"),
-            replayed,
-        ]
+        return _replayed_as(tracker, intent, f"/{intent}")

@@ -376,6 +376,14 @@ def is_unclear_followup(tracker: Tracker) -> bool:
 AMBIGUOUS_PROCEDURE_CONFIDENCE = 0.3
 
 
+def asks_about_a_procedure(tracker: Tracker) -> bool:
+    """Whether the latest message names a procedure and asks something ("thôi không cần nữa, cho em hỏi
+    làm hộ chiếu cần gì"): whatever else it does (a cancel), the question is answered too."""
+    message = tracker.latest_message or {}
+    names_one = any(e.get("entity") == "procedure" for e in message.get("entities") or [])
+    return names_one and bool(_QUESTION_WORDS.search(fold(latest_text(tracker))))
+
+
 def is_ambiguous_procedure_question(tracker: Tracker) -> bool:
     """Whether a message the NLU could not settle names a procedure, asks something of it, and has
     ask_procedure among its two likeliest intents: it is answered, not clarified."""

@@ -122,6 +122,24 @@ async def test_a_cancelled_request_files_nothing(domain: dict[str, Any]) -> None
     assert "last_ticket_code" not in slot_values(events)
 
 
+async def test_a_cancel_that_asks_about_a_procedure_cancels_then_answers_it(domain: dict[str, Any]) -> None:
+    passport = [{"entity": "procedure", "value": "Cấp hộ chiếu phổ thông ở trong nước"}]
+    tracker = after_form(
+        "petition_form",
+        "thoi ko can nua, cho e hoi lam ho chieu can j",
+        PETITION,
+        intent="cancel",
+        entities=passport,
+    )
+    events, messages = await run(ActionCancelRequest(), tracker, domain)
+    assert "chưa có gì được gửi đi" in texts(messages)
+    assert events[-1] == {"event": "followup", "name": "action_answer_procedure", "timestamp": None}
+    # a plain cancel asks nothing more
+    plain = after_form("petition_form", "thôi bỏ đi", PETITION, intent="cancel")
+    events, _ = await run(ActionCancelRequest(), plain, domain)
+    assert all(e.get("event") != "followup" for e in events)
+
+
 async def test_was_it_sent_shows_the_summary_again_saying_it_was_not(domain: dict[str, Any]) -> None:
     tracker = after_form("petition_form", "ủa gửi chưa vậy", PETITION, intent="check_petition_status")
     _, messages = await run(ActionSummarizeRequest(), tracker, domain)

@@ -39,6 +39,28 @@ async def test_yes_to_the_suggestion_replays_the_message_as_the_suggested_intent
     assert replayed["metadata"] == metadata
 
 
+async def test_an_unsettled_report_of_a_problem_at_a_place_is_taken_as_the_petition(
+    domain: dict[str, Any],
+) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "submit_petition", "confidence": 0.48},
+        {"name": "ask_procedure", "confidence": 0.47},
+    ]
+    text = "cay cau khi o khom 1 thi tran Lai Vung bi gay tay vin, ba con qua lai so lam"
+    tracker = make_tracker(text, intent="nlu_fallback", intent_ranking=ranking)
+    events, messages = await run(ActionClarify(), tracker, domain)
+    assert messages == []  # no "có phải anh/chị muốn ...": the petition form takes the message
+    replayed = events[-1]
+    assert replayed["parse_data"]["intent"]["name"] == "submit_petition"
+    assert replayed["text"] == text  # its own words become the petition's description
+    # a how-to question, or no place, is still clarified
+    for unsettled in ("xin giấy phép xây dựng ở phường Sa Đéc ở đâu", "cái đó bị hư rồi sao giờ"):
+        tracker = make_tracker(unsettled, intent="nlu_fallback", intent_ranking=ranking)
+        _, messages = await run(ActionClarify(), tracker, domain)
+        assert messages, unsettled
+
+
 async def test_an_unclear_message_without_a_likely_need_gets_examples(domain: dict[str, Any]) -> None:
     ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
     _, messages = await run(
