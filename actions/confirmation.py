@@ -16,7 +16,6 @@ Rules: bot/rules/confirmation.yml. Each kind of request is described once, in it
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -40,18 +39,17 @@ from actions.procedures import asks_about_a_procedure
 from actions.requests import (
     Field,
     RequestKind,
-    corrected_value,
-    correction_clauses,
+    clause_value,
     correction_value,
     lower_first,
     named_fields,
+    spans_clauses,
 )
 from actions.values import read_detail, read_location, with_detail
 
 logger = logging.getLogger(__name__)
 
 KIND_SLOT = "request_kind"
-_CLAUSE_MARK = re.compile(r"[,;]")
 NOTHING_PENDING_MESSAGE = "Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ."
 
 
@@ -216,18 +214,10 @@ class ActionCorrectRequest(OffLoopAction):
             if field.read is None or (field.free_text and field not in named):
                 continue
             value = field.read(value_text, tracker)
-            if value is None and not field.free_text:
-                value = corrected_value(field, text, tracker)
-            if value is not None and not field.free_text and _CLAUSE_MARK.search(value):
-                # a value across clauses ("chiều thứ 3 giùm tui, sáng thứ 2"): the first clause that gives one
-                value = next(
-                    (
-                        v
-                        for clause in correction_clauses(text)
-                        if (v := field.read(clause, tracker)) is not None
-                    ),
-                    value,
-                )
+            if not field.free_text and (value is None or spans_clauses(value)):
+                # none after the marker, or one across clauses ("chiều thứ 3 giùm tui, sáng thứ 2"): the
+                # first clause that gives one
+                value = clause_value(field, text, tracker) or value
             if value is not None:
                 dispatcher.utter_message(text=f"Dạ, em đã sửa {lower_first(field.label)} ạ.")
                 return [

@@ -165,10 +165,21 @@ def corrected_value(field: Field, text: str, tracker: Tracker) -> str | None:
     if field.read is None:
         return None
     value = field.read(correction_value(text), tracker)
-    if value is not None:
-        return value
+    return value if value is not None else clause_value(field, text, tracker)
+
+
+def clause_value(field: Field, text: str, tracker: Tracker) -> str | None:
+    """The value the first clause of a correction that gives one gives ``field`` (``correction_clauses``)."""
     read = field.read
+    if read is None:
+        return None
     return next((v for clause in correction_clauses(text) if (v := read(clause, tracker)) is not None), None)
+
+
+def spans_clauses(value: str) -> bool:
+    """Whether a value read from a whole correction runs across its clauses ("chiều thứ 3 giùm tui, sáng
+    thứ 2 bận rồi"): its first clause that gives one is the new value."""
+    return bool(_CLAUSE.search(value))
 
 
 def file_ticket(
