@@ -36,7 +36,7 @@ from actions.dossier import due_answer, next_step_answer
 from actions.forms import form_reminder
 from actions.place_questions import answer_place_reply, name_the_unit
 from actions.procedure_choice import CLOSE_RATIO, match_choice, settle, variant_note
-from actions.requests import file_ticket
+from actions.requests import file_ticket, lower_first
 from knowledge import facade as knowledge
 from knowledge.aspects import cue_positions
 from vietnam.text import fold
@@ -387,11 +387,9 @@ def asks_about_a_procedure(tracker: Tracker) -> bool:
 def is_ambiguous_procedure_question(tracker: Tracker) -> bool:
     """Whether a message the NLU could not settle names a procedure, asks something of it, and has
     ask_procedure among its two likeliest intents: it is answered, not clarified."""
+    if not asks_about_a_procedure(tracker):
+        return False
     message = tracker.latest_message or {}
-    if not any(e.get("entity") == "procedure" for e in message.get("entities") or []):
-        return False
-    if not _QUESTION_WORDS.search(fold(latest_text(tracker))):
-        return False
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
     return any(
         r.get("name") == "ask_procedure" and (r.get("confidence") or 0) >= AMBIGUOUS_PROCEDURE_CONFIDENCE
@@ -628,7 +626,7 @@ class ActionAnswerProcedure(OffLoopAction):
                 unlisted = [_paper_as_written(text, s) for s in surfaces if fold(s) not in listed]
                 if unlisted:
                     dispatcher.utter_message(
-                        text=f"Dạ, hồ sơ thủ tục {_lower_initial(self._name(str(current)))} không yêu cầu "
+                        text=f"Dạ, hồ sơ thủ tục {lower_first(self._name(str(current)))} không yêu cầu "
                         f"{', '.join(unlisted)} ạ."
                     )
             return self.reply(dispatcher, str(current), aspects or carried, choices, question=text)
@@ -850,10 +848,6 @@ class ActionSubmitQuestion(OffLoopAction):
             return []
         dispatcher.utter_message(text=QUESTION_SENT_MESSAGE.format(code=receipt.code))
         return [SlotSet(PENDING_QUESTION_SLOT, None), SlotSet("last_ticket_code", receipt.code)]
-
-
-def _lower_initial(name: str) -> str:
-    return name[:1].lower() + name[1:]
 
 
 def _paper_as_written(text: str, surface: str) -> str:
