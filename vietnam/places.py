@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -126,8 +127,14 @@ def _strip_prefix(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict[str, Any]:
+    """The data file, parsed once."""
+    return yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _load() -> tuple[tuple[Place, ...], dict[str, District]]:
-    raw = yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
+    raw = _raw()
     districts = {
         d["id"]: District(id=d["id"], name=_nfc(d["name"]), province=_nfc(d["province"]))
         for d in raw["districts"]
@@ -198,10 +205,9 @@ def district_units(district_id: str) -> list[Place]:
     return [_by_code()[code] for code in _district_units().get(district_id, ())]
 
 
-@lru_cache(maxsize=1)
 def source() -> tuple[str, str]:
     """(the legal source of the data, the date it took effect as YYYY-MM-DD), from the data file."""
-    raw = yaml.safe_load(DATA_PATH.read_text(encoding="utf-8"))
+    raw = _raw()
     return _nfc(raw["source"]), str(raw["effective"])
 
 
