@@ -562,6 +562,18 @@ class ActionAnswerProcedure(OffLoopAction):
         if chosen:
             return self.reply(dispatcher, chosen, aspects)
 
+        # "nếu chưa có giấy xác nhận khuyết tật thì sao" after the monthly allowance: the procedure issuing
+        # that paper, which the talk moves to ("cần giấy gì" next asks for its papers)
+        missing = knowledge.missing_paper(str(current), text) if current else None
+        if missing is not None:
+            issuer, message = missing
+            dispatcher.utter_message(text=message)
+            return [
+                SlotSet("current_procedure", issuer),
+                SlotSet("procedure_aspects", []),
+                SlotSet("procedure_choices", None),
+            ]
+
         # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
         # names another procedure ("còn xin giấy xác nhận tình trạng hôn nhân thì sao" after marriage).
         related = {*choices, *([str(current)] if current else [])}

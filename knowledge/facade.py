@@ -19,6 +19,7 @@ from knowledge.contacts import ContactAnswer
 from knowledge.contacts import contact_answer as _contact_answer
 from knowledge.contacts import is_contact_question as _is_contact_question
 from knowledge.dossiers import DossierAnswer, default_service
+from knowledge.missing_paper import issuer_of_missing_paper, missing_paper_answer
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
 from knowledge.service import get_catalogue
@@ -38,6 +39,7 @@ __all__ = [
     "is_contact_question",
     "lookup_dossier",
     "match_catalogue",
+    "missing_paper",
     "search_procedures",
 ]
 
@@ -70,6 +72,18 @@ def is_ambiguous(hits: Sequence[ProcedureHit]) -> bool:
 def get_procedure(code: str) -> ProcedureRecord | None:
     """The full procedure with this code (national ``1.001193`` or local ``DT.…``), or None."""
     return get_catalogue().get(code)
+
+
+def missing_paper(code: str, question: str) -> tuple[str, str] | None:
+    """A paper of procedure ``code``'s dossier the question says is not had yet ("nếu chưa có giấy xác nhận
+    khuyết tật thì sao"): (the code of the catalogue procedure issuing it, the answer naming it, who
+    decides and where), or None when the question is not that or the catalogue has no issuer."""
+    current = get_procedure(code)
+    if current is None:
+        return None
+    catalogue = get_catalogue()
+    found = issuer_of_missing_paper(current, question, catalogue.index(), catalogue.get)
+    return (found.issuer.code, missing_paper_answer(found)) if found is not None else None
 
 
 def detect_aspect(text: str) -> str:

@@ -8,7 +8,9 @@ Ranking, for a query normalised once (``normalize_text`` + ``expand_abbreviation
 2. Phrase matches: an alias, keyword or synonym met as a whole phrase in the query adds a bonus that
    grows with its length; a phrase inside a longer matched phrase adds none ("sang tên sổ đỏ" beats
    "sổ đỏ"). Synonym entries expand the query with their canonical term ("sổ đỏ" -> "giấy chứng nhận
-   quyền sử dụng đất").
+   quyền sử dụng đất"). A gift of land or a house to a relative ("cho con miếng đất") is read as
+   "tặng cho đất", and a pupil's grade ("lớp 7") adds its school level ("trung học cơ sở")
+   (``knowledge.search_cues``).
 3. Typos: a query syllable that no procedure uses is replaced by the closest known syllables
    (rapidfuzz), or split in two when two syllables were typed together; the words citizens ask with
    (``knowledge.aspects.question_words``: "gồm", "cung cấp") are kept as written.
@@ -59,7 +61,9 @@ from knowledge.search_cues import (
     QUERY_SYNONYMS,
     SIDED_KIN,
     STOP_SYLLABLES,
+    as_gift,
     aspect_positions,
+    with_school_level,
 )
 from vietnam.places import find_places
 from vietnam.procedure_terms import TERMS_FILE, TermEntry, load_terms
@@ -421,7 +425,8 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 5) -> list[ProcedureHit]:
         raw_variants = _query_variants(query)
-        variants = [self._correct(tokens) for tokens in raw_variants]
+        # "cho con miếng đất" is read as the gift it says ("tặng cho đất"), "lớp 7" also as its school level
+        variants = [with_school_level(as_gift(self._correct(tokens))) for tokens in raw_variants]
         variants = [tokens for tokens in variants if tokens]
         if not variants:
             return []

@@ -8,6 +8,7 @@ with them. Words that *name* procedures are data: the catalogue's aliases and ke
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -99,6 +100,64 @@ QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
         "tu tran": "khai tu",
     }.items()
 }  # fmt: skip
+
+# Giving land or a house to a relative ("ba má muốn cho con miếng đất", "tặng cho cháu căn nhà") is a gift
+# (tặng cho), registered as a change of the land rights; "cho con" and "miếng đất" alone would also fit a
+# plot split ("chia đất cho con"). The giving verb, the relative, then (after classifiers) the property
+# are read as the citizen saying "tặng cho đất" (``as_gift``). Not when the question splits, sells,
+# pawns or rents: "tách", "chia", "bán", "cầm", "thuê".
+GIFT_VERBS = frozenset(("cho", "tang"))
+GIFT_RECIPIENTS = frozenset("con chau em anh chi vo chong ba me cha gai trai ut ruot".split())  # noqa: SIM905
+GIFT_CLASSIFIERS = frozenset("mieng manh lo thua cai can phan it khoanh nen cuon so".split())  # noqa: SIM905
+GIFT_PROPERTY = frozenset(("dat", "nha", "vuon", "ruong"))
+GIFT_NOT_WITH = frozenset(("tach", "chia", "ban", "cam", "thue"))
+GIFT_WINDOW = 4
+
+
+def as_gift(tokens: Sequence[str]) -> list[str]:
+    """Folded ``tokens`` with a gift of land or a house to a relative ("cho con miếng đất") said as "tặng
+    cho đất" (the property word kept); unchanged when there is none."""
+    out = list(tokens)
+    if GIFT_NOT_WITH & set(out):
+        return out
+    for i in range(len(out) - 2):
+        if out[i] not in GIFT_VERBS or out[i + 1] not in GIFT_RECIPIENTS:
+            continue
+        for j in range(i + 2, min(i + 2 + GIFT_WINDOW, len(out))):
+            if out[j] in GIFT_PROPERTY:
+                return [*out[:i], "tang", "cho", out[j], *out[j + 1 :]]
+            if out[j] not in GIFT_CLASSIFIERS and out[j] not in GIFT_RECIPIENTS:
+                break
+    return out
+
+
+# A pupil's grade settles the school level (Luật Giáo dục 43/2019/QH14, Điều 28: tiểu học lớp 1-5, trung
+# học cơ sở lớp 6-9, trung học phổ thông lớp 10-12): "con tôi học lớp 7" is read as also saying "trung
+# học cơ sở" (``with_school_level``).
+SCHOOL_LEVELS = (
+    (range(1, 6), ("tieu", "hoc")),
+    (range(6, 10), ("trung", "hoc", "co", "so")),
+    (range(10, 13), ("trung", "hoc", "pho", "thong")),
+)
+
+
+def school_level(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The school level (folded words) of a grade "lớp N" in ``tokens``, or () when none is said."""
+    for before, token in itertools.pairwise(tokens):
+        if before == "lop" and token.isdigit():
+            grade = int(token)
+            return next((words for grades, words in SCHOOL_LEVELS if grade in grades), ())
+    return ()
+
+
+def with_school_level(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` followed by the school level their grade says, when it is not said already."""
+    level = school_level(tokens)
+    said = " " + " ".join(tokens) + " "
+    if not level or f" {' '.join(level)} " in said:
+        return list(tokens)
+    return [*tokens, *level]
+
 
 # Words that tell a foreign element is involved (folded, matched as whole syllable sequences).
 FOREIGN_HINTS = (
