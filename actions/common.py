@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.values import read_detail
 from channels.identity import load_key, verified_identity
+from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, normalize_phone
 from vietnam.text import fold, normalize_text
 
@@ -294,9 +295,13 @@ def goes_in_person(text: str) -> bool:
 
 def asks_for_person(tracker: Tracker) -> bool:
     """Whether the latest message clearly asks for a person of the desk: the NLU's `request_human` with
-    HANDOFF_CONFIDENCE (a button's payload included), not going there in person."""
-    return intent_is(tracker, "request_human", HANDOFF_CONFIDENCE) and not goes_in_person(
-        tracker.latest_message.get("text") or ""
+    HANDOFF_CONFIDENCE (a button's payload included), not going there in person, nor asking how to meet
+    an officer of a named office ("gặp cán bộ tư pháp xã Cái Bè thì liên hệ ai")."""
+    text = tracker.latest_message.get("text") or ""
+    return (
+        intent_is(tracker, "request_human", HANDOFF_CONFIDENCE)
+        and not goes_in_person(text)
+        and not knowledge.asks_how_to_reach_office(text)
     )
 
 

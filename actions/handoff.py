@@ -18,7 +18,9 @@ from actions.common import (
     latest_text,
     reset,
 )
+from actions.contact_info import ActionContactInfo
 from actions.fallback import FALLBACK_MARK
+from knowledge import facade as knowledge
 from ticketing import citizen_desk as ticketing
 from vietnam.text import fold
 
@@ -100,6 +102,10 @@ class ActionHandoff(OffLoopAction):
             # "để mai tui ra xã nói trực tiếp": the citizen goes there, no one of the desk is asked for
             dispatcher.utter_message(text=IN_PERSON_MESSAGE)
             return []
+        if _reason(tracker) == "citizen_request" and knowledge.asks_how_to_reach_office(latest_text(tracker)):
+            # "muốn gặp trực tiếp cán bộ tư pháp xã Cái Bè thì liên hệ ai": how to reach that office, not
+            # the hotline's agent
+            return ActionContactInfo.answer(dispatcher, tracker)
         channel, user_id = channel_identity(tracker)
         try:
             ticketing.request_handoff(channel, user_id, tracker.sender_id, _reason(tracker))

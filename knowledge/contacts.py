@@ -25,7 +25,14 @@ from vietnam.procedure_terms import load_terms
 from vietnam.text import expand_abbreviations, fold, normalize_text
 from vietnam.workdays import format_date_vi
 
-__all__ = ["FIELDS", "ContactAnswer", "asked_fields", "contact_answer", "is_contact_question"]
+__all__ = [
+    "FIELDS",
+    "ContactAnswer",
+    "asked_fields",
+    "asks_how_to_reach_office",
+    "contact_answer",
+    "is_contact_question",
+]
 
 FIELDS = ("address", "phone", "hours")
 _FIELD_LABEL = {"address": "Địa chỉ", "phone": "Điện thoại", "hours": "Giờ làm việc"}
@@ -76,6 +83,8 @@ _OTHER_CONTACT_CUES = (
     "email", "thu dien tu", "fanpage", "trang facebook", "thong tin lien he", "cach lien he", "cach lien lac",
     "lien he bang cach nao", "lien lac bang cach nao", "lien he the nao", "lien he sao",
 )  # fmt: skip
+# Asking for an e-mail address ("email sở tư pháp"; the directory holds none), folded.
+_EMAIL_CUES = ("email", "e mail", "mail", "gmail", "thu dien tu")
 # Words that name an office (folded).
 _OFFICE_CUES = (
     "uy ban", "trung tam phuc vu", "hanh chinh cong", "bo phan mot cua", "mot cua", "so", "cong an",
@@ -368,6 +377,51 @@ def _render(
     return "\n".join(lines)
 
 
+def _receiving_office(
+    offices: list[Office], fields: tuple[str, ...], directory: OfficeDirectory
+) -> Office | None:
+    """The office that receives the dossiers of ``offices`` (``dossiers_at``), when none of them has a
+    sourced answer to ``fields`` and it has one: what is known is given first."""
+    targets = {o.dossiers_at for o in offices}
+    if len(targets) != 1 or None in targets:
+        return None
+    if any(_knows(o, f, directory, receives_dossiers=False) for o in offices for f in fields):
+        return None
+    receiving = directory.agency(str(next(iter(targets))))
+    if receiving is None or not any(_knows(receiving, f, directory, receives_dossiers=True) for f in fields):
+        return None
+    return receiving
+
+
+def _filed_elsewhere(
+    offices: list[Office],
+    receiving: Office,
+    fields: tuple[str, ...],
+    directory: OfficeDirectory,
+    *,
+    asks_email: bool,
+) -> str:
+    """Where the dossiers of ``offices`` are received, with that office's facts, then plainly what is
+    not known of ``offices`` themselves and where to ask ("email sở tư pháp")."""
+    names = "; ".join(o.name for o in offices)
+    intro = f"Dạ, hồ sơ thủ tục hành chính thuộc thẩm quyền của {names} được tiếp nhận tại {receiving.name}. "
+    message = _render(intro, [receiving], fields, directory, centre=receiving.key == _SERVICE_CENTRE)
+    what = [_FIELD_WHAT[f] for f in fields] + (["địa chỉ thư điện tử (email)"] if asks_email else [])
+    return (
+        f"{message}\nRiêng {', '.join(what)} của {names}: hiện em chưa có thông tin chính thức, "
+        f"{_where_to_ask(directory)} ạ."
+    )
+
+
+def _no_email(offices: list[Office], directory: OfficeDirectory) -> str:
+    """The directory holds no e-mail address: said plainly when one is asked."""
+    names = "; ".join(_display_name(o) for o in offices)
+    return (
+        f"Địa chỉ thư điện tử (email) của {names}: hiện em chưa có thông tin chính thức, "
+        f"{_where_to_ask(directory)} ạ."
+    )
+
+
 def _commune_intro(place: Place, office: Office | None, note: str) -> str:
     if office is None:
         return f"Dạ, {note}"
@@ -392,9 +446,16 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
     directory = _directory(Path(path))
     fields = asked_fields(text)
     named = _province_offices(text, directory)
+    asks_email = _has(_folded(text), _EMAIL_CUES)
     if named:
         offices = [directory.province[code] for code in named]
+        receiving = _receiving_office(offices, fields, directory)
+        if receiving is not None:
+            message = _filed_elsewhere(offices, receiving, fields, directory, asks_email=asks_email)
+            return ContactAnswer("office", message, named, None, (), fields)
         message = _render("Dạ, ", offices, fields, directory, centre=_SERVICE_CENTRE in named)
+        if asks_email:
+            message += "\n" + _no_email(offices, directory)
         if "phone" in fields and not _gives_verified_phone(offices):
             message = _with_fallback(message, directory)
         return ContactAnswer("office", message, named, None, (), fields)
@@ -435,6 +496,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
             )
             return ContactAnswer("office", message, (), unit.code, (), fields)
         message = _render(intro, [office], fields, directory, centre=True)
+        if asks_email:
+            message += "\n" + _no_email([office], directory)
         return ContactAnswer("office", message, (unit.code,), unit.code, (), fields)
 
     if _has(_folded(text), _HOTLINE_CUES):
@@ -452,3 +515,37 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
         message = _with_fallback(message, directory)
     message += "\n" + ask
     return ContactAnswer("ask_place", message, (_SERVICE_CENTRE,), None, (), fields)
+
+
+# Meeting or reaching someone ("gặp trực tiếp cán bộ", "liên hệ ai", "hỏi trực tiếp"), folded.
+_REACH = re.compile(r" (?:gap|lien he|lien lac|hoi truc tiep|hoi|tim|noi chuyen|trinh bay|lam viec) ")
+# Officers and offices of a local agency, and the fields their officers work in ("cán bộ tư pháp",
+# "công chức địa chính", "người phụ trách đất đai"), folded.
+_OFFICE_PEOPLE = (
+    "uy ban", "ubnd", "trung tam phuc vu", "hanh chinh cong", "bo phan mot cua", "mot cua", "cong an",
+    "bao hiem xa hoi", "van phong dang ky dat dai", "dien luc", "cap nuoc", "buu dien", "chu tich xa",
+    "chu tich phuong", "tu phap", "ho tich", "dia chinh", "dat dai", "xay dung", "van hoa xa hoi",
+    "lao dong", "chinh sach", "cu tru", "can cuoc", "thue", "kho bac",
+)  # fmt: skip
+# Words that mean the hotline's own agent, or the bot ("tổng đài viên", "người thật", "nhân viên tư vấn",
+# "chuyển máy"): with them the message asks for the desk, whatever else it names (folded).
+_DESK = (
+    "nguoi that", "tong dai vien", "tong dai", "tdv", "tu van vien", "nhan vien tu van", "ho tro vien",
+    "nguoi ho tro", "admin", "ad", "bot", "1022", "chuyen may", "chuyen cho", "chuyen qua", "chuyen nguoi",
+    "chat voi", "may tra loi", "noi voi may",
+)  # fmt: skip
+
+
+def asks_how_to_reach_office(text: str) -> bool:
+    """True when ``text`` asks how to meet or reach an officer of a named office, field or place ("muốn
+    gặp trực tiếp cán bộ tư pháp xã Cái Bè thì liên hệ ai", "gặp cán bộ một cửa được không"): a contact
+    question about that office, not a request for the hotline's own agent, which names none of them or
+    says so ("cho gặp người thật", "cho em nói chuyện với tổng đài viên", "gặp nhân viên tư vấn")."""
+    folded = _folded(text)
+    if not _REACH.search(folded) or _has(folded, _DESK):
+        return False
+    if _has(folded, _OFFICE_PEOPLE) or _has(folded, _SERVICE_CENTRE_NAMES):
+        return True
+    if _province_offices(text, _directory(OFFICES_FILE)):
+        return True
+    return any(m.place is not None or m.candidates for m in find_places(text))

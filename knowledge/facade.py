@@ -16,6 +16,7 @@ from knowledge.aspects import detect_aspect as _detect_aspect
 from knowledge.catalogue_match import CatalogueMatch
 from knowledge.catalogue_match import match_catalogue as _match_catalogue
 from knowledge.contacts import ContactAnswer
+from knowledge.contacts import asks_how_to_reach_office as _asks_how_to_reach_office
 from knowledge.contacts import contact_answer as _contact_answer
 from knowledge.contacts import is_contact_question as _is_contact_question
 from knowledge.dossiers import DossierAnswer, default_service
@@ -32,6 +33,7 @@ __all__ = [
     "ProcedureHit",
     "ProcedureRecord",
     "answer",
+    "asks_how_to_reach_office",
     "contact_answer",
     "detect_aspect",
     "get_procedure",
@@ -109,6 +111,13 @@ def is_contact_question(text: str) -> bool:
     """True when ``text`` asks for an office's phone, opening hours or address (not about a procedure):
     a fallback for the NLU's ``contact_info`` intent, and what the bench uses to route a question."""
     return _is_contact_question(text)
+
+
+def asks_how_to_reach_office(text: str) -> bool:
+    """True when ``text`` asks how to meet or reach an officer of a named office, field or place ("gặp
+    trực tiếp cán bộ tư pháp xã Cái Bè thì liên hệ ai"): a contact question, never a handoff to the
+    hotline's agent, which the citizen asks for without naming an office ("cho gặp người thật")."""
+    return _asks_how_to_reach_office(text)
 
 
 def contact_answer(text: str, place: str | None = None) -> ContactAnswer:

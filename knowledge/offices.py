@@ -75,6 +75,9 @@ class Office:
     note: str | None = None
     sites: list[Site] = field(default_factory=list)
     hotlines: list[Hotline] = field(default_factory=list)
+    # province offices only: the agency code of the office that receives its dossiers (a department's
+    # procedures are filed at the province service centre), when its source says so
+    dossiers_at: str | None = None
     # communes and wards only
     kind: str | None = None
     committee: str | None = None
@@ -256,6 +259,7 @@ def _parse_office(key: str, item: Any, check: _Checker, *, commune: bool) -> Off
         note=_text(item.get("note")),
         sites=_parse_sites(item.get("sites"), key, check),
         hotlines=_parse_hotlines(item.get("hotlines"), key, check),
+        dossiers_at=check.text(key, "dossiers_at", item.get("dossiers_at")),
         kind=_text(item.get("kind")),
         committee=check.text(key, "committee", item.get("committee"), required=commune),
         service_point=check.text(key, "service_point", item.get("service_point"), required=commune),
@@ -314,6 +318,9 @@ def _read(path: Path) -> tuple[OfficeDirectory | None, list[str]]:
                     offices[str(key)] = office
         sections[section] = offices
 
+    for key, office in sections["province"].items():
+        if office.dossiers_at and office.dossiers_at not in sections["province"]:
+            check.fail(key, "dossiers_at", f"{office.dossiers_at!r} is not a province office of this file")
     if check.problems:
         return None, check.problems
     directory = OfficeDirectory(

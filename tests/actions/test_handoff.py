@@ -92,3 +92,31 @@ async def test_asking_for_a_person_directly_is_a_handoff_even_with_in_person_wor
     )
     events, _ = await run(ActionHandoff(), tracker, domain)
     assert slot_values(events)["handoff"] is True
+
+
+async def test_meeting_an_officer_of_a_named_office_gets_its_contacts_not_the_hotline_agent(
+    domain: dict[str, Any],
+) -> None:
+    for typed in (
+        "muốn gặp trực tiếp cán bộ tư pháp xã Cái Bè thì liên hệ ai",
+        "muon gap truc tiep can bo tu phap xa cai be thi lien he ai",
+    ):
+        tracker = make_tracker(typed, intent="request_human", sender_id="handoff-officer")
+        events, messages = await run(ActionHandoff(), tracker, domain)
+        assert "handoff" not in slot_values(events), typed
+        assert {"handoff": True} not in [m.get("custom") for m in messages], typed
+        assert "Trung tâm Phục vụ hành chính công xã Cái Bè" in texts(messages), typed
+        assert slot_values(events)["contact_place"] == "xa_cai_be", typed
+    assert _conversation("handoff-officer") is None
+
+
+async def test_asking_for_the_hotline_agent_about_an_office_is_still_a_handoff(
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(
+        "cho em nói chuyện với tổng đài viên về chuyện ủy ban xã Cái Bè",
+        intent="request_human",
+        sender_id="handoff-agent-about-office",
+    )
+    events, _ = await run(ActionHandoff(), tracker, domain)
+    assert slot_values(events)["handoff"] is True

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.contacts import asked_fields, contact_answer, is_contact_question
+from knowledge.contacts import asked_fields, asks_how_to_reach_office, contact_answer, is_contact_question
 from knowledge.facade import contact_answer as facade_contact_answer
 from knowledge.offices import OFFICES_FILE, load_offices
 
@@ -72,6 +72,7 @@ province:
     address: null
     phone: null
     hours: null
+    dossiers_at: ttphcc_tinh
     source: Nghị định 45/2025/NĐ-CP
     source_date: '2026-12-01'
     verified: false
@@ -289,3 +290,69 @@ def test_a_place_the_nlu_read_from_the_text_is_not_said_twice() -> None:
     assert answer.outcome == "ambiguous_place"
     assert '"cho gao"' in answer.message
     assert answer.candidates[0] == "xa_cho_gao"
+
+
+@pytest.mark.parametrize(
+    ("text", "reach"),
+    [
+        # Meeting or reaching an officer of a named office, field or place: a contact question.
+        ("muốn gặp trực tiếp cán bộ tư pháp xã Cái Bè thì liên hệ ai", True),
+        ("muon gap truc tiep can bo tu phap xa cai be thi lien he ai", True),
+        ("gap can bo mot cua dc ko", True),
+        ("tui muốn gặp cán bộ địa chính phường Mỹ Tho", True),
+        ("cho gặp cán bộ sở tư pháp", True),
+        ("làm sao gặp được chủ tịch xã Tân Hồng", True),
+        ("muốn hỏi trực tiếp người phụ trách ở Sa Đéc thì gặp ai", True),
+        # The hotline's own agent, or a person with no office named: a handoff.
+        ("cho em nói chuyện với tổng đài viên", False),
+        ("cho gặp người thật", False),
+        ("gặp nhân viên tư vấn", False),
+        ("cho mình gặp nhân viên tư vấn về chuyện ủy ban xã", False),
+        ("chuyển cho cán bộ giúp em", False),
+        ("cho tui gặp cán bộ", False),
+        ("tui muốn gặp trực tiếp tổng đài 1022", False),
+    ],
+)
+def test_meeting_an_officer_of_a_named_office_is_told_from_asking_for_the_hotline_agent(
+    text: str, reach: bool
+) -> None:
+    assert asks_how_to_reach_office(text) is reach
+
+
+def test_a_department_without_published_contacts_leads_with_where_its_dossiers_are_received(
+    directory: Path,
+) -> None:
+    reply = contact_answer("số điện thoại sở xây dựng", path=directory)
+    assert reply.offices == ("so_xay_dung",)
+    lines = reply.message.splitlines()
+    assert lines[0].startswith("Dạ, hồ sơ thủ tục hành chính thuộc thẩm quyền của Sở Xây dựng tỉnh Đồng Tháp")
+    assert "Trung tâm Phục vụ hành chính công tỉnh Đồng Tháp" in lines[0]
+    assert "- Điện thoại: 0277 3898989." in lines  # the known fact comes first
+    assert lines[-1].startswith("Riêng số điện thoại của Sở Xây dựng tỉnh Đồng Tháp: hiện em chưa có")
+    assert "(số 1022)" in lines[-1] and "https://dichvucong.gov.vn" in lines[-1]
+
+
+def test_an_email_question_says_plainly_that_no_email_is_known(directory: Path) -> None:
+    department = contact_answer("email sở xây dựng", path=directory)
+    assert "địa chỉ thư điện tử (email) của Sở Xây dựng tỉnh Đồng Tháp" in department.message
+    assert department.message.splitlines()[-1].endswith("(https://dichvucong.gov.vn) ạ.")
+    centre = contact_answer("email trung tâm phục vụ hành chính công tỉnh", path=directory)
+    assert "0277 3898989" in centre.message
+    assert (
+        "Địa chỉ thư điện tử (email) của Trung tâm Phục vụ hành chính công tỉnh Đồng Tháp" in centre.message
+    )
+    ward = contact_answer("email ubnd phường Mỹ Phong", path=directory)
+    assert "Ấp Thử, phường Mỹ Phong" in ward.message and "email" in ward.message.splitlines()[-1]
+
+
+def test_every_shipped_department_points_to_an_office_with_a_published_contact() -> None:
+    shipped = load_offices(OFFICES_FILE)
+    departments = [code for code in shipped.province if code.startswith("so_")]
+    assert departments
+    for code in departments:
+        office = shipped.province[code]
+        if office.address or office.phone:
+            continue
+        reply = facade_contact_answer(f"địa chỉ {office.name}")
+        assert reply.offices == (code,), code
+        assert "Số 377 đường Hùng Vương" in reply.message, code  # the centre's published site

@@ -122,6 +122,7 @@ def test_placeholders_and_bad_phones_are_rejected(tmp_path: Path) -> None:
     entry["phone"] = "0277-xxx"
     entry["source_url"] = "http://example.vn"
     data["province"]["so_tu_phap"]["verified"] = True
+    data["province"]["so_y_te"]["dossiers_at"] = "so_khong_co"
     path = tmp_path / "offices.yml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     problems = "\n".join(validate_offices(path))
@@ -129,5 +130,6 @@ def test_placeholders_and_bad_phones_are_rejected(tmp_path: Path) -> None:
     assert "phuong_my_tho: phone:" in problems
     assert "phuong_my_tho: source_url: an https://" in problems
     assert "so_tu_phap: verified: true needs" in problems
+    assert "so_y_te: dossiers_at: 'so_khong_co' is not a province office" in problems
     with pytest.raises(OfficeError):
         load_offices(path)
