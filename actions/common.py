@@ -22,7 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.values import read_detail
@@ -532,3 +539,23 @@ class GuardedFormValidation(FormValidationAction, ABC):
         if last4:
             return self.accept(slot, last4)
         return self.reject(dispatcher, tracker, slot, BAD_LAST4_MESSAGE)
+
+
+def replayed_as(tracker: Tracker, intent: str, text: str) -> list[EventType]:
+    """The citizen's last message again, read as ``intent`` (Rasa's own two-stage fallback does the same
+    with the intent the citizen confirms): the usual rules take over, with the message's own text."""
+    parse_data = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+        "entities": tracker.latest_message.get("entities") or [],
+        "text": text,
+    }
+    replayed = UserUttered(text=text, parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
+    replayed["metadata"] = tracker.latest_message.get("metadata") or {}  # the hub's channel identity
+    # The rewind also takes back the action_listen before the message: listen again, then replay.
+    return [
+        UserUtteranceReverted(),
+        SlotSet("suggested_intent", None),
+        ActionExecuted("action_listen"),
+        replayed,
+    ]

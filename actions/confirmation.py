@@ -6,6 +6,8 @@ The citizen then:
 - corrects one field in natural words ("ghi sai chỗ rồi, ở tổ 5 phường Sa Đéc mới đúng", "sửa số điện
   thoại thành 0912 ...") -> ``action_correct_request`` changes that field and the summary is shown again;
   a field named without its new value ("sửa lại địa chỉ") is asked again by the form, then the summary;
+- asks to send it in a word the NLU may read otherwise ("gửi", "ok gửi luôn": a postal request, a new
+  petition) -> ``action_correct_request`` hands it to ``action_submit_request`` (``confirms_sending``);
 - says it is wrong without saying what -> ``action_ask_correction`` asks which field (buttons);
 - stops ("thôi bỏ đi") -> ``action_cancel_request``.
 Rules: bot/rules/confirmation.yml. Each kind of request is described once, in its own module
@@ -32,7 +34,7 @@ from actions.common import (
     latest_text,
     reset,
 )
-from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS, sends_now
+from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS, confirms_sending, sends_now
 from actions.petition import PETITION
 from actions.postal import POSTAL
 from actions.procedures import asks_about_a_procedure
@@ -50,6 +52,7 @@ from actions.values import read_detail, read_location, with_detail
 logger = logging.getLogger(__name__)
 
 KIND_SLOT = "request_kind"
+POSTAL_INTENT = "request_postal_service"
 NOTHING_PENDING_MESSAGE = "Dạ, hiện không có yêu cầu nào đang chờ xác nhận ạ."
 
 
@@ -196,6 +199,12 @@ class ActionCorrectRequest(OffLoopAction):
         if kind is None:
             return []
         text = latest_text(tracker)
+        if confirms_sending(text):
+            # "gửi", "đúng rồi gửi giùm" (read as a postal request or a new petition): the confirmation
+            return [FollowupAction("action_submit_request")]
+        if latest_intent(tracker) == POSTAL_INTENT and kind is not POSTAL:
+            # "cho tui đăng ký bưu điện trả kết quả về nhà" at another summary: that request starts
+            return [FollowupAction(POSTAL.form)]
         value_text = correction_value(text)
         named = named_fields(kind, text)
         order = [*named, *(f for f in kind.fields if f not in named)]

@@ -17,17 +17,10 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import (
-    ActionExecuted,
-    EventType,
-    FollowupAction,
-    SlotSet,
-    UserUtteranceReverted,
-    UserUttered,
-)
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, latest_text
+from actions.common import OffLoopAction, latest_text, replayed_as
 from actions.petition import asks_how_to, is_informative
 from actions.procedures import PENDING_QUESTION_SLOT, is_ambiguous_procedure_question, is_unclear_followup
 from actions.values import read_location
@@ -90,26 +83,6 @@ def reads_as_a_report(tracker: Tracker) -> bool:
     return likely and is_informative(text) and not asks_how_to(text) and read_location(text) is not None
 
 
-def _replayed_as(tracker: Tracker, intent: str, text: str) -> list[EventType]:
-    """The citizen's last message again, read as ``intent`` (Rasa's own two-stage fallback does the same
-    with the intent the citizen confirms): the usual rules take over, with the message's own text."""
-    parse_data = {
-        "intent": {"name": intent, "confidence": 1.0},
-        "intent_ranking": [{"name": intent, "confidence": 1.0}],
-        "entities": tracker.latest_message.get("entities") or [],
-        "text": text,
-    }
-    replayed = UserUttered(text=text, parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
-    replayed["metadata"] = tracker.latest_message.get("metadata") or {}  # the hub's channel identity
-    # The rewind also takes back the action_listen before the message: listen again, then replay.
-    return [
-        UserUtteranceReverted(),
-        SlotSet("suggested_intent", None),
-        ActionExecuted("action_listen"),
-        replayed,
-    ]
-
-
 def _likeliest_intent(tracker: Tracker) -> str | None:
     for ranked in tracker.latest_message.get("intent_ranking") or []:
         name = ranked.get("name")
@@ -132,7 +105,7 @@ class ActionClarify(OffLoopAction):
         if not in_a_form(tracker) and is_ambiguous_procedure_question(tracker):
             return [FollowupAction("action_answer_procedure")]  # "..., đổi căn cước tốn bao nhiêu"
         if not in_a_form(tracker) and reads_as_a_report(tracker):
-            return _replayed_as(tracker, "submit_petition", latest_text(tracker))  # summary, confirm, cancel
+            return replayed_as(tracker, "submit_petition", latest_text(tracker))  # summary, confirm, cancel
         if _THANKS.search(fold(latest_text(tracker))):
             dispatcher.utter_message(response="utter_thank")  # "thôi khỏi, cảm ơn nha": a thanks all the same
             return [SlotSet("suggested_intent", None)]
@@ -179,4 +152,4 @@ class ActionAcceptSuggestion(OffLoopAction):
                 text="Dạ, anh/chị nói cụ thể hơn giúp em, ví dụ tên thủ tục hoặc việc anh/chị cần hỗ trợ ạ."
             )
             return []
-        return _replayed_as(tracker, intent, f"/{intent}")
+        return replayed_as(tracker, intent, f"/{intent}")

@@ -105,6 +105,28 @@ def sends_now(tracker: Tracker) -> bool:
     return len(folded.split()) <= SEND_NOW_WORDS and bool(_SEND_NOW.search(folded))
 
 
+# The words of a message that only says to send what the summary shows ("gửi", "gửi đi", "ok gửi", "đúng rồi
+# gửi giùm", "gui luon nha ad", "gửi phản ánh này đi"): folded, beside the verb "gửi".
+_CONFIRM_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "ok oke okay oki uh um vang da dung roi r chuan xac nhan luon di lien nha nhe nhen a ad ah gium giup "
+        "dum cho em e toi tui minh ho voi phan anh yeu cau lich hen don nay",
+    )
+)
+
+
+def confirms_sending(text: str) -> bool:
+    """Whether ``text``, at a summary, only asks to send it ("gửi", "ok gửi", "đúng rồi gửi giùm"), whatever
+    the NLU read it as (a bare "gửi" reads as a request for the postal service)."""
+    words = re.findall(r"\w+", fold(normalize_text(text)))
+    return (
+        "gui" in words
+        and len(words) <= SEND_NOW_WORDS
+        and all(w == "gui" or w in _CONFIRM_WORDS for w in words)
+    )
+
+
 def is_side_question(tracker: Tracker, confidence: float = SIDE_CONFIDENCE) -> bool:
     return latest_intent(tracker) in SIDE_INTENTS and latest_confidence(tracker) >= confidence
 
@@ -447,16 +469,22 @@ class LocationSlotMixin:
                 place = _place_named(chosen)
                 detail = read_detail(text) or kept_detail
                 answer = ", ".join(p for p in (detail, place.name if place else chosen) if p)
+                if text.strip() != chosen:  # typed, not the button: say which unit it was taken as
+                    typed = read_location(text)
+                    same = typed is not None and typed.place is not None and typed.place.name == chosen
+                    acknowledge_place(dispatcher, answer, typed if same else None)
                 return {**self.accept(slot, answer), CANDIDATES_SLOT: None, DETAIL_SLOT: None}
+        # At the question which unit (``candidates``), an answer that is none keeps its buttons.
+        still_asked = candidates or None
         answer: LocationAnswer | None = read_location(text)
         if answer is None:
             detail = read_detail(text)
             if detail and not self.is_prefill(tracker, slot):
                 # "ấp 7": keep it and ask which commune or ward (action_ask_<slot>)
-                return {slot: None, DETAIL_SLOT: detail, CANDIDATES_SLOT: None}
+                return {slot: None, DETAIL_SLOT: detail, CANDIDATES_SLOT: still_asked}
             return {
                 **self.reject(dispatcher, tracker, slot, self.BAD_LOCATION_MESSAGE),
-                CANDIDATES_SLOT: None,
+                CANDIDATES_SLOT: still_asked,
             }
         # Prefilled from an entity of the message that started the form: the detail is in the whole message
         # ("phản ánh đường bể ở ấp 3 huyện Cái Bè"), whose place the entity may spell otherwise ("Xã Mỹ Thọ").
@@ -468,6 +496,8 @@ class LocationSlotMixin:
         detail = answer.detail or kept_detail
         if answer.resolved:
             value_text = ", ".join(p for p in (detail, answer.place.name) if p)
+            if candidates:  # typed at the question which unit: say which unit it was taken as
+                acknowledge_place(dispatcher, value_text, answer)
             return {**self.accept(slot, value_text), CANDIDATES_SLOT: None, DETAIL_SLOT: None}
         # A former district or a name several former communes shared: ask which unit, with buttons.
         return {
@@ -476,6 +506,24 @@ class LocationSlotMixin:
             DETAIL_SLOT: detail or None,
             "location_mention": answer.mention,
         }
+
+
+def acknowledge_place(dispatcher: CollectingDispatcher, value: str, answer: LocationAnswer | None) -> None:
+    """Say the place taken from an answer typed at the question which unit ("ở ấp 4 xã Ngũ Hiệp"), as a
+    name or a phone given unasked is said, with the former name it was given by when the unit is now
+    called otherwise ("khóm 1, Xã Tân Hồng (thị trấn Sa Rài cũ)")."""
+    mention = answer.mention if answer is not None and answer.resolved else ""
+    place = answer.place.name if answer is not None and answer.place is not None else ""
+    former = f" ({mention} cũ)" if mention and _unit_core(mention) != _unit_core(place) else ""
+    dispatcher.utter_message(text=f"Dạ, em ghi nhận địa điểm: {value}{former} ạ.")
+
+
+_UNIT_KIND = re.compile(r"^(?:xa|phuong|thi tran|tt|p|x)\s+")
+
+
+def _unit_core(name: str) -> str:
+    """A unit's name without its kind ("Xã Ngũ Hiệp", "ngũ hiệp" -> "ngu hiep")."""
+    return _UNIT_KIND.sub("", fold(name).strip())
 
 
 def _place_named(name: str) -> Place | None:

@@ -34,6 +34,7 @@ from actions.forms import (
     Reader,
     is_plain_name,
     location_reader,
+    pending_candidates,
     volunteered_location,
 )
 from actions.procedures import is_procedure_reply
@@ -223,37 +224,96 @@ def without_contact(text: str) -> str:
     ]
     if (name := introduced_name_span(text)) is not None:
         spans.append(name)
-    for start, end in sorted(spans, reverse=True):
+    elif (beside := name_beside_phone_span(text)) is not None:
+        spans.append(beside[1])
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):  # a name's span may reach the words that announce the phone
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    for start, end in reversed(merged):
         text = text[:start] + " " + text[end:]
     text = re.sub(r"\s+([,;.!?])", r"\1", " ".join(text.split()))
     return re.sub(r"([,;.])(?:\s*[,;.])+", r"\1", text).strip(" ,;:-")
 
 
-# The clauses of a message that lists what is asked for ("Hồ Thị Lan, 0961 222 333, ấp Phú Hòa xã Cái Bè").
-_LIST_CLAUSE = re.compile(r"[,;:]")
+# The clauses of a message that lists what is asked for ("Hồ Thị Lan, 0961 222 333, ấp Phú Hòa xã Cái Bè"),
+# or ends with it after a sentence ("..., hư tủ lạnh hết. Võ Minh Trí 0915333444"): a full stop, "!" or "?"
+# ends a clause only before a space ("0915.333.444" is one number).
+_LIST_CLAUSE = re.compile(r"[,;:]|[.!?](?=\s)")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The spans of the clauses of ``text``, without the spaces around them."""
+    spans, start = [], 0
+    for match in [*_LIST_CLAUSE.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        spans.append((start + lead, start + lead + len(piece.strip())))
+        start = match.end() if match else end
+    return spans
+
+
+def name_beside_phone_span(text: str) -> tuple[str, tuple[int, int]] | None:
+    """A full name given next to the phone number, as one item of a list ("Võ Thị Hạnh, 0901234567, số 15
+    đường Lý Thường Kiệt, phường Cao Lãnh") or just before it in its clause ("..., hư tủ lạnh hết. Võ
+    Minh Trí 0915333444", "..., Trần Văn Út 0909888777"): a name and nothing else (``is_plain_name``), not
+    a place; with its span in ``normalize_text(text)``."""
+    text = normalize_text(text)
+    clauses = _clauses(text)
+    for i, (start, end) in enumerate(clauses):
+        clause = text[start:end]
+        if not read_phone(clause):
+            continue
+        phones = [c.start for c in find_codes(clause) if c.entity == "phone_number"]
+        before = clause[: phones[0]] if phones else ""
+        rest = without_phone(clause).strip(" .,")
+        if rest and before.strip() and is_plain_name(rest) and not read_location(rest):
+            # the name, then the phone, in one clause ("Võ Minh Trí 0915333444", "Trần Văn Út sđt 0909...")
+            name = read_name(rest)
+            if name is not None and clause.startswith(rest.split()[0]):
+                words_end = clause.find(rest.split()[-1]) + len(rest.split()[-1])
+                return name, (start, start + words_end)
+        if rest:
+            continue  # not the phone's clause alone
+        before_words = i - 1  # "Lê Văn Tám, sđt: 0909 888 777": past the clause that only announces it
+        if before_words >= 0 and not _PHONE_WORDS.sub(" ", text[slice(*clauses[before_words])]).strip():
+            before_words -= 1
+        for near in (before_words, i + 1):
+            if not 0 <= near < len(clauses):
+                continue
+            item = text[clauses[near][0] : clauses[near][1]]
+            if is_plain_name(item) and not read_location(item) and (name := read_name(item)) is not None:
+                return name, clauses[near]
+    return None
 
 
 def name_beside_phone(text: str) -> str | None:
-    """A full name given as one item of a list, next to the phone number ("Võ Thị Hạnh, 0901234567, số 15
-    đường Lý Thường Kiệt, phường Cao Lãnh", "ho thi lan, 0961 222 333, ..."): the clause just before or
-    after the phone's that is a name and nothing else (``is_plain_name``), not a place."""
-    clauses = [c.strip() for c in _LIST_CLAUSE.split(normalize_text(text))]
-    for i, clause in enumerate(clauses):
-        if not read_phone(clause) or without_phone(clause).strip(" .,"):
-            continue  # not the phone's clause (a name and a phone together are read otherwise)
-        for near in (i - 1, i + 1):
-            if 0 <= near < len(clauses) and is_plain_name(clauses[near]) and not read_location(clauses[near]):
-                return read_name(clauses[near])
-    return None
+    """The name of ``name_beside_phone_span``, or None."""
+    found = name_beside_phone_span(text)
+    return found[0] if found else None
+
+
+def name_at_unit_menu(text: str, tracker: Tracker | None) -> str | None:
+    """At the question which unit a place is (its buttons pending), a message that is no place and reads as
+    a name ("Trần Thị Mỹ Linh", "Út Em", "Út Em 0377 889 124"): the citizen's name, typed before the
+    choice; the question is asked again with its buttons."""
+    if tracker is None or not pending_candidates(tracker) or read_location(text) or read_detail(text):
+        return None
+    rest = without_phone(text)
+    return None if read_phone(rest) else read_name(rest)
 
 
 def volunteered_name(text: str, tracker: Tracker) -> str | None:
     """A name given unasked: introduced ("Tôi là Trần Văn Bé, ...", "tui tên Võ Văn Hai"), or at the phone
     step, the question next to the name's, an answer that is a name and nothing else or a name and a phone
-    number ("Nguyễn Văn Tư", "tran thi be nam", "Nguyễn Văn Tư 0913 456 789"). Elsewhere a bare "ông hàng
+    number ("Nguyễn Văn Tư", "tran thi be nam", "Nguyễn Văn Tư 0913 456 789"), and at the question which
+    unit a place is, a name typed instead of the choice (``name_at_unit_menu``). Elsewhere a bare "ông hàng
     xóm xả rác" or "Hồ Sen" is no name."""
     if tracker.get_slot(REQUESTED_SLOT) != "contact_phone":
-        return find_introduced_name(text) or name_beside_phone(text)
+        return find_introduced_name(text) or name_beside_phone(text) or name_at_unit_menu(text, tracker)
     # Without diacritics "Duong Van Lam" is as much "Dương Văn Lâm" as "đường Văn Lâm": next to the name's
     # question the name wins; written with them, a street or hamlet is no name.
     if read_location(text) or (read_detail(text) and has_diacritics(text)):
@@ -272,7 +332,7 @@ def contact_name_given(text: str, tracker: Tracker) -> str | None:
     bare name too ("Võ Văn Tâm")."""
     if tracker is not None and tracker.get_slot(REQUESTED_SLOT) == "contact_phone":
         return volunteered_name(text, tracker)
-    if name := find_introduced_name(text) or name_beside_phone(text):
+    if name := find_introduced_name(text) or name_beside_phone(text) or name_at_unit_menu(text, tracker):
         return name
     if is_plain_name(text):  # "Lê Văn Tèo" alone, at any step: who to call, never another answer
         return read_name(text)
