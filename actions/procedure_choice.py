@@ -56,6 +56,9 @@ VARIANT_MARKERS = (
     "thu hoi",
     "dich vu cong",
     "truc tuyen",
+    "sua doi",
+    "huy bo",
+    "sua loi",
 )
 # A hit is close to the top one when it scores at least this share of it.
 CLOSE_RATIO = 0.5
@@ -153,15 +156,42 @@ def about_a_child(question: str) -> bool:
     return any(f" {w} " in words for w in _CHILD)
 
 
+# "hai đứa đều người Việt", "kết hôn trong nước": the citizen rules out a foreign element.
+_DOMESTIC = (
+    "trong nuoc", "deu la nguoi viet", "deu nguoi viet", "ca hai la nguoi viet", "khong co yeu to nuoc ngoai",
+    "khong yeu to nuoc ngoai", "khong phai nguoi nuoc ngoai",
+)  # fmt: skip
+
+
+def contradicted(question: str, hit: Hit) -> bool:
+    """Whether what the citizen said rules ``hit`` out: an age outside the ages it is for ("con tui 10
+    tuổi" against "... từ đủ 14 tuổi trở lên"), or a foreign element when they said there is none."""
+    age = stated_age(question)
+    span = age_range(hit.name)
+    if age is not None and span is not None and not span[0] <= age <= span[1]:
+        return True
+    asked = _folded_words(question)
+    return " nuoc ngoai " in _folded_words(hit.name) and any(f" {d} " in asked for d in _DOMESTIC)
+
+
 def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
-    """Which of the search ``hits`` to answer for ``question`` and which to offer (see the module doc)."""
+    """Which of the search ``hits`` to answer for ``question`` and which to offer (see the module doc);
+    a procedure that what the citizen said rules out is never offered (``contradicted``)."""
+    settled = _settle(question, hits, ambiguous)
+    settled.offered = [h for h in settled.offered if not contradicted(question, h)]
+    if settled.answer is None and settled.ask and len(settled.offered) == 1:
+        return Settlement(settled.offered[0])  # one choice left: nothing to ask
+    return settled
+
+
+def _settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     if not hits:
         return Settlement(None)
     refused = refused_benefits(question)
     kept = [h for h in hits if not _for_receivers(h.name, [b for b, _ in refused])]
     if kept and len(kept) < len(hits):
         # what the citizen said rules some out ("má tui 81 tuổi, hổng có lương hưu"): the rest settles it
-        settled = settle(question, kept, ambiguous)
+        settled = _settle(question, kept, ambiguous)
         if settled.answer is not None:
             age = stated_age(question)
             settled.facts = [*([f"{age} tuổi"] if age else []), *(said for _, said in refused)]
@@ -195,7 +225,7 @@ def settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
         if fitting:
             chosen = fitting[0]
             rest = [h for h, _ in ranged if h is not chosen] + others
-            return Settlement(chosen, rest[:MAX_OFFERED])
+            return Settlement(chosen, rest[:MAX_OFFERED], facts=[f"{age} tuổi"] if age else [])
 
     plain = [h for h in close if not is_variant(h.name, question)]
     if not plain:

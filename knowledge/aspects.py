@@ -71,6 +71,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "het bao nhieu ngay", "mat bao nhieu ngay", "ton bao nhieu ngay", "het may ngay", "mat may ngay",
         "chung nao", "chung nao co", "chung nao lay", "hoi nao co", "bua nao co", "bua nao lay",
         "lien khong", "lien ko", "lien hong", "co lien", "lay lien", "nhan lien", "lay ngay", "co ngay",
+        # "lấy giấy liền trong ngày hay phải hẹn"
+        "trong ngay", "lien trong ngay", "phai hen", "giay hen", "hen ngay", "hen lay",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
@@ -81,11 +83,17 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "tai dau", "di dau", "o cho nao", "phong nao", "bo phan nao", "xa nao", "phuong nao",
         "nop dau", "lam dau", "tham quyen", "co tham quyen", "tiep nhan va giai quyet", "tiep nhan ho so",
         "giai quyet ho so",
+        # "ủy ban hay công an", "ra ủy ban được không hay phải ra phòng công chứng": which office
+        "uy ban hay", "hay uy ban", "hay cong an", "cong an hay", "hay phai ra", "hay phai len",
+        "lien he co quan", "lien he dau", "lien he o dau",
     ),
     "documents": (
         "can gi", "can nhung gi", "chuan bi", "mang theo", "thanh phan", "can mang",
         "nhung gi", "giay gi", "can nhung", "dem theo", "can co", "can gi khong", "giay to gi",
         "ho so gom", "ho so can",
+        # "làm hộ chiếu cần ảnh cỡ mấy": the photo is one of the papers
+        "anh co may", "hinh co may", "anh co nao", "hinh co nao", "can anh", "can hinh", "may tam anh",
+        "may tam hinh", "anh kich thuoc", "hinh kich thuoc",
     ),
     "eligibility": (
         "ai duoc", "ai co the", "ai co quyen", "nguoi nao duoc", "dieu kien", "du dieu kien",
@@ -94,6 +102,9 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "duoc cap khong", "may tuoi", "bao nhieu tuoi", "du tuoi", "doi tuong nao", "ai phai", "ai lam",
         "ai dung ra", "ai dung ten", "ai di lam", "ai lanh", "ai nhan", "ai ky",
         "bang cap", "chung chi chuyen mon", "trinh do chuyen mon", "trinh do gi", "lop boi duong",
+        # who may do it, whose consent it needs, whether the law allows it
+        "bat buoc", "lam thay", "di thay", "lam dum", "lam gium", "dung luat", "trai luat", "dong y",
+        "co phai doi", "phai doi lai", "co can doi",
     ),
     "steps": (
         "cac buoc", "trinh tu", "quy trinh", "tung buoc", "cach lam", "cach thuc", "huong dan cach",
@@ -118,6 +129,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
 # Everyday words that lean towards an aspect without saying it.
 _WEAK: dict[str, tuple[str, ...]] = {
     "fee": ("phi", "tien"),
+    # an office named as where to go ("ra ủy ban xã", "phòng công chứng"), which a fee question names too
+    "place": ("ra uy ban", "len uy ban", "phong cong chung", "van phong cong chung"),
     "time": ("lau", "may thang", "bao nhieu thang"),
     # "không có giấy chứng sinh thì ...": what replaces a missing paper
     # "hình thẻ cỡ mấy", "ảnh chụp nền gì": the photo is one of the papers
@@ -139,7 +152,8 @@ _WEAK: dict[str, tuple[str, ...]] = {
         "kich thuoc hinh",
         "kich thuoc anh",
     ),
-    "eligibility": ("doi tuong",),
+    # "bằng bị tẩy xóa thì có chứng thực cho không": a paper the office may refuse
+    "eligibility": ("doi tuong", "tay xoa", "bi tay xoa"),
     "steps": ("lam sao", "the nao", "nhu the nao", "ra sao", "huong dan"),
     "form": ("mau",),
     # Not "trễ"/"muộn" alone: folded they are "trẻ" (a child) and "muốn" (to want).

@@ -22,6 +22,8 @@ from knowledge.search_cues import (
     CHANGE,
     CHANGE_AFTER_DOI,
     CHANGE_BEFORE_DOI,
+    CONTRACT,
+    COPY,
     CORRECT,
     DIED_AFTER,
     EXCHANGE,
@@ -44,6 +46,7 @@ from knowledge.search_cues import (
     RELATED_ACTIONS,
     REPAIR_AFTER_SUA,
     REREGISTER,
+    SIGNATURE,
     SPEAKER,
     SUSPEND,
     TERMINATE,
@@ -57,6 +60,8 @@ __all__ = ["action_factor", "died_positions", "name_actions", "query_actions"]
 ACTION_MATCH = 1.4
 ACTION_MISMATCH = 0.75
 ACTION_UNASKED = 0.95
+
+_CERTIFIES = frozenset({SIGNATURE, COPY})
 
 _ANY_WORD = re.compile(r"\w+")
 _LIST_SEPARATOR = re.compile(r"[,;/]")
@@ -185,7 +190,19 @@ def _book_lost(tokens: Sequence[str]) -> bool:
 
 
 def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
-    """How much a procedure that ``does`` these actions fits a question that ``wanted`` these."""
+    """How much a procedure that ``does`` these actions fits a question that ``wanted`` these.
+
+    A contract or transaction ("hợp đồng", "giao dịch") is asked about in many fields (land, insurance,
+    work): it only tells certifications apart ("hợp đồng đó chứng thực ở xã" is not a certified copy),
+    and leaves every procedure that certifies no signature, copy or contract as if it was not said."""
+    if CONTRACT in wanted:
+        rest = wanted - {CONTRACT}
+        unasked = does & _CERTIFIES - rest  # a copy of a contract, when no copy was asked for
+        if CONTRACT in does:
+            return (1.0 if unasked else ACTION_MATCH) * action_factor(rest, does - {CONTRACT})
+        if unasked and not rest & does:
+            return ACTION_MISMATCH
+        wanted = rest
     if not wanted:
         return 1.0 if does & LIFECYCLE <= {NEW} else ACTION_UNASKED
     if wanted & does:

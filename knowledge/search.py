@@ -56,7 +56,12 @@ from knowledge.search_cues import (
     FILLER_SYLLABLES,
     FOREIGN_HINTS,
     FOREIGN_SUFFIX,
+    NEGATED_GAP,
+    NEGATED_TOPICS,
+    NEGATED_VERBS,
+    NEGATIONS,
     NEUTRAL,
+    OTHER_PLACES,
     QUERY_ACTION_CUES,
     QUERY_SYNONYMS,
     SIDED_KIN,
@@ -119,19 +124,37 @@ def tokenize(text: str) -> list[str]:
 _PLACE_PREPOSITION = re.compile(r"(?i)(?<!\w)(?:ở|o|tại|tai)\s+$")
 
 
+def _other_places(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` naming a city or province other than Đồng Tháp (``OTHER_PLACES``)."""
+    folded = fold(text)
+    spans = []
+    for word in _WORD.finditer(folded):
+        for phrase in _OTHER_PLACES_BY_FIRST.get(word.group(), ()):
+            pattern = r"\W+".join(phrase) + r"(?![a-z0-9])"
+            found = re.compile(pattern).match(folded, word.start())
+            if found:
+                spans.append((found.start(), found.end()))
+    return spans
+
+
+_OTHER_PLACES_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+for _place in OTHER_PLACES:
+    _OTHER_PLACES_BY_FIRST[_place[0]].append(_place)
+
+
 def _without_places(text: str) -> str:
-    """Blank out commune/ward/district names: "ở Cao Lãnh" says where, not which procedure ("lãnh")."""
-    matches = find_places(text)
-    if not matches:
+    """Blank out commune/ward/district names: "ở Cao Lãnh" says where, not which procedure ("lãnh"); and
+    other provinces' names ("đi làm ở Sài Gòn")."""
+    spans = [(match.start, match.end) for match in find_places(text)] + _other_places(text)
+    if not spans:
         return text
     chars = list(text)
-    for match in matches:
-        start = match.start
+    for start, end in spans:
         # "ở Cao Lãnh", "tại xã ...": the preposition goes with the place.
         before = _PLACE_PREPOSITION.search(text, 0, start)
         if before and before.end() == start:
             start = before.start()
-        chars[start : match.end] = " " * (match.end - start)
+        chars[start:end] = " " * (end - start)
     return "".join(chars)
 
 
@@ -142,12 +165,37 @@ def _accented_tokens(text: str) -> list[str]:
     return [nfc[m.start() : m.end()] for m in _WORD.finditer(fold(nfc))]
 
 
+def without_negated_topics(tokens: list[str]) -> list[str]:
+    """``tokens`` with a topic the citizen says is absent ("không để lại di chúc") read as what the case is
+    instead (``NEGATED_TOPICS``: "thừa kế theo pháp luật, phân chia di sản"); the negation and its verbs
+    go with it."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        replaced = False
+        if tokens[i] in NEGATIONS:
+            j = i + 1
+            while j < len(tokens) and j - i - 1 < NEGATED_GAP and tokens[j] in NEGATED_VERBS:
+                j += 1
+            for topic, reading in NEGATED_TOPICS.items():
+                if tuple(tokens[j : j + len(topic)]) == topic:
+                    out.extend(reading)
+                    i = j + len(topic)
+                    replaced = True
+                    break
+        if not replaced:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def _query_variants(text: str) -> list[list[str]]:
     """The query's syllables with abbreviations spelt out, and as typed when that differs: a short form
-    can also be a word ("so hong" is "sổ hồng", not "sổ không"). Place names are left out."""
+    can also be a word ("so hong" is "sổ hồng", not "sổ không"). Place names are left out, a negated topic
+    is read as what the case is instead (``without_negated_topics``)."""
     normalized = _without_places(normalize_text(text))
-    expanded = tokenize(expand_abbreviations(normalized))
-    raw = tokenize(normalized)
+    expanded = without_negated_topics(tokenize(expand_abbreviations(normalized)))
+    raw = without_negated_topics(tokenize(normalized))
     return [expanded] if raw == expanded else [expanded, raw]
 
 

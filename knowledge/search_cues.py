@@ -31,13 +31,27 @@ FILLER_SYLLABLES = frozenset(
     """
     tui toi minh em anh chi no ong ba bo me cha chau vo chong nha ay nguoi dua be
     gio nay roi thang ngay tuan hom qua mai truoc khi luc se da vua
-    di ve len xuong vo ra toi cua vi nen neu tren duoi
+    di ve len xuong vo ra toi cua vi nen neu tren duoi dem dan
     dc hong hem hok phai muon hoi nho gium dum giup
     voi cung nua luon ca het tat
     ad oi ah nhe ne vay day dzay dza zay nhen bi
-    mot bon chin muoi rat hon nhat xong
+    mot bon chin muoi tram rat hon nhat xong nam que
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+# Cities and provinces other than Đồng Tháp that citizens name as where they lived or worked ("đi làm ở
+# Sài Gòn mấy chục năm"), folded: they say where, never which procedure, and are left out like the
+# province's own places (``vietnam.places``). Names that are also everyday words or local places
+# ("Thanh Hóa": phường Thanh Hòa; "Lâm Đồng": "làm đồng"; "Đà Nẵng": "đa năng"; "Hải Phòng": "hai
+# phòng") are not listed.
+OTHER_PLACES = tuple(
+    tuple(p.split())
+    for p in (
+        "sai gon", "thanh pho ho chi minh", "tp ho chi minh", "tphcm", "tp hcm", "ho chi minh", "ha noi",
+        "binh duong", "dong nai", "long an", "can tho", "vung tau", "ba ria", "tay ninh", "an giang",
+        "kien giang", "ben tre", "vinh long", "tra vinh", "soc trang", "bac lieu", "ca mau", "hau giang",
+        "binh phuoc", "phu quoc", "dong nam bo",
+    )
+)  # fmt: skip
 # "nội"/"ngoại" after a relative ("ông nội", "bà ngoại", "cháu nội") say which side of the family, not
 # "nội địa" or "nước ngoài": read as NEUTRAL there (knowledge.search).
 FAMILY_SIDE = frozenset(("noi", "ngoai"))
@@ -74,6 +88,32 @@ def aspect_positions(tokens: Sequence[str]) -> set[int]:
     return covered
 
 
+# A topic the citizen says is absent ("ba tôi mất không để lại di chúc", "chưa làm di chúc") is not what the
+# question is about: the negated words are read as what the case is instead. Folded; the negation is
+# one of NEGATIONS, then at most NEGATED_GAP verbs of NEGATED_VERBS, then the topic.
+NEGATIONS = frozenset(("khong", "chua", "ko", "hong", "k", "kg"))
+NEGATED_VERBS = frozenset(("de", "lai", "co", "lam", "viet", "lap", "ky", "duoc"))
+NEGATED_GAP = 2
+NEGATED_TOPICS: dict[tuple[str, ...], tuple[str, ...]] = {
+    # Without a will the estate is inherited by law: the heirs agree on dividing it (Điều 650, 651 Bộ
+    # luật Dân sự 2015).
+    ("di", "chuc"): tuple(["thua", "ke", "phan", "chia", "di", "san"]),
+    ("chuc", "thu"): tuple(["thua", "ke", "phan", "chia", "di", "san"]),
+}
+
+# Brands and models a vehicle is called by ("chiếc xe honda", "con wave", "chiếc toyota"): a motorbike or
+# a car, which is what the vehicle procedures name. Not "sh" or "future": short or everyday words.
+VEHICLE_BRANDS = {
+    "xe may": (
+        "honda", "yamaha", "suzuki", "piaggio", "vespa", "kawasaki", "ducati", "kymco", "sym", "wave",
+        "dream", "exciter", "sirius", "air blade", "airblade", "vario", "winner", "jupiter", "cub",
+    ),
+    "o to": (
+        "toyota", "hyundai", "kia", "mazda", "ford", "mitsubishi", "mercedes", "chevrolet", "isuzu",
+        "innova", "vios", "fortuner", "hilux",
+    ),
+}  # fmt: skip
+
 # Everyday words for what a procedure is about, and the administrative words in procedure names. Search
 # only (the NLU gazetteer reads vietnam/data/procedure_terms.yml, which names procedures). Words for what
 # is to be done ("mất", "đổi", "sửa", "nghỉ bán") are not expanded into topic words here: they are
@@ -98,6 +138,28 @@ QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
         "chet": "khai tu",
         "qua doi": "khai tu",
         "tu tran": "khai tu",
+        # A rice field is "đất trồng lúa" in procedure names; moving it to another crop converts it.
+        "ruong": "dat trong lua",
+        "ruong lua": "dat trong lua",
+        "chuyen qua trong": "chuyen doi co cau cay trong",
+        "chuyen sang trong": "chuyen doi co cau cay trong",
+        "chuyen qua nuoi": "chuyen doi co cau vat nuoi",
+        "chuyen sang nuoi": "chuyen doi co cau vat nuoi",
+        # Colloquial names of residence procedures: "nhập khẩu" (into a household) is "đăng ký thường
+        # trú" unless it is about imported goods ("xe nhập khẩu", which names no household).
+        "nhap khau ve": "thuong tru",
+        "nhap khau vo": "thuong tru",
+        "nhap khau vao": "thuong tru",
+        "nhap khau cho": "thuong tru",
+        "nhap ho khau": "thuong tru",
+        "lam ho khau": "thuong tru",
+        "chuyen khau": "thuong tru",
+        "tach khau": "tach ho",
+        "tach ho khau": "tach ho",
+        "cat khau": "xoa dang ky thuong tru",
+        "cat ho khau": "xoa dang ky thuong tru",
+        **{brand: "xe may" for brand in VEHICLE_BRANDS["xe may"]},
+        **{brand: "o to" for brand in VEHICLE_BRANDS["o to"]},
     }.items()
 }  # fmt: skip
 
@@ -179,8 +241,8 @@ NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE,
     "authorise",
 )  # fmt: skip
 # Not lifecycle actions but the same kind of sibling split: certifying a signature or thumbprint vs
-# certifying a copy.
-SIGNATURE, COPY = "signature", "copy"
+# certifying a copy vs certifying a contract or transaction.
+SIGNATURE, COPY, CONTRACT = "signature", "copy", "contract"
 LIFECYCLE = frozenset(
     {NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE}
 )
@@ -220,12 +282,13 @@ NAME_ACTION_CUES = _phrases({
     EXTEND: "gia han",
     REREGISTER: "dang ky lai",
     CHANGE: "thay doi,bien dong,dieu chinh,cap nhat,bo sung",
-    CORRECT: "cai chinh,dinh chinh,dieu chinh",
+    CORRECT: "cai chinh,dinh chinh,dieu chinh,sua loi,sai sot",
     SUSPEND: "tam ngung,tam dung,tiep tuc kinh doanh",
-    TERMINATE: "cham dut,thu hoi,thoi huong,giai the,xoa dang ky",
+    TERMINATE: "cham dut,thu hoi,thoi huong,giai the,xoa dang ky,huy bo",
     AUTHORISE: "uy quyen,linh thay,nhan thay",
     SIGNATURE: "chu ky,diem chi",
     COPY: "ban sao",
+    CONTRACT: "hop dong,giao dich",
 })  # fmt: skip
 # Citizens' words (folded) -> the action they want. "mất" and "đổi" are read in context (below).
 QUERY_ACTION_CUES = _phrases({
@@ -249,13 +312,14 @@ QUERY_ACTION_CUES = _phrases({
                "khong ban nua,tra giay phep,tra lai giay,thoi kinh doanh,xoa,nghi kinh doanh,"
                "ngung kinh doanh,dong ho kinh doanh,ngung hoat dong,thoi ban,khong lam nua,cat ho khau,"
                "cat khau,xoa ten,thoi huong,ngung huong,cat tro cap,khong huong nua,nghi buon,"
-               "khong buon ban nua",
+               "khong buon ban nua,huy bo,huy hop dong,huy giao dich,huy dang ky",
     AUTHORISE: "uy quyen,linh thay,lanh thay,nhan thay,nhan dum,nhan gium,lanh dum,lanh gium,"
                "linh dum,lay dum,lay gium,nho nguoi nhan,nho nguoi lanh,nho con nhan,"
                "nho con lanh,nho nguoi nha,nguoi nha nhan,nguoi nha lanh,nguoi nha di,nguoi than nhan,"
                "lanh ho,nhan ho,linh ho",
     SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan,khong biet chu,mu chu",
     COPY: "ban sao,sao y,photo",
+    CONTRACT: "hop dong,giao dich",
 })  # fmt: skip
 # "mất" means "lost" before or after a paper, "died" after a person ("ông tôi (đã) mất"), "takes"
 # before a duration ("mất bao lâu").
