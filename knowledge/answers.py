@@ -417,7 +417,7 @@ def _answer_validity(record: ProcedureRecord) -> str:
     answer = f"Dạ, {text} (căn cứ {validity.basis.strip().rstrip('.')})."
     if validity.uncertain:
         answer += (
-            "\n(Thông tin này em chưa đối chiếu được với văn bản gốc; anh/chị vui lòng hỏi lại "
+            "\n(Thời hạn này em chưa kiểm chứng được trên văn bản gốc; anh/chị vui lòng hỏi lại "
             f"{_ask_where(record)} cho chắc ạ.)"
         )
     return answer

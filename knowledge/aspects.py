@@ -134,7 +134,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "may nam phai doi", "may nam thi phai doi", "bao nhieu nam phai doi", "tuoi nao phai doi",
         "may tuoi phai doi", "may tuoi thi phai doi", "tuoi phai doi", "khi nao het han", "bao gio het han",
         "het han khi nao", "het han chua", "vo thoi han", "khong thoi han", "khong co thoi han",
-        "suot doi",
+        "suot doi", "con xai duoc", "con dung duoc", "con su dung duoc",
     ),
 }  # fmt: skip
 # Everyday words that lean towards an aspect without saying it.

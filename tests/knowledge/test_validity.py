@@ -113,8 +113,9 @@ def test_the_criminal_record_says_the_law_sets_no_expiry_and_the_requester_may_w
 def test_an_unchecked_validity_says_so() -> None:
     record = get_procedure(HEALTH_CARD)
     assert record is not None and record.validity is not None and record.validity.uncertain
-    assert "chưa đối chiếu được" in answer(HEALTH_CARD, "validity")
-    assert "chưa đối chiếu được" not in answer(SINGLE_STATUS, "validity")
+    assert "chưa kiểm chứng được" in answer(HEALTH_CARD, "validity")
+    assert "72 tháng tuổi" in answer(HEALTH_CARD, "validity")  # a child's card, state-paid under 6
+    assert "chưa kiểm chứng được" not in answer(SINGLE_STATUS, "validity")
 
 
 def test_without_validity_data_the_answer_says_so_and_where_to_ask_never_the_processing_time() -> None:
