@@ -2,7 +2,9 @@
 
 - What a question asks about (fee, papers, time, place, online, eligibility, steps, form, deadline) is
   learned by the NLU (``bot/components/aspect_classifier.py``: parse keys ``aspects`` and ``followup``);
-  a message parsed without them (a button payload) falls back to ``knowledge.facade.detect_aspect``.
+  a message parsed without them (a button payload) falls back to ``knowledge.facade.detect_aspect``. The
+  aspects the NLU has no label for (``validity``: how long the paper stays valid) are read by
+  ``knowledge.facade.detect_aspect`` and replace what the NLU mistook them for (``UNLEARNED_ASPECTS``).
 - A question that names no procedure ("hết nhiêu tiền", "nộp qua mạng dc hông") is a follow-up on the
   procedure of the last answer (slot ``current_procedure``). With none yet, the bot asks which procedure
   and keeps what was asked (slot ``procedure_aspects``) for the next message.
@@ -73,6 +75,7 @@ ASPECT_LABELS = {
     "steps": "các bước thực hiện",
     "form": "mẫu đơn, tờ khai",
     "deadline": "thời hạn phải làm thủ tục",
+    "validity": "thời hạn sử dụng của giấy tờ",
 }
 # What an aspect is answered with, besides itself: who may apply comes with the papers (someone else may
 # apply with an authorisation, "người nhà đi làm giùm được không").
@@ -165,11 +168,32 @@ def is_followup(tracker: Tracker) -> bool | None:
     return float(reading.get("confidence") or 0) >= FOLLOWUP_THRESHOLD
 
 
+# Aspects the NLU's aspect classifier has no label for, read by the knowledge layer, with what the NLU reads
+# them as instead: "tạm trú được tối đa bao lâu" and "căn cước tới tuổi nào phải đổi" are no processing
+# time, filing deadline or age condition.
+UNLEARNED_ASPECTS: dict[str, tuple[str, ...]] = {"validity": ("time", "deadline", "eligibility")}
+
+
 def asked_aspects(tracker: Tracker, text: str) -> list[str]:
     learned = learned_aspects(tracker)
     if learned is None:
         return detected_aspects(text)
-    return with_clause_aspects(learned, text)
+    by_clause = clause_aspects(text)
+    return with_unlearned_aspects(
+        with_clause_aspects(learned, text, by_clause), by_clause or detected_aspects(text)
+    )
+
+
+def with_unlearned_aspects(aspects: list[str], read: list[str]) -> list[str]:
+    """``aspects`` (the NLU's, completed by the clauses') with the aspects of ``UNLEARNED_ASPECTS`` the
+    knowledge layer ``read`` in the question first, and without what the NLU mistook them for (unless a
+    clause of its own asks it: "bao lâu thì có, có giá trị mấy tháng")."""
+    own = [a for a in read if a in UNLEARNED_ASPECTS]
+    if not own:
+        return aspects
+    mistaken = {m for a in own for m in UNLEARNED_ASPECTS[a]} - set(read)
+    kept = [a for a in aspects if a not in mistaken]
+    return kept if all(a in kept for a in own) else [*own, *(a for a in kept if a not in own)]
 
 
 # Where a message asking several things splits into its questions ("làm lại ở đâu, cần giấy khám sức khỏe
@@ -198,9 +222,10 @@ def clause_aspects(text: str) -> list[str]:
     return found if len(found) >= 2 else []
 
 
-def with_clause_aspects(learned: list[str], text: str) -> list[str]:
-    """The learned aspects, completed by those the clauses ask one by one, in the order asked."""
-    by_clause = clause_aspects(text)
+def with_clause_aspects(learned: list[str], text: str, by_clause: list[str] | None = None) -> list[str]:
+    """The learned aspects, completed by those the clauses ask one by one, in the order asked
+    (``by_clause``: ``clause_aspects(text)`` when already read)."""
+    by_clause = clause_aspects(text) if by_clause is None else by_clause
     if not by_clause:
         return learned
     return by_clause + [a for a in learned if a not in by_clause]

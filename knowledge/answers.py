@@ -6,7 +6,9 @@ Rules every answer follows:
   ``audit.time`` = ``not_published``), is said plainly: "Dạ, hiện em chưa có thông tin chính thức về ...",
   with where to ask (the receiving office, the 1022 hotline, the national portal);
 - a pointer (``kind: pointer``: a court, the police) says which body handles the matter and what to do;
-- the filing deadline (``deadline``) and the processing time (``channels[].time``) are never mixed up;
+- the filing deadline (``deadline``) and the processing time (``channels[].time``) are never mixed up, nor is
+  how long the paper received stays valid (``validity``) mistaken for either: without it, the answer says
+  the data records no fixed validity and where to ask;
 - a time or a fee that differs between channels is given for each channel;
 - the papers every applicant needs come first, those needed only in some cases ("nếu có", "khi ...") after;
 - where the procedure grants money (``benefit``), the eligibility answer says how much and on what legal
@@ -403,6 +405,24 @@ def _answer_deadline(record: ProcedureRecord) -> str:
     return "\n".join(lines)
 
 
+def _answer_validity(record: ProcedureRecord) -> str:
+    validity = record.validity
+    if validity is None:
+        return (
+            "Dạ, trong dữ liệu của em, giấy tờ, kết quả của thủ tục "
+            f"«{_short_name(record, lower=False)}» không ghi thời hạn sử dụng cố định nên em chưa dám "
+            f"trả lời chắc chắn; anh/chị liên hệ {_ask_where(record)} để được xác nhận ạ."
+        )
+    text = _lower_first(validity.text.strip().rstrip("."))
+    answer = f"Dạ, {text} (căn cứ {validity.basis.strip().rstrip('.')})."
+    if validity.uncertain:
+        answer += (
+            "\n(Thời hạn này em chưa kiểm chứng được trên văn bản gốc; anh/chị vui lòng hỏi lại "
+            f"{_ask_where(record)} cho chắc ạ.)"
+        )
+    return answer
+
+
 def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
     levels = ", ".join(_LEVEL_LABEL[level] for level in record.levels if level in _LEVEL_LABEL)
     lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({levels})" if levels else "") + "."] if intro else []
@@ -474,6 +494,7 @@ _RENDERERS: dict[str, Callable[[ProcedureRecord], str]] = {
     "steps": _answer_steps,
     "form": _answer_form,
     "deadline": _answer_deadline,
+    "validity": _answer_validity,
 }
 # What a pointer entry may have of its own (a court's fee, the papers of a divorce petition).
 _POINTER_FACTS: dict[str, Callable[[ProcedureRecord], bool]] = {
@@ -484,6 +505,7 @@ _POINTER_FACTS: dict[str, Callable[[ProcedureRecord], bool]] = {
     "steps": lambda r: bool(r.steps),
     "form": lambda r: bool(r.forms),
     "deadline": lambda r: r.deadline is not None,
+    "validity": lambda r: r.validity is not None,
 }
 
 

@@ -2,9 +2,12 @@
 
 Aspects: ``overview`` (nothing specific), ``documents`` (papers), ``fee``, ``time`` (processing time),
 ``place`` (where to submit), ``online``, ``eligibility`` (who may apply, the conditions, what one receives
-and how much), ``steps``, ``form`` (the form to fill in or download) and ``deadline`` (the filing deadline,
-e.g. 60 days after a birth, as distinct from the processing time). A follow-up like "còn lệ phí thì sao?"
-maps to ``fee`` for the procedure already in the conversation.
+and how much), ``steps``, ``form`` (the form to fill in or download), ``deadline`` (the filing deadline,
+e.g. 60 days after a birth, as distinct from the processing time) and ``validity`` (how long the paper one
+receives stays valid or a registration lasts: "giấy xác nhận độc thân có giá trị bao lâu", "tạm trú được
+tối đa bao lâu", "căn cước tới tuổi nào phải đổi", as distinct from the processing time and the filing
+deadline). A follow-up like "còn lệ phí thì sao?" maps to ``fee`` for the procedure already in the
+conversation, "giấy đó xài được bao lâu" to ``validity``.
 
 The aspect is learnt, not looked up: a multinomial naive Bayes model is trained, when first needed, on the
 question frames of ``knowledge/data/aspect_examples.yml`` (how citizens ask about each aspect, each frame
@@ -51,9 +54,12 @@ EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "aspect_examples.yml"
 
 ASPECTS = (
     "overview", "documents", "fee", "time", "place", "online", "eligibility", "steps", "form", "deadline",
+    "validity",
 )  # fmt: skip
 # Ties go to the first ("nộp online mất mấy ngày" asks about time).
-ASPECT_ORDER = ("fee", "deadline", "time", "online", "form", "place", "eligibility", "documents", "steps")
+ASPECT_ORDER = (
+    "fee", "deadline", "validity", "time", "online", "form", "place", "eligibility", "documents", "steps",
+)  # fmt: skip
 
 # Folded keyword phrases per aspect; "#" stands for any number.
 _STRONG: dict[str, tuple[str, ...]] = {
@@ -105,6 +111,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
         # who may do it, whose consent it needs, whether the law allows it
         "bat buoc", "lam thay", "di thay", "lam dum", "lam gium", "dung luat", "trai luat", "dong y",
         "co phai doi", "phai doi lai", "co can doi",
+        # how long a benefit is paid, not how long a paper lasts ("tối đa bao lâu")
+        "huong toi da bao lau", "lanh toi da bao lau", "huong toi da may thang",
     ),
     "steps": (
         "cac buoc", "trinh tu", "quy trinh", "tung buoc", "cach lam", "cach thuc", "huong dan cach",
@@ -123,7 +131,21 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "tre han", "dang ky tre", "khai tre", "lam tre", "dang ky muon", "khai muon", "lam muon",
         "bi phat", "phat khong", "co bi phat", "bi sao khong", "co bi sao", "bi gi khong",
         "qua # ngay", "qua # thang", "tre # ngay", "sau # ngay", "dung han", "khong dung han",
-        "qua thoi han", "het thoi han",
+        "qua thoi han", "het thoi han", "truoc bao lau",
+    ),
+    # How long the paper received stays valid, or a registration lasts. Not "hết hạn" alone, not even as a
+    # weak cue: "căn cước hết hạn rồi đổi ở đâu" tells what happened and asks where.
+    "validity": (
+        "co gia tri", "gia tri bao lau", "gia tri may", "gia tri den", "gia tri trong", "con gia tri",
+        "het gia tri", "gia tri su dung", "hieu luc", "het hieu luc", "con hieu luc", "thoi han su dung",
+        "han su dung", "co thoi han", "co han", "con han", "han may nam", "thoi han may nam",
+        "thoi han bao nhieu nam", "xai duoc bao lau", "xai bao lau", "dung duoc bao lau",
+        "su dung duoc bao lau", "xai duoc may", "dung duoc may", "toi da bao lau",
+        "bao lau thi het han", "bao lau het han", "bao lau phai doi", "bao lau thi phai doi",
+        "may nam phai doi", "may nam thi phai doi", "bao nhieu nam phai doi", "tuoi nao phai doi",
+        "may tuoi phai doi", "may tuoi thi phai doi", "tuoi phai doi", "khi nao het han", "bao gio het han",
+        "het han khi nao", "het han chua", "vo thoi han", "khong thoi han", "khong co thoi han",
+        "suot doi", "con xai duoc", "con dung duoc", "con su dung duoc",
     ),
 }  # fmt: skip
 # Everyday words that lean towards an aspect without saying it.
@@ -158,6 +180,7 @@ _WEAK: dict[str, tuple[str, ...]] = {
     "form": ("mau",),
     # Not "trễ"/"muộn" alone: folded they are "trẻ" (a child) and "muốn" (to want).
     "deadline": ("qua han",),
+    "validity": ("gia tri", "may nam", "bao nhieu nam"),
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\d+$")

@@ -24,6 +24,7 @@ from knowledge.records import (
     LegalBasisRecord,
     PointerRecord,
     ProcedureRecord,
+    ValidityRecord,
 )
 
 __all__ = [
@@ -140,6 +141,8 @@ def citizen_texts(record: ProcedureRecord) -> list[tuple[str, str]]:
         texts.append(("deadline.text", record.deadline.text))
     if record.benefit:
         texts.append(("benefit.text", record.benefit.text))
+    if record.validity:
+        texts.append(("validity.text", record.validity.text))
     if record.pointer:
         keys = ("body", "action", "contact", "commune_role")
         texts += [(f"pointer.{key}", getattr(record.pointer, key)) for key in keys]
@@ -218,6 +221,25 @@ def _parse_benefit(value: Any, code: str, check: _Checker) -> BenefitRecord | No
     return BenefitRecord(text=_text(value["text"]) or "", basis=basis or "")
 
 
+def _parse_validity(value: Any, code: str, check: _Checker) -> ValidityRecord | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not _text(value.get("text")):
+        check.fail(code, "validity", "must be a mapping {text, basis, uncertain?}")
+        return None
+    basis = _text(value.get("basis"))
+    if not basis:
+        check.fail(code, "validity.basis", "required: the article and law that set (or set no) validity")
+    uncertain = value.get("uncertain", False)
+    if not isinstance(uncertain, bool):
+        check.fail(code, "validity.uncertain", "true or false")
+        uncertain = True
+    for key in value:
+        if key not in ("text", "basis", "uncertain"):
+            check.fail(code, f"validity.{key}", "unknown field")
+    return ValidityRecord(text=_text(value["text"]) or "", basis=basis or "", uncertain=uncertain)
+
+
 def _parse_forms(value: Any, code: str, check: _Checker) -> list[FormRecord]:
     forms: list[FormRecord] = []
     if value is None:
@@ -285,7 +307,7 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         "code", "name", "aliases", "keywords", "levels", "field", "competent_agency", "executing_agency",
         "place", "applicants", "steps", "conditions", "result", "legal_basis", "online", "channels",
         "documents", "source_url", "source_date", "decision", "verified", "notes", "kind", "pointer",
-        "deadline", "benefit", "forms", "audit",
+        "deadline", "benefit", "validity", "forms", "audit",
     }  # fmt: skip
     for key in item:
         if key not in known:
@@ -440,6 +462,7 @@ def _parse_procedure(item: Any, check: _Checker, index: int) -> ProcedureRecord 
         kind=entry_kind,
         deadline=_parse_deadline(item.get("deadline"), code, check),
         benefit=_parse_benefit(item.get("benefit"), code, check),
+        validity=_parse_validity(item.get("validity"), code, check),
         forms=_parse_forms(item.get("forms"), code, check),
         audit=audit,
         pointer=pointer,

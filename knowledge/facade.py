@@ -90,7 +90,8 @@ def missing_paper(code: str, question: str) -> tuple[str, str] | None:
 
 def detect_aspect(text: str) -> str:
     """One of ``ASPECTS``: overview, documents, fee, time, place, online, eligibility, steps, form,
-    deadline (the filing deadline, as distinct from ``time``, the processing time)."""
+    deadline (the filing deadline, as distinct from ``time``, the processing time), validity (how long the
+    paper received stays valid, as distinct from both)."""
     return _detect_aspect(text)
 
 

@@ -23,6 +23,7 @@ from knowledge.records import (
     LegalBasisRecord,
     PointerRecord,
     ProcedureRecord,
+    ValidityRecord,
 )
 
 __all__ = ["Base", "Channel", "Document", "LegalBasis", "Meta", "Procedure"]
@@ -67,6 +68,7 @@ class Procedure(Base):
     # The nested parts of the read model, as JSON objects with the same keys (dates as ISO strings).
     deadline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     benefit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    validity: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     forms: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     audit: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     pointer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -96,6 +98,7 @@ class Procedure(Base):
         }
         values["deadline"] = _to_json(record.deadline)
         values["benefit"] = _to_json(record.benefit)
+        values["validity"] = _to_json(record.validity)
         values["forms"] = [_to_json(form) for form in record.forms]
         values["audit"] = _to_json(record.audit)
         values["pointer"] = _to_json(record.pointer)
@@ -120,6 +123,7 @@ class Procedure(Base):
         values["kind"] = self.kind or "procedure"
         values["deadline"] = _from_json(DeadlineRecord, self.deadline)
         values["benefit"] = _from_json(BenefitRecord, self.benefit)
+        values["validity"] = _from_json(ValidityRecord, self.validity)
         values["forms"] = [_from_json(FormRecord, form) for form in self.forms or ()]
         values["audit"] = _from_json(AuditRecord, self.audit)
         values["pointer"] = _from_json(PointerRecord, self.pointer)

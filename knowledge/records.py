@@ -23,6 +23,7 @@ __all__ = [
     "LegalBasisRecord",
     "PointerRecord",
     "ProcedureRecord",
+    "ValidityRecord",
 ]
 
 
@@ -92,6 +93,17 @@ class BenefitRecord:
 
 
 @dataclasses.dataclass
+class ValidityRecord:
+    """How long the paper a procedure delivers stays valid (giấy có giá trị bao lâu, tạm trú tối đa bao lâu),
+    or that the law sets no expiry; ``basis`` the provision. ``uncertain``: the statement could not be checked
+    against the provision's text (the answer then says to check it)."""
+
+    text: str
+    basis: str
+    uncertain: bool = False
+
+
+@dataclasses.dataclass
 class FormRecord:
     """A form (mẫu đơn, tờ khai) the citizen fills in; ``url`` an official download address or None."""
 
@@ -142,6 +154,7 @@ class ProcedureRecord:
     kind: str = "procedure"
     deadline: DeadlineRecord | None = None
     benefit: BenefitRecord | None = None
+    validity: ValidityRecord | None = None
     forms: list[FormRecord] = dataclasses.field(default_factory=list)
     audit: AuditRecord | None = None
     pointer: PointerRecord | None = None

@@ -16,6 +16,7 @@ from actions.procedures import (
     is_unclear_followup,
     leads_its_topic,
     render,
+    with_unlearned_aspects,
 )
 from knowledge import facade as knowledge
 from tests.actions.support import make_tracker, run, slot_values, texts
@@ -659,3 +660,45 @@ async def test_a_variant_named_after_an_answer_is_not_out_of_scope(domain: dict[
     builder = make_tracker("cho xin số thợ xây nào uy tín", intent="out_of_scope", aspects={}, **after_answer)
     events, messages = await run(ActionOutOfScope(), builder, domain)
     assert not events and messages[0]["response"] == "utter_out_of_scope"
+
+
+SINGLE_STATUS = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân
+TEMPORARY_RESIDENCE = "1.004194"  # Đăng ký tạm trú
+
+
+async def test_how_long_a_paper_lasts_is_answered_though_the_nlu_reads_a_length_of_time(
+    domain: dict[str, Any],
+) -> None:
+    """The NLU has no validity label: "tối đa bao lâu" reads as the processing time there, the knowledge
+    layer reads the validity, which replaces it (never "03 ngày làm việc" for how long one may stay)."""
+    question = "đăng ký tạm trú được tối đa bao lâu"
+    tracker = ask(question, aspects={"time": 0.9})
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == TEMPORARY_RESIDENCE
+    assert slot_values(events)["procedure_aspects"] == ["validity"]
+    assert texts(messages) == knowledge.answer(TEMPORARY_RESIDENCE, "validity")
+    assert "02 năm" in texts(messages) and "03 ngày làm việc" not in texts(messages)
+
+
+async def test_a_bare_follow_up_on_validity_stays_on_the_paper_in_the_talk(domain: dict[str, Any]) -> None:
+    for question, read in [("giấy đó có thời hạn ko", {"time": 0.6}), ("xài dc bao lâu", {})]:
+        tracker = ask(
+            question,
+            aspects=read,
+            followup=0.95,
+            slots={"current_procedure": SINGLE_STATUS, "procedure_aspects": ["documents"]},
+        )
+        events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+        assert slot_values(events)["current_procedure"] == SINGLE_STATUS, question
+        assert texts(messages) == knowledge.answer(SINGLE_STATUS, "validity"), question
+        assert "06 tháng" in texts(messages)
+
+
+def test_validity_replaces_only_what_the_nlu_mistook_it_for() -> None:
+    # a clause of its own asking the processing time keeps it
+    assert with_unlearned_aspects(["time", "validity"], ["time", "validity"]) == ["time", "validity"]
+    # a single reading: validity first, the length of time the NLU read is dropped, the papers kept
+    assert with_unlearned_aspects(["time", "documents"], ["validity"]) == ["validity", "documents"]
+    assert with_unlearned_aspects(["eligibility"], ["validity"]) == ["validity"]
+    # nothing to replace when the knowledge layer reads no unlearned aspect
+    assert with_unlearned_aspects(["time"], ["time"]) == ["time"]
