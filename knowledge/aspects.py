@@ -108,9 +108,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "duoc cap khong", "may tuoi", "bao nhieu tuoi", "du tuoi", "doi tuong nao", "ai phai", "ai lam",
         "ai dung ra", "ai dung ten", "ai di lam", "ai lanh", "ai nhan", "ai ky",
         "bang cap", "chung chi chuyen mon", "trinh do chuyen mon", "trinh do gi", "lop boi duong",
-        # who may do it, whose consent it needs, whether the law allows it
-        "bat buoc", "lam thay", "di thay", "lam dum", "lam gium", "dung luat", "trai luat", "dong y",
-        "co phai doi", "phai doi lai", "co can doi",
+        # who may do it, whether the law allows it
+        "lam thay", "di thay", "dung luat", "trai luat",
         # how long a benefit is paid, not how long a paper lasts ("tối đa bao lâu")
         "huong toi da bao lau", "lanh toi da bao lau", "huong toi da may thang",
     ),
@@ -175,7 +174,12 @@ _WEAK: dict[str, tuple[str, ...]] = {
         "kich thuoc anh",
     ),
     # "bằng bị tẩy xóa thì có chứng thực cho không": a paper the office may refuse
-    "eligibility": ("doi tuong", "tay xoa", "bi tay xoa"),
+    # "bằng bị tẩy xóa thì có chứng thực cho không": a paper the office may refuse; whose consent it needs,
+    # what is compulsory, whether a card must be changed: also everyday words ("ba tui đồng ý cho đất rồi")
+    "eligibility": (
+        "doi tuong", "tay xoa", "bi tay xoa", "bat buoc", "lam dum", "lam gium", "dong y", "co phai doi",
+        "phai doi lai", "co can doi",
+    ),  # fmt: skip
     "steps": ("lam sao", "the nao", "nhu the nao", "ra sao", "huong dan"),
     "form": ("mau",),
     # Not "trễ"/"muộn" alone: folded they are "trẻ" (a child) and "muốn" (to want).

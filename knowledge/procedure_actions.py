@@ -150,11 +150,23 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
                 actions.add(CORRECT)
         elif token == "dang" and after == "ky" and "lai" in tokens[i + 2 : i + 2 + REGISTER_AGAIN_WINDOW]:
             actions.add(REREGISTER)
+    if CONTRACT in actions and not _asks_certification(tokens):
+        # "hợp đồng lao động", "mua nhà có hợp đồng rồi làm sổ hồng": the contract is the case, not what
+        # is to be done; it tells certifications apart only when certifying is asked
+        actions.discard(CONTRACT)
     if SUSPEND in actions:  # "tạm nghỉ bán" pauses; "nghỉ bán" alone would close
         actions.discard(TERMINATE)
     if REISSUE in actions and _book_lost(tokens):
         actions.add(REREGISTER)
     return frozenset(actions)
+
+
+_CERTIFYING = (("chung", "thuc"), ("cong", "chung"))
+
+
+def _asks_certification(tokens: Sequence[str]) -> bool:
+    """Whether the folded question speaks of certifying or notarising ("chứng thực", "công chứng")."""
+    return any(tuple(tokens[i : i + 2]) in _CERTIFYING for i in range(len(tokens) - 1))
 
 
 def died_positions(tokens: Sequence[str]) -> frozenset[int]:

@@ -149,3 +149,18 @@ def test_naming_two_offices_asks_where(question: str) -> None:
     from knowledge.facade import detect_aspect
 
     assert detect_aspect(question) == "place", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["lam hop dong lao dong co phai dong bhxh", "mua nha co hop dong mua ban roi lam so hong sao"],
+)
+def test_a_contract_that_is_only_the_case_asks_for_no_certification(question: str) -> None:
+    # the contract tells certifications apart only when certifying is asked ("chứng thực", "công chứng")
+    assert CONTRACT not in query_actions(fold(question).split())
+    hits = match_catalogue(question, 3).hits
+    assert hits[0].code != CONTRACT_CERTIFICATION or hits[1].score >= 0.9 * hits[0].score
+
+
+def test_a_contract_to_certify_still_asks_for_the_contract_certification() -> None:
+    assert CONTRACT in query_actions(fold("hop dong do chung thuc o xa thi ton bao nhieu").split())

@@ -151,3 +151,15 @@ def test_a_validity_needs_its_legal_basis(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as error:
         load_shipped(tmp_path)
     assert "validity.basis" in str(error.value) and "validity.uncertain" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("ba tui dong y cho dat roi thi lam giay to gi", "documents"),
+        ("het han can cuoc co phai doi lai ko, ton tien ko", "fee"),
+    ],
+)
+def test_everyday_words_of_consent_or_change_do_not_outweigh_the_question(question: str, aspect: str) -> None:
+    # "đồng ý", "bắt buộc", "có phải đổi" lean towards eligibility without deciding it
+    assert detect_aspect(question) == aspect
