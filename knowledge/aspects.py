@@ -177,9 +177,17 @@ _WEAK: dict[str, tuple[str, ...]] = {
     # "bằng bị tẩy xóa thì có chứng thực cho không": a paper the office may refuse; whose consent it needs,
     # what is compulsory, whether a card must be changed: also everyday words ("ba tui đồng ý cho đất rồi")
     "eligibility": (
-        "doi tuong", "tay xoa", "bi tay xoa", "bat buoc", "lam dum", "lam gium", "dong y", "co phai doi",
-        "phai doi lai", "co can doi",
-    ),  # fmt: skip
+        "doi tuong",
+        "tay xoa",
+        "bi tay xoa",
+        "bat buoc",
+        "lam dum",
+        "lam gium",
+        "dong y",
+        "co phai doi",
+        "phai doi lai",
+        "co can doi",
+    ),
     "steps": ("lam sao", "the nao", "nhu the nao", "ra sao", "huong dan"),
     "form": ("mau",),
     # Not "trễ"/"muộn" alone: folded they are "trẻ" (a child) and "muốn" (to want).
