@@ -587,6 +587,11 @@ class ActionAnswerProcedure(OffLoopAction):
         if chosen:
             return self.reply(dispatcher, chosen, aspects)
 
+        # "sáp nhập tỉnh rồi có phải đổi căn cước không": one rule for every paper issued before 1 July 2025
+        if (merger := knowledge.merger_papers(text)) is not None:
+            dispatcher.utter_message(text=merger)
+            return []
+
         # "nếu chưa có giấy xác nhận khuyết tật thì sao" after the monthly allowance: the procedure issuing
         # that paper, which the talk moves to ("cần giấy gì" next asks for its papers)
         missing = knowledge.missing_paper(str(current), text) if current else None

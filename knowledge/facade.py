@@ -20,6 +20,7 @@ from knowledge.contacts import asks_how_to_reach_office as _asks_how_to_reach_of
 from knowledge.contacts import contact_answer as _contact_answer
 from knowledge.contacts import is_contact_question as _is_contact_question
 from knowledge.dossiers import DossierAnswer, default_service
+from knowledge.merger_papers import asks_about_merger_papers, merger_papers_answer
 from knowledge.missing_paper import issuer_of_missing_paper, missing_paper_answer
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
@@ -41,6 +42,7 @@ __all__ = [
     "is_contact_question",
     "lookup_dossier",
     "match_catalogue",
+    "merger_papers",
     "missing_paper",
     "search_procedures",
 ]
@@ -86,6 +88,12 @@ def missing_paper(code: str, question: str) -> tuple[str, str] | None:
     catalogue = get_catalogue()
     found = issuer_of_missing_paper(current, question, catalogue.index(), catalogue.get)
     return (found.issuer.code, missing_paper_answer(found)) if found is not None else None
+
+
+def merger_papers(question: str) -> str | None:
+    """The answer to "sáp nhập rồi có phải đổi giấy tờ không" (papers issued before the 2025 reorganisation
+    of administrative units stay valid), or None when the question is not that."""
+    return merger_papers_answer(question) if asks_about_merger_papers(question) else None
 
 
 def detect_aspect(text: str) -> str:
