@@ -229,6 +229,14 @@ def latest_text(tracker: Tracker) -> str:
     return normalize_text(tracker.latest_message.get("text") or "")
 
 
+def to_merger_answer(tracker: Tracker) -> list[EventType] | None:
+    """ "sáp nhập rồi có phải đổi giấy tờ không", whatever the NLU read it as (a place, a contact, nothing
+    clear): the procedure answer, which gives the rule for papers issued before the reorganisation."""
+    if knowledge.merger_papers(latest_text(tracker)) is None:
+        return None
+    return [FollowupAction("action_answer_procedure")]
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 

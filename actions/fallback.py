@@ -20,7 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, latest_text, replayed_as
+from actions.common import OffLoopAction, latest_text, replayed_as, to_merger_answer
 from actions.petition import asks_how_to, is_informative
 from actions.procedures import PENDING_QUESTION_SLOT, is_ambiguous_procedure_question, is_unclear_followup
 from actions.values import read_location
@@ -100,6 +100,8 @@ class ActionClarify(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if (rerouted := to_merger_answer(tracker)) is not None:
+            return rerouted
         if is_unclear_followup(tracker):
             return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
         if not in_a_form(tracker) and is_ambiguous_procedure_question(tracker):

@@ -23,7 +23,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_text
+from actions.common import OffLoopAction, entity_values, latest_text, to_merger_answer
 from actions.contact_info import PLACE_SLOT
 from actions.values import LocationAnswer, read_location
 from knowledge import facade as knowledge
@@ -319,6 +319,8 @@ class ActionAnswerPlaceChange(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if (rerouted := to_merger_answer(tracker)) is not None:
+            return rerouted
         settled = answer_place_reply(dispatcher, tracker)
         if settled is not None:
             return settled

@@ -24,16 +24,18 @@ _MERGER = re.compile(
     r"|doi ten (?:tinh|huyen|xa|phuong|thi tran|dia danh)|bo (?:cap )?huyen|khong con (?:cap )?huyen"
     r"|(?:tinh|huyen|xa|phuong|thi tran|thi xa|thanh pho|tien giang|dia chi|ten) cu(?! tru)"
     r"|(?:tinh|huyen|xa|phuong|thi tran|thi xa) (?:[a-z]+ ){1,3}cu(?! tru)"
-    r"|dia gioi hanh chinh|don vi hanh chinh moi)\b"
+    r"|dia gioi hanh chinh|don vi hanh chinh moi|nhap (?:vo|vao|voi|ve) (?:dong thap|tinh)"
+    r"|(?:ghi|de|con ghi|in) (?:tinh )?tien giang|tien giang (?:nhap|sap nhap))\b"
 )
 # Whether the paper must be redone or is still good (folded).
 _REDO = re.compile(
     r"\b(?:(?:co )?phai (?:di )?(?:doi|lam lai|cap doi|cap lai|dieu chinh|cap nhat)|doi lai|lam lai|cap doi"
     r"|con (?:gia tri|hieu luc|dung duoc|xai duoc|xai dc|dung dc|su dung duoc)|het (?:gia tri|hieu luc)"
     r"|co sao (?:khong|ko|hong|hok)|bi sao (?:khong|ko|hong)|co can doi|can doi (?:lai|khong|ko|hong)"
-    r"|bat buoc doi|co bat buoc)\b"
+    r"|bat buoc doi|co bat buoc|(?:di )?dang ky lai|khai bao lai)\b"
 )
 _CARD = re.compile(r"\b(?:can cuoc|cccd|cmnd|chung minh nhan dan|the cc)\b")
+_RESIDENCE = re.compile(r"\b(?:thuong tru|tam tru|ho khau|cu tru|noi o)\b")
 
 _RULE = (
     "Dạ, giấy tờ đã được cấp trước khi sắp xếp đơn vị hành chính (thẻ căn cước, giấy khai sinh, giấy chứng "
@@ -49,6 +51,13 @@ _CARD_NOTE = (
 )
 
 
+_RESIDENCE_NOTE = (
+    "Riêng nơi thường trú, tạm trú: khi tên đơn vị hành chính thay đổi, cơ quan đăng ký cư trú tự điều "
+    "chỉnh, cập nhật địa chỉ trong Cơ sở dữ liệu về cư trú, anh/chị không phải đăng ký lại (điểm c khoản 1 "
+    "và khoản 3 Điều 26 Luật Cư trú 2020)."
+)
+
+
 def asks_about_merger_papers(question: str) -> bool:
     """Whether ``question`` asks if a paper naming the old units must be redone or is still valid."""
     folded = fold(question)
@@ -57,7 +66,11 @@ def asks_about_merger_papers(question: str) -> bool:
 
 def merger_papers_answer(question: str) -> str:
     """The rule for papers issued before the reorganisation, with the identity card's optional exchange
-    when the question is about the card."""
-    if _CARD.search(fold(question)):
-        return f"{_RULE}\n{_CARD_NOTE}"
-    return _RULE
+    when the question is about the card and the residence update when it is about the residence."""
+    folded = fold(question)
+    notes = [
+        note
+        for pattern, note in ((_CARD, _CARD_NOTE), (_RESIDENCE, _RESIDENCE_NOTE))
+        if pattern.search(folded)
+    ]
+    return "\n".join([_RULE, *notes])

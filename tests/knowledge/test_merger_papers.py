@@ -43,3 +43,14 @@ def test_the_identity_card_may_be_exchanged_on_request() -> None:
 )
 def test_other_questions_are_not_read_as_the_merger_rule(question: str) -> None:
     assert merger_papers(question) is None
+
+
+def test_the_residence_is_updated_by_the_police_without_a_new_registration() -> None:
+    question = "hộ khẩu nhà tui ghi huyện Châu Thành cũ, giờ có phải đi đăng ký lại thường trú không"
+    answer = merger_papers(question)
+    assert answer is not None and "Điều 26 Luật Cư trú" in answer and "không phải đăng ký lại" in answer
+
+
+def test_the_merged_province_named_as_joined_counts_as_the_reorganisation() -> None:
+    question = "tien giang nhap vo dong thap roi thi bang lai xe ghi tien giang con xai dc ko"
+    assert merger_papers(question) is not None
