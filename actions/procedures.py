@@ -604,6 +604,14 @@ class ActionAnswerProcedure(OffLoopAction):
                 SlotSet("procedure_choices", None),
             ]
 
+        # "rồi sau đó nộp hồ sơ ở đâu" after the gift contract's certification: the procedure that follows,
+        # as the current procedure's data names it (the land change registration), asked the same question
+        following = knowledge.next_procedure(str(current), text) if current and not mentioned else None
+        if following is not None:
+            code, lead = following
+            dispatcher.utter_message(text=lead)
+            return self.reply(dispatcher, code, aspects or carried, question=text)
+
         # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
         # names another procedure ("còn xin giấy xác nhận tình trạng hôn nhân thì sao" after marriage).
         related = {*choices, *([str(current)] if current else [])}

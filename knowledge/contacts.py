@@ -118,6 +118,9 @@ _CLOSING_A_BUSINESS = re.compile(
 )
 # "Mẫu số mấy" asks which numbered form, not a phone number ("số máy" folds the same).
 _FORM_NUMBER = re.compile(r" mau so may(?= )")
+# The hotline addressed, not asked for ("Kính gửi tổng đài, tôi muốn đổi giấy phép lái xe ...", "tổng đài
+# ơi cho hỏi"), folded.
+_ADDRESSING = re.compile(r" (?:kinh gui|kinh chao|xin chao|chao|gui|thua) tong dai(?= )| tong dai oi(?= )")
 # Words of a procedure question ("nộp hồ sơ khai sinh ở đâu" asks about a procedure, not an office).
 _PROCEDURE_CUES = ("nop", "ho so", "thu tuc", "dang ky", "cap", "lam giay", "xin giay", "lam the", "lam so")
 _POWER = (
@@ -191,7 +194,7 @@ def is_contact_question(text: str) -> bool:
     commune or ward named in a question about a procedure ("làm hộ chiếu ở đâu, ở Sa Đéc được không")
     says where the citizen is, not which office they want to reach."""
     folded = _folded(text)
-    if _has(_FORM_NUMBER.sub(" ", folded), _FIELD_CUES["phone"]):
+    if _has(_ADDRESSING.sub(" ", _FORM_NUMBER.sub(" ", folded)), _FIELD_CUES["phone"]):
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))  # "mấy giờ" vs a processing time
     if _has(_CLOSING_A_BUSINESS.sub(" ", folded), _FIELD_CUES["hours"]):
         return not _has(folded, ("thoi han", "bao lau", "may ngay"))

@@ -22,6 +22,7 @@ from knowledge.contacts import is_contact_question as _is_contact_question
 from knowledge.dossiers import DossierAnswer, default_service
 from knowledge.merger_papers import asks_about_merger_papers, merger_papers_answer
 from knowledge.missing_paper import issuer_of_missing_paper, missing_paper_answer
+from knowledge.next_step import follow_on_procedure
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
 from knowledge.service import get_catalogue
@@ -44,6 +45,7 @@ __all__ = [
     "match_catalogue",
     "merger_papers",
     "missing_paper",
+    "next_procedure",
     "search_procedures",
 ]
 
@@ -88,6 +90,21 @@ def missing_paper(code: str, question: str) -> tuple[str, str] | None:
     catalogue = get_catalogue()
     found = issuer_of_missing_paper(current, question, catalogue.index(), catalogue.get)
     return (found.issuer.code, missing_paper_answer(found)) if found is not None else None
+
+
+def next_procedure(code: str, question: str) -> tuple[str, str] | None:
+    """The procedure following procedure ``code`` when the question asks for the next step ("rồi sau đó
+    nộp hồ sơ ở đâu" after the gift contract's certification): (its code, a lead line naming it), or None
+    when the question is not that or ``code``'s data names no follow-on procedure."""
+    current = get_procedure(code)
+    if current is None:
+        return None
+    following = follow_on_procedure(current, question, get_catalogue().get)
+    if following is None:
+        return None
+    done = current.result or current.name
+    lead = f"Dạ, có {done[:1].lower()}{done[1:]} rồi thì anh/chị làm tiếp thủ tục «{following.name}» ạ."
+    return following.code, lead
 
 
 def merger_papers(question: str) -> str | None:

@@ -142,10 +142,50 @@ for _place in OTHER_PLACES:
     _OTHER_PLACES_BY_FIRST[_place[0]].append(_place)
 
 
+# Where the citizen lives, said as background ("hộ khẩu ở Gò Công mà ...", "có phải về nơi thường trú
+# không"), folded: the residence registered is a place then, not the residence registration asked about.
+_RESIDENCE_BEFORE_PLACE = re.compile(
+    r"\b(?:ho khau(?: thuong tru)?|thuong tru|tam tru|que(?: quan)?)\W+(?:o|tai)?\W*$"
+)
+_RESIDENCE_PLACE = re.compile(r"\b(?:ve|o|tai|tu) noi (?:thuong tru|tam tru|cu tru|o)\b")
+# ... unless the residence is what is done: a registration anywhere in the question ("hộ khẩu ở Sa Đéc
+# muốn chuyển về Cao Lãnh"), or a verb just before it ("làm tạm trú ở ...")
+_RESIDENCE_REGISTERED = re.compile(r"\b(?:dang ky|dk|nhap|chuyen|xoa|tach|cat|khai bao|gia han)\b")
+_RESIDENCE_VERB_BEFORE = re.compile(r"\b(?:lam|xin|cap|bao)\W+(?:\w+\W+)?$")
+
+
+def _residence_background(text: str, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``text`` saying where the citizen lives as background: before a place ("hộ khẩu ở" Gò
+    Công) or as a place itself ("về nơi thường trú"), when the question registers no residence and
+    something else is left to name what is asked."""
+    folded = fold(text)
+    if _RESIDENCE_REGISTERED.search(folded):
+        return []
+    spans = []
+    for start, _ in places:
+        found = _RESIDENCE_BEFORE_PLACE.search(folded, 0, start)
+        if found and not _RESIDENCE_VERB_BEFORE.search(folded, 0, found.start()):
+            spans.append((found.start(), start))
+    for found in _RESIDENCE_PLACE.finditer(folded):
+        if not _RESIDENCE_VERB_BEFORE.search(folded, 0, found.start()):
+            spans.append((found.start(), found.end()))
+    if not spans:
+        return []
+    left = list(folded)
+    for start, end in [*places, *spans]:
+        left[start:end] = " " * (end - start)
+    content = [
+        t for t in _WORD.findall("".join(left)) if t not in STOP_SYLLABLES and t not in FILLER_SYLLABLES
+    ]
+    return spans if content else []
+
+
 def _without_places(text: str) -> str:
     """Blank out commune/ward/district names: "ở Cao Lãnh" says where, not which procedure ("lãnh"); and
-    other provinces' names ("đi làm ở Sài Gòn")."""
+    other provinces' names ("đi làm ở Sài Gòn"); and where the citizen lives said as background
+    (``_residence_background``)."""
     spans = [(match.start, match.end) for match in find_places(text)] + _other_places(text)
+    spans += _residence_background(text, spans)
     if not spans:
         return text
     chars = list(text)
