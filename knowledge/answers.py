@@ -423,9 +423,33 @@ def _answer_validity(record: ProcedureRecord) -> str:
     return answer
 
 
+# Abbreviations of official procedure names spelt out once in an overview: older citizens and those who
+# wrote the words in full ("thẻ bảo hiểm y tế") should recognise their procedure.
+_ABBREVIATIONS = {
+    "BHXH": "bảo hiểm xã hội",
+    "BHYT": "bảo hiểm y tế",
+    "BHTN": "bảo hiểm thất nghiệp",
+    "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân",
+}
+
+
+def _spelt_out(name: str) -> list[str]:
+    return [
+        f"{short} là {full}" for short, full in _ABBREVIATIONS.items() if re.search(rf"\b{short}\b", name)
+    ]
+
+
 def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
-    levels = ", ".join(_LEVEL_LABEL[level] for level in record.levels if level in _LEVEL_LABEL)
-    lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({levels})" if levels else "") + "."] if intro else []
+    notes = "; ".join(
+        part
+        for part in (
+            ", ".join(_LEVEL_LABEL[level] for level in record.levels if level in _LEVEL_LABEL),
+            ", ".join(_spelt_out(record.name)),
+        )
+        if part
+    )
+    lines = [f"Dạ, thủ tục «{record.name}»" + (f" ({notes})" if notes else "") + "."] if intro else []
     if record.applicants:
         lines.append(f"Người thực hiện: {_sentence(_shorten(record.applicants, 160))}")
     if record.conditions:  # "bản chính rách nát có chứng thực được không": what rules a request out
