@@ -40,7 +40,7 @@ from actions.place_questions import answer_place_reply, name_the_unit
 from actions.procedure_choice import CLOSE_RATIO, match_choice, settle, variant_note
 from actions.requests import file_ticket, lower_first
 from knowledge import facade as knowledge
-from knowledge.aspects import cue_positions
+from knowledge.aspects import aspect_points, cue_positions
 from vietnam.text import fold
 
 logger = logging.getLogger(__name__)
@@ -179,9 +179,23 @@ def asked_aspects(tracker: Tracker, text: str) -> list[str]:
     if learned is None:
         return detected_aspects(text)
     by_clause = clause_aspects(text)
-    return with_unlearned_aspects(
-        with_clause_aspects(learned, text, by_clause), by_clause or detected_aspects(text)
-    )
+    if by_clause:
+        aspects = with_clause_aspects(learned, text, by_clause)
+    else:
+        aspects = with_stated_aspect(learned, text)
+    return with_unlearned_aspects(aspects, by_clause or detected_aspects(text))
+
+
+def with_stated_aspect(learned: list[str], text: str) -> list[str]:
+    """The learned aspects, unless the question states another outright by a phrase of its own
+    (``knowledge.stated_aspect``): "công chứng photo căn cước với học bạ ở xã hết bao nhiêu" names papers,
+    which the NLU reads as a question about papers, but asks the fee. The stated aspect comes first; a
+    learned one stays only when words of the question point to it too."""
+    stated = knowledge.stated_aspect(text)
+    if stated is None or stated in learned:
+        return learned
+    points = aspect_points(text)
+    return [stated, *(a for a in learned if points.get(a))]
 
 
 def with_unlearned_aspects(aspects: list[str], read: list[str]) -> list[str]:
@@ -200,7 +214,7 @@ def with_unlearned_aspects(aspects: list[str], read: list[str]) -> list[str]:
 # không", "phí bao nhiêu, mấy ngày có", "cần gì với lại nộp ở đâu").
 _CLAUSE_BREAK = re.compile(r"[,;?!.]+|\b(?:va|voi lai|them nua)\b")
 # A clause asks something only with a question word ("con nhỏ 10 tuổi" before "làm căn cước cần gì" asks
-# nothing of its own).
+# nothing of its own) or a phrase stating an aspect outright (``knowledge.stated_aspect``).
 _CLAUSE_QUESTION = re.compile(r"\b(?:may|nhieu|nhiu|lau|k|hok|hem)\b")
 
 
@@ -214,9 +228,12 @@ def clause_aspects(text: str) -> list[str]:
         return []
     found: list[str] = []
     for clause in clauses:
+        # a formal request asks without a question word ("đề nghị cho biết cơ quan có thẩm quyền cấp và
+        # thời hạn giải quyết"): a clause stating an aspect outright asks it too
         if not (_QUESTION_WORDS.search(clause) or _CLAUSE_QUESTION.search(clause)):
-            continue
-        aspect = knowledge.detect_aspect(clause)
+            aspect = knowledge.stated_aspect(clause) or "overview"
+        else:
+            aspect = knowledge.detect_aspect(clause)
         if aspect != "overview" and aspect not in found:
             found.append(aspect)
     return found if len(found) >= 2 else []
@@ -564,10 +581,11 @@ class ActionAnswerProcedure(OffLoopAction):
         aspects = asked = asked_aspects(tracker, text)
         carried = list(tracker.get_slot("procedure_aspects") or [])
         if not aspects and len(text.split()) <= CARRY_OVER_WORDS:
-            if not mentioned and is_followup(tracker):
-                # a follow-up of its own the NLU could not place ("có cần khám sức khỏe hông" after the
-                # licence renewal's office): the knowledge layer reads its words, before what was asked last
-                aspects = asked = detected_aspects(text)
+            # a question the NLU could not place, a follow-up ("có cần khám sức khỏe hông" after the licence
+            # renewal's office) or one naming another procedure ("à mà vợ tui đổi cccd luôn thì phí nhiêu"
+            # after the birth registration's office): the knowledge layer reads its words, before what was
+            # asked last
+            aspects = asked = detected_aspects(text)
             aspects = aspects or carried
         elif not mentioned and aspects == [CHANNEL_ASPECT] and len(text.split()) <= CARRY_OVER_WORDS:
             # "còn nộp qua mạng thì sao" after the fee or the time: that fact, when filing online

@@ -48,6 +48,7 @@ __all__ = [
     "cue_positions",
     "detect_aspect",
     "question_words",
+    "stated_aspect",
 ]
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "aspect_examples.yml"
@@ -460,3 +461,17 @@ def default_model() -> AspectModel:
 def detect_aspect(text: str) -> str:
     """The aspect asked about in ``text``; ``overview`` when none is recognisable."""
     return default_model().predict(text)
+
+
+# Points of a phrase that says the aspect on its own ("thời hạn giải quyết", "hết bao nhiêu", "có thẩm
+# quyền"), not an everyday word that only leans to it ("phí", "hồ sơ").
+STATED_POINTS = 2
+
+
+def stated_aspect(text: str) -> str | None:
+    """The aspect ``text`` asks about when a phrase of its own says it outright (the model's reading,
+    backed by a cue phrase worth ``STATED_POINTS``): "cơ quan có thẩm quyền cấp" states the place, "đề
+    nghị cho biết thời hạn giải quyết" the time, "công chứng photo ... hết bao nhiêu" the fee. None when
+    the question states none (a paper named, "phí nhiêu" alone)."""
+    aspect = detect_aspect(text)
+    return aspect if aspect_points(text).get(aspect, 0) >= STATED_POINTS else None

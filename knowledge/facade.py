@@ -13,6 +13,7 @@ from knowledge import search as _search
 from knowledge.answers import render_answer
 from knowledge.aspects import ASPECTS
 from knowledge.aspects import detect_aspect as _detect_aspect
+from knowledge.aspects import stated_aspect as _stated_aspect
 from knowledge.catalogue_match import CatalogueMatch
 from knowledge.catalogue_match import match_catalogue as _match_catalogue
 from knowledge.contacts import ContactAnswer
@@ -47,6 +48,7 @@ __all__ = [
     "missing_paper",
     "next_procedure",
     "search_procedures",
+    "stated_aspect",
 ]
 
 UNKNOWN_CODE_MESSAGE = (
@@ -118,6 +120,12 @@ def detect_aspect(text: str) -> str:
     deadline (the filing deadline, as distinct from ``time``, the processing time), validity (how long the
     paper received stays valid, as distinct from both)."""
     return _detect_aspect(text)
+
+
+def stated_aspect(text: str) -> str | None:
+    """The aspect ``text`` states outright by a phrase of its own ("thời hạn giải quyết", "hết bao
+    nhiêu"), None when it states none (see ``knowledge.aspects.stated_aspect``)."""
+    return _stated_aspect(text)
 
 
 def answer(code: str, aspect: str, question: str | None = None, alongside: tuple[str, ...] = ()) -> str:

@@ -16,6 +16,7 @@ from actions.procedures import (
     is_unclear_followup,
     leads_its_topic,
     render,
+    with_stated_aspect,
     with_unlearned_aspects,
 )
 from knowledge import facade as knowledge
@@ -26,6 +27,7 @@ LICENCE_RENEWAL = "3.000348"  # Cấp lại giấy phép lái xe
 BIRTH = "1.001193"  # Đăng ký khai sinh
 DEATH = "1.000656"  # Đăng ký khai tử (its result: Trích lục khai tử)
 ID_UNDER_14 = "1.014062"  # Cấp thẻ căn cước cho người dưới 14 tuổi
+ID_EXCHANGE = "1.014063"  # Cấp đổi thẻ căn cước
 
 
 def ask(text: str, *, aspects: dict[str, float] | None = None, followup: float = 0.0, **kw: Any) -> Any:
@@ -702,3 +704,36 @@ def test_validity_replaces_only_what_the_nlu_mistook_it_for() -> None:
     assert with_unlearned_aspects(["eligibility"], ["validity"]) == ["validity"]
     # nothing to replace when the knowledge layer reads no unlearned aspect
     assert with_unlearned_aspects(["time"], ["time"]) == ["time"]
+
+
+def test_a_formal_request_asking_two_aspects_without_question_words_gets_both() -> None:
+    question = (
+        "Kính gửi Tổng đài, tôi cần cấp Phiếu lý lịch tư pháp số 1 để bổ sung hồ sơ xin việc. "
+        "Đề nghị cho biết cơ quan có thẩm quyền cấp và thời hạn giải quyết."
+    )
+    # the papers are only mentioned ("bổ sung hồ sơ"): what the request asks is the office and the time
+    assert clause_aspects(question) == ["place", "time"]
+
+
+def test_an_aspect_stated_outright_wins_over_papers_the_question_names() -> None:
+    question = "cong chung photo can cuoc voi hoc ba o xa het bao nhieu"
+    assert with_stated_aspect(["documents"], question) == ["fee"]
+    # what the NLU read stays when the question states nothing else, or states the same
+    assert with_stated_aspect(["documents"], "photo can cuoc voi hoc ba") == ["documents"]
+    assert with_stated_aspect(["fee"], question) == ["fee"]
+
+
+async def test_a_short_question_naming_another_procedure_reads_its_own_aspect_before_the_last_one(
+    domain: dict[str, Any],
+) -> None:
+    # the last question was where to file the birth registration; the NLU is unsure of "phí nhiêu"
+    tracker = ask(
+        "a ma vo tui doi cccd luon thi phi nhiu",
+        aspects={"fee": 0.35, "documents": 0.18},
+        followup=0.2,
+        entities=[{"entity": "procedure", "value": "Cấp đổi thẻ căn cước", "start": 14, "end": 22}],
+        slots={"current_procedure": BIRTH, "procedure_aspects": ["place"]},
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert slot_values(events)["current_procedure"] == ID_EXCHANGE
+    assert "lệ phí" in texts(messages) and "50.000" in texts(messages)

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.aspects import ASPECTS, AspectModel, aspect_points, default_model, detect_aspect, load_examples
+from knowledge.aspects import (
+    ASPECTS,
+    AspectModel,
+    aspect_points,
+    default_model,
+    detect_aspect,
+    load_examples,
+    stated_aspect,
+)
 
 
 @pytest.mark.parametrize(
@@ -142,3 +150,12 @@ def test_follow_ups_of_a_conversation(text: str, aspect: str) -> None:
 )
 def test_fee_papers_form_and_signatory_questions_in_everyday_words(text: str, aspect: str) -> None:
     assert detect_aspect(text) == aspect
+
+
+def test_an_aspect_is_stated_only_by_a_phrase_that_says_it_on_its_own() -> None:
+    assert stated_aspect("đề nghị cho biết cơ quan có thẩm quyền cấp") == "place"
+    assert stated_aspect("thời hạn giải quyết") == "time"
+    assert stated_aspect("cong chung photo can cuoc voi hoc ba o xa het bao nhieu") == "fee"
+    # an everyday word leans without stating ("phí", "hồ sơ"); a paper named states nothing
+    assert stated_aspect("vo tui doi cccd luon thi phi nhiu") is None
+    assert stated_aspect("cần cấp phiếu lý lịch tư pháp để bổ sung hồ sơ xin việc") is None
