@@ -25,9 +25,9 @@ STOP_SYLLABLES = frozenset(
 )
 # fmt: on
 # Everyday words that never name what a question is about (kin, pronouns, time, motion, particles,
-# number words, classifiers), folded: left out when measuring how much of a question a procedure
-# accounts for (``SearchIndex.coverage``), and never read as a typo of a catalogue word ("cuốn sổ" is not
-# "buôn"). Ranking does not use them otherwise.
+# number words, classifiers; not "quyển": folded it is "quyền"), folded: left out when measuring how much
+# of a question a procedure accounts for (``SearchIndex.coverage``), and never read as a typo of a
+# catalogue word ("cuốn sổ" is not "buôn"). Ranking does not use them otherwise.
 FILLER_SYLLABLES = frozenset(
     """
     tui toi minh em anh chi no ong ba bo me cha chau vo chong nha ay nguoi dua be
@@ -37,7 +37,7 @@ FILLER_SYLLABLES = frozenset(
     voi cung nua luon ca het tat
     ad oi ah nhe ne vay day dzay dza zay nhen bi
     mot bon chin muoi tram rat hon nhat xong nam que vai
-    cuon quyen chiec khac
+    cuon chiec khac
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Cities and provinces other than Đồng Tháp that citizens name as where they lived or worked ("đi làm ở
