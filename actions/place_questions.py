@@ -215,6 +215,20 @@ def office_line(code: str, place: Place, mention: str = "") -> str | None:
     return f"Hồ sơ {_procedure_name(record)} của anh/chị nộp tại {office}{said} ạ."
 
 
+def office_kind_line(code: str) -> str | None:
+    """Where procedure ``code`` is filed, said of any commune ("Hồ sơ đăng ký thường trú nộp tại Trụ sở
+    Công an xã, phường nơi có chỗ ở hợp pháp"), when it is filed by commune; None otherwise. Said before
+    asking which unit an old name is: the kind of office does not wait for the commune."""
+    record = knowledge.get_procedure(code)
+    if record is None or not record.place:
+        return None
+    folded = fold(str(record.place))
+    if "xa, phuong" not in folded and "cap xa" not in folded:
+        return None
+    where = str(record.place).rstrip(". ")
+    return f"Dạ, hồ sơ {_procedure_name(record)} nộp tại {where[0].lower()}{where[1:]} ạ."
+
+
 def _mention_of(answer: LocationAnswer) -> tuple[str, str]:
     """(what the citizen's old name now is, the old name in brackets) for a settled place."""
     place = answer.place
@@ -301,6 +315,10 @@ def answer_place_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     if answer is None:
         return None
     if answer.place is None:
+        # "nộp ở đâu, Cái Bè cũ giờ là xã nào tôi cũng hổng rõ": the kind of office first, then which unit
+        asks_more = len(fold(text).split()) > len(fold(answer.mention or "").split()) + 1
+        if asks_more and (line := office_kind_line(str(code))):
+            dispatcher.utter_message(text=line)
         return ask_which_unit(dispatcher, answer)
     line = (
         settled_place_reply(str(code), answer)

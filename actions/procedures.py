@@ -630,6 +630,12 @@ class ActionAnswerProcedure(OffLoopAction):
             dispatcher.utter_message(text=lead)
             return self.reply(dispatcher, code, aspects or carried, question=text)
 
+        # "còn cuốn sổ bị rách nát thì sao" after the re-issue of a lost land certificate: the same paper,
+        # another action, which a sibling procedure does (its exchange)
+        sibling = knowledge.other_action(str(current), text) if current and not mentioned else None
+        if sibling is not None:
+            return self.reply(dispatcher, sibling, aspects, question=text)
+
         # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
         # names another procedure ("còn xin giấy xác nhận tình trạng hôn nhân thì sao" after marriage).
         related = {*choices, *([str(current)] if current else [])}

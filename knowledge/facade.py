@@ -24,6 +24,7 @@ from knowledge.dossiers import DossierAnswer, default_service
 from knowledge.merger_papers import asks_about_merger_papers, merger_papers_answer
 from knowledge.missing_paper import issuer_of_missing_paper, missing_paper_answer
 from knowledge.next_step import follow_on_procedure
+from knowledge.other_action import other_action_sibling
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
 from knowledge.service import get_catalogue
@@ -47,6 +48,7 @@ __all__ = [
     "merger_papers",
     "missing_paper",
     "next_procedure",
+    "other_action",
     "search_procedures",
     "stated_aspect",
 ]
@@ -92,6 +94,15 @@ def missing_paper(code: str, question: str) -> tuple[str, str] | None:
     catalogue = get_catalogue()
     found = issuer_of_missing_paper(current, question, catalogue.index(), catalogue.get)
     return (found.issuer.code, missing_paper_answer(found)) if found is not None else None
+
+
+def other_action(code: str, question: str) -> str | None:
+    """The sibling of procedure ``code`` doing what ``question`` now asks with the same paper ("còn cuốn
+    sổ bị rách nát thì sao" after the re-issue of a lost land certificate: its exchange), or None."""
+    current = get_procedure(code)
+    if current is None:
+        return None
+    return other_action_sibling(get_catalogue().index(), current, question)
 
 
 def next_procedure(code: str, question: str) -> tuple[str, str] | None:

@@ -27,6 +27,10 @@ from knowledge.search_cues import (
     CORRECT,
     DIED_AFTER,
     EXCHANGE,
+    FOR_A_WHILE_COUNTS,
+    FOR_A_WHILE_PHRASES,
+    FOR_A_WHILE_UNITS,
+    FOR_GOOD,
     HOUSEHOLD_AFTER_HO,
     JUST,
     KIN,
@@ -154,11 +158,26 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
         # "hợp đồng lao động", "mua nhà có hợp đồng rồi làm sổ hồng": the contract is the case, not what
         # is to be done; it tells certifications apart only when certifying is asked
         actions.discard(CONTRACT)
+    if TERMINATE in actions and _for_a_while(tokens):  # "nghỉ bán vài tháng" pauses
+        actions.add(SUSPEND)
     if SUSPEND in actions:  # "tạm nghỉ bán" pauses; "nghỉ bán" alone would close
         actions.discard(TERMINATE)
     if REISSUE in actions and _book_lost(tokens):
         actions.add(REREGISTER)
     return frozenset(actions)
+
+
+def _for_a_while(tokens: Sequence[str]) -> bool:
+    """Whether a stop is said to last a while ("vài tháng", "2 tuần", "một thời gian") and not for good
+    ("nghỉ luôn", "đóng hẳn")."""
+    if FOR_GOOD.intersection(tokens):
+        return False
+    if any(_find(tokens, phrase) for phrase in FOR_A_WHILE_PHRASES):
+        return True
+    return any(
+        (count in FOR_A_WHILE_COUNTS or count.isdigit()) and unit in FOR_A_WHILE_UNITS
+        for count, unit in itertools.pairwise(tokens)
+    )
 
 
 _CERTIFYING = (("chung", "thuc"), ("cong", "chung"))

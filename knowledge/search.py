@@ -462,7 +462,13 @@ class SearchIndex:
                 # word that carries nothing, so positions stay aligned
                 out.append(NEUTRAL)
                 continue
-            if token in self._vocab_set or token in STOP_SYLLABLES or token.isdigit() or len(token) < 3:
+            if (
+                token in self._vocab_set
+                or token in STOP_SYLLABLES
+                or token in FILLER_SYLLABLES
+                or token.isdigit()
+                or len(token) < 3
+            ):
                 out.append(token)
                 continue
             split = self._split_glued(token)
@@ -653,6 +659,11 @@ class SearchIndex:
                 )
             )
         return hits
+
+    def wanted_actions(self, query: str) -> frozenset[str]:
+        """What the citizen wants done (``knowledge.procedure_actions.query_actions``), read from the
+        question's cue words as the search reads them (places left out, typos corrected)."""
+        return frozenset().union(*(query_actions(self._correct(t)) for t in _query_variants(query)))
 
     def knows(self, syllable: str) -> bool:
         """Whether a folded syllable is a word some procedure (or a cue word) uses."""

@@ -25,8 +25,9 @@ STOP_SYLLABLES = frozenset(
 )
 # fmt: on
 # Everyday words that never name what a question is about (kin, pronouns, time, motion, particles,
-# number words), folded: left out when measuring how much of a question a procedure accounts for
-# (``SearchIndex.coverage``). Ranking does not use them.
+# number words, classifiers; not "quyển": folded it is "quyền"), folded: left out when measuring how much
+# of a question a procedure accounts for (``SearchIndex.coverage``), and never read as a typo of a
+# catalogue word ("cuốn sổ" is not "buôn"). Ranking does not use them otherwise.
 FILLER_SYLLABLES = frozenset(
     """
     tui toi minh em anh chi no ong ba bo me cha chau vo chong nha ay nguoi dua be
@@ -35,7 +36,8 @@ FILLER_SYLLABLES = frozenset(
     dc hong hem hok phai muon hoi nho gium dum giup
     voi cung nua luon ca het tat
     ad oi ah nhe ne vay day dzay dza zay nhen bi
-    mot bon chin muoi tram rat hon nhat xong nam que
+    mot bon chin muoi tram rat hon nhat xong nam que vai
+    cuon chiec khac
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Cities and provinces other than Đồng Tháp that citizens name as where they lived or worked ("đi làm ở
@@ -299,7 +301,7 @@ QUERY_ACTION_CUES = _phrases({
     # A damaged paper is exchanged (Luật Căn cước 2023 art. 24, Luật Đất đai 2024 art. 136), a lost one
     # re-issued.
     EXCHANGE: "cap doi,doi lai,het han,qua han,het date,mau moi,bi hong,hu hong,bi hu,bi rach,rach,bi uot,"
-              "bi mo,mo het,nhoe,bi o,bong troc",
+              "bi mo,mo het,nhoe,bi o,bong troc,rach nat,bi nat,nat",
     EXTEND: "gia han,het han,qua han,o them,them thoi gian",
     REREGISTER: "dang ky lai",
     CHANGE: "thay doi,dieu chinh,bo sung,cap nhat,sang ten,doi ten,doi ho,doi dia chi,doi chu,doi nganh,"
@@ -321,6 +323,13 @@ QUERY_ACTION_CUES = _phrases({
     COPY: "ban sao,sao y,photo",
     CONTRACT: "hop dong,giao dich",
 })  # fmt: skip
+# A stop said to last a while ("nghỉ bán vài tháng", "đóng cửa ít bữa", "ngưng 2 tháng") pauses: a count
+# (FOR_A_WHILE_COUNTS, or a number) then a unit of time (FOR_A_WHILE_UNITS), or "một thời gian", "tạm
+# thời". A closing said for good ("nghỉ luôn", "đóng hẳn": FOR_GOOD) stays a closing.
+FOR_A_WHILE_COUNTS = _words("vai may it mot hai ba bon nam sau muoi")
+FOR_A_WHILE_UNITS = _words("thang tuan bua ngay nam")
+FOR_A_WHILE_PHRASES = (("mot", "thoi", "gian"), ("tam", "thoi"), ("it", "lau"))
+FOR_GOOD = _words("luon han vinh")
 # "mất" means "lost" before or after a paper, "died" after a person ("ông tôi (đã) mất"), "takes"
 # before a duration ("mất bao lâu").
 PERSON = _words(

@@ -290,6 +290,16 @@ _NOT_A_UNIT_BEFORE = {
     ("hẻm",),
     ("hem",),
 }
+# A name right after a title for a person ("anh Tân Phước chủ nhà trọ", "chú Mỹ An", "bà Thanh Bình") is
+# that person's name, not a place. As written, lower case; not the titles that fold to other words before
+# a place ("đi" Tân Phước, "có" Tân Phước, "ba"/"cậu" typed without diacritics).
+_PERSON_TITLES = {
+    (title,)
+    for title in (
+        *("anh", "chị", "chú", "cô", "bác", "ông", "bà", "dì", "cậu", "thím", "dượng", "mợ"),
+        *("chi", "chu", "bac", "ong", "thim"),
+    )
+}
 # Current names that, typed in lower case without a prefix, also read as everyday Southern speech: "tui
 # hong ngu duoc" is "tôi hông (không) ngủ được", not the ward Hồng Ngự. Taken as that phrase when a subject
 # comes right before or a verb complement right after.
@@ -460,9 +470,10 @@ def _scan(nfc: str, folded: str) -> list[_Raw]:
             i = found.end_tok
             continue
         if not found.prefix and any(
-            i - len(w) >= last_end and tuple(written[i - len(w) : i]) == w for w in _NOT_A_UNIT_BEFORE
+            i - len(w) >= last_end and tuple(written[i - len(w) : i]) == w
+            for w in (*_NOT_A_UNIT_BEFORE, *_PERSON_TITLES)
         ):
-            i = found.end_tok  # the whole name belongs to the hamlet/street
+            i = found.end_tok  # the whole name belongs to the hamlet/street, or is a person's
             continue
         raws.append(found)
         i = found.end_tok

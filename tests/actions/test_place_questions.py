@@ -132,3 +132,23 @@ async def test_a_place_answer_does_not_drop_the_procedure_in_the_talk(domain: di
     tracker = place_question("Sa Rài giờ thuộc xã nào rồi", slots={"current_procedure": RESIDENCE})
     events, _ = await run(ActionAnswerPlaceChange(), tracker, domain)
     assert "current_procedure" not in slot_values(events)
+
+
+async def test_where_to_file_under_an_old_district_says_the_kind_of_office_then_asks_which(
+    domain: dict[str, Any],
+) -> None:
+    # the citizen asks where to file and does not know which commune the old district is now: the
+    # procedure's office is said of any commune (the commune police for residence), then which unit
+    slots = {"current_procedure": RESIDENCE, CHOICES_SLOT: ["xa_cai_be", "xa_thanh_hung"]}
+    tracker = place_question("vậy nộp chỗ nào, Cái Bè cũ giờ là xã nào em hổng biết", slots=slots)
+    events, messages = await run(ActionAnswerPlaceChange(), tracker, domain)
+    said = texts(messages)
+    assert "Công an xã, phường nơi có chỗ ở hợp pháp" in said
+    assert "xã, phường nào" in said
+    assert len(slot_values(events)[CHOICES_SLOT]) > 1
+
+
+async def test_an_old_district_typed_alone_is_only_asked_back(domain: dict[str, Any]) -> None:
+    slots = {"current_procedure": RESIDENCE, CHOICES_SLOT: ["xa_cai_be", "xa_thanh_hung"]}
+    _, messages = await run(ActionAnswerPlaceChange(), place_question("huyện Cái Bè", slots=slots), domain)
+    assert "Công an xã, phường nơi có chỗ ở hợp pháp" not in texts(messages)

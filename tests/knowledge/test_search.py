@@ -293,6 +293,12 @@ def test_certifying_a_signature_and_a_copy_are_told_apart_by_name() -> None:
         ("người nhà đi nhận lương hưu thay", {AUTHORISE}, set()),
         ("giấy kết hôn thất lạc, xã không còn lưu", {REISSUE, REREGISTER}, set()),
         ("mất sổ đỏ", {REISSUE}, {REREGISTER}),  # a paper, not the civil status register
+        # a stop said to last a while pauses; said for good, it closes
+        ("tiệm của má muốn nghỉ bán vài tuần", {SUSPEND}, {TERMINATE}),
+        ("đóng cửa quán 2 tháng để sửa", {SUSPEND}, {TERMINATE}),
+        ("nghỉ bán một thời gian rồi bán lại", {SUSPEND}, {TERMINATE}),
+        ("nghỉ bán luôn mấy tháng nay rồi", {TERMINATE}, {SUSPEND}),
+        ("sổ đỏ bị rách nát hết", {EXCHANGE}, {REISSUE}),
     ],
 )
 def test_the_citizen_s_action_is_read_from_cue_words(
@@ -331,6 +337,9 @@ SIBLING_QUESTIONS = [
     ("muốn mở quán cà phê đăng ký kinh doanh hộ gia đình", HOUSEHOLD_BUSINESS),
     ("hộ kinh doanh chuyển địa điểm sang xã khác", HOUSEHOLD_BUSINESS_CHANGE),
     ("tạm nghỉ bán 3 tháng thì báo hộ kinh doanh sao", HOUSEHOLD_BUSINESS_SUSPENSION),
+    # a dish or a shop named before the stop ("quán bánh xèo") does not hide the pause
+    ("quán bánh xèo của dì tui muốn nghỉ bán mấy tháng thì báo sao", HOUSEHOLD_BUSINESS_SUSPENSION),
+    ("tiệm tạp hóa nghỉ bán luôn", HOUSEHOLD_BUSINESS_CLOSING),
     ("dẹp tiệm rồi thì trả giấy phép hộ kinh doanh sao", HOUSEHOLD_BUSINESS_CLOSING),
     ("mất giấy chứng nhận đăng ký hộ kinh doanh", HOUSEHOLD_BUSINESS_REISSUE),
     # "sang tên": household head vs vehicle vs land
@@ -443,3 +452,9 @@ def test_the_common_case_wins_over_a_special_case_the_question_does_not_name(cat
     # "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân" is a special case of "Đăng ký khai sinh".
     assert top(catalogue, "khai sinh cho con trễ hạn thì có sao không") == BIRTH
     assert top(catalogue, "người lớn chưa từng làm khai sinh, đã có giấy tờ cá nhân") == "1.004772"
+
+
+def test_a_classifier_is_not_read_as_a_typo_of_a_catalogue_word(catalogue: Catalogue) -> None:
+    # "cuốn sổ" is a book ("cuốn"), never "buôn" (bán): everyday words are kept as written
+    index = catalogue.index()
+    assert index._correct(tokenize("cuon so bi rach")) == ["cuon", "so", "bi", "rach"]

@@ -304,3 +304,20 @@ def test_a_mention_names_the_former_units_and_districts_it_may_be() -> None:
         "phuong_thuong_lac",
     ]
     assert source() == ("Nghị quyết 1663/NQ-UBTVQH15 ngày 16/6/2025", "2025-07-01")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anh Tan Phuoc chu nha tro bao phai co so do",  # the landlord's name, not the former district
+        "chú Mỹ An hàng xóm nói vậy",
+        "bà Thanh Bình bán tạp hóa",
+    ],
+)
+def test_a_name_after_a_title_for_a_person_is_the_person(text: str) -> None:
+    assert find_places(text) == []
+
+
+@pytest.mark.parametrize("text", ["anh ở Tân Phước", "đi Tân Phước làm giấy tờ", "tui o Tan Phuoc"])
+def test_a_place_said_with_a_person_nearby_is_still_a_place(text: str) -> None:
+    assert [m.matched.lower() for m in find_places(text)] in (["tân phước"], ["tan phuoc"])
