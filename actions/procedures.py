@@ -496,21 +496,28 @@ def known_names(code: str) -> list[str]:
     return [view.name, *(a for a in view.aliases if not is_question_phrase(a))]
 
 
-def names_another(current: str, text: str, top: Any, also_known: str = "") -> bool:
+def names_another(current: str, text: str, top: Any, also_known: str = "", by_aliases: bool = True) -> bool:
     """Whether ``text`` names search hit ``top``, another procedure than ``current``, by words of its own
-    name or of a name it is known by (``known_names``): "chứng thực chữ ký trong giấy ủy quyền" after the
-    certified copy (chứng thực bản sao) shares "chứng thực" with it, but "chữ ký" only with the signature
-    certification; "nhờ má tui lãnh dùm tiền" during the unemployment benefit names the authorisation
-    ("nhờ người nhà lãnh dùm tiền trợ cấp")."""
+    name, or (``by_aliases``) its last clause by words of one name it is known by (``known_names``):
+    "chứng thực chữ ký trong giấy ủy quyền" after the certified copy (chứng thực bản sao) shares "chứng
+    thực" with it, but "chữ ký" only with the signature certification; "tui về quê, nhờ má tui lãnh dùm
+    tiền được không" during the unemployment benefit asks for the authorisation ("nhờ người nhà lãnh dùm
+    tiền trợ cấp"), while "vợ chồng tui đi làm xa, nhờ chú của bé làm thay được không" tells a story
+    ("khai báo tạm vắng khi đi làm xa") before it asks."""
     if top is None or top.code == current:
         return False
     view = knowledge.get_procedure(current)
     said = [*known_names(current), str(getattr(view, "result", "") or ""), also_known]
     known = set().union(*map(_bigrams, said))
-    names = set().union(*map(_bigrams, known_names(top.code) or [top.name]))
     # two word pairs at least: one ("trực tiếp") is as often a word of the question as of a name; the words
     # that ask ("cơ quan nào có thẩm quyền giải quyết") are no name ("... thuộc thẩm quyền giải quyết")
-    return len((_bigrams(text, asking=False) & names) - known) >= OWN_NAME_PAIRS
+    if len((_bigrams(text, asking=False) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS:
+        return True
+    if not by_aliases:
+        return False
+    clauses = [c for c in re.split(r"[,;.!?]+", text) if c.strip()]
+    asked = _bigrams(clauses[-1] if clauses else text, asking=False) - known
+    return any(len(asked & _bigrams(name)) >= OWN_NAME_PAIRS for name in known_names(top.code)[1:])
 
 
 # A procedure's name said as a thing of the current one: a paper brought ("có cần đem sổ hộ khẩu không"
@@ -579,7 +586,9 @@ def names_own_paper(current: str, text: str, top: Any) -> bool:
     return (
         bool(papers)
         and bool(_bigrams(text) & _bigrams(papers))
-        and not names_another(current, text, top, also_known=papers)
+        # a paper named as the citizen says it, not as another procedure's alias has it ("chứng thực chữ ký
+        # giấy ủy quyền" beside "giấy ủy quyền có phải ra chứng thực không" after the birth registration)
+        and not names_another(current, text, top, also_known=papers, by_aliases=False)
     )
 
 

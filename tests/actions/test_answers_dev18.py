@@ -55,6 +55,17 @@ def test_a_follow_up_naming_another_procedure_by_an_alias_names_it() -> None:
     assert not names_another("1.013831", gift, top)
 
 
+def test_an_alias_names_a_procedure_only_in_the_clause_that_asks_and_by_itself() -> None:
+    # the story told before the question ("khai báo tạm vắng khi đi làm xa") names nothing
+    story = "vợ chồng tui đi làm xa, nhờ chú ruột của bé đi làm thay được không"
+    top = knowledge.match_catalogue(story, limit=8).hits[0]
+    assert not names_another(BIRTH, story, top)
+    # one word pair from each of two aliases ("khám bệnh", "đi khám") names nothing
+    card = "ko co the giay thi di kham benh dc ko"
+    top = knowledge.match_catalogue(card, limit=8).hits[0]
+    assert top.code != "1.002759" and not names_another("1.002759", card, top)
+
+
 async def test_someone_collecting_the_benefit_moves_to_the_authorisation(domain: dict[str, Any]) -> None:
     tracker = make_tracker(
         "tui ve que o Go Cong, nho ma tui lanh dum tien dc ko",
