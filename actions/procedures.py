@@ -313,6 +313,26 @@ _PETITION_WORDS = re.compile(
 REPLY_WORDS = 12
 
 
+def offered_named(text: str, choices: list[str]) -> str | None:
+    """The procedure among ``choices`` (offered as buttons in the last reply) that ``text`` names as well as
+    the search's best match does: among the close hits, with every content word of ``text`` the best match
+    has ("thẻ BHYT cho bé" is the general health-insurance card first, the offered birth registration
+    linked with the child's card close behind, and both have "bảo hiểm y tế"). None when none does."""
+    match = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
+    if match.outcome != "found" or not match.hits:
+        return None
+    top = match.hits[0]
+    if top.code in choices:
+        return top.code
+    missed = set(knowledge.coverage(text, top.code).uncovered)
+    for hit in match.hits[1:]:
+        if hit.score < CLOSE_RATIO * top.score:
+            break
+        if hit.code in choices and set(knowledge.coverage(text, hit.code).uncovered) <= missed:
+            return hit.code
+    return None
+
+
 def is_procedure_reply(tracker: Tracker) -> bool:
     """Whether the latest message, read as something else (a petition, an unclear message), answers the
     procedure just discussed: right after a procedure answer, short, no complaint words, and the catalogue's
@@ -350,9 +370,16 @@ _NAME_ACTION_WORDS = frozenset(
 )
 
 
-def asks_only_an_action(content: tuple[str, ...]) -> bool:
-    """Whether the content words of a question say only what is to be done ("cấp lại", "gia hạn")."""
-    return " ".join(content) in _ACTION_ONLY
+# "mới" says "a new one" only after a classifier of a thing ("làm cuốn mới", "cấp cái mới", "tấm mới"):
+# before a verb or after a time ("mấy bữa mới xong", "tui mới nghỉ việc") it says "only then" or "just".
+_NEW_ONE = re.compile(r"\b(?:cuon|quyen|cai|tam|chiec|ban|to)\s+moi\b")
+
+
+def asks_only_an_action(content: tuple[str, ...], text: str = "") -> bool:
+    """Whether the content words of a question say only what is to be done ("cấp lại", "gia hạn"; "mới"
+    when ``text`` says it of a thing: "rồi làm cuốn mới tốn nhiêu" after the lost passport report)."""
+    said = " ".join(content)
+    return said in _ACTION_ONLY or (said == "moi" and bool(_NEW_ONE.search(fold(text))))
 
 
 def topic_of(code: str) -> str:
@@ -444,26 +471,53 @@ OWN_NAME_PAIRS = 2
 
 
 def _bigrams(text: str, asking: bool = True) -> set[str]:
-    """The folded word pairs of ``text``; without the words of its aspect cues unless ``asking``."""
+    """The folded word pairs of ``text``; without those within its aspect cues unless ``asking`` ("thẩm
+    quyền giải quyết" asks; "lãnh dùm tiền" names who collects the money, "tiền" alone asking the fee)."""
     words = re.findall(r"[a-z0-9]+", fold(text))
     cues = set() if asking else cue_positions(words)
-    return {
-        f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1) if i not in cues and i + 1 not in cues
-    }
+    return {f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1) if not {i, i + 1} <= cues}
 
 
-def names_another(current: str, text: str, top: Any, also_known: str = "") -> bool:
-    """Whether ``text`` names search hit ``top``, another procedure than ``current``, by words of its own:
+def is_question_phrase(text: str) -> bool:
+    """Whether ``text`` ends on a question word, as a Vietnamese question does ("cho con đất có phải đóng
+    thuế thu nhập không", "lấn ranh đất kiện ở đâu"): a question citizens ask, not a name of what it is
+    about ("sao y bản chính", "thừa kế đất không có di chúc")."""
+    return bool(re.search(rf"(?:{_QUESTION_WORDS.pattern})\W*$", fold(text).strip()))
+
+
+def known_names(code: str) -> list[str]:
+    """What procedure ``code`` is called: its official name and those of its aliases that are names, not
+    questions ("nhờ người nhà lãnh dùm tiền trợ cấp" is a name of the authorisation to collect a benefit;
+    "cho con đất có phải đóng thuế thu nhập không", an alias of the income tax return, asks something a
+    follow-up on the gift of land asks too)."""
+    view = knowledge.get_procedure(code)
+    if view is None:
+        return []
+    return [view.name, *(a for a in view.aliases if not is_question_phrase(a))]
+
+
+def names_another(current: str, text: str, top: Any, also_known: str = "", by_aliases: bool = True) -> bool:
+    """Whether ``text`` names search hit ``top``, another procedure than ``current``, by words of its own
+    name, or (``by_aliases``) its last clause by words of one name it is known by (``known_names``):
     "chứng thực chữ ký trong giấy ủy quyền" after the certified copy (chứng thực bản sao) shares "chứng
-    thực" with it, but "chữ ký" only with the signature certification."""
+    thực" with it, but "chữ ký" only with the signature certification; "tui về quê, nhờ má tui lãnh dùm
+    tiền được không" during the unemployment benefit asks for the authorisation ("nhờ người nhà lãnh dùm
+    tiền trợ cấp"), while "vợ chồng tui đi làm xa, nhờ chú của bé làm thay được không" tells a story
+    ("khai báo tạm vắng khi đi làm xa") before it asks."""
     if top is None or top.code == current:
         return False
     view = knowledge.get_procedure(current)
-    known = _bigrams(" ".join(str(getattr(view, f, "") or "") for f in ("name", "result")))
-    known |= _bigrams(also_known)
+    said = [*known_names(current), str(getattr(view, "result", "") or ""), also_known]
+    known = set().union(*map(_bigrams, said))
     # two word pairs at least: one ("trực tiếp") is as often a word of the question as of a name; the words
     # that ask ("cơ quan nào có thẩm quyền giải quyết") are no name ("... thuộc thẩm quyền giải quyết")
-    return len((_bigrams(text, asking=False) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS
+    if len((_bigrams(text, asking=False) & _bigrams(top.name)) - known) >= OWN_NAME_PAIRS:
+        return True
+    if not by_aliases:
+        return False
+    clauses = [c for c in re.split(r"[,;.!?]+", text) if c.strip()]
+    asked = _bigrams(clauses[-1] if clauses else text, asking=False) - known
+    return any(len(asked & _bigrams(name)) >= OWN_NAME_PAIRS for name in known_names(top.code)[1:])
 
 
 # A procedure's name said as a thing of the current one: a paper brought ("có cần đem sổ hộ khẩu không"
@@ -532,7 +586,9 @@ def names_own_paper(current: str, text: str, top: Any) -> bool:
     return (
         bool(papers)
         and bool(_bigrams(text) & _bigrams(papers))
-        and not names_another(current, text, top, also_known=papers)
+        # a paper named as the citizen says it, not as another procedure's alias has it ("chứng thực chữ ký
+        # giấy ủy quyền" beside "giấy ủy quyền có phải ra chứng thực không" after the birth registration)
+        and not names_another(current, text, top, also_known=papers, by_aliases=False)
     )
 
 
@@ -638,10 +694,16 @@ class ActionAnswerProcedure(OffLoopAction):
 
         # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
         # names another procedure ("còn xin giấy xác nhận tình trạng hôn nhân thì sao" after marriage).
+        # A reply naming a procedure the search puts above the ones offered ("nhân tiện làm thẻ BHYT cho bé
+        # luôn" under the birth registration's variants finds the general health-insurance card first) is
+        # read against the buttons first: an offered one that names it as well is what it picks.
         related = {*choices, *([str(current)] if current else [])}
-        if choices and not (mentioned and named_procedure(text) not in related):
+        if choices:
             answered = (current, self._name(current)) if current else None
-            picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
+            if mentioned and named_procedure(text) not in related:
+                picked = offered_named(text, choices)
+            else:
+                picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
             if picked:
                 if carried and not self._clearly_asks(tracker):
                     aspects = carried  # "nếu mẹ bé là người nước ngoài thì sao?": the same question
@@ -660,7 +722,7 @@ class ActionAnswerProcedure(OffLoopAction):
         elif (
             current
             and not mentioned
-            and asks_only_an_action(match.coverage.content)
+            and asks_only_an_action(match.coverage.content, text)
             and (topic := topic_of(str(current)))
         ):
             # "cấp lại tốn nhiêu" after the lost passport report: the action on the paper in the talk

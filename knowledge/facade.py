@@ -39,6 +39,7 @@ __all__ = [
     "answer",
     "asks_how_to_reach_office",
     "contact_answer",
+    "coverage",
     "detect_aspect",
     "get_procedure",
     "is_ambiguous",
@@ -72,6 +73,12 @@ def match_catalogue(query: str, limit: int = 5) -> CatalogueMatch:
     question to an agent as an ``HD-`` question ticket) or ``no_topic`` (the question names no procedure:
     a follow-up for the procedure in the conversation, or ask which procedure)."""
     return _match_catalogue(get_catalogue().index(), query, limit=limit)
+
+
+def coverage(query: str, code: str) -> _search.QueryCoverage:
+    """How much of ``query`` procedure ``code`` accounts for: its content words, those the procedure does
+    not have (``uncovered``), the weighted share it has."""
+    return get_catalogue().index().coverage(query, code)
 
 
 def is_ambiguous(hits: Sequence[ProcedureHit]) -> bool:
