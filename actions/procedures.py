@@ -640,8 +640,10 @@ class ActionAnswerProcedure(OffLoopAction):
             # a question the NLU could not place, a follow-up ("có cần khám sức khỏe hông" after the licence
             # renewal's office) or one naming another procedure ("à mà vợ tui đổi cccd luôn thì phí nhiêu"
             # after the birth registration's office): the knowledge layer reads its words, before what was
-            # asked last
-            aspects = asked = detected_aspects(text)
+            # asked last. A message naming a procedure and no aspect word ("xây mới nhà ở riêng lẻ" typed at
+            # a menu) asks what was asked before: the model's guess alone is not evidence there.
+            if not mentioned or aspect_points(text):
+                aspects = asked = detected_aspects(text)
             aspects = aspects or carried
         elif not mentioned and aspects == [CHANNEL_ASPECT] and len(text.split()) <= CARRY_OVER_WORDS:
             # "còn nộp qua mạng thì sao" after the fee or the time: that fact, when filing online

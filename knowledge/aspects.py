@@ -192,7 +192,7 @@ _WEAK: dict[str, tuple[str, ...]] = {
     "steps": ("lam sao", "the nao", "nhu the nao", "ra sao", "huong dan"),
     "form": ("mau",),
     # Not "trễ"/"muộn" alone: folded they are "trẻ" (a child) and "muốn" (to want).
-    "deadline": ("qua han",),
+    "deadline": ("qua han", "trong bao nhieu ngay", "trong may ngay"),
     "validity": ("gia tri", "may nam", "bao nhieu nam"),
 }
 _WORD = re.compile(r"[a-z0-9]+")
