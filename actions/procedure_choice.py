@@ -143,13 +143,15 @@ def is_variant(name: str, question: str = "", shared: Sequence[str] = ()) -> boo
 
 
 def shared_markers(hit: Hit, hits: Sequence[Hit]) -> list[str]:
-    """The variant markers of ``hit``'s name that every sibling among ``hits`` has too: words of the topic,
-    not a qualifier. "Thay đổi, cải chính, bổ sung thông tin hộ tịch" is the common case of its own "...
-    có yếu tố nước ngoài" although "thay đổi" and "cải chính" are variant words elsewhere."""
+    """The variant markers of ``hit``'s name that are words of its topic, not a qualifier: when another of
+    ``hits`` is ``hit``'s name with a qualifier added ("... có yếu tố nước ngoài"), the markers every
+    sibling has. "Thay đổi, cải chính, bổ sung thông tin hộ tịch" is then the common case of its foreign
+    variant although "thay đổi" and "cải chính" are variant words elsewhere; two names that merely share
+    "điều chỉnh" keep it as a qualifier."""
     siblings = _siblings(hit, hits)
-    if not siblings:
-        return []
     own = _folded_words(hit.name)
+    if not any(_folded_words(s.name).startswith(own) for s in siblings):
+        return []
     return [
         m
         for m in VARIANT_MARKERS

@@ -56,6 +56,10 @@ def test_markers_every_sibling_shares_are_no_qualifier() -> None:
     again = _Hit("1.004884", "Đăng ký lại khai sinh", 50.0)
     birth = _Hit("1.001193", "Đăng ký khai sinh", 55.0)
     assert is_variant(again.name, "", shared_markers(again, [birth, again]))
+    # two names that merely share "điều chỉnh" (neither is the other plus a qualifier) keep it a qualifier
+    social = _Hit("1.001776", _name("1.001776"), 32.0)
+    pension = _Hit("1.014027", _name("1.014027"), 29.0)
+    assert shared_markers(social, [social, pension]) == []
 
 
 def test_a_civil_status_change_is_answered_for_the_domestic_case() -> None:
