@@ -76,6 +76,15 @@ _UNDER = re.compile(r"duoi (\d{1,3}) tuoi")
 _FROM = re.compile(r"(?:tu du|tu|tren|du) (\d{1,3}) tuoi")
 
 
+@dataclass(frozen=True)
+class OfferedProcedure:
+    """A procedure offered as a button, settled again without its search score (all alike)."""
+
+    code: str
+    name: str
+    score: float = 1.0
+
+
 @dataclass
 class Settlement:
     """``answer``: the procedure to answer (None: ask); ``offered``: the others, as buttons;
@@ -126,10 +135,28 @@ def _folded_words(text: str) -> str:
     return " " + " ".join(re.findall(r"[a-z0-9]+", fold(normalize_text(text)))) + " "
 
 
-def is_variant(name: str, question: str = "") -> bool:
-    """Whether an official name carries a variant qualifier the question does not mention."""
+def is_variant(name: str, question: str = "", shared: Sequence[str] = ()) -> bool:
+    """Whether an official name carries a variant qualifier the question does not mention; the markers in
+    ``shared`` are no qualifier here (see :func:`shared_markers`)."""
     words, asked = _folded_words(name), _folded_words(question)
-    return any(f" {m} " in words and f" {m} " not in asked for m in VARIANT_MARKERS)
+    return any(f" {m} " in words and f" {m} " not in asked and m not in shared for m in VARIANT_MARKERS)
+
+
+def shared_markers(hit: Hit, hits: Sequence[Hit]) -> list[str]:
+    """The variant markers of ``hit``'s name that are words of its topic, not a qualifier: when another of
+    ``hits`` is ``hit``'s name with a qualifier added ("... có yếu tố nước ngoài"), the markers every
+    sibling has. "Thay đổi, cải chính, bổ sung thông tin hộ tịch" is then the common case of its foreign
+    variant although "thay đổi" and "cải chính" are variant words elsewhere; two names that merely share
+    "điều chỉnh" keep it as a qualifier."""
+    siblings = _siblings(hit, hits)
+    own = _folded_words(hit.name)
+    if not any(_folded_words(s.name).startswith(own) for s in siblings):
+        return []
+    return [
+        m
+        for m in VARIANT_MARKERS
+        if f" {m} " in own and all(f" {m} " in _folded_words(s.name) for s in siblings)
+    ]
 
 
 def age_range(name: str) -> tuple[int, int] | None:
@@ -227,7 +254,7 @@ def _settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
             rest = [h for h, _ in ranged if h is not chosen] + others
             return Settlement(chosen, rest[:MAX_OFFERED], facts=[f"{age} tuổi"] if age else [])
 
-    plain = [h for h in close if not is_variant(h.name, question)]
+    plain = [h for h in close if not is_variant(h.name, question, shared_markers(h, close))]
     if not plain:
         return Settlement(None, close[: MAX_OFFERED + 1], ask="which")
     best_plain = plain[0]

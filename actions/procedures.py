@@ -37,7 +37,15 @@ from actions.contact_info import ActionContactInfo
 from actions.dossier import due_answer, next_step_answer
 from actions.forms import form_reminder
 from actions.place_questions import answer_place_reply, name_the_unit
-from actions.procedure_choice import CLOSE_RATIO, match_choice, settle, variant_note
+from actions.procedure_choice import (
+    CLOSE_RATIO,
+    MAX_OFFERED,
+    OfferedProcedure,
+    Settlement,
+    match_choice,
+    settle,
+    variant_note,
+)
 from actions.requests import file_ticket, lower_first
 from knowledge import facade as knowledge
 from knowledge.aspects import aspect_points, cue_positions
@@ -784,7 +792,11 @@ class ActionAnswerProcedure(OffLoopAction):
             strong and not own_paper and (another or not followup or unfollowed) and match.outcome == "found"
         )
         if choices and not current and not names_one and (followup or match.outcome == "no_topic"):
-            # "nộp hồ sơ ở đâu" typed under the procedures offered: still which of them, asked again
+            if aspects:
+                # "làm ở xã hay lên tỉnh" typed under the procedures offered: answered for the common case
+                # among them, the others still offered (asking again would repeat the menu forever)
+                return self.answer_common(dispatcher, choices, aspects, text)
+            # a reply that asks nothing and picks none of them: which one, asked again
             return self.ask_again(dispatcher, choices, aspects)
 
         # "nếu học bạ dài 10 trang thì tính sao" right after the certified copy: a short question whose words
@@ -846,17 +858,25 @@ class ActionAnswerProcedure(OffLoopAction):
                 SlotSet("procedure_choices", [h.code for h in offered]),
                 SlotSet("procedure_aspects", aspects),
             ]
-        events = self.reply(dispatcher, settled.answer.code, aspects, question=text)
+        return self.answer_settled(dispatcher, settled, aspects, text)
+
+    def answer_settled(
+        self, dispatcher: CollectingDispatcher, settled: Settlement, aspects: list[str], text: str
+    ) -> list[EventType]:
+        """Answer ``settled.answer``, then say which case was answered and offer the others as buttons."""
+        answer = settled.answer
+        assert answer is not None
+        events = self.reply(dispatcher, answer.code, aspects, question=text)
         lead = (
             f"Với điều anh/chị cho biết ({', '.join(settled.facts)}), em trả lời theo thủ tục "
-            f"«{settled.answer.name}»."
+            f"«{answer.name}»."
             if settled.facts
-            else f"Em trả lời theo trường hợp thông thường («{settled.answer.name}»)."
+            else f"Em trả lời theo trường hợp thông thường («{answer.name}»)."
         )
         if settled.facts and not settled.offered:
             dispatcher.utter_message(text=f"{lead[:-1]} ạ.")
         if settled.offered:
-            note = variant_note(settled.answer, settled.offered)
+            note = variant_note(answer, settled.offered)
             dispatcher.utter_message(
                 text=(
                     f"{lead} Nếu trường hợp của anh/chị khác ({note}), anh/chị bấm nút tương ứng bên dưới "
@@ -866,6 +886,18 @@ class ActionAnswerProcedure(OffLoopAction):
             )
             events.append(SlotSet("procedure_choices", [h.code for h in settled.offered]))
         return events
+
+    def answer_common(
+        self, dispatcher: CollectingDispatcher, choices: list[str], aspects: list[str], text: str
+    ) -> list[EventType]:
+        """An aspect asked under the procedures offered, none picked: the common case among them (the plain
+        one, as :func:`settle` reads it), else the first offered, the best match; the others stay offered."""
+        offered = [OfferedProcedure(code, self._name(code)) for code in choices]
+        settled = settle(text, offered, ambiguous=True)
+        if settled.answer is None:
+            settled = Settlement(offered[0], offered[1:])
+        settled.offered = [h for h in offered if h is not settled.answer][:MAX_OFFERED]
+        return self.answer_settled(dispatcher, settled, aspects, text)
 
     @staticmethod
     def not_in_catalogue(

@@ -23,7 +23,7 @@ from itertools import pairwise
 
 from knowledge.aspects import aspect_points
 from knowledge.records import DocumentRecord, ProcedureRecord
-from vietnam.text import expand_abbreviations, normalize_text
+from vietnam.text import expand_abbreviations, fold, normalize_text
 
 __all__ = ["HOTLINE", "NATIONAL_PORTAL", "not_known", "render_answer"]
 
@@ -284,12 +284,36 @@ def _answer_place(record: ProcedureRecord) -> str:
     if not where:
         return not_known(record, "nơi nộp hồ sơ")
     parts = [f"Dạ, hồ sơ {_short_name(record)} nộp tại {_sentence(_shorten(where, 260))}"]
+    deciding = _deciding_office(record)
+    if deciding:
+        parts.append(f"Cơ quan giải quyết: {_sentence(_shorten(deciding, 160))}")
     channels = _channels_sentence(record)
     if channels:
         parts.append(channels)
     if _online_possible(record):
         parts.append(f"Nộp trực tuyến tại {record.online_url or NATIONAL_PORTAL}.")
     return " ".join(parts)
+
+
+# Reception desks of the one-stop rule (Nghị định 118/2025/NĐ-CP): they receive, another office decides.
+_ONE_STOP_DESKS = ("trung tam phuc vu hanh chinh cong", "bo phan mot cua")
+
+
+def _deciding_office(record: ProcedureRecord) -> str | None:
+    """The office that decides a province-only procedure when the place to file does not name it: the
+    provincial one-stop centre only receives ("Phòng Đăng ký kinh doanh thuộc Sở Tài chính" decides an
+    enterprise's registration). At commune level the desk is the deciding committee's own: None."""
+    office = record.executing_agency or record.competent_agency
+    if not office or not record.place or set(record.levels) != {"province"}:
+        return None
+    if not any(desk in _folded(record.place) for desk in _ONE_STOP_DESKS):
+        return None  # filed with the deciding office itself, or through others (a driving school)
+    head = re.split(r"\s*[(;]|\s+hoặc\s+", office, maxsplit=1)[0]
+    return None if _folded(head) in _folded(record.place) else office
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(normalize_text(text))))
 
 
 def _answer_online(record: ProcedureRecord, *, differences: bool = True) -> str:

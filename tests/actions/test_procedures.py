@@ -413,17 +413,21 @@ async def test_a_follow_up_naming_another_procedure_leaves_the_variants_offered(
     assert slot_values(events)["current_procedure"] == MARITAL_STATUS
 
 
-async def test_a_follow_up_typed_under_a_menu_asks_again_with_the_same_choices(
+async def test_a_follow_up_typed_under_a_menu_is_answered_for_the_common_case(
     domain: dict[str, Any],
 ) -> None:
+    # issue 11: asking the same menu again would repeat it forever; the common case is answered and the
+    # other procedure stays offered
     choices = ["1.001193", "2.001023"]
     slots = {"procedure_choices": choices}
     tracker = ask("nộp hồ sơ ở đâu", aspects={"place": 0.99}, followup=0.9, slots=slots)
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
-    assert slot_values(events)["procedure_choices"] == choices
+    assert slot_values(events)["current_procedure"] == "1.001193"
+    assert slot_values(events)["procedure_choices"] == ["2.001023"]
     assert slot_values(events)["procedure_aspects"] == ["place"]
+    assert "trường hợp thông thường" in texts(messages)
     assert [b["payload"] for m in messages for b in m.get("buttons", [])] == [
-        f'/ask_procedure{{"procedure": "{code}"}}' for code in choices
+        '/ask_procedure{"procedure": "2.001023"}'
     ]
 
 
