@@ -648,9 +648,9 @@ class ActionAnswerProcedure(OffLoopAction):
             # a question the NLU could not place, a follow-up ("có cần khám sức khỏe hông" after the licence
             # renewal's office) or one naming another procedure ("à mà vợ tui đổi cccd luôn thì phí nhiêu"
             # after the birth registration's office): the knowledge layer reads its words, before what was
-            # asked last. A message naming a procedure and no aspect word ("xây mới nhà ở riêng lẻ" typed at
-            # a menu) asks what was asked before: the model's guess alone is not evidence there.
-            if not mentioned or aspect_points(text):
+            # asked last. A message with no aspect word that is no follow-up ("xây mới nhà ở riêng lẻ"
+            # typed at a menu) asks what was asked before: the model's guess alone is no evidence there.
+            if (not mentioned and is_followup(tracker)) or aspect_points(text):
                 aspects = asked = detected_aspects(text)
             aspects = aspects or carried
         elif not mentioned and aspects == [CHANNEL_ASPECT] and len(text.split()) <= CARRY_OVER_WORDS:
@@ -826,6 +826,15 @@ class ActionAnswerProcedure(OffLoopAction):
             )
         ):
             return self.reply(dispatcher, current, aspects, choices, question=text)
+        if (
+            not current
+            and not mentioned
+            and latest_intent(tracker) == "inform"
+            and entity_values(tracker, "location")
+        ):
+            # a place given in reply ("thị xã Cai Lậy cũ đó, phường 1, gần chợ") with no procedure in the
+            # talk: the office of that place, not a search of its words ("gần chợ")
+            return ActionContactInfo.answer(dispatcher, tracker)
         # Not in the catalogue, unless the gazetteer names one of its procedures (chatty words around a
         # known procedure lower the search's coverage: "xin lỗi em gửi nhầm, cho hỏi làm khai tử cần gì").
         if match.outcome == "not_in_catalogue" and hits and not mentioned:

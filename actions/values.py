@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from vietnam.codes import find_codes
-from vietnam.places import Place, find_places
+from vietnam.places import Place, find_places, joint_place
 from vietnam.text import fold, normalize_text
 
 __all__ = [
@@ -238,6 +238,8 @@ def read_location(text: str) -> LocationAnswer | None:
     resolved = [m for m in matches if m.place is not None]
     match = resolved[-1] if resolved else matches[-1]
     detail = read_detail(text, exclude=[(m.start, m.end) for m in matches])
+    if not resolved and (joint := joint_place(matches)) is not None:
+        return LocationAnswer(joint, (joint,), detail, match.matched)
     candidates = match.candidates if match.place is None else (match.place,)
     return LocationAnswer(match.place, tuple(candidates), detail, match.matched)
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from knowledge.offices import OFFICES_FILE, Office, OfficeDirectory, load_offices
-from vietnam.places import Place, PlaceMatch, find_places, get_place
+from vietnam.places import Place, PlaceMatch, find_places, get_place, joint_place
 from vietnam.procedure_terms import load_terms
 from vietnam.text import expand_abbreviations, fold, normalize_text
 from vietnam.workdays import format_date_vi
@@ -474,6 +474,8 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
         if resolved is not None and resolved.place is not None:
             unit = resolved.place
             note = _former_name_note(resolved, unit)
+        elif (joint := joint_place(matches)) is not None:  # "thị xã Cai Lậy cũ đó, phường 1"
+            unit = joint
         else:
             ambiguous = next((m for m in matches if m.candidates), None)
             if ambiguous is not None:

@@ -735,7 +735,21 @@ def resolve_place(text: str) -> Place | None:
     Accepts a bare name ("Mỹ Phong", "my phong"), a prefixed or old name ("P. Mỹ Tho", "thị trấn Mỹ
     Phước") or an address ("ấp 3, xã Mỹ Hội, huyện Cái Bè").
     """
-    resolved = _unique(m.place.code for m in find_places(text) if m.place is not None)
+    matches = find_places(text)
+    resolved = _unique(m.place.code for m in matches if m.place is not None)
+    if not resolved:
+        return joint_place(matches)
     if len(resolved) != 1:
         return None
     return get_place(resolved[0])
+
+
+def joint_place(matches: list[PlaceMatch]) -> Place | None:
+    """The one unit that every unresolved name of ``matches`` may be, when two or more are given apart
+    ("thị xã Cai Lậy cũ đó, phường 1": the former town's Phường 1 is now Phường Mỹ Phước Tây); None
+    otherwise (one name alone, or no single unit shared)."""
+    open_matches = [m for m in matches if m.place is None and m.candidates]
+    if len(open_matches) < 2:
+        return None
+    shared = set.intersection(*({c.code for c in m.candidates} for m in open_matches))
+    return get_place(next(iter(shared))) if len(shared) == 1 else None

@@ -321,3 +321,12 @@ def test_a_name_after_a_title_for_a_person_is_the_person(text: str) -> None:
 @pytest.mark.parametrize("text", ["anh ở Tân Phước", "đi Tân Phước làm giấy tờ", "tui o Tan Phuoc"])
 def test_a_place_said_with_a_person_nearby_is_still_a_place(text: str) -> None:
     assert [m.matched.lower() for m in find_places(text)] in (["tân phước"], ["tan phuoc"])
+
+
+def test_a_former_town_and_one_of_its_wards_named_apart_settle_the_unit() -> None:
+    # "Phường 1" alone is in five former towns; with "thị xã Cai Lậy" said elsewhere in the message, one
+    assert resolve_place("thi xa Cai Lay cu do, phuong 1, gan cho").name == "Phường Mỹ Phước Tây"
+
+
+def test_two_former_districts_named_apart_stay_unresolved() -> None:
+    assert resolve_place("đường từ Cai Lậy đi Cái Bè hư hết rồi") is None
