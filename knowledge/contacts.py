@@ -443,6 +443,18 @@ def _former_name_note(match: PlaceMatch, place: Place) -> str:
     return f"{former} (cũ) nay thuộc {place.name}; "
 
 
+def _joint_name_note(matches: list[PlaceMatch], place: Place) -> str:
+    """ "Phường 1 (Thị xã Cai Lậy cũ) nay thuộc Phường Mỹ Phước Tây; " for names given apart."""
+    districts = {d.id: d.name for m in matches for d in m.districts}
+    said = " ".join(fold(m.matched) for m in matches)
+    former = next(
+        (u for u in place.former_units if u.district in districts and fold(u.short_name) in said), None
+    )
+    if former is None:
+        return ""
+    return f"{former.name} ({districts[former.district]} cũ) nay thuộc {place.name}; "
+
+
 def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_FILE) -> ContactAnswer:
     """Address, phone and hours of the office ``text`` asks about (``place``: a commune/ward code or name
     from the NLU ``location`` entity, when known)."""
@@ -476,6 +488,7 @@ def contact_answer(text: str, place: str | None = None, *, path: Path = OFFICES_
             note = _former_name_note(resolved, unit)
         elif (joint := joint_place(matches)) is not None:  # "thị xã Cai Lậy cũ đó, phường 1"
             unit = joint
+            note = _joint_name_note(matches, joint)
         else:
             ambiguous = next((m for m in matches if m.candidates), None)
             if ambiguous is not None:

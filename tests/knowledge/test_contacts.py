@@ -356,3 +356,9 @@ def test_every_shipped_department_points_to_an_office_with_a_published_contact()
         reply = facade_contact_answer(f"địa chỉ {office.name}")
         assert reply.offices == (code,), code
         assert "Số 377 đường Hùng Vương" in reply.message, code  # the centre's published site
+
+
+def test_a_former_town_and_its_ward_named_apart_give_the_one_office_with_the_old_names() -> None:
+    answer = contact_answer("thi xa Cai Lay cu do, phuong 1, gan cho")
+    assert answer.place == "phuong_my_phuoc_tay"
+    assert "Phường 1 (Thị xã Cai Lậy cũ) nay thuộc Phường Mỹ Phước Tây" in answer.message
