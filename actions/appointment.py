@@ -38,7 +38,7 @@ from actions.forms import (
 )
 from actions.petition import asks_how_to, contact_name_given, read_phone, without_phone
 from actions.procedures import named_procedure
-from actions.requests import CONTACT_NAME, Field, RequestKind, contact_name_line, file_ticket
+from actions.requests import CONTACT_NAME, LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket
 from actions.values import find_time, read_name
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes
@@ -424,7 +424,7 @@ APPOINTMENT = RequestKind(
         Field(
             "appointment_location",
             "Địa điểm",
-            ("dia diem", "dia chi", "cho", "noi", "xa", "phuong", "ap"),
+            LOCATION_WORDS,
             location=True,
         ),
         Field(

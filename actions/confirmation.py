@@ -34,7 +34,16 @@ from actions.common import (
     latest_text,
     reset,
 )
-from actions.forms import CANDIDATES_SLOT, DETAIL_SLOT, MAX_PLACE_BUTTONS, confirms_sending, sends_now
+from actions.forms import (
+    CANDIDATES_SLOT,
+    DETAIL_SLOT,
+    MAX_PLACE_BUTTONS,
+    confirms_sending,
+    earlier_answer,
+    earlier_location,
+    refers_back,
+    sends_now,
+)
 from actions.petition import PETITION
 from actions.postal import POSTAL
 from actions.procedures import asks_about_a_procedure
@@ -47,7 +56,7 @@ from actions.requests import (
     named_fields,
     spans_clauses,
 )
-from actions.values import read_detail, read_location, with_detail
+from actions.values import read_detail, read_location, with_detail, with_place
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +222,7 @@ class ActionCorrectRequest(OffLoopAction):
                 current = str(tracker.get_slot(field.slot) or "")
                 events = self._location(kind, field, value_text, current if field in named else None)
                 if events is not None:
+                    events = [*_described_place(kind, tracker, events), *events]
                     if any(
                         e.get("event") == "slot" and e.get("name") == field.slot and e.get("value")
                         for e in events
@@ -234,10 +244,35 @@ class ActionCorrectRequest(OffLoopAction):
                     SlotSet(KIND_SLOT, kind.name),
                     FollowupAction("action_summarize_request"),
                 ]
+        if named and refers_back(text):
+            # "rồi, vậy địa chỉ như tui nói ở trên đó": the value given earlier, kept or taken again
+            return self._earlier(dispatcher, kind, named[0], tracker)
         if named:
             # "sửa lại địa chỉ": the form asks that one field again, then the summary comes back.
             return [SlotSet(named[0].slot, None), SlotSet(KIND_SLOT, kind.name), FollowupAction(kind.form)]
         return [FollowupAction("action_ask_correction")]
+
+    @staticmethod
+    def _earlier(
+        dispatcher: CollectingDispatcher, kind: RequestKind, field: Field, tracker: Tracker
+    ) -> list[EventType]:
+        """The events of a field the citizen points back to: the value recorded, else the one an earlier
+        message gives; the summary again, or the form's question when there is none."""
+        value = tracker.get_slot(field.slot)
+        if not value:
+            if field.location:
+                value = earlier_location(tracker)
+            elif field.read is not None:
+                read = field.read
+                value = earlier_answer(tracker, lambda text: read(text, tracker))
+        if not value:
+            return [SlotSet(field.slot, None), SlotSet(KIND_SLOT, kind.name), FollowupAction(kind.form)]
+        dispatcher.utter_message(text=f"Dạ, em giữ {lower_first(field.label)}: {value} ạ.")
+        return [
+            SlotSet(field.slot, value),
+            SlotSet(KIND_SLOT, kind.name),
+            FollowupAction("action_summarize_request"),
+        ]
 
     @staticmethod
     def _location(kind: RequestKind, field: Field, text: str, current: str | None) -> list[EventType] | None:
@@ -272,3 +307,29 @@ class ActionCorrectRequest(OffLoopAction):
             SlotSet(KIND_SLOT, kind.name),
             FollowupAction(kind.form),
         ]
+
+
+def _described_place(kind: RequestKind, tracker: Tracker, events: list[EventType]) -> list[EventType]:
+    """A place corrected at the summary, in the free-text fields too: a description that names the place
+    ("..., ở tổ 5 phường Cao Lãnh") names the corrected one instead, so that the summary and the ticket
+    do not say two places."""
+    location = next(
+        (
+            str(e.get("value"))
+            for e in events
+            if e.get("event") == "slot"
+            and e.get("value")
+            and any(f.location and f.slot == e.get("name") for f in kind.fields)
+        ),
+        None,
+    )
+    if location is None:
+        return []
+    updated = []
+    for field in kind.fields:
+        text = tracker.get_slot(field.slot)
+        if field.free_text and isinstance(text, str) and text:
+            new = with_place(text, location)
+            if new != text:
+                updated.append(SlotSet(field.slot, new))
+    return updated

@@ -172,8 +172,8 @@ class ActionLookupDossier(OffLoopAction):
             events.append(
                 SlotSet(
                     PETITION_TOPIC_SLOT,
-                    f"Hồ sơ {code} đã quá hạn {result.working_days_overdue} ngày làm việc "
-                    "mà chưa có kết quả.",
+                    f"Hồ sơ {code}{f' ({result.agency})' if result.agency else ''} đã quá hạn "
+                    f"{result.working_days_overdue} ngày làm việc mà chưa có kết quả.",
                 )
             )
         return events

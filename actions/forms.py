@@ -440,6 +440,40 @@ def volunteered_location(text: str, tracker: Tracker) -> Any:
     return text if read_location(text) else None
 
 
+# "như tui nói ở trên", "như trên", "như lúc nãy", "như cũ" (folded): a value the citizen gave before.
+_REFERS_BACK = re.compile(
+    r"\bnhu\s+(?:(?:tui|toi|em|minh|anh|chi|con|chau)\s+)?(?:da\s+)?"
+    r"(?:noi|ghi|nhan|gui|khai|dua|cho|bao|tren|cu|luc nay|hoi nay|ban dau)\b"
+    r"|\b(?:o tren|hoi nay)\b"  # "lúc nãy" folds as "lúc này" (now): only after "như"
+)
+
+
+def refers_back(text: str) -> bool:
+    """Whether ``text`` points to a value said earlier instead of giving it ("địa chỉ như tui nói ở trên")."""
+    return bool(_REFERS_BACK.search(fold(normalize_text(text))))
+
+
+def earlier_answer(tracker: Tracker, read: Callable[[str], Any]) -> Any:
+    """The value ``read`` finds in the citizen's earlier messages, the latest first (the current one
+    skipped): what "như tui nói ở trên" points to. None when no earlier message gives one."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(users[:-1]):
+        value = read(normalize_text(event.get("text") or ""))
+        if value is not None:
+            return value
+    return None
+
+
+def earlier_location(tracker: Tracker) -> str | None:
+    """The place, with its detail, of the latest earlier message that names one resolved to a unit."""
+
+    def resolved(text: str) -> str | None:
+        answer = read_location(text)
+        return answer.text() if answer is not None and answer.resolved else None
+
+    return earlier_answer(tracker, resolved)
+
+
 class LocationSlotMixin:
     """validate_<location slot> for petitions, postal requests and appointments."""
 
@@ -477,6 +511,10 @@ class LocationSlotMixin:
         # At the question which unit (``candidates``), an answer that is none keeps its buttons.
         still_asked = candidates or None
         answer: LocationAnswer | None = read_location(text)
+        if answer is None and refers_back(text) and (earlier := earlier_location(tracker)):
+            # "địa chỉ như tui nói ở trên": the place given earlier in the conversation
+            acknowledge_place(dispatcher, earlier, None)
+            return {**self.accept(slot, earlier), CANDIDATES_SLOT: None, DETAIL_SLOT: None}
         if answer is None:
             detail = read_detail(text)
             if detail and not self.is_prefill(tracker, slot):

@@ -38,7 +38,7 @@ from actions.forms import (
     volunteered_location,
 )
 from actions.procedures import is_procedure_reply
-from actions.requests import Field, RequestKind, contact_name_line, file_ticket
+from actions.requests import LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket, lower_first
 from actions.values import (
     find_introduced_name,
     has_diacritics,
@@ -235,7 +235,7 @@ def without_contact(text: str) -> str:
     for start, end in reversed(merged):
         text = text[:start] + " " + text[end:]
     text = re.sub(r"\s+([,;.!?])", r"\1", " ".join(text.split()))
-    return re.sub(r"([,;.])(?:\s*[,;.])+", r"\1", text).strip(" ,;:-")
+    return re.sub(r"([,;.])(?:\s*[,;.])+", r"\1", text).lstrip(" ,;:.-").rstrip(" ,;:-")
 
 
 # The clauses of a message that lists what is asked for ("Hồ Thị Lan, 0961 222 333, ấp Phú Hòa xã Cái Bè"),
@@ -316,12 +316,16 @@ def volunteered_name(text: str, tracker: Tracker) -> str | None:
         return find_introduced_name(text) or name_beside_phone(text) or name_at_unit_menu(text, tracker)
     # Without diacritics "Duong Van Lam" is as much "Dương Văn Lâm" as "đường Văn Lâm": next to the name's
     # question the name wins; written with them, a street or hamlet is no name.
+    if introduced := find_introduced_name(text) or name_beside_phone(text):
+        # "Tui ten Vo Thi Kim Loan sdt 09..., nha o ap 2 xa Thap Muoi", "Mai Van Chin 0355667788, nop o
+        # phuong My Tho": the name is read as at any other step, the place aside
+        return introduced
     if read_location(text) or (read_detail(text) and has_diacritics(text)):
         return None
     rest = without_phone(text)
     if read_phone(rest):
         return None
-    return read_name(rest) or find_introduced_name(text)
+    return read_name(rest)
 
 
 def contact_name_given(text: str, tracker: Tracker) -> str | None:
@@ -381,14 +385,24 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
                 REQUESTED_SLOT: None,
             }
         text = without_contact(text)  # the name and phone have their own fields
+        topic = recent_topic(tracker)
+        if (
+            self.is_prefill(tracker, "petition_description")
+            and topic
+            and not read_location(text)
+            and not read_detail(text)
+        ):
+            # "có, ghi nhận phản ánh giùm", "trễ vậy giờ tui phản ánh được hông" right after an overdue
+            # dossier, naming no other place: the petition is about it
+            dispatcher.utter_message(
+                text=f"Dạ, em ghi nhận phản ánh về việc {lower_first(topic).rstrip('.')} ạ."
+            )
+            # where is still asked: the citizen knows where the dossier was filed ("nộp ở phường Mỹ Tho")
+            return {**self.accept("petition_description", topic), "petition_topic": None}
         if is_informative(text) and not (
             not self.is_prefill(tracker, "petition_description") and intent_is(tracker, "request_human", 0.6)
         ):
             return self.accept("petition_description", text)
-        topic = recent_topic(tracker)
-        if self.is_prefill(tracker, "petition_description") and topic:
-            # "có, ghi nhận phản ánh giùm" right after an overdue dossier: the petition is about it
-            return {**self.accept("petition_description", topic), "petition_topic": None}
         return self.reject(dispatcher, tracker, "petition_description", SHORT_DESCRIPTION_MESSAGE)
 
     def validate_petition_location(
@@ -480,7 +494,7 @@ PETITION = RequestKind(
         Field(
             "petition_location",
             "Địa điểm",
-            ("dia diem", "dia chi", "cho", "noi", "xa", "phuong", "ap", "khom", "to"),
+            LOCATION_WORDS,
             location=True,
         ),
         Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),

@@ -27,7 +27,7 @@ from actions.forms import (
 )
 from actions.petition import contact_name_given, read_phone
 from actions.postal_info import SERVICE_INFO
-from actions.requests import CONTACT_NAME, Field, RequestKind, contact_name_line, file_ticket
+from actions.requests import CONTACT_NAME, LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -251,7 +251,7 @@ POSTAL = RequestKind(
         Field(
             "postal_address",
             "Địa chỉ",
-            ("dia chi", "dia diem", "cho", "noi", "xa", "phuong", "ap"),
+            LOCATION_WORDS,
             location=True,
         ),
         Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),

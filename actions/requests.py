@@ -95,13 +95,39 @@ def contact_name_line(tracker: Tracker) -> str:
 
 # Words around a correction that are not its value ("sửa ... thành X", "X mới đúng", "không phải Y").
 _AFTER_MARKER = re.compile(r"(?i)(?:(?:thành|thanh|là|la|lại là|sang|qua|đúng là|dung la)\s*:?|:)\s+(.+)$")
+# The old value runs to the end of its clause, or to "mà": "ấp 8 chứ không phải ấp 7", "ko phải ấp 7, ấp 8
+# mới đúng", "không phải ấp 7 mà là ấp 8".
 _NOT_PART = re.compile(
-    r"(?i)\s*(?:chứ|chu|chớ|cho)?\s*(?:không|ko|k|hông|hong|khong|hổng|hok)\s+(?:phải|phai)\b.*$"
+    r"(?i)\s*(?:chứ|chu|chớ|cho)?\s*(?:không|ko|k|hông|hong|khong|hổng|hok)\s+(?:phải|phai)\b"
+    r".*?(?:\s+(?:mà|ma)(?:\s+(?:là|la))?(?=\s)|(?=[,;])|$)"
 )
 # "X mới đúng", "X mới phải": the new value comes before these words.
 _RIGHT_TAIL = re.compile(r"(?i)\s+(?:mới|moi)\s+(?:đúng|dung|phải|phai)\b.*$")
 # Clauses of a correction: "đổi qua chiều thứ 3 giùm tui, sáng thứ 2 bận rồi" gives its value in the first.
 _CLAUSE = re.compile(r"[,;]")
+
+
+# Folded words that name the place of a request when a correction says which field it changes: the field's
+# names, the unit kinds and the address details kept with the unit (actions/values.py), the same on every
+# form ("số nhà 72 chứ ko phải 27" corrects the address, not the phone).
+LOCATION_WORDS = (
+    "dia diem",
+    "dia chi",
+    "cho",
+    "noi",
+    "xa",
+    "phuong",
+    "thi tran",
+    "ap",
+    "khom",
+    "to",
+    "so nha",
+    "khu pho",
+    "kp",
+    "hem",
+    "thon",
+    "xom",
+)
 
 
 def lower_first(label: str) -> str:
@@ -112,7 +138,7 @@ def correction_value(text: str) -> str:
     """The part of a correction that carries the new value: after "thành"/"là", before "chứ không phải"."""
     text = _RIGHT_TAIL.sub("", _NOT_PART.sub("", text))
     match = _AFTER_MARKER.search(text)
-    return match.group(1) if match else text
+    return (match.group(1) if match else text).strip(" ,;")
 
 
 def correction_clauses(text: str) -> list[str]:

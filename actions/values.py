@@ -22,6 +22,7 @@ __all__ = [
     "read_detail",
     "read_location",
     "read_name",
+    "with_place",
 ]
 
 
@@ -96,19 +97,25 @@ _INTRODUCED_NAME = re.compile(
     rf"|(?:tên|ten)\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:)"
     rf"|(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)(?:\s+(?:của\s+|cua\s+)?{_PRONOUNS})?\s*(?:là|la|:)?)"
     rf"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)(?!\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:))\s*(?:là|la|:)?)"
-    r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|con|cháu|chau)\s+(?:là|la)))"
-    r"(?!\w)\s*(?P<rest>[^,;.\d]*)",
+    r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|con|cháu|chau)\s+(?:là|la)"
+    r"|(?:người|nguoi)\s+(?:nhận|nhan|liên\s+hệ|lien\s+he|đứng\s+tên|dung\s+ten)(?:\s+(?:là|la|:))?)"
+    r")(?!\w)\s*(?P<rest>[^,;.\d]*)",
     re.IGNORECASE,
 )
+# A pronoun opening a clause right before a name, no verb between ("Tôi Trịnh Văn Đức, 0392 ...", "Tui
+# Nguyen Van Ut, ..."): tried after the introductions above, and only before a family name.
+_PRONOUN_NAME = re.compile(r"(?:^|[,;.])\s*(?P<bare>tôi|tui|toi|mình|minh)(?!\w)\s*(?P<rest>[^,;.\d]*)", re.I)
 # Where a name given in words ends: the phone number's words ("tui tên nguyễn văn tư sđt 09...").
 _NAME_END = re.compile(r"(?i)\s(?:sđt|sdt|số|so|đt|dt|điện|dien)(?:\s.*)?$")
 
 
 def find_introduced_name(text: str) -> str | None:
     """The name a message introduces ("Tôi là Trần Văn Bé, sđt ...", "e ten Huynh Ngoc Anh", "tên tui là
-    nguyễn văn tư", "..., tên Châu Văn Hiền sđt ..."), without the introduction; None without one. The name
-    must look like one, as at the name step (``read_name``): capitalised words (one is enough after "tên",
-    two to four after "tôi là"), or, typed in lower case after "tên", two to four words from a family name."""
+    nguyễn văn tư", "..., tên Châu Văn Hiền sđt ...", "người nhận Lý Văn Tâm", and a pronoun opening a
+    clause right before a family name: "Tôi Trịnh Văn Đức, 0392 ..."), without the introduction; None
+    without one. The name must look like one, as at the name step (``read_name``): capitalised words (one
+    is enough after "tên", two to four after "tôi là"), or, typed in lower case after "tên", two to four words
+    from a family name."""
     found = _introduced_name(normalize_text(text or ""))
     return found[0] if found else None
 
@@ -121,17 +128,20 @@ def introduced_name_span(text: str) -> tuple[int, int] | None:
 
 
 def _introduced_name(text: str) -> tuple[str, tuple[int, int]] | None:
-    for match in _INTRODUCED_NAME.finditer(text):
+    for match in [*_INTRODUCED_NAME.finditer(text), *_PRONOUN_NAME.finditer(text)]:
+        groups = match.groupdict()
         rest = _NAME_END.sub("", " " + match.group("rest")).strip()
         words: list[str] = []
         for word in rest.split():
             if not word[0].isupper() or len(words) == 4:
                 break
             words.append(word)
-        least = 2 if match.group("la") else 1
+        least = 2 if groups.get("la") or groups.get("bare") else 1
+        if groups.get("bare") and (not words or fold(words[0]) not in _SURNAMES):
+            continue  # "Tôi Trịnh Văn Đức": a pronoun opens a name only right before a family name
         if least <= len(words) and fold(words[0]) not in _NOT_NAMES and not find_places(" ".join(words)):
             return _title_case(" ".join(words)), _span(text, match, words)
-        if match.group("la") or words:
+        if groups.get("la") or groups.get("bare") or words:
             continue
         rest = _TRAILING.sub("", rest).strip()
         lower = rest.split()
@@ -177,6 +187,9 @@ _DETAIL_NOUNS = {
     ("nga", "ba"): True,
     ("nga", "tu"): True,
 }
+# Nouns that name the same kind of detail: a house number is "số nhà 72" or "số 72", a quarter "khu phố 1"
+# or "kp 1"; one replaces the other when corrected.
+_DETAIL_KIND = {("so", "nha"): ("so",), ("kp",): ("khu", "pho")}
 # How each folded word of a noun above is written: a word typed with diacritics is that noun only when they
 # agree ("Trương Công Định" is a name, "trường" a school; "Dương" a family name, "đường" a street).
 _DETAIL_WRITTEN = {
@@ -247,6 +260,31 @@ def read_location(text: str) -> LocationAnswer | None:
 def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
     """The address details in ``text`` ("số 12, đường Lê Lợi", "ấp 7", "tổ 5"), comma-separated, as written;
     spans in ``exclude`` (the place names) and codes are skipped."""
+    parts = [text[start:end] for start, end in _detail_spans(text, exclude)]
+    return ", ".join(dict.fromkeys(parts))
+
+
+def with_place(text: str, place: str) -> str:
+    """``text`` with the place it names (the unit, with the detail written just before it: "tổ 5 phuong Cao
+    Lanh", "ấp 7 xã Mỹ Quí") replaced by ``place`` (a corrected location, "tổ 5, Phường Sa Đéc"): a
+    description that still names the place the citizen corrected would send the officer there. ``text``
+    unchanged when it names no unit."""
+    text = normalize_text(text or "")
+    matches = find_places(text)
+    if not matches:
+        return text
+    match = next((m for m in reversed(matches) if m.place is not None), matches[-1])
+    start = match.start
+    for d_start, d_end in reversed(_detail_spans(text, [(m.start, m.end) for m in matches])):
+        if d_end <= start and not text[d_end:start].strip(" ,"):
+            start = d_start  # the detail right before the unit ("ấp 7 xã ...") is part of the mention
+    # in running text the unit's kind is not capitalised ("ấp 8, xã Mỹ Quí")
+    written = ", ".join(part[:1].lower() + part[1:] for part in place.split(", "))
+    return text[:start] + written + text[match.end :]
+
+
+def _detail_spans(text: str, exclude: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Where the address details of ``text`` are (``read_detail``)."""
     spans = [*(exclude or []), *((c.start, c.end) for c in find_codes(text))]
     # a place name or a code is not part of a detail: it ends one (as a stop word)
     tokens = [
@@ -256,7 +294,7 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
     ]
     # the folded form of each token as a detail noun: none when its written diacritics disagree
     nouns = [t[3] if _written_as_noun(t[2], t[3]) else "" for t in tokens]
-    parts: list[str] = []
+    parts: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
         found = None
@@ -287,11 +325,11 @@ def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
                 break
             j += 1
         if j > start or leading_number:
-            parts.append(text[tokens[i][0] : tokens[j - 1][1] if j > start else tokens[i][1]])
+            parts.append((tokens[i][0], tokens[j - 1][1] if j > start else tokens[i][1]))
             i = j if j > start else i + 1
         else:
             i += 1
-    return ", ".join(dict.fromkeys(parts))
+    return parts
 
 
 def with_detail(recorded: str, detail: str) -> str | None:
@@ -309,28 +347,34 @@ def with_detail(recorded: str, detail: str) -> str | None:
             old = ", ".join(x for x in (part, old) if x)
             continue
         value = words[len(noun) :]
-        # the same noun in the recorded detail, with one word after it for a number ("hẻm 9" in "hẻm 9
-        # đường Hùng Vương"), else its whole part
+        # the same kind of detail in the recorded one ("số 27" for "số nhà 72"), with one word after it for
+        # a number ("hẻm 9" in "hẻm 9 đường Hùng Vương"), else its whole part
         tokens = old.split()
-        at = next(
+        kind = _DETAIL_KIND.get(noun, noun)
+        found = next(
             (
-                i
+                (i, n)
                 for i in range(len(tokens))
-                if tuple(fold(t.strip(",")) for t in tokens[i : i + len(noun)]) == noun
+                for n in _DETAIL_NOUNS
+                if _DETAIL_KIND.get(n, n) == kind
+                and tuple(fold(t.strip(",")) for t in tokens[i : i + len(n)]) == n
             ),
             None,
         )
-        if at is None:
+        if found is None:
             old = ", ".join(x for x in (part, old) if x)
             continue
-        end = at + len(noun)
+        at, recorded_noun = found
+        end = at + len(recorded_noun)
         if value and value[0][:1].isdigit() and end < len(tokens) and tokens[end][:1].isdigit():
             trailing = "," if tokens[end].endswith(",") else ""
             tokens[at : end + 1] = [part + trailing]
             old = " ".join(tokens)
         else:
             parts = [p.strip() for p in old.split(",")]
-            old = ", ".join(part if fold(p).split()[: len(noun)] == list(noun) else p for p in parts)
+            old = ", ".join(
+                part if fold(p).split()[: len(recorded_noun)] == list(recorded_noun) else p for p in parts
+            )
     return answer.text() if not old else ", ".join((old, answer.place.name))  # type: ignore[union-attr]
 
 

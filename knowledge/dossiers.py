@@ -84,6 +84,8 @@ class DossierAnswer:
     status: str | None = None
     due_date: date | None = None
     working_days_overdue: int | None = None
+    # The agency handling the dossier now ("Công an xã Mỹ Hiệp"): a petition about its delay is about it.
+    agency: str | None = None
     # How the result reaches the citizen (by post, online, at the office), said in polite Vietnamese: the
     # answer to "gửi bưu điện về nhà hay phải lên lấy" right after the status.
     delivery: str | None = None
@@ -241,6 +243,7 @@ class DossierService:
             status="overdue" if overdue_days else status,
             due_date=due,
             working_days_overdue=overdue_days,
+            agency=dossier.current_agency or None,
             delivery=self._delivery_answer(dossier, place, status == "completed"),
             delivery_method=dossier.delivery_method,
             next_step=next_step,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from actions.confirmation import (
     ActionAskCorrection,
     ActionCancelRequest,
@@ -159,3 +161,69 @@ async def test_a_free_text_field_changes_only_when_named(domain: dict[str, Any])
         ActionCorrectRequest(), after_form("petition_form", "0911 000 222", PETITION, intent="inform"), domain
     )
     assert slot_values(events) == {"contact_phone": "0911000222", "request_kind": "petition"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ko phải ấp 7, ấp 8 mới đúng nha",
+        "không phải ấp 7 mà là ấp 8",
+        "ấp 8 chứ hổng phải ấp 7",
+        "sai ấp rồi, ấp 8",
+    ],
+)
+async def test_a_hamlet_corrected_alone_keeps_the_commune(domain: dict[str, Any], text: str) -> None:
+    slots = {**PETITION, "petition_location": "ấp 7, Xã Mỹ Quí", "petition_description": "đèn đường tắt hết"}
+    events, _ = await run(ActionCorrectRequest(), after_form("petition_form", text, slots), domain)
+    assert slot_values(events)["petition_location"] == "ấp 8, Xã Mỹ Quí"
+    assert {"event": "followup", "name": "action_summarize_request", "timestamp": None} in events
+
+
+async def test_a_corrected_place_is_corrected_in_the_description_too(domain: dict[str, Any]) -> None:
+    slots = {
+        **PETITION,
+        "petition_description": "duong trong khom bi ngap, nuoc ko thoat duoc, o to 5 phuong Cao Lanh",
+        "petition_location": "to 5, Phường Cao Lãnh",
+    }
+    tracker = after_form("petition_form", "ghi sai chỗ rồi, ở tổ 5 phường Sa Đéc mới đúng", slots)
+    values = slot_values((await run(ActionCorrectRequest(), tracker, domain))[0])
+    assert values["petition_location"] == "tổ 5, Phường Sa Đéc"
+    assert "Cao Lanh" not in values["petition_description"]
+    assert values["petition_description"].endswith("o tổ 5, phường Sa Đéc")
+
+
+@pytest.mark.parametrize(
+    "text", ["số nhà 72 chứ ko phải 27", "à quên, số nhà 72 chứ ko phải 27", "số nhà 72 mới đúng, ko phải 27"]
+)
+async def test_a_house_number_corrects_the_address_not_the_phone(domain: dict[str, Any], text: str) -> None:
+    slots = {**POSTAL, "postal_address": "số 27, khu phố 1, Phường Mỹ Phong"}
+    values = slot_values(
+        (await run(ActionCorrectRequest(), after_form("postal_form", text, slots), domain))[0]
+    )
+    assert values["postal_address"] == "số nhà 72, khu phố 1, Phường Mỹ Phong"
+    assert "contact_phone" not in values
+
+
+@pytest.mark.parametrize(
+    "text", ["rồi, vậy địa chỉ như tui nói ở trên đó", "dia chi nhu tren nha", "địa chỉ như lúc nãy em nói"]
+)
+async def test_an_address_pointed_back_to_is_kept_and_the_summary_comes_back(
+    domain: dict[str, Any], text: str
+) -> None:
+    events, messages = await run(ActionCorrectRequest(), after_form("postal_form", text, POSTAL), domain)
+    assert slot_values(events)["postal_address"] == "số 12, Phường Mỹ Tho"
+    assert {"event": "followup", "name": "action_summarize_request", "timestamp": None} in events
+    assert "số 12, Phường Mỹ Tho" in texts(messages)
+
+
+async def test_an_address_pointed_back_to_is_taken_from_an_earlier_message(domain: dict[str, Any]) -> None:
+    earlier = [
+        {"event": "active_loop", "name": "postal_form"},
+        {"event": "user", "text": "nhà tui ở tổ 6 khóm 2 phường An Bình", "parse_data": {}},
+    ]
+    slots = {**POSTAL, "postal_address": None}
+    tracker = make_tracker(
+        "địa chỉ như tui nói ở trên", intent="inform", slots=slots, previous_events=earlier
+    )
+    events, _ = await run(ActionCorrectRequest(), tracker, domain)
+    assert slot_values(events)["postal_address"] == "tổ 6, khóm 2, Phường An Bình"

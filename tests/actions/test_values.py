@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from actions.values import find_introduced_name, find_time, read_detail, read_location, read_name
+from actions.values import (
+    find_introduced_name,
+    find_time,
+    read_detail,
+    read_location,
+    read_name,
+    with_detail,
+    with_place,
+)
 
 
 @pytest.mark.parametrize(
@@ -152,3 +160,50 @@ def test_an_introduction_without_a_plausible_name_gives_none() -> None:
 )
 def test_a_street_named_after_a_date_is_kept_whole(text: str, detail: str) -> None:
     assert read_detail(text) == detail
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Tôi Trịnh Văn Đức, 0392556677, muốn hẹn lên phường Thanh Hòa", "Trịnh Văn Đức"),
+        ("Tui Nguyen Van Ut, 0944555666. Duong dat o ap 6 huyen Tan Phuoc cu loi lom", "Nguyen Van Ut"),
+        ("rác bốc mùi quá trời. Mình Lê Thị Hoa 0912000111", "Lê Thị Hoa"),
+        ("gửi về số 27 khu phố 1 phường Mỹ Phong, người nhận Lý Văn Tâm 0901234987", "Lý Văn Tâm"),
+        ("giao tận nhà, nguoi nhan la Tran Van Hai nha", "Tran Van Hai"),
+        ("ok, tui la Nguyen Hoang Phuc 0868112233, hen 9 gio sang thu ba", "Nguyen Hoang Phuc"),
+        (
+            "ko nho ma hs dau. Tui ten Vo Thi Kim Loan sdt 0965432187, nha o ap 2 xa Thap Muoi",
+            "Vo Thi Kim Loan",
+        ),
+    ],
+)
+def test_a_name_opened_by_a_pronoun_or_as_the_receiver_is_found(text: str, name: str) -> None:
+    assert find_introduced_name(text) == name
+
+
+def test_a_pronoun_before_words_that_are_no_family_name_opens_no_name() -> None:
+    assert find_introduced_name("Tôi Mỹ Tho, muốn hỏi") is None
+    assert find_introduced_name("Tôi Đồng Tháp nè") is None
+    assert find_introduced_name("tôi muốn phản ánh đèn đường") is None
+    assert find_introduced_name("Tôi Trần") is None  # a family name alone is no full name
+
+
+def test_a_corrected_place_replaces_the_place_a_description_names() -> None:
+    assert (
+        with_place("nuoc ko thoat duoc, o to 5 phuong Cao Lanh", "tổ 5, Phường Sa Đéc")
+        == "nuoc ko thoat duoc, o tổ 5, phường Sa Đéc"
+    )
+    assert (
+        with_place("đèn đường ấp 7 xã Mỹ Quí tắt hết gần 1 tháng", "ấp 8, Xã Mỹ Quí")
+        == "đèn đường ấp 8, xã Mỹ Quí tắt hết gần 1 tháng"
+    )
+    assert with_place("đèn đường tắt hết gần 1 tháng", "ấp 8, Xã Mỹ Quí") == "đèn đường tắt hết gần 1 tháng"
+
+
+def test_a_house_number_corrects_a_house_number_however_it_was_written() -> None:
+    assert (
+        with_detail("số 27, khu phố 1, Phường Mỹ Phong", "số nhà 72")
+        == "số nhà 72, khu phố 1, Phường Mỹ Phong"
+    )
+    assert with_detail("số nhà 12, ấp 3, Xã Mỹ Quí", "số 14") == "số 14, ấp 3, Xã Mỹ Quí"
+    assert with_detail("kp 2, Phường Mỹ Phong", "khu phố 3") == "khu phố 3, Phường Mỹ Phong"
