@@ -68,18 +68,19 @@ def in_a_form(tracker: Tracker) -> bool:
 # vin": submit_petition 0.48, ask_procedure 0.47) rather than ask whether it is one. The petition's summary
 # is confirmed before anything is sent, so a wrong guess costs a "Hủy".
 AMBIGUOUS_PETITION_CONFIDENCE = 0.3
+# The same, for a message read as a procedure question that no procedure of the catalogue matches ("cay cau
+# khi o khom 1 thi tran Lai Vung bi gay tay vin, ba con qua lai so lam": ask_procedure 0.74, submit_petition
+# 0.23): what it reports is the likelier reading once the catalogue has nothing for it.
+UNMATCHED_PETITION_CONFIDENCE = 0.15
 
 
-def reads_as_a_report(tracker: Tracker) -> bool:
+def reads_as_a_report(tracker: Tracker, floor: float = AMBIGUOUS_PETITION_CONFIDENCE) -> bool:
     """Whether a message the NLU could not settle reports something at a place that resolves, asks no
-    how-to question, and has submit_petition among its two likeliest intents."""
+    how-to question, and has submit_petition among its two likeliest intents (at least ``floor`` sure)."""
     message = tracker.latest_message or {}
     text = latest_text(tracker)
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
-    likely = any(
-        r.get("name") == "submit_petition" and (r.get("confidence") or 0) >= AMBIGUOUS_PETITION_CONFIDENCE
-        for r in ranking
-    )
+    likely = any(r.get("name") == "submit_petition" and (r.get("confidence") or 0) >= floor for r in ranking)
     return likely and is_informative(text) and not asks_how_to(text) and read_location(text) is not None
 
 

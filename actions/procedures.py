@@ -32,6 +32,7 @@ from actions.common import (
     latest_text,
     named_lately,
     previous_action,
+    replayed_as,
 )
 from actions.contact_info import ActionContactInfo
 from actions.dossier import due_answer, next_step_answer
@@ -917,6 +918,12 @@ class ActionAnswerProcedure(OffLoopAction):
         if (tracker.active_loop or {}).get("name"):
             dispatcher.utter_message(text=NOT_IN_CATALOGUE_IN_FORM)
             return []
+        # imported here: actions.fallback imports this module
+        from actions.fallback import UNMATCHED_PETITION_CONFIDENCE, reads_as_a_report
+
+        if reads_as_a_report(tracker, floor=UNMATCHED_PETITION_CONFIDENCE):
+            # a problem reported at a place, which no procedure matches: the petition it is (confirmed first)
+            return replayed_as(tracker, "submit_petition", text)
         return [SlotSet(PENDING_QUESTION_SLOT, text), FollowupAction("action_offer_question")]
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from actions.fallback import ActionAcceptSuggestion, ActionClarify
-from actions.procedures import ActionOfferQuestion
+from actions.procedures import ActionAnswerProcedure, ActionOfferQuestion
 from tests.actions.support import make_tracker, run, slot_values, texts
 
 
@@ -115,3 +115,15 @@ async def test_a_short_unclear_message_gets_no_offer(domain: dict[str, Any]) -> 
         ActionClarify(), make_tracker("asdf ko", intent="nlu_fallback", intent_ranking=ranking), domain
     )
     assert "pending_question" not in slot_values(events)
+
+
+async def test_a_report_read_as_a_question_no_procedure_matches_is_taken_as_the_petition(
+    domain: dict[str, Any],
+) -> None:
+    ranking = [{"name": "ask_procedure", "confidence": 0.74}, {"name": "submit_petition", "confidence": 0.23}]
+    text = "cay cau khi o khom 1 thi tran Lai Vung bi gay tay vin, ba con qua lai so lam"
+    tracker = make_tracker(text, intent="ask_procedure", intent_ranking=ranking)
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    replayed = events[-1]
+    assert replayed["parse_data"]["intent"]["name"] == "submit_petition"
+    assert replayed["text"] == text
