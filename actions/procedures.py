@@ -691,7 +691,10 @@ class ActionAnswerProcedure(OffLoopAction):
 
         # "rồi sau đó nộp hồ sơ ở đâu" after the gift contract's certification: the procedure that follows,
         # as the current procedure's data names it (the land change registration), asked the same question
-        following = knowledge.next_procedure(str(current), text) if current and not mentioned else None
+        # (a procedure the gazetteer names, "bhyt", counts only when the follow-on accounts for the words)
+        following = (
+            knowledge.next_procedure(str(current), text, named_only=bool(mentioned)) if current else None
+        )
         if following is not None:
             code, lead = following
             dispatcher.utter_message(text=lead)
@@ -702,6 +705,11 @@ class ActionAnswerProcedure(OffLoopAction):
         sibling = knowledge.other_action(str(current), text) if current and not mentioned else None
         if sibling is not None:
             return self.reply(dispatcher, sibling, aspects, question=text)
+        # "lấy chồng người Việt, kết hôn bình thường thôi, có mất tiền không" after the foreign-element
+        # marriage: the case corrected to the ordinary sibling, asked the same question
+        domestic = knowledge.domestic_instead(str(current), text) if current else None
+        if domestic is not None:
+            return self.reply(dispatcher, domestic, aspects or carried, question=text)
 
         # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
         # names another procedure ("còn xin giấy xác nhận tình trạng hôn nhân thì sao" after marriage).

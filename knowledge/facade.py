@@ -7,6 +7,7 @@ citizen, ready to send.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from knowledge import search as _search
@@ -23,7 +24,7 @@ from knowledge.contacts import is_contact_question as _is_contact_question
 from knowledge.dossiers import DossierAnswer, default_service
 from knowledge.merger_papers import asks_about_merger_papers, merger_papers_answer
 from knowledge.missing_paper import issuer_of_missing_paper, missing_paper_answer
-from knowledge.next_step import follow_on_procedure
+from knowledge.next_step import asks_next_step, follow_on_codes, follow_on_procedure
 from knowledge.other_action import other_action_sibling
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
@@ -112,17 +113,37 @@ def other_action(code: str, question: str) -> str | None:
     return other_action_sibling(get_catalogue().index(), current, question)
 
 
-def next_procedure(code: str, question: str) -> tuple[str, str] | None:
+def domestic_instead(code: str, question: str) -> str | None:
+    """The ordinary sibling of foreign-element procedure ``code`` when ``question`` corrects the case to
+    a domestic one ("lấy chồng người Việt, kết hôn bình thường thôi"), or None."""
+    return get_catalogue().index().domestic_instead(code, question)
+
+
+def next_procedure(code: str, question: str, named_only: bool = False) -> tuple[str, str] | None:
     """The procedure following procedure ``code`` when the question asks for the next step ("rồi sau đó
-    nộp hồ sơ ở đâu" after the gift contract's certification): (its code, a lead line naming it), or None
-    when the question is not that or ``code``'s data names no follow-on procedure."""
+    nộp hồ sơ ở đâu" after the gift contract's certification) or names what only it is about ("rồi còn
+    thuế thì sao"): (its code, a lead line naming it), or None when the question is not that or
+    ``code``'s data names no follow-on procedure. ``named_only``: only a question naming it counts (the
+    question names some procedure: "xong rồi đổi căn cước ở đâu" is no next step of the contract)."""
     current = get_procedure(code)
-    if current is None:
+    if current is None or not follow_on_codes(current):
         return None
-    following = follow_on_procedure(current, question, get_catalogue().get)
+    hits = search_procedures(question, limit=1)
+    following = follow_on_procedure(
+        current,
+        question,
+        get_catalogue().get,
+        lambda c: coverage(question, c).uncovered,
+        named_only,
+        best=hits[0].code if hits else None,
+    )
     if following is None:
         return None
-    done = current.result or current.name
+    if named_only or not asks_next_step(question):
+        # "rồi còn thuế thì sao": what the question names belongs to the follow-on procedure
+        return following.code, f"Dạ, việc đó anh/chị làm theo thủ tục «{following.name}» ạ."
+    # "Giấy khai sinh (bản chính); số định danh cá nhân của trẻ": the paper itself, said plainly
+    done = re.sub(r"\s*\([^)]*\)", "", (current.result or current.name).split(";")[0]).strip()
     lead = f"Dạ, có {done[:1].lower()}{done[1:]} rồi thì anh/chị làm tiếp thủ tục «{following.name}» ạ."
     return following.code, lead
 

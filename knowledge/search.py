@@ -52,6 +52,7 @@ from knowledge.aspects import cue_positions, question_words
 from knowledge.procedure_actions import action_factor, died_positions, name_actions, query_actions
 from knowledge.search_cues import (
     DIED_AFTER,
+    DOMESTIC_HINTS,
     FAMILY_SIDE,
     FILLER_SYLLABLES,
     FOREIGN_HINTS,
@@ -659,6 +660,20 @@ class SearchIndex:
                 )
             )
         return hits
+
+    def domestic_instead(self, code: str, query: str) -> str | None:
+        """The ordinary sibling of foreign-element procedure ``code`` when ``query`` corrects the case to
+        a domestic one ("lấy chồng người Việt, kết hôn bình thường thôi" after the foreign marriage), or
+        None (``code`` has no such sibling, or the query names something foreign)."""
+        doc = self._by_code.get(code)
+        base = self._domestic_of.get(doc) if doc is not None else None
+        variants = _query_variants(query)
+        if base is None or not variants:
+            return None
+        folded = " " + " ".join(variants[0]) + " "
+        if any(f" {hint} " in folded for hint in FOREIGN_HINTS):
+            return None
+        return self.docs[base].code if any(f" {hint} " in folded for hint in DOMESTIC_HINTS) else None
 
     def wanted_actions(self, query: str) -> frozenset[str]:
         """What the citizen wants done (``knowledge.procedure_actions.query_actions``), read from the

@@ -231,6 +231,12 @@ FOREIGN_HINTS = (
     "chong han", "chong dai loan", "chong trung quoc", "nguoi nhat", "nguoi lao", "nuoc lao",
 )  # fmt: skip
 FOREIGN_SUFFIX = ("co", "yeu", "to", "nuoc", "ngoai")
+# A correction of a foreign-element case to the ordinary one ("lấy chồng người Việt", "kết hôn bình thường
+# thôi", "ở trong nước"), read only when the question names nothing foreign.
+DOMESTIC_HINTS = (
+    "nguoi viet", "chong viet", "vo viet", "binh thuong thoi", "trong nuoc", "khong co yeu to nuoc ngoai",
+    "khong phai nguoi nuoc ngoai",
+)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------ actions

@@ -68,3 +68,75 @@ async def test_the_wait_after_filing_stays_with_the_procedure_in_the_talk(domain
     )
     events, _ = await run(ActionAnswerProcedure(), tracker, domain)
     assert _slots(events)["current_procedure"] == CONTRACT
+
+
+BIRTH = "1.001193"  # Đăng ký khai sinh (its conditions name the interlinked birth + health-card procedures)
+BIRTH_CARD = "2.001023"  # Liên thông ... đăng ký khai sinh, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi
+BIRTH_RESIDENCE_CARD = "2.000986"  # ... đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT ...
+HOUSEHOLD = "1.001612"  # Đăng ký thành lập hộ kinh doanh (its steps name the household tax declaration)
+HOUSEHOLD_TAX = "1.011022"  # Khai thuế đối với hộ kinh doanh, cá nhân kinh doanh
+
+
+def test_a_question_naming_what_only_the_follow_on_does_moves_to_it() -> None:
+    for code, text, expected in (
+        (BIRTH, "con cai the bao hiem cho no thi sao", BIRTH_CARD),
+        (BIRTH, "còn bhyt cho bé thì sao", BIRTH_CARD),
+        (BIRTH, "xong r lam the bh cho be luon hen", BIRTH_CARD),
+        (BIRTH, "còn thường trú cho bé thì sao", BIRTH_RESIDENCE_CARD),
+        (HOUSEHOLD, "rồi còn thuế thì sao", HOUSEHOLD_TAX),
+    ):
+        following = knowledge.next_procedure(code, text)
+        assert following is not None and following[0] == expected, text
+    # the procedure in the talk asked about, or another procedure named: no follow-on
+    for code, text in (
+        (BIRTH, "làm mất bao lâu vậy chị"),
+        (BIRTH, "cần giấy tờ gì"),
+        (BIRTH, "à vợ tui đổi cccd luôn thì phí nhiêu"),
+        (HOUSEHOLD, "lệ phí bao nhiêu"),
+    ):
+        assert knowledge.next_procedure(code, text) is None, text
+
+
+async def test_the_babys_card_after_the_birth_registration_is_the_interlinked_procedure(
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(
+        "con cai the bao hiem cho no thi sao",
+        intent="ask_procedure",
+        slots={"current_procedure": BIRTH, "procedure_aspects": ["documents"]},
+        followup=0.9,
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    assert "bảo hiểm y tế" in texts(messages)
+    assert _slots(events)["current_procedure"] == BIRTH_CARD
+
+
+MARRIAGE = "1.000894"  # Đăng ký kết hôn
+FOREIGN_MARRIAGE = "2.000806"  # Đăng ký kết hôn có yếu tố nước ngoài
+
+
+def test_a_correction_to_the_ordinary_case_moves_to_the_domestic_sibling() -> None:
+    text = "à nhầm, em gái em lấy chồng người Việt, kết hôn bình thường thôi, có mất tiền không"
+    assert knowledge.domestic_instead(FOREIGN_MARRIAGE, text) == MARRIAGE
+    # something foreign still named, or already the ordinary case: no move
+    assert knowledge.domestic_instead(FOREIGN_MARRIAGE, "chồng Hàn Quốc, em là người Việt") is None
+    assert knowledge.domestic_instead(MARRIAGE, "người Việt thôi") is None
+
+
+async def test_the_domestic_correction_answers_the_same_question_for_the_ordinary_case(
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(
+        "a nham, lay chong nguoi Viet, ket hon binh thuong thoi, co mat tien ko",
+        intent="ask_procedure",
+        slots={"current_procedure": FOREIGN_MARRIAGE, "procedure_aspects": ["place"]},
+        followup=0.9,
+    )
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    assert _slots(events)["current_procedure"] == MARRIAGE
+
+
+def test_a_question_naming_a_procedure_is_no_next_step_unless_it_names_the_follow_on() -> None:
+    assert knowledge.next_procedure(CONTRACT, "xong rồi đổi căn cước ở đâu", named_only=True) is None
+    following = knowledge.next_procedure(BIRTH, "con bhyt cho be thi sao a", named_only=True)
+    assert following is not None and following[0] == BIRTH_CARD
