@@ -35,5 +35,19 @@ def is_contextual_followup(tracker: Tracker) -> bool:
     text = latest_text(tracker)
     if find_codes(text) or _STATUS_WORDS.search(fold(text)):
         return False
+    return _asks_an_aspect(tracker)
+
+
+def _asks_an_aspect(tracker: Tracker) -> bool:
     ranking = tracker.latest_message.get("aspects") or []
     return any(float(a.get("confidence") or 0) >= CONTEXT_ASPECT for a in ranking)
+
+
+def is_dossier_followup(tracker: Tracker) -> bool:
+    """Whether a message read as a dossier lookup that gives no code ("vậy hồ sơ cần bổ sung gì", "phải
+    nộp thêm giấy gì") is a question about the dossier whose status was just given: right after that
+    lookup, no code in it, and an aspect read with confidence (a new lookup, "tra cứu hồ sơ khác", asks
+    about nothing of a dossier)."""
+    if not tracker.get_slot("last_dossier_code") or previous_action(tracker) != "action_lookup_dossier":
+        return False
+    return not find_codes(latest_text(tracker)) and _asks_an_aspect(tracker)

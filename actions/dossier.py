@@ -27,7 +27,7 @@ from actions.common import (
     previous_action,
     reset,
 )
-from actions.context import is_contextual_followup
+from actions.context import is_contextual_followup, is_dossier_followup
 from actions.forms import AnswerValidation, Reader
 from actions.postal_info import POSTAL_DELIVERY_PAYLOAD, SERVICE_INFO
 from knowledge import facade as knowledge
@@ -90,6 +90,9 @@ class ValidateDossierStatusForm(AnswerValidation):
     ) -> dict[str, Any]:
         if self.is_prefill(tracker, "dossier_code") and is_contextual_followup(tracker):
             return {"dossier_code": latest_text(tracker)}  # validate_dossier_code ends the form
+        if self.is_prefill(tracker, "dossier_code") and is_dossier_followup(tracker):
+            # "vậy hồ sơ cần bổ sung gì" right after a status: that dossier, its phone ending already given
+            return {"dossier_code": tracker.get_slot(LAST_CODE_SLOT)}
         return self.extract_answer("dossier_code", tracker)
 
     def extract_phone_last4(
@@ -161,7 +164,9 @@ class ActionLookupDossier(OffLoopAction):
             logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
             dispatcher.utter_message(text=LOOKUP_FAILED_MESSAGE)
             return reset(*DOSSIER_SLOTS)
-        dispatcher.utter_message(text=result.message)
+        asked_next = code == tracker.get_slot(LAST_CODE_SLOT) and is_dossier_followup(tracker)
+        # a question right after the status ("cần bổ sung gì"): what to do next, when the dossier came back
+        dispatcher.utter_message(text=(asked_next and result.next_step) or result.message)
         events = [*reset(*DOSSIER_SLOTS), SlotSet(LAST_CODE_SLOT, code)]
         if result.outcome == "found":
             events.append(SlotSet(KNOWN_LAST4_SLOT, last4))

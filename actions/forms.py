@@ -592,11 +592,15 @@ def ask_location(dispatcher: CollectingDispatcher, tracker: Tracker, response: s
     detail = tracker.get_slot(DETAIL_SLOT)
     if candidates:
         mention = tracker.get_slot("location_mention")
-        said = f'"{mention}"' if mention else "Địa danh anh/chị nêu"
+        said = f'"{mention}"' if mention else "địa danh anh/chị nêu"
+        # the address detail already taken is said back, so the citizen sees it is kept ("số 8, hẻm 3")
+        kept = f"em đã ghi {detail}; " if detail else ""
+        text = (
+            f"Dạ, {kept}{said} có thể ứng với nhiều xã/phường hiện nay. "
+            "Anh/chị chọn giúp em xã/phường đúng ạ."
+        )
         dispatcher.utter_message(
-            text=(
-                f"Dạ, {said} có thể ứng với nhiều xã/phường hiện nay. Anh/chị chọn giúp em xã/phường đúng ạ."
-            ),
+            text=text,
             buttons=[{"title": name, "payload": name} for name in candidates],
         )
     elif detail:

@@ -38,7 +38,15 @@ from actions.forms import (
     volunteered_location,
 )
 from actions.procedures import is_procedure_reply
-from actions.requests import LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket, lower_first
+from actions.requests import (
+    LOCATION_WORDS,
+    Field,
+    RequestKind,
+    acknowledge_petition,
+    contact_name_line,
+    file_ticket,
+    lower_first,
+)
 from actions.values import (
     find_introduced_name,
     has_diacritics,
@@ -431,6 +439,12 @@ class ValidatePetitionForm(AnswerValidation, LocationSlotMixin):
 
 class ActionAskPetitionLocation(AskLocation):
     slot = "petition_location"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        acknowledge_petition(dispatcher, tracker)
+        return super().act(dispatcher, tracker, domain)
 
 
 def _petition_lines(tracker: Tracker) -> list[str]:

@@ -71,6 +71,45 @@ CONTACT_NAME = Field(
 # of them takes it and the other is asked for alone (the petition's name may be declined).
 ASK_NAME_AND_PHONE = "Dạ, anh/chị cho em xin họ tên và số điện thoại liên hệ để cán bộ liên lạc khi cần ạ."
 ASK_PHONE = "Dạ, anh/chị cho em xin số điện thoại liên hệ để cán bộ liên lạc khi cần ạ."
+# Said before the first question of a petition whose opening message said what happened, so that the
+# citizen knows a petition is being recorded ("hàng xóm lấn ranh đất nhà tui ...").
+PETITION_RECORDING = (
+    "Dạ, em xin ghi nhận phản ánh, kiến nghị của anh/chị; em cần thêm vài thông tin để chuyển tới "
+    "cơ quan có thẩm quyền xử lý."
+)
+
+
+def petition_opened_now(tracker: Tracker) -> bool:
+    """Whether the message just answered opened a petition by saying what happened: its description was
+    set in this turn and was empty before, and no other acknowledgement was said (a petition about an
+    overdue dossier names its topic, actions/petition.py)."""
+    if (tracker.active_loop or {}).get("name") != "petition_form":
+        return False
+    described = False
+    for index in range(len(tracker.events) - 1, -1, -1):
+        event = tracker.events[index]
+        if event.get("event") == "user":
+            break
+        if event.get("event") != "slot":
+            continue
+        if event.get("name") == "petition_description" and event.get("value"):
+            described = True
+        elif event.get("name") == "petition_topic":
+            return False  # the topic's own acknowledgement was said
+    else:
+        return False
+    if not described:
+        return False
+    for event in reversed(tracker.events[:index]):  # before this message
+        if event.get("event") == "slot" and event.get("name") == "petition_description":
+            return not event.get("value")
+    return True
+
+
+def acknowledge_petition(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """PETITION_RECORDING before the first question of a petition opened by what happened."""
+    if petition_opened_now(tracker):
+        dispatcher.utter_message(text=PETITION_RECORDING)
 
 
 class ActionAskContactPhone(OffLoopAction):
@@ -84,6 +123,7 @@ class ActionAskContactPhone(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         name = tracker.get_slot(CONTACT_NAME.slot)
+        acknowledge_petition(dispatcher, tracker)
         dispatcher.utter_message(text=ASK_NAME_AND_PHONE if name is None else ASK_PHONE)
         return []
 

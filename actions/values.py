@@ -318,6 +318,8 @@ def _detail_spans(text: str, exclude: list[tuple[int, int]] | None = None) -> li
                 break
             if any(tuple(nouns[j : j + len(n)]) == n for n in _DETAIL_NOUNS if not _DETAIL_NOUNS[n]):
                 break  # the next detail starts ("số nhà 45 ấp Tân Hòa")
+            if j > start and _named_detail_at(tokens, nouns, j):
+                break  # "hẻm 5 đường Nguyễn Huệ": the street is a detail of its own, its name kept whole
             if found and found[1] and j == start and not (surface[0].isdigit() or surface[0].isupper()):
                 break
             capitalised = surface[0].isdigit() or surface[0].isupper()
@@ -330,6 +332,16 @@ def _detail_spans(text: str, exclude: list[tuple[int, int]] | None = None) -> li
         else:
             i += 1
     return parts
+
+
+def _named_detail_at(tokens: list[tuple[int, int, str, str]], nouns: list[str], j: int) -> bool:
+    """Whether a detail noun that needs a name starts at token ``j`` with its name or number after it
+    ("đường Nguyễn Huệ", "duong Le Loi", "tổ 5")."""
+    for noun, needs_name in _DETAIL_NOUNS.items():
+        if needs_name and tuple(nouns[j : j + len(noun)]) == noun:
+            after = j + len(noun)
+            return after < len(tokens) and (tokens[after][2][0].isdigit() or tokens[after][2][0].isupper())
+    return False
 
 
 def with_detail(recorded: str, detail: str) -> str | None:

@@ -121,7 +121,10 @@ def _at_summary(form: str, text: str, slots: dict[str, Any], intent: str = "corr
 
 def test_a_hamlet_or_alley_alone_replaces_the_one_recorded_and_keeps_the_unit() -> None:
     assert with_detail("ấp 3, Xã Tân Thuận Bình", "ấp 5") == "ấp 5, Xã Tân Thuận Bình"
-    assert with_detail("hem 9 duong Hung, Phường Cao Lãnh", "hem 11") == "hem 11 duong Hung, Phường Cao Lãnh"
+    assert (
+        with_detail("hem 9, duong Hung Vuong, Phường Cao Lãnh", "hem 11")
+        == "hem 11, duong Hung Vuong, Phường Cao Lãnh"
+    )
     assert with_detail("ấp Bình Hòa, Xã Lấp Vò", "tổ 5") == "tổ 5, ấp Bình Hòa, Xã Lấp Vò"
     assert with_detail("không rõ", "ấp 5") is None
 
