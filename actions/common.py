@@ -36,7 +36,7 @@ from actions.values import read_detail
 from channels.identity import load_key, verified_identity
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, normalize_phone
-from vietnam.text import fold, normalize_text
+from vietnam.text import expand_abbreviations, fold, normalize_text
 
 T = TypeVar("T")
 
@@ -293,7 +293,8 @@ def named_lately(tracker: Tracker, messages: int = TOPIC_MESSAGES) -> str | None
 
 
 def wants_to_cancel(text: str) -> bool:
-    folded = fold(normalize_text(text)).strip(" .!?")
+    """Whether ``text`` stops the form in so many words, teen code included ("thôi ko cần nữa")."""
+    folded = fold(expand_abbreviations(normalize_text(text))).strip(" .!?")
     return folded in _CANCEL_PHRASES or folded.startswith(_CANCEL_PREFIXES)
 
 

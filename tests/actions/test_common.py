@@ -21,7 +21,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import ActionExecutor
 
-from actions.common import FORM_SLOTS, GuardedFormValidation, OffLoopAction, channel_identity
+from actions.common import FORM_SLOTS, GuardedFormValidation, OffLoopAction, channel_identity, wants_to_cancel
 from tests.actions.conftest import ROOT
 from tests.actions.support import hub_metadata, make_tracker, slot_values
 
@@ -199,3 +199,8 @@ async def test_a_conversation_waiting_for_the_database_lock_does_not_stall_anoth
     assert slot_values(answered["events"])["current_procedure"] == "3.000333"
     receipt = filed["responses"][0]["text"]
     assert "đã ghi nhận phản ánh" in receipt and "PA-" in receipt  # filed once the lock was released
+
+
+def test_a_stop_in_teen_code_stops_the_form() -> None:
+    assert wants_to_cancel("thoi ko can nua, cho e hoi lam ho chieu can j")
+    assert not wants_to_cancel("ko co so nha, o ap 3")
