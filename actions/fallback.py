@@ -22,7 +22,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, latest_text, replayed_as, to_merger_answer
 from actions.petition import asks_how_to, is_informative
-from actions.procedures import PENDING_QUESTION_SLOT, is_ambiguous_procedure_question, is_unclear_followup
+from actions.procedures import (
+    PENDING_QUESTION_SLOT,
+    UNMATCHED_PETITION_CONFIDENCE,
+    is_ambiguous_procedure_question,
+    is_unclear_followup,
+)
 from actions.values import read_location
 from vietnam.text import fold
 
@@ -68,10 +73,6 @@ def in_a_form(tracker: Tracker) -> bool:
 # vin": submit_petition 0.48, ask_procedure 0.47) rather than ask whether it is one. The petition's summary
 # is confirmed before anything is sent, so a wrong guess costs a "Hủy".
 AMBIGUOUS_PETITION_CONFIDENCE = 0.3
-# The same, for a message read as a procedure question that no procedure of the catalogue matches ("cay cau
-# khi o khom 1 thi tran Lai Vung bi gay tay vin, ba con qua lai so lam": ask_procedure 0.74, submit_petition
-# 0.23): what it reports is the likelier reading once the catalogue has nothing for it.
-UNMATCHED_PETITION_CONFIDENCE = 0.15
 
 
 def reads_as_a_report(tracker: Tracker, floor: float = AMBIGUOUS_PETITION_CONFIDENCE) -> bool:
@@ -107,7 +108,11 @@ class ActionClarify(OffLoopAction):
             return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
         if not in_a_form(tracker) and is_ambiguous_procedure_question(tracker):
             return [FollowupAction("action_answer_procedure")]  # "..., đổi căn cước tốn bao nhiêu"
-        if not in_a_form(tracker) and reads_as_a_report(tracker):
+        # a message the NLU did read, sent here by action_answer_procedure because no procedure matches it
+        # (``may_be_a_report``): the lower bar of an unmatched question
+        read = tracker.latest_message.get("intent", {}).get("name") != "nlu_fallback"
+        floor = UNMATCHED_PETITION_CONFIDENCE if read else AMBIGUOUS_PETITION_CONFIDENCE
+        if not in_a_form(tracker) and reads_as_a_report(tracker, floor):
             return replayed_as(tracker, "submit_petition", latest_text(tracker))  # summary, confirm, cancel
         if _THANKS.search(fold(latest_text(tracker))):
             dispatcher.utter_message(response="utter_thank")  # "thôi khỏi, cảm ơn nha": a thanks all the same

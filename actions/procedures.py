@@ -32,7 +32,6 @@ from actions.common import (
     latest_text,
     named_lately,
     previous_action,
-    replayed_as,
 )
 from actions.contact_info import ActionContactInfo
 from actions.dossier import due_answer, next_step_answer
@@ -460,6 +459,23 @@ def asks_about_a_procedure(tracker: Tracker) -> bool:
     message = tracker.latest_message or {}
     names_one = any(e.get("entity") == "procedure" for e in message.get("entities") or [])
     return names_one and bool(_QUESTION_WORDS.search(fold(latest_text(tracker))))
+
+
+# How sure the NLU must be of submit_petition, second to ask_procedure, for a message no procedure matches to
+# be weighed as a report ("cay cau khi o khom 1 thi tran Lai Vung bi gay tay vin, ba con qua lai so lam":
+# ask_procedure 0.74, submit_petition 0.23): once the catalogue has nothing for it, the likelier reading.
+UNMATCHED_PETITION_CONFIDENCE = 0.15
+
+
+def may_be_a_report(tracker: Tracker) -> bool:
+    """Whether a message no procedure matches names a place and has submit_petition among its two likeliest
+    intents, at least ``UNMATCHED_PETITION_CONFIDENCE`` sure."""
+    message = tracker.latest_message or {}
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
+    return bool(entity_values(tracker, "location")) and any(
+        r.get("name") == "submit_petition" and (r.get("confidence") or 0) >= UNMATCHED_PETITION_CONFIDENCE
+        for r in ranking
+    )
 
 
 def is_ambiguous_procedure_question(tracker: Tracker) -> bool:
@@ -926,12 +942,10 @@ class ActionAnswerProcedure(OffLoopAction):
         if (tracker.active_loop or {}).get("name"):
             dispatcher.utter_message(text=NOT_IN_CATALOGUE_IN_FORM)
             return []
-        # imported here: actions.fallback imports this module
-        from actions.fallback import UNMATCHED_PETITION_CONFIDENCE, reads_as_a_report
-
-        if reads_as_a_report(tracker, floor=UNMATCHED_PETITION_CONFIDENCE):
-            # a problem reported at a place, which no procedure matches: the petition it is (confirmed first)
-            return replayed_as(tracker, "submit_petition", text)
+        if may_be_a_report(tracker):
+            # a problem reported at a place, which no procedure matches: action_clarify takes it as the
+            # petition it is (confirmed before sending), or asks whether it is one
+            return [FollowupAction("action_clarify")]
         return [SlotSet(PENDING_QUESTION_SLOT, text), FollowupAction("action_offer_question")]
 
     @staticmethod

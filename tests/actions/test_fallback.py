@@ -122,8 +122,12 @@ async def test_a_report_read_as_a_question_no_procedure_matches_is_taken_as_the_
 ) -> None:
     ranking = [{"name": "ask_procedure", "confidence": 0.74}, {"name": "submit_petition", "confidence": 0.23}]
     text = "cay cau khi o khom 1 thi tran Lai Vung bi gay tay vin, ba con qua lai so lam"
-    tracker = make_tracker(text, intent="ask_procedure", intent_ranking=ranking)
+    place = [{"entity": "location", "value": "Xã Hòa Long"}]
+    tracker = make_tracker(text, intent="ask_procedure", intent_ranking=ranking, entities=place)
     events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    assert events[-1] == {"event": "followup", "name": "action_clarify", "timestamp": None}
+    events, messages = await run(ActionClarify(), tracker, domain)
+    assert messages == []
     replayed = events[-1]
     assert replayed["parse_data"]["intent"]["name"] == "submit_petition"
     assert replayed["text"] == text
