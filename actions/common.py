@@ -250,6 +250,14 @@ def intent_is(tracker: Tracker, intent: str, confidence: float) -> bool:
     return latest_intent(tracker) == intent and latest_confidence(tracker) >= confidence
 
 
+def among_likeliest(tracker: Tracker, intent: str, floor: float) -> bool:
+    """Whether ``intent`` is one of the NLU's two likeliest readings of the latest message (past
+    ``nlu_fallback``), at least ``floor`` sure: a message it could not settle between two intents."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    likeliest = [r for r in ranking if r.get("name") != "nlu_fallback"][:2]
+    return any(r.get("name") == intent and (r.get("confidence") or 0) >= floor for r in likeliest)
+
+
 def previous_action(tracker: Tracker) -> str | None:
     """The bot's last action before the citizen's latest message (not counting listening), if any."""
     seen_user = False

@@ -20,7 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, latest_text, replayed_as, to_merger_answer
+from actions.common import OffLoopAction, among_likeliest, latest_text, replayed_as, to_merger_answer
 from actions.petition import asks_how_to, is_informative
 from actions.procedures import (
     PENDING_QUESTION_SLOT,
@@ -78,11 +78,13 @@ AMBIGUOUS_PETITION_CONFIDENCE = 0.3
 def reads_as_a_report(tracker: Tracker, floor: float = AMBIGUOUS_PETITION_CONFIDENCE) -> bool:
     """Whether a message the NLU could not settle reports something at a place that resolves, asks no
     how-to question, and has submit_petition among its two likeliest intents (at least ``floor`` sure)."""
-    message = tracker.latest_message or {}
     text = latest_text(tracker)
-    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
-    likely = any(r.get("name") == "submit_petition" and (r.get("confidence") or 0) >= floor for r in ranking)
-    return likely and is_informative(text) and not asks_how_to(text) and read_location(text) is not None
+    return (
+        among_likeliest(tracker, "submit_petition", floor)
+        and is_informative(text)
+        and not asks_how_to(text)
+        and read_location(text) is not None
+    )
 
 
 def _likeliest_intent(tracker: Tracker) -> str | None:

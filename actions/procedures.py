@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     OffLoopAction,
+    among_likeliest,
     entity_values,
     latest_intent,
     latest_text,
@@ -470,24 +471,16 @@ UNMATCHED_PETITION_CONFIDENCE = 0.15
 def may_be_a_report(tracker: Tracker) -> bool:
     """Whether a message no procedure matches names a place and has submit_petition among its two likeliest
     intents, at least ``UNMATCHED_PETITION_CONFIDENCE`` sure."""
-    message = tracker.latest_message or {}
-    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
-    return bool(entity_values(tracker, "location")) and any(
-        r.get("name") == "submit_petition" and (r.get("confidence") or 0) >= UNMATCHED_PETITION_CONFIDENCE
-        for r in ranking
+    return bool(entity_values(tracker, "location")) and among_likeliest(
+        tracker, "submit_petition", UNMATCHED_PETITION_CONFIDENCE
     )
 
 
 def is_ambiguous_procedure_question(tracker: Tracker) -> bool:
     """Whether a message the NLU could not settle names a procedure, asks something of it, and has
     ask_procedure among its two likeliest intents: it is answered, not clarified."""
-    if not asks_about_a_procedure(tracker):
-        return False
-    message = tracker.latest_message or {}
-    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:2]
-    return any(
-        r.get("name") == "ask_procedure" and (r.get("confidence") or 0) >= AMBIGUOUS_PROCEDURE_CONFIDENCE
-        for r in ranking
+    return asks_about_a_procedure(tracker) and among_likeliest(
+        tracker, "ask_procedure", AMBIGUOUS_PROCEDURE_CONFIDENCE
     )
 
 
