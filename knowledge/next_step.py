@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from knowledge.records import ProcedureRecord
 from vietnam.text import fold
 
-__all__ = ["asks_next_step", "follow_on_code", "follow_on_codes", "follow_on_procedure", "names_follow_on"]
+__all__ = ["asks_next_step", "follow_on_codes", "follow_on_procedure", "names_follow_on"]
 
 # folded: "rồi sau đó", "sau đó", "tiếp theo", "bước tiếp", "kế tiếp", "tiếp đó", "xong rồi" (also "xong r"),
 # "xong thì", "làm xong ... thì"
@@ -40,11 +40,6 @@ def follow_on_codes(record: ProcedureRecord) -> list[str]:
     for text in [*record.steps, record.conditions or ""]:
         codes.extend(c for c in _CODE.findall(text) if c != record.code and c not in codes)
     return codes
-
-
-def follow_on_code(record: ProcedureRecord) -> str | None:
-    """The code of the procedure that ``record``'s steps or conditions name first as following it, if any."""
-    return next(iter(follow_on_codes(record)), None)
 
 
 def names_follow_on(
