@@ -44,7 +44,7 @@ from actions.common import (
 )
 from actions.requests import Field, RequestKind, read_correction
 from actions.values import FAMILY_NAMES, LocationAnswer, read_detail, read_location, read_name
-from vietnam.places import Place, find_places
+from vietnam.places import Place, find_places, former_unit_notes
 from vietnam.text import fold, normalize_text
 
 # Intents answered in the middle of a form before it resumes: one rule per form and intent in
@@ -595,10 +595,11 @@ def ask_location(dispatcher: CollectingDispatcher, tracker: Tracker, response: s
         said = f'"{mention}"' if mention else "địa danh anh/chị nêu"
         # the address detail already taken is said back, so the citizen sees it is kept ("số 8, hẻm 3")
         kept = f"em đã ghi {detail}; " if detail else ""
-        text = (
-            f"Dạ, {kept}{said} có thể ứng với nhiều xã/phường hiện nay. "
-            "Anh/chị chọn giúp em xã/phường đúng ạ."
-        )
+        text = f"Dạ, {kept}{said} có thể ứng với nhiều xã/phường hiện nay. "
+        # an old name shared by former communes of several districts: which old commune each choice is
+        notes = former_unit_notes(mention) if mention else {}
+        lines = [f"\n- {notes[name]}" for name in candidates if name in notes]
+        text += "".join(lines) + ("\n" if lines else "") + "Anh/chị chọn giúp em xã/phường đúng ạ."
         dispatcher.utter_message(
             text=text,
             buttons=[{"title": name, "payload": name} for name in candidates],

@@ -753,3 +753,28 @@ def joint_place(matches: list[PlaceMatch]) -> Place | None:
         return None
     shared = set.intersection(*({c.code for c in m.candidates} for m in open_matches))
     return get_place(next(iter(shared))) if len(shared) == 1 else None
+
+
+def former_unit_notes(text: str) -> dict[str, str]:
+    """For an old name shared by former units of several districts, what each became, keyed by the
+    current unit's name: ``{"Xã Mỹ Hiệp": "xã Mỹ Long (huyện Cao Lãnh cũ) nay thuộc Xã Mỹ Hiệp", ...}``,
+    so that a citizen asked to choose sees which old commune each choice is. Empty when the name is not
+    such a shared former name."""
+    notes: dict[str, str] = {}
+    for match in find_places(text):
+        districts = {former.district for former, _ in match.former_units}
+        if len(districts) < 2:
+            continue
+        for former, place in match.former_units:
+            district = get_district(former.district)
+            if district is None or place.name in notes:
+                continue
+            notes[place.name] = (
+                f"{_lower_kind(former.name)} ({_lower_kind(district.name)} cũ) nay thuộc {place.name}"
+            )
+    return notes
+
+
+def _lower_kind(name: str) -> str:
+    """ "Xã Mỹ Long" -> "xã Mỹ Long", "Thị xã Cai Lậy" -> "thị xã Cai Lậy"; "Phường 1" stays a ward."""
+    return name[0].lower() + name[1:] if name else name

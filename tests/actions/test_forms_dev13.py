@@ -234,3 +234,16 @@ async def test_an_answer_that_is_no_place_keeps_the_buttons_of_the_question_whic
     assert values["petition_location"] is None
     assert values["location_candidates"] == CAI_LAY["location_candidates"]
     assert "xã/phường" in texts(messages)
+
+
+async def test_the_choice_of_unit_for_a_shared_old_name_says_which_old_commune_each_is(
+    domain: dict[str, Any],
+) -> None:
+    slots = {"location_candidates": ["Xã Mỹ Hiệp", "Xã Long Tiên"], "location_mention": "xa My Long"}
+    _, messages = await run(
+        ActionAskPetitionLocation(), asked("petition_location", "xa My Long", **slots), domain
+    )
+    said = texts(messages)
+    assert "xã Mỹ Long (huyện Cao Lãnh cũ) nay thuộc Xã Mỹ Hiệp" in said
+    assert "xã Mỹ Long (huyện Cai Lậy cũ) nay thuộc Xã Long Tiên" in said
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Xã Mỹ Hiệp", "Xã Long Tiên"]

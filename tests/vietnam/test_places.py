@@ -9,6 +9,7 @@ from vietnam.places import (
     all_places,
     district_units,
     find_places,
+    former_unit_notes,
     get_place,
     resolve_place,
     source,
@@ -330,3 +331,12 @@ def test_a_former_town_and_one_of_its_wards_named_apart_settle_the_unit() -> Non
 
 def test_two_former_districts_named_apart_stay_unresolved() -> None:
     assert resolve_place("đường từ Cai Lậy đi Cái Bè hư hết rồi") is None
+
+
+def test_an_old_commune_name_of_two_districts_says_what_each_became() -> None:
+    # Mỹ Long was a commune of the former Cao Lãnh district and of the former Cai Lậy district
+    assert former_unit_notes("ấp Mỹ Tây xã Mỹ Long") == {
+        "Xã Mỹ Hiệp": "xã Mỹ Long (huyện Cao Lãnh cũ) nay thuộc Xã Mỹ Hiệp",
+        "Xã Long Tiên": "xã Mỹ Long (huyện Cai Lậy cũ) nay thuộc Xã Long Tiên",
+    }
+    assert former_unit_notes("Mỹ Tho") == {}
