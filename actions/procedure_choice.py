@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from knowledge.search_cues import FILLER_SYLLABLES, STOP_SYLLABLES
+from knowledge.procedure_actions import name_actions, query_actions
+from knowledge.search_cues import FILLER_SYLLABLES, NEW, QUERY_ACTION_CUES, STOP_SYLLABLES
 from vietnam.text import fold, normalize_text
 
 
@@ -400,6 +401,9 @@ def match_choice(
         if len(plain) == 1:
             return plain[0]
     name_words = [set(_folded_words(name).split()) - _FUNCTION_WORDS for _, name in everything]
+    by_action = _picked_by_action(text, content, everything, set.union(*name_words))
+    if by_action is not None:
+        return by_action
     shared = set.intersection(*name_words) if name_words else set()
     said = set(content)
     scores = [len((w - shared) & said) for w in name_words]
@@ -416,6 +420,29 @@ def match_choice(
     if not (only_names or _names_clearly(words, name_words[picked] - shared)):
         return None
     return everything[picked][0]
+
+
+# Syllables of the action cues ("cấp lại", "bị mất", "hết hạn") and the words giving a reason ("do mất",
+# "vì hết hạn"): a reply made of them and of the names' words says only what is to be done.
+_REASON_WORDS = _words("do vi bi tai roi luon")
+
+
+def _cue_words(actions: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for phrase, action in QUERY_ACTION_CUES if action in actions for w in phrase)
+
+
+def _picked_by_action(
+    text: str, content: Sequence[str], everything: Sequence[tuple[str, str]], vocabulary: set[str]
+) -> str | None:
+    """The one procedure among ``everything`` doing what a reply asks to have done ("cấp lại do mất á"
+    under the ID card's variants: «Cấp lại thẻ căn cước»), when the reply says nothing but the action and
+    words of the names offered; a first issue ("làm mới") is no pick (the ages split it). None otherwise."""
+    wanted = query_actions(re.findall(r"[a-z0-9]+", fold(normalize_text(text)))) - {NEW}
+    said = vocabulary | _cue_words(wanted) | _REASON_WORDS
+    if not wanted or any(w not in said for w in content):
+        return None
+    doers = [code for code, name in everything if name_actions(name) & wanted]
+    return doers[0] if len(doers) == 1 else None
 
 
 # Words a citizen uses of the people in the story ("ba mẹ em con", "vợ chồng tui"): in a variant's name

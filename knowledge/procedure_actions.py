@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from knowledge.search_cues import (
+    AUTHORISE,
     BOOK_LOSS_AFTER,
     BOOK_LOSS_JUST_BEFORE,
     BOOK_LOSS_WINDOW,
@@ -154,6 +155,8 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
                 actions.add(CORRECT)
         elif token == "dang" and after == "ky" and "lai" in tokens[i + 2 : i + 2 + REGISTER_AGAIN_WINDOW]:
             actions.add(REREGISTER)
+        elif token in _COLLECT and "thay" in tokens[i + 2 : i + 2 + _COLLECT_WINDOW]:
+            actions.add(AUTHORISE)  # "lãnh lương hưu thay ổng": collecting it on someone's behalf
     if CONTRACT in actions and not _asks_certification(tokens):
         # "hợp đồng lao động", "mua nhà có hợp đồng rồi làm sổ hồng": the contract is the case, not what
         # is to be done; it tells certifications apart only when certifying is asked
@@ -179,6 +182,11 @@ def _for_a_while(tokens: Sequence[str]) -> bool:
         for count, unit in itertools.pairwise(tokens)
     )
 
+
+# "lãnh lương hưu thay", "nhận tiền trợ cấp thay": a collecting verb (Southern "lãnh" is "lĩnh"), the
+# benefit, then "thay" within a few syllables.
+_COLLECT = frozenset(("lanh", "linh", "nhan"))
+_COLLECT_WINDOW = 4
 
 _CERTIFYING = (("chung", "thuc"), ("cong", "chung"))
 

@@ -544,9 +544,15 @@ class SearchIndex:
         weights: dict[str, float] = defaultdict(float)
         aspect = aspect_positions(tokens)
         required = requirement_start(tokens)
+        done = background_end(tokens)
+
+        def weak(i: int) -> float:
+            """The weight of evidence at position ``i``: a requirement or a step done already is weaker."""
+            return REQUIREMENT_FACTOR if i >= required or i < done else 1.0
+
         for i, token in enumerate(tokens):
             if token not in STOP_SYLLABLES and i not in aspect:
-                weights[token] += REQUIREMENT_FACTOR if i >= required else 1.0
+                weights[token] += weak(i)
         for i, (a, b) in enumerate(itertools.pairwise(tokens)):
             weak_a = a in STOP_SYLLABLES or i in aspect
             weak_b = b in STOP_SYLLABLES or i + 1 in aspect
@@ -554,13 +560,13 @@ class SearchIndex:
                 continue
             # A bigram with a question word ("sinh có", "làm khai") is weaker evidence.
             weight = BIGRAM_WEIGHT * (STOP_BIGRAM_FACTOR if weak_a or weak_b else 1.0)
-            weights[f"{a} {b}"] += weight * (REQUIREMENT_FACTOR if i >= required else 1.0)
+            weights[f"{a} {b}"] += weight * weak(i)
 
         for n in (3, 2, 1):
             for start in range(len(tokens) - n + 1):
                 expansion = QUERY_SYNONYMS.get(tuple(tokens[start : start + n]))
                 if expansion:
-                    factor = REQUIREMENT_FACTOR if start >= required else 1.0
+                    factor = weak(start)
                     for gram in _grams(expansion):
                         weights[gram] += EXPANSION_WEIGHT * (BIGRAM_WEIGHT if " " in gram else 1.0) * factor
 
@@ -568,7 +574,7 @@ class SearchIndex:
         matches = self._phrase_matches(tokens)
         for start, end, phrase in matches:
             inside_longer = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in matches)
-            factor = REQUIREMENT_FACTOR if start >= required else 1.0
+            factor = weak(start)
             for expansion in phrase.expansions:
                 for gram in _grams(expansion):
                     if gram not in STOP_SYLLABLES:
@@ -782,6 +788,25 @@ def requirement_start(tokens: Sequence[str]) -> int:
                 before = [t for t in tokens[:start] if t not in STOP_SYLLABLES and t not in FILLER_SYLLABLES]
                 return start if len(before) >= _REQUIREMENT_MIN_BEFORE else len(tokens)
     return len(tokens)
+
+
+# "đất lên thổ cư rồi, giờ xin giấy phép xây nhà": a step done already ("... rồi"), then what is asked now
+# ("giờ", "bây giờ", "nay"); the step done is background, weaker evidence of the topic.
+_DONE = "roi"
+_NOW = frozenset(("gio", "bay", "nay", "h", "con", "thi"))
+# What is asked now must have this many content syllables for the step done to be background.
+_BACKGROUND_MIN_AFTER = 3
+
+
+def background_end(tokens: Sequence[str]) -> int:
+    """The position after a step said done ("lên thổ cư rồi, giờ ..."), when enough content words follow it
+    to name the procedure asked now; 0 when there is none."""
+    for i, token in enumerate(tokens[:-1]):
+        if token == _DONE and tokens[i + 1] in _NOW and i > 0:
+            after = [t for t in tokens[i + 1 :] if t not in STOP_SYLLABLES and t not in FILLER_SYLLABLES]
+            if len(after) >= _BACKGROUND_MIN_AFTER:
+                return i + 1
+    return 0
 
 
 def is_ambiguous(hits: Sequence[ProcedureHit], ratio: float = AMBIGUITY_RATIO) -> bool:

@@ -741,3 +741,18 @@ async def test_a_short_question_naming_another_procedure_reads_its_own_aspect_be
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
     assert slot_values(events)["current_procedure"] == ID_EXCHANGE
     assert "lệ phí" in texts(messages) and "50.000" in texts(messages)
+
+
+def test_a_typed_action_picks_the_offered_variant_doing_it() -> None:
+    # dev25: "cấp lại do mất á" under the ID card's variants is the re-issue, not a fresh search
+    choices = [
+        ("1.014062", "Cấp thẻ căn cước cho người dưới 14 tuổi"),
+        ("1.014060", "Tích hợp, cập nhật, điều chỉnh thông tin trên thẻ căn cước"),
+        ("1.014064", "Cấp lại thẻ căn cước"),
+    ]
+    answered = ("1.014061", "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên")
+    assert match_choice("cấp lại do mất á", choices, answered) == "1.014064"
+    assert match_choice("bị mất rồi", choices, answered) == "1.014064"
+    # another paper named: no pick, searched afresh
+    assert match_choice("còn sổ đỏ bị mất thì sao", choices, answered) is None
+    assert match_choice("làm mất bao lâu", choices, answered) is None

@@ -458,3 +458,38 @@ def test_a_classifier_is_not_read_as_a_typo_of_a_catalogue_word(catalogue: Catal
     # "cuốn sổ" is a book ("cuốn"), never "buôn" (bán): everyday words are kept as written
     index = catalogue.index()
     assert index._correct(tokenize("cuon so bi rach")) == ["cuon", "so", "bi", "rach"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        # dev22: the will and its certification, not "chia đất" (land division)
+        (
+            "ông nội tui 90 tuổi rồi, muốn lập di chúc chia đất cho mấy đứa cháu, ra xã chứng thực được hông",
+            "2.001019",
+        ),
+        # dev23: a step done already ("lên thổ cư rồi") is background; the permit is asked now
+        ("dat len tho cu roi, gio xin giay phep xay nha o rieng le can chuan bi gi", "1.013225"),
+        # dev23: a boat carrying passengers is registered as a vessel in use
+        ("dang ky ghe xuong cho khach tren song thi phi bao nhieu", "1.004047"),
+        # dev22/dev24: Southern "lãnh ... thay" is collecting on someone's behalf
+        (
+            "ba tui nằm liệt giường rồi, tui lãnh lương hưu thay ổng ở bưu điện được hông, cần giấy gì",
+            "1.001601",
+        ),
+        ("cho má lãnh thay tiền trợ cấp thất nghiệp được hông", "1.001601"),
+        # dev24: a new owner of a household business after the owner died is a change of its registration
+        (
+            "ba tui đứng tên hộ kinh doanh tiệm vàng mới mất tháng rồi, giờ tui muốn đứng tên thay "
+            "thì làm sao",
+            "2.000720",
+        ),
+    ],
+)
+def test_dev22_questions_find_the_procedure_asked_now(catalogue: Catalogue, query: str, code: str) -> None:
+    assert top(catalogue, query) == code
+
+
+def test_collecting_on_someones_behalf_is_authorising() -> None:
+    assert AUTHORISE in query_actions(tokenize("tui lãnh lương hưu thay ổng"))
+    assert AUTHORISE not in query_actions(tokenize("tui lãnh lương hưu ở bưu điện"))
