@@ -681,6 +681,11 @@ class ActionAnswerProcedure(OffLoopAction):
         if chosen:
             return self.reply(dispatcher, chosen, aspects)
 
+        # "sổ hộ nghèo có 5 trang thì tính sao" after the certified copy's fee of 2.000 đồng a page: the fee
+        # of that many pages; the paper it names ("sổ hộ nghèo") is what is copied, not another procedure
+        if current and not choices and knowledge.asks_page_fee(str(current), text):
+            return self.reply(dispatcher, str(current), ["fee"], question=text)
+
         # "sáp nhập tỉnh rồi có phải đổi căn cước không": one rule for every paper issued before 1 July 2025
         if (merger := knowledge.merger_papers(text)) is not None:
             dispatcher.utter_message(text=merger)

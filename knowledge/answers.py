@@ -4,7 +4,9 @@ Rules every answer follows:
 - only facts from the record; ``notes`` and ``audit.note`` are internal and never shown;
 - a fact the catalogue does not have, or whose audit found no official figure (``audit.fee`` /
   ``audit.time`` = ``not_published``), is said plainly: "Dạ, hiện em chưa có thông tin chính thức về ...",
-  with where to ask (the receiving office, the 1022 hotline, the national portal);
+  with where to ask (the receiving office, the 1022 hotline, the national portal); a fee the province
+  sets whose national-portal figure is recorded (``audit.portal_fee``) is given as the portal's, beside
+  who sets the official amount, never as the province's own;
 - a pointer (``kind: pointer``: a court, the police) says which body handles the matter and what to do;
 - the filing deadline (``deadline``) and the processing time (``channels[].time``) are never mixed up, nor is
   how long the paper received stays valid (``validity``) mistaken for either: without it, the answer says
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from knowledge.aspects import aspect_points
+from knowledge.page_fees import page_fee_line
 from knowledge.records import DocumentRecord, ProcedureRecord
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
@@ -244,8 +247,35 @@ def _answer_documents(record: ProcedureRecord) -> str:
     return "\n".join(lines)
 
 
+def _portal_fee(record: ProcedureRecord) -> str | None:
+    """The national portal's fee where we have no official amount: '«Miễn phí» (theo ...)'."""
+    if record.audit is None or not record.audit.portal_fee or not _not_published(record, "fee"):
+        return None
+    value, paren, rest = record.audit.portal_fee.partition(" (")
+    return f"«{value.strip()}»" + (f" ({rest}" if paren else "")
+
+
+def _portal_fee_answer(record: ProcedureRecord) -> str | None:
+    """The fee answer from the portal's figure, marked as the portal's, with who sets the official amount."""
+    portal = _portal_fee(record)
+    if portal is None:
+        return None
+    said = "; ".join(map(_lower_first, _distinct(_per_channel(record, "fee"))))
+    lines = [f"Dạ, về lệ phí {_short_name(record)}: theo Cổng Dịch vụ công quốc gia, {portal}."]
+    if said:
+        lines.append(f"Lưu ý: {_sentence(_shorten(said, 280))}")
+    lines.append(
+        f"Em chưa có mức thu chính thức của tỉnh Đồng Tháp, anh/chị liên hệ {_ask_where(record)} "
+        "để biết chính xác trước khi nộp ạ."
+    )
+    return "\n".join(lines)
+
+
 def _answer_fee(record: ProcedureRecord) -> str:
     benefit = _benefit_line(record)
+    portal = _portal_fee_answer(record)
+    if portal is not None:
+        return portal + (f"\n{benefit}" if benefit else "")
     if _not_published(record, "fee"):
         said = "; ".join(map(_lower_first, _distinct(_per_channel(record, "fee"))))  # who sets it, taxes
         answer = not_known(record, "mức lệ phí", detail=said or None, limit=280)
@@ -487,6 +517,9 @@ def _overview_lines(record: ProcedureRecord, *, intro: bool = True) -> str:
     fee_text = None if _not_published(record, "fee") else _compact(_per_channel(record, "fee"))
     if fee_text:
         lines.append(f"Lệ phí: {_sentence(fee_text)}")
+    elif _portal_fee(record):
+        portal = _portal_fee(record)
+        lines.append(f"Lệ phí: theo Cổng Dịch vụ công quốc gia, {portal}; mức thu do HĐND tỉnh quy định.")
     benefit = _benefit_line(record, sentences=2)
     if benefit:
         lines.append(benefit)
@@ -668,4 +701,6 @@ def render_answer(
         # "ai được miễn lệ phí", "trường hợp nào thì được miễn phí": who qualifies for the fee's
         # exemptions, which the fee line names
         answer += "\n" + _upper_first(_answer_fee(record).removeprefix("Dạ, "))
+    if aspect == "fee" and (pages := page_fee_line(record, question)):
+        answer += "\n" + pages  # "5 trang thì tính sao" after a fee charged by the page
     return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))

@@ -121,7 +121,8 @@ def find_placeholder(text: str | None) -> str | None:
 
 
 def citizen_texts(record: ProcedureRecord) -> list[tuple[str, str]]:
-    """(field path, text) of everything an answer may show a citizen (not aliases, keywords, notes, audit)."""
+    """(field path, text) of everything an answer may show a citizen (not aliases, keywords, notes, the audit
+    except its ``portal_fee``)."""
     texts: list[tuple[str, str | None]] = [
         ("name", record.name),
         ("competent_agency", record.competent_agency),
@@ -143,6 +144,8 @@ def citizen_texts(record: ProcedureRecord) -> list[tuple[str, str]]:
         texts.append(("benefit.text", record.benefit.text))
     if record.validity:
         texts.append(("validity.text", record.validity.text))
+    if record.audit and record.audit.portal_fee:
+        texts.append(("audit.portal_fee", record.audit.portal_fee))
     if record.pointer:
         keys = ("body", "action", "contact", "commune_role")
         texts += [(f"pointer.{key}", getattr(record.pointer, key)) for key in keys]
@@ -175,12 +178,20 @@ def _parse_audit(value: Any, code: str, check: _Checker) -> AuditRecord | None:
             check.fail(code, f"audit.{key}", f"{status!r} not in {AUDIT_STATUSES}")
         statuses[key] = status or ""
     for key in value:
-        if key not in ("date", "source", "fee", "time", "note"):
+        if key not in ("date", "source", "fee", "time", "note", "portal_fee"):
             check.fail(code, f"audit.{key}", "unknown field")
+    portal_fee = _text(value.get("portal_fee"))
+    if portal_fee and statuses["fee"] != "not_published":
+        check.fail(code, "audit.portal_fee", "only with fee: not_published (it stands in for the amount)")
     if date is None or not source:
         return None
     return AuditRecord(
-        date=date, source=source, fee=statuses["fee"], time=statuses["time"], note=_text(value.get("note"))
+        date=date,
+        source=source,
+        fee=statuses["fee"],
+        time=statuses["time"],
+        note=_text(value.get("note")),
+        portal_fee=portal_fee,
     )
 
 

@@ -26,6 +26,7 @@ from knowledge.merger_papers import asks_about_merger_papers, merger_papers_answ
 from knowledge.missing_paper import issuer_of_missing_paper, missing_paper_answer
 from knowledge.next_step import asks_next_step, follow_on_codes, follow_on_procedure
 from knowledge.other_action import other_action_sibling
+from knowledge.page_fees import page_fee, pages_asked
 from knowledge.records import ProcedureRecord
 from knowledge.search import ProcedureHit
 from knowledge.service import get_catalogue
@@ -39,6 +40,7 @@ __all__ = [
     "ProcedureRecord",
     "answer",
     "asks_how_to_reach_office",
+    "asks_page_fee",
     "contact_answer",
     "coverage",
     "detect_aspect",
@@ -146,6 +148,13 @@ def next_procedure(code: str, question: str, named_only: bool = False) -> tuple[
     done = re.sub(r"\s*\([^)]*\)", "", (current.result or current.name).split(";")[0]).strip()
     lead = f"Dạ, có {done[:1].lower()}{done[1:]} rồi thì anh/chị làm tiếp thủ tục «{following.name}» ạ."
     return following.code, lead
+
+
+def asks_page_fee(code: str, question: str) -> bool:
+    """Whether ``question`` gives a number of pages ("sổ hộ nghèo có 5 trang thì tính sao") for procedure
+    ``code``, whose fee is charged by the page: the fee of that many pages is what it asks."""
+    record = get_procedure(code)
+    return record is not None and page_fee(record) is not None and pages_asked(question) is not None
 
 
 def merger_papers(question: str) -> str | None:

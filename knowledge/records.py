@@ -64,13 +64,17 @@ class AuditRecord:
     """When and against what a procedure's fee and processing time were checked.
 
     ``fee`` / ``time``: ``checked`` (agrees with ``source``), ``corrected`` (changed to agree) or
-    ``not_published`` (no official amount / time found: the entry states none). ``note`` is internal."""
+    ``not_published`` (no official amount / time found: the entry states none). ``note`` is internal.
+    ``portal_fee``: for a fee ``not_published`` that the province sets, what the national portal record
+    named in ``source`` publishes as the fee ("Miễn phí (theo ...)"); shown to the citizen as the portal's,
+    never as the province's official amount (``knowledge.portal_fees`` derives it from the crawl)."""
 
     date: dt.date
     source: str
     fee: str
     time: str
     note: str | None = None
+    portal_fee: str | None = None
 
 
 @dataclasses.dataclass

@@ -136,6 +136,50 @@ def test_a_fee_without_official_amount_still_says_who_sets_it_from_every_channel
     assert text.endswith("ạ.")
 
 
+PORTAL_FEE = "Miễn phí (theo quy định của Luật phí và lệ phí)"
+
+
+def with_portal_fee(record: ProcedureRecord, portal_fee: str | None = PORTAL_FEE) -> ProcedureRecord:
+    assert record.audit is not None
+    return dataclasses.replace(record, audit=dataclasses.replace(record.audit, portal_fee=portal_fee))
+
+
+def test_a_fee_the_province_sets_gives_the_national_portal_figure_marked_as_the_portal_s() -> None:
+    """ "phí nhiêu" about a lost land certificate: what the national portal publishes, said to be the
+    portal's, then who sets the official amount and where to ask; never "chưa có thông tin" alone."""
+    lines = render_answer(with_portal_fee(land()), "fee").splitlines()
+    assert lines[0] == (
+        "Dạ, về lệ phí tách thửa đất: theo Cổng Dịch vụ công quốc gia, «Miễn phí» "
+        "(theo quy định của Luật phí và lệ phí)."
+    )
+    assert lines[1] == (
+        "Lưu ý: lệ phí theo Nghị quyết Hội đồng nhân dân; theo Nghị quyết Hội đồng nhân dân tỉnh."
+    )
+    assert lines[2].startswith("Em chưa có mức thu chính thức của tỉnh Đồng Tháp, anh/chị liên hệ Văn phòng")
+    assert "chưa có thông tin chính thức" not in "\n".join(lines)
+
+
+def test_the_overview_gives_the_portal_fee_with_who_sets_the_amount() -> None:
+    text = render_answer(with_portal_fee(land()), "overview")
+    assert (
+        "Lệ phí: theo Cổng Dịch vụ công quốc gia, «Miễn phí» (theo quy định của Luật phí và lệ phí); "
+        "mức thu do Hội đồng nhân dân tỉnh quy định." in text
+    )
+
+
+def test_the_portal_fee_is_used_only_for_a_fee_without_official_amount() -> None:
+    checked = land(audit=AuditRecord(dt.date(2026, 12, 2), "Cổng DVCQG 1.012784", "checked", "checked"))
+    assert "Cổng Dịch vụ công quốc gia, «" not in render_answer(with_portal_fee(checked), "fee")
+    assert render_answer(with_portal_fee(land(), None), "fee") == render_answer(land(), "fee")
+
+
+@pytest.mark.parametrize("code", ["1.012786", "1.001266", "2.000575", "2.000720", "1.012784"])
+def test_shipped_province_set_fees_carry_the_portal_figure(code: str) -> None:
+    """dev22-25: the lost land certificate, ending or re-issuing a household business, splitting a plot."""
+    fee = render_answer(get_procedure(code), "fee")
+    assert "theo Cổng Dịch vụ công quốc gia, «Miễn phí»" in fee and "Đồng Tháp" in fee
+
+
 # ----------------------------------------------------------------------------------------- documents
 def test_the_papers_every_applicant_needs_come_first() -> None:
     papers = [
