@@ -39,7 +39,7 @@ from actions.forms import (
 from actions.petition import asks_how_to, contact_name_given, read_phone, without_phone
 from actions.procedures import named_procedure
 from actions.requests import CONTACT_NAME, LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket
-from actions.values import find_time, read_name
+from actions.values import find_time, merge_time, read_name
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes
 from vietnam.places import find_places
@@ -260,6 +260,13 @@ def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | No
     return find_time(text)
 
 
+def corrected_time(text: str, tracker: Tracker) -> str | None:
+    """The day and time a correction gives ("dời qua 2 giờ chiều giùm"): an hour alone keeps the day given
+    before, a day alone keeps the hour (``merge_time``)."""
+    when = find_time(text)
+    return merge_time(tracker.get_slot("appointment_time"), when) if when else None
+
+
 class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
     QUESTION_WORDS_SLOTS = ("appointment_time",)  # "thứ 7 có làm không" asks about office hours
 
@@ -431,7 +438,7 @@ APPOINTMENT = RequestKind(
             "appointment_time",
             "Thời gian",
             ("thoi gian", "gio", "ngay", "lich", "buoi"),
-            lambda text, tracker: find_time(text),
+            lambda text, tracker: corrected_time(text, tracker),
         ),
         Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),
         CONTACT_NAME,

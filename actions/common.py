@@ -52,6 +52,9 @@ HANDOFF = "handoff"
 # The message that started a form was a question about the procedure just answered ("xây mới nhà ở riêng
 # lẻ" after the building permit): the form ends unseen and the question is answered.
 PROCEDURE_QUESTION = "procedure_question"
+# The citizen confirmed a summary in words that read as a request for the same form ("ok đặt lịch đi" at the
+# appointment summary): the form ends at once, its answers kept, and the request is sent.
+CONFIRMED = "confirmed"
 # The citizen asked, in the middle of another form, to look a dossier up and gave its code ("à không, tra
 # giùm hồ sơ 000.00.20.H19-... đi"): the form ends unseen and the lookup starts with that code.
 DOSSIER_LOOKUP = "dossier_lookup"
@@ -152,6 +155,13 @@ _GOING_THERE = re.compile(
     r"(?:xa|phuong|uy ban|ubnd|trung tam|mot cua|bo phan|huyen|tinh|cong an|buu dien)\b"
 )
 _DESK_PERSON = re.compile(r"\b(?:nguoi that|nhan vien|nv|tong dai|tdv|tu van|ho tro vien|admin|ad|1022)\b")
+# "ko cần gặp nhân viên đâu", "khỏi chuyển tổng đài viên", "không muốn nói chuyện với người thật": a person of
+# the desk named after a negation is declined, not asked for (folded).
+_DECLINES_PERSON = re.compile(
+    r"\b(?:khong|ko|k|kg|hong|hok|hem|cha|chang|khoi|dung|chua)\s+"
+    r"(?:(?:can|muon|phai|thich)\s+)?(?:(?:gap|noi chuyen|chuyen|goi|hoi|lam phien)\s+)?"
+    r"(?:(?:voi|cho|qua|sang|den|toi)\s+)?(?:nguoi that|nhan vien|nv|tong dai vien|tong dai|tdv)\b"
+)
 # "trực tiếp" alone ("để tui chở ổng ra trực tiếp") is no request either, unless it names a person
 # ("nói chuyện trực tiếp với cán bộ", "gặp người hỗ trợ trực tiếp").
 _IN_PERSON = re.compile(r"\btruc tiep\b")
@@ -317,6 +327,12 @@ def goes_in_person(text: str) -> bool:
     )
 
 
+def declines_person(text: str) -> bool:
+    """Whether the message says it does not want a person of the desk ("ko cần gặp nhân viên đâu, hỏi cái
+    đổi bằng lái xe thôi"): never a handoff, however the NLU read it."""
+    return bool(_DECLINES_PERSON.search(fold(expand_abbreviations(normalize_text(text)))))
+
+
 def asks_for_person(tracker: Tracker) -> bool:
     """Whether the latest message clearly asks for a person of the desk: the NLU's `request_human` with
     HANDOFF_CONFIDENCE (a button's payload included), not going there in person, nor asking how to meet
@@ -325,6 +341,7 @@ def asks_for_person(tracker: Tracker) -> bool:
     return (
         intent_is(tracker, "request_human", HANDOFF_CONFIDENCE)
         and not goes_in_person(text)
+        and not declines_person(text)
         and not knowledge.asks_how_to_reach_office(text)
     )
 

@@ -8,6 +8,9 @@ The citizen then:
   a field named without its new value ("sửa lại địa chỉ") is asked again by the form, then the summary;
 - asks to send it in a word the NLU may read otherwise ("gửi", "ok gửi luôn": a postal request, a new
   petition) -> ``action_correct_request`` hands it to ``action_submit_request`` (``confirms_sending``);
+- confirms in words the NLU reads as a new request of the same form ("ok đặt lịch đi" at the appointment
+  summary) -> the form's validation ends it at once, its answers kept
+  (``AnswerValidation.confirmed_at_summary``, outcome ``confirmed``); ``action_summarize_request`` sends it;
 - says it is wrong without saying what -> ``action_ask_correction`` asks which field (buttons);
 - stops ("thôi bỏ đi") -> ``action_cancel_request``.
 Rules: bot/rules/confirmation.yml. Each kind of request is described once, in its own module
@@ -28,6 +31,8 @@ from actions.appointment import APPOINTMENT
 from actions.common import (
     ASSUMED_SLOT,
     CANCELLED_MESSAGE,
+    CONFIRMED,
+    OUTCOME_SLOT,
     OffLoopAction,
     ended_early,
     latest_intent,
@@ -42,6 +47,7 @@ from actions.forms import (
     earlier_answer,
     earlier_location,
     refers_back,
+    says_plain_yes,
     sends_now,
 )
 from actions.petition import PETITION
@@ -106,11 +112,15 @@ class ActionSummarizeRequest(OffLoopAction):
         kind = pending_kind(dispatcher, tracker)
         if kind is None:
             return []
+        if tracker.get_slot(OUTCOME_SLOT) == CONFIRMED:
+            # "ok đặt lịch đi" at this summary, read as a new request of the same kind: sent as it is
+            return [*kind.submit(dispatcher, tracker), SlotSet(OUTCOME_SLOT, None), SlotSet(KIND_SLOT, None)]
         early = ended_early(dispatcher, tracker, *kind.slots)
         if early is not None:
             return [*early, SlotSet(KIND_SLOT, None)]
-        if sends_now(tracker) and tracker.get_slot(ASSUMED_SLOT):
-            # "đúng rồi, gửi đi" at a question left to its common case: the citizen already asked to send
+        if (sends_now(tracker) or says_plain_yes(tracker)) and tracker.get_slot(ASSUMED_SLOT):
+            # "đúng rồi, gửi đi", "ok vậy đi" at a question asked twice and left to its common case: the
+            # citizen already said to send it as it is
             lines = "\n".join(f"- {line}" for line in kind.lines(tracker))
             dispatcher.utter_message(text=f"Dạ, em gửi {kind.title} với các thông tin sau:\n{lines}")
             return [*kind.submit(dispatcher, tracker), SlotSet(KIND_SLOT, None)]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -32,7 +33,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     ASSUMED_SLOT,
+    CONFIRMED,
     FORM_LABELS,
+    OUTCOME_SLOT,
     REQUESTED_SLOT,
     GuardedFormValidation,
     OffLoopAction,
@@ -40,6 +43,7 @@ from actions.common import (
     latest_confidence,
     latest_intent,
     latest_text,
+    previous_action,
     says_dont_know,
 )
 from actions.requests import Field, RequestKind, read_correction
@@ -106,25 +110,58 @@ def sends_now(tracker: Tracker) -> bool:
 
 
 # The words of a message that only says to send what the summary shows ("gửi", "gửi đi", "ok gửi", "đúng rồi
-# gửi giùm", "gui luon nha ad", "gửi phản ánh này đi"): folded, beside the verb "gửi".
+# gửi giùm", "gui luon nha ad", "gửi phản ánh này đi", "ok đặt lịch đi", "ừ chốt luôn"): folded, beside one
+# of the verbs that send it.
+_CONFIRM_VERBS = frozenset(("gui", "dat", "chot", "ky"))
 _CONFIRM_WORDS = frozenset(
     re.findall(
         r"\w+",
-        "ok oke okay oki uh um vang da dung roi r chuan xac nhan luon di lien nha nhe nhen a ad ah gium giup "
-        "dum cho em e toi tui minh ho voi phan anh yeu cau lich hen don nay",
+        "ok oke okay oki uh u um vang da dung roi r chuan xac nhan luon di lien nha nhe nhen a ad ah "
+        "gium giup dum cho em e toi tui minh mik ho voi phan anh yeu cau lich hen don nay vay z dang",
     )
 )
 
 
 def confirms_sending(text: str) -> bool:
-    """Whether ``text``, at a summary, only asks to send it ("gửi", "ok gửi", "đúng rồi gửi giùm"), whatever
-    the NLU read it as (a bare "gửi" reads as a request for the postal service)."""
+    """Whether ``text``, at a summary, only asks to send it ("gửi", "ok gửi", "đúng rồi gửi giùm", "ok đặt
+    lịch đi", "ừ gửi luôn"), whatever the NLU read it as (a bare "gửi" reads as a request for the postal
+    service, "ok đặt lịch đi" as a new appointment)."""
     words = re.findall(r"\w+", fold(normalize_text(text)))
     return (
-        "gui" in words
+        any(w in _CONFIRM_VERBS for w in words)
         and len(words) <= SEND_NOW_WORDS
-        and all(w == "gui" or w in _CONFIRM_WORDS for w in words)
+        and all(w in _CONFIRM_VERBS or w in _CONFIRM_WORDS for w in words)
     )
+
+
+# "ok vậy đi", "đúng rồi", "ừ được", "ok": a plain yes (folded), without a verb.
+_PLAIN_YES = re.compile(
+    r"^(?:(?:ok|oke|okay|oki|uh|u|um|vang|da|dung|roi|r|duoc|dc|chuan|vay|z|di|luon|nha|nhe|a|ad)\s*)+$"
+)
+PLAIN_YES_WORDS = 5
+
+
+def says_plain_yes(tracker: Tracker) -> bool:
+    """Whether the latest message is a short, plain yes ("ok vậy đi", "đúng rồi"): read so, or the NLU's
+    ``affirm``."""
+    folded = fold(normalize_text(latest_text(tracker))).strip(" .!?,")
+    if not folded or len(folded.split()) > PLAIN_YES_WORDS:
+        return False
+    return bool(_PLAIN_YES.match(folded)) or (
+        latest_intent(tracker) == "affirm" and latest_confidence(tracker) >= SIDE_CONFIDENCE
+    )
+
+
+def value_before_message(tracker: Tracker, slot: str) -> Any:
+    """The value ``slot`` had when the citizen's latest message came (a slot mapping may have overwritten
+    it since)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 def is_side_question(tracker: Tracker, confidence: float = SIDE_CONFIDENCE) -> bool:
@@ -245,6 +282,30 @@ class AnswerValidation(GuardedFormValidation):
         assumed = [str(s) for s in tracker.get_slot(ASSUMED_SLOT) or [] if s != slot]
         return {**self.accept(slot, value), ASSUMED_SLOT: [*assumed, slot]}
 
+    def _validate_in_worker(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        confirmed = self.confirmed_at_summary(tracker)
+        if confirmed is not None:
+            return confirmed
+        return super()._validate_in_worker(dispatcher, tracker, domain)
+
+    def confirmed_at_summary(self, tracker: Tracker) -> list[EventType] | None:
+        """The events that end the form at once and send its request, when the citizen confirmed its
+        summary in words the NLU read as a request for the same form ("ok đặt lịch đi" at the appointment
+        summary): the answers the new start overwrote are given back. None otherwise."""
+        kind = self.request_kind()
+        if (
+            kind is None
+            or tracker.get_slot(REQUESTED_SLOT) is not None
+            or previous_action(tracker) != "action_summarize_request"
+            or tracker.get_slot("request_kind") != kind.name
+            or not confirms_sending(latest_text(tracker))
+        ):
+            return None
+        kept = [SlotSet(slot, value_before_message(tracker, slot)) for slot in kind.slots]
+        return [*kept, SlotSet(OUTCOME_SLOT, CONFIRMED), SlotSet(REQUESTED_SLOT, None)]
+
     def extract_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         if tracker.latest_message.get("text") is None:
             return {}
@@ -311,12 +372,15 @@ class AnswerValidation(GuardedFormValidation):
         are acknowledged in one line (``acknowledge``)."""
         before = dict(tracker.slots)
         events = await super().get_extraction_events(dispatcher, tracker, domain)
+        correction = self.correction(tracker)
         for slot in self.optional_slots():
             if tracker.get_slot(slot) is None:
                 value = self.extract_answer(slot, tracker).get(slot)
-                if value is not None:
-                    events.append(SlotSet(slot, value))
-                    tracker.slots[slot] = value
+            else:  # "ghi sai tên rồi, Phạm Văn Tới mới đúng" at any step: the name given is corrected
+                value = correction[1] if correction is not None and correction[0].slot == slot else None
+            if value is not None:
+                events.append(SlotSet(slot, value))
+                tracker.slots[slot] = value
         required = self.domain_slots(domain)
         self.acknowledge(dispatcher, tracker, before, events, required)
         return events
@@ -506,6 +570,8 @@ class LocationSlotMixin:
                 if text.strip() != chosen:  # typed, not the button: say which unit it was taken as
                     typed = read_location(text)
                     same = typed is not None and typed.place is not None and typed.place.name == chosen
+                    if same and typed is not None:  # the former unit named is kept beside the new one
+                        answer = replace(typed, detail=detail).text()
                     acknowledge_place(dispatcher, answer, typed if same else None)
                 return {**self.accept(slot, answer), CANDIDATES_SLOT: None, DETAIL_SLOT: None}
         # At the question which unit (``candidates``), an answer that is none keeps its buttons.
@@ -533,7 +599,7 @@ class LocationSlotMixin:
                 answer = whole
         detail = answer.detail or kept_detail
         if answer.resolved:
-            value_text = ", ".join(p for p in (detail, answer.place.name) if p)
+            value_text = replace(answer, detail=detail).text()
             if candidates:  # typed at the question which unit: say which unit it was taken as
                 acknowledge_place(dispatcher, value_text, answer)
             return {**self.accept(slot, value_text), CANDIDATES_SLOT: None, DETAIL_SLOT: None}
@@ -552,7 +618,8 @@ def acknowledge_place(dispatcher: CollectingDispatcher, value: str, answer: Loca
     called otherwise ("khóm 1, Xã Tân Hồng (thị trấn Sa Rài cũ)")."""
     mention = answer.mention if answer is not None and answer.resolved else ""
     place = answer.place.name if answer is not None and answer.place is not None else ""
-    former = f" ({mention} cũ)" if mention and _unit_core(mention) != _unit_core(place) else ""
+    differs = mention and _unit_core(mention) != _unit_core(place) and not value.endswith(" cũ)")
+    former = f" ({mention} cũ)" if differs else ""
     dispatcher.utter_message(text=f"Dạ, em ghi nhận địa điểm: {value}{former} ạ.")
 
 

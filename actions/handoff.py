@@ -14,8 +14,11 @@ from actions.common import (
     FORM_SLOTS,
     OffLoopAction,
     channel_identity,
+    declines_person,
+    entity_values,
     goes_in_person,
     latest_text,
+    replayed_as,
     reset,
 )
 from actions.contact_info import ActionContactInfo
@@ -89,6 +92,26 @@ def _reason(tracker: Tracker) -> str:
     return "citizen_request"
 
 
+def _without_person(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A message that declines a person of the desk: replayed as the NLU's likeliest other reading (a
+    procedure question when it names a procedure), else acknowledged."""
+    if entity_values(tracker, "procedure"):
+        return replayed_as(tracker, "ask_procedure", latest_text(tracker))
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    other = next(
+        (
+            r.get("name")
+            for r in ranking
+            if r.get("name") not in ("request_human", "nlu_fallback") and (r.get("confidence") or 0) >= 0.05
+        ),
+        None,
+    )
+    if other in ("ask_procedure", "ask_contact_info", "check_dossier_status", "submit_petition"):
+        return replayed_as(tracker, str(other), latest_text(tracker))
+    dispatcher.utter_message(text=IN_PERSON_MESSAGE)
+    return []
+
+
 class ActionHandoff(OffLoopAction):
     def name(self) -> str:
         return "action_handoff"
@@ -98,6 +121,9 @@ class ActionHandoff(OffLoopAction):
     ) -> list[EventType]:
         if accepts_question_offer(tracker):
             return [FollowupAction("action_submit_question")]
+        if declines_person(latest_text(tracker)) and _reason(tracker) == "citizen_request":
+            # "ko cần gặp nhân viên đâu, hỏi cái đổi bằng lái xe thôi": what else it says is answered
+            return _without_person(dispatcher, tracker)
         if goes_in_person(latest_text(tracker)) and _reason(tracker) == "citizen_request":
             # "để mai tui ra xã nói trực tiếp": the citizen goes there, no one of the desk is asked for
             dispatcher.utter_message(text=IN_PERSON_MESSAGE)

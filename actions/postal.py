@@ -69,9 +69,21 @@ FAILED_MESSAGE = (
 )
 
 
+# The citizen receives a paper a procedure gives, or has it brought to an address ("nhận giấy chứng nhận
+# đăng ký hộ kinh doanh qua bưu điện", "mún nhận phiếu lý lịch tư pháp tại nhà", "giao về 45 Nguyễn Huệ"):
+# the result delivered home; not the postman's "đến nhận" (a pick-up). Folded.
+_RECEIVES_RESULT = re.compile(
+    r"(?<!den )(?<!toi )(?<!qua )(?<!xuong )\bnhan\s+(?:lai\s+|duoc\s+)?(?:cai\s+|to\s+|ban\s+)?"
+    r"(?:giay chung nhan|giay phep|giay xac nhan|phieu|the can cuoc|the cccd|the bhyt|the bao hiem|can cuoc|"
+    r"cccd|bang|so do|so hong|so bao hiem|trich luc|ban sao|quyet dinh|chung chi|chung thu|ho chieu|"
+    r"giay khai sinh|giay chung tu|giay ket hon)\b"
+    r"|\b(?:giao|gui|tra|phat|chuyen)\s+(?:ve|toi|den)\s+(?:so\s+|dia chi\s+)?\d"
+)
+
+
 def service_type(text: str) -> str | None:
     folded = fold(expand_abbreviations(normalize_text(text)))
-    if any(p in folded for p in _DELIVERY):
+    if any(p in folded for p in _DELIVERY) or _RECEIVES_RESULT.search(folded):
         return DELIVERY
     if any(p in folded for p in _PICKUP):
         return PICKUP

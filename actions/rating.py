@@ -10,7 +10,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, channel_identity, ended_early, entity_values, reset
+from actions.common import (
+    OffLoopAction,
+    channel_identity,
+    ended_early,
+    entity_values,
+    latest_text,
+    replayed_as,
+    reset,
+)
 from actions.forms import AnswerValidation, Reader
 from ticketing import citizen_desk as ticketing
 from vietnam.codes import TICKET_CODE_PATTERN, find_ticket_code
@@ -58,6 +66,37 @@ def rated_ticket_code(tracker: Tracker) -> str | None:
     return next(
         (find_ticket_code(v) for v in entity_values(tracker, "petition_code") if find_ticket_code(v)), None
     )
+
+
+# A thanks that also asks to rate ("ok cảm ơn, cho mik đánh giá", "cảm ơn em, tui chấm 5 sao"), folded: the
+# rating, not a goodbye.
+_ASKS_TO_RATE = re.compile(
+    r"\b(?:danh gia|cham diem|cham (?:[1-5]|mot|hai|ba|bon|nam) sao|cho (?:[1-5]|nam) sao|vote|rate)\b"
+)
+_NOT_RATING = re.compile(r"\b(?:khong|ko|k|hong|khoi|chua)\s+(?:can\s+|muon\s+)?(?:danh gia|cham diem)\b")
+
+
+def asks_to_rate(text: str) -> bool:
+    """Whether a message asks to rate the service ("cho mik đánh giá"), not declines it ("khỏi đánh giá")."""
+    folded = fold(normalize_text(text))
+    return bool(_ASKS_TO_RATE.search(folded)) and not _NOT_RATING.search(folded)
+
+
+class ActionThank(OffLoopAction):
+    """A thanks: the rating when it also asks to rate ("ok cảm ơn, cho mik đánh giá": the message is read
+    again as ``rate_service``), else ``utter_thank``."""
+
+    def name(self) -> str:
+        return "action_thank"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = latest_text(tracker)
+        if asks_to_rate(text):
+            return replayed_as(tracker, "rate_service", text)
+        dispatcher.utter_message(response="utter_thank")
+        return []
 
 
 class ValidateRatingForm(AnswerValidation):

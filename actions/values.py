@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from vietnam.codes import find_codes
-from vietnam.places import Place, find_places, joint_place
+from vietnam.places import Place, PlaceMatch, find_places, joint_place
 from vietnam.text import fold, normalize_text
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "find_introduced_name",
     "find_time",
     "has_diacritics",
+    "merge_time",
     "read_detail",
     "read_location",
     "read_name",
@@ -41,8 +42,8 @@ _SURNAMES = _words(
 # How people introduce their name, and kinship titles used as names in the South ("chị Sáu", "bà Năm").
 _NAME_INTRO = re.compile(
     r"^(?:(?:dạ|da|vâng|vang)[\s,]+)?(?:(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten|tên|ten)\s*(?:của\s+|cua\s+)?"
-    r"(?:tui|tôi|toi|em|e|mình|minh|con|chị|chi|anh|cháu|chau)?\s*(?:là|la)?\s*[:\-]?"
-    r"|(?:tui|tôi|toi|em|e|mình|minh|anh|chị|chi|chú|chu|cô|co|bác|bac|con|cháu|chau|bà|ba|ông|ong)"
+    r"(?:tui|tôi|toi|em|e|mình|minh|mik|mìk|mk|mjk|con|chị|chi|anh|cháu|chau)?\s*(?:là|la)?\s*[:\-]?"
+    r"|(?:tui|tôi|toi|em|e|mình|minh|mik|mìk|mk|mjk|anh|chị|chi|chú|chu|cô|co|bác|bac|con|cháu|chau|bà|ba|ông|ong)"
     r"\s+(?:tên|ten|là|la)(?:\s+(?:là|la))?)\s*",
     re.IGNORECASE,
 )
@@ -91,13 +92,15 @@ def read_name(text: str, *, answered: bool = False) -> str | None:
 # Ba", "..., tên Châu Văn Hiền" inside a longer message: the name follows the introduction ("tên" alone only
 # after a comma: "phản ánh tên Nguyễn Văn A xả rác" names someone else). ``ten``: introduced by "tên", which
 # names a person whatever follows; ``la``: by "tôi là", which needs capitalised words ("tôi là người dân").
-_PRONOUNS = r"(?:tôi|tui|toi|em|e|mình|minh|con|cháu|chau|chú|chu|cô|bác|bac|anh|chị|chi|bà|ông|ong)"
+_PRONOUNS = (
+    r"(?:tôi|tui|toi|em|e|mình|minh|mik|mìk|mk|mjk|con|cháu|chau|chú|chu|cô|bác|bac|anh|chị|chi|bà|ông|ong)"
+)
 _INTRODUCED_NAME = re.compile(
     rf"(?:(?<!\w)(?P<ten>{_PRONOUNS}\s+(?:tên|ten)(?:\s+(?:là|la))?"
     rf"|(?:tên|ten)\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:)"
     rf"|(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)(?:\s+(?:của\s+|cua\s+)?{_PRONOUNS})?\s*(?:là|la|:)?)"
     rf"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)(?!\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:))\s*(?:là|la|:)?)"
-    r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|con|cháu|chau)\s+(?:là|la)"
+    r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|mik|mìk|mk|con|cháu|chau)\s+(?:là|la)"
     r"|(?:người|nguoi)\s+(?:nhận|nhan|liên\s+hệ|lien\s+he|đứng\s+tên|dung\s+ten)(?:\s+(?:là|la|:))?)"
     r")(?!\w)\s*(?P<rest>[^,;.\d]*)",
     re.IGNORECASE,
@@ -212,9 +215,14 @@ _DETAIL_WRITTEN = {
 }
 # Words after which a detail stops: a unit or district prefix, a preposition, a filler.
 _DETAIL_STOP = _words(
-    "xa phuong p x f huyen h tp tx thanh thi tinh o tai gan ke canh doi dien moi dung roi a nha nhe nhen "
+    "xa phuong p x f huyen h tp tx tinh o tai gan ke canh doi dien moi dung roi a nha nhe nhen "
     "va voi cua thuoc bi co khong ko hong la the vay do"
 )
+# Words that stop a detail only as the first word of a unit's kind ("thành phố", "thị xã", "thị trấn"):
+# alone they are the last syllable of many hamlet names ("ấp Bình Thạnh", "ap Binh Thanh").
+_DETAIL_STOP_PAIRS = {"thanh": ("pho",), "thi": ("xa", "tran")}
+# Words after which a number opens a house number with its street ("giao về 45 Nguyễn Huệ").
+_BEFORE_HOUSE_NUMBER = _words("ve toi den tai o giao gui nha , :")
 _ADDRESS_TOKEN = re.compile(r"\w+(?:/\w+)*|[^\w\s]")
 _MAX_DETAIL_WORDS = 3
 
@@ -228,16 +236,21 @@ class LocationAnswer:
     candidates: tuple[Place, ...]
     detail: str
     mention: str  # the place name as written
+    # The former commune or ward the citizen named, now part of the unit ("xã Bình Nhì"), else "".
+    former: str = ""
 
     @property
     def resolved(self) -> bool:
         return self.place is not None
 
     def text(self, place: Place | None = None) -> str:
-        """ "ấp 7, Xã Mỹ Thọ": the detail, then the official unit name."""
+        """ "ấp 7, Xã Mỹ Thọ": the detail, then the official unit name, and the former commune or ward the
+        citizen named when the unit is now called otherwise ("số 12, ấp Bình Thạnh, Xã Đồng Sơn (xã Bình
+        Nhì cũ)"): the citizen recognises their address, the officer finds the unit."""
         unit = place or self.place
         parts = [p for p in (self.detail, unit.name if unit else "") if p]
-        return ", ".join(parts)
+        former = f" ({self.former} cũ)" if self.former and unit is not None and unit == self.place else ""
+        return ", ".join(parts) + former
 
 
 def read_location(text: str) -> LocationAnswer | None:
@@ -254,7 +267,25 @@ def read_location(text: str) -> LocationAnswer | None:
     if not resolved and (joint := joint_place(matches)) is not None:
         return LocationAnswer(joint, (joint,), detail, match.matched)
     candidates = match.candidates if match.place is None else (match.place,)
-    return LocationAnswer(match.place, tuple(candidates), detail, match.matched)
+    return LocationAnswer(match.place, tuple(candidates), detail, match.matched, _former_unit(match))
+
+
+# A former ward named by its number only ("Phường 1") is said as the citizen wrote it, with its town.
+_NUMBERED_UNIT = re.compile(r"^(?:phường|phuong)\s+\d+$", re.IGNORECASE)
+_KIND_WORD = re.compile(r"^(?:xã|xa|phường|phuong|thị trấn|thi tran)\s+", re.IGNORECASE)
+
+
+def _former_unit(match: PlaceMatch) -> str:
+    """The former commune, ward or town ``match`` names, when it is now part of a unit called otherwise
+    ("xã Bình Nhì", "phường 4 TP Mỹ Tho"); "" otherwise."""
+    if match.via != "former_unit" or match.place is None or len(match.former_units) != 1:
+        return ""
+    unit = match.former_units[0][0].name
+    if fold(_KIND_WORD.sub("", unit)) == fold(_KIND_WORD.sub("", match.place.name)):
+        return ""
+    if _NUMBERED_UNIT.match(unit):
+        return " ".join(match.matched.replace(",", " ").split())
+    return unit[:1].lower() + unit[1:]
 
 
 def read_detail(text: str, exclude: list[tuple[int, int]] | None = None) -> str:
@@ -305,7 +336,10 @@ def _detail_spans(text: str, exclude: list[tuple[int, int]] | None = None) -> li
         # "123/4 Nguyễn Trãi", or a house number opening the answer ("45 ấp Tân Hòa")
         leading_number = tokens[i][3] != "," and (
             re.fullmatch(r"\d+[a-z]?(?:/\d+[a-z]?)+", tokens[i][2], re.IGNORECASE)
-            or (i == 0 and re.fullmatch(r"\d{1,4}[a-z]?", tokens[i][2], re.IGNORECASE))
+            or (
+                re.fullmatch(r"\d{1,4}[a-z]?", tokens[i][2], re.IGNORECASE)
+                and (i == 0 or _opens_house_number(tokens, i))
+            )
         )
         if not found and not leading_number:
             i += 1
@@ -314,7 +348,7 @@ def _detail_spans(text: str, exclude: list[tuple[int, int]] | None = None) -> li
         j = start
         while j < len(tokens) and j - start < _MAX_DETAIL_WORDS:
             surface, folded = tokens[j][2], tokens[j][3]
-            if not re.match(r"\w", folded) or folded in _DETAIL_STOP:
+            if not re.match(r"\w", folded) or folded in _DETAIL_STOP or _stops_as_unit_kind(tokens, j):
                 break
             if any(tuple(nouns[j : j + len(n)]) == n for n in _DETAIL_NOUNS if not _DETAIL_NOUNS[n]):
                 break  # the next detail starts ("số nhà 45 ấp Tân Hòa")
@@ -332,6 +366,24 @@ def _detail_spans(text: str, exclude: list[tuple[int, int]] | None = None) -> li
         else:
             i += 1
     return parts
+
+
+def _stops_as_unit_kind(tokens: list[tuple[int, int, str, str]], j: int) -> bool:
+    """Whether token ``j`` opens a unit's kind ("thành phố", "thị trấn"), which ends a detail; "Thạnh" in
+    "ấp Bình Thạnh" does not."""
+    after = _DETAIL_STOP_PAIRS.get(tokens[j][3])
+    return after is not None and j + 1 < len(tokens) and tokens[j + 1][3] in after
+
+
+def _opens_house_number(tokens: list[tuple[int, int, str, str]], i: int) -> bool:
+    """Whether the number at token ``i``, inside a message, is a house number: after "về", "tại", "ở" or a
+    comma, and before a capitalised street name ("giao về 45 Nguyễn Huệ, phường 1")."""
+    following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+    return (
+        tokens[i - 1][3] in _BEFORE_HOUSE_NUMBER
+        and following[:1].isupper()
+        and tokens[i + 1][3] not in _DETAIL_STOP
+    )
 
 
 def _named_detail_at(tokens: list[tuple[int, int, str, str]], nouns: list[str], j: int) -> bool:
@@ -459,3 +511,33 @@ def find_time(text: str) -> str | None:
         return None
     start, end = found[0].start(), found[-1].end()
     return text[start:end].strip(" ,.")
+
+
+_DAY = re.compile(rf"(?i)^(?:{_WEEKDAY}|{_DATE}|{_RELATIVE})$")
+
+
+def _time_parts(when: str) -> tuple[str, str]:
+    """A day and time as written, split into its hour ("9 giờ sáng", "chiều") and its day ("thứ năm tuần
+    sau", "15/12"), each as written ("" when it gives none)."""
+    hours: list[str] = []
+    days: list[str] = []
+    for match in _TIME.finditer(when):
+        word = match.group(0)
+        (days if _DAY.match(word.strip()) else hours).append(word)
+    return " ".join(hours), " ".join(days)
+
+
+def merge_time(before: str | None, after: str) -> str:
+    """The day and time a correction means: ``after`` ("2 giờ chiều") with the day of ``before`` ("9 giờ
+    sáng thứ năm tuần sau") when it gives only an hour ("2 giờ chiều thứ năm tuần sau"), or with its hour
+    when it gives only a day ("thứ sáu" -> "9 giờ sáng thứ sáu"); ``after`` when it gives both, or when
+    nothing was given before."""
+    if not before:
+        return after
+    old_hour, old_day = _time_parts(before)
+    new_hour, new_day = _time_parts(after)
+    if new_hour and not new_day and old_day:
+        return f"{after} {old_day}"
+    if new_day and not new_hour and old_hour:
+        return f"{old_hour} {after}"
+    return after

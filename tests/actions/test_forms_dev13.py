@@ -157,7 +157,8 @@ async def test_the_first_message_gives_the_name_before_the_phone_and_an_old_town
     values = slot_values(events)
     assert values["contact_name"] == "Võ Minh Trí"
     assert values["contact_phone"] == "0915333444"
-    assert values["petition_location"] == "khóm 1, Xã Tân Hồng"  # thị trấn Sa Rài (NQ 1663/NQ-UBTVQH15)
+    # thị trấn Sa Rài (NQ 1663/NQ-UBTVQH15), kept beside the new unit as the citizen named it
+    assert values["petition_location"] == "khóm 1, Xã Tân Hồng (thị trấn Sa Rài cũ)"
     assert "Võ Minh Trí" not in values["petition_description"]  # the name has its own field
 
 
@@ -166,7 +167,7 @@ async def test_an_old_numbered_ward_resolves_to_its_ward(domain: dict[str, Any])
     events, _ = await answer_form(ValidatePetitionForm(), domain, text, "petition_description", prefill=True)
     values = slot_values(events)
     assert values["contact_name"] == "Trần Văn Út"
-    assert values["petition_location"] == "đường Nguyễn Huệ, Phường Sa Đéc"
+    assert values["petition_location"] == "đường Nguyễn Huệ, Phường Sa Đéc (phường 1 Sa Đéc cũ)"
 
 
 # ----------------------------------------------------------------------- at the question which unit
@@ -193,7 +194,7 @@ async def test_a_former_name_typed_at_the_question_which_unit_is_said_with_the_u
     events, messages = await run(
         ValidatePetitionForm(), asked("petition_location", "khóm 1 thị trấn Sa Rài", **slots), domain
     )
-    assert slot_values(events)["petition_location"] == "khóm 1, Xã Tân Hồng"
+    assert slot_values(events)["petition_location"] == "khóm 1, Xã Tân Hồng (thị trấn Sa Rài cũ)"
     assert "khóm 1, Xã Tân Hồng (thị trấn Sa Rài cũ)" in texts(messages)
 
 
