@@ -47,7 +47,6 @@ from actions.forms import (
     earlier_answer,
     earlier_location,
     refers_back,
-    says_plain_yes,
     sends_now,
 )
 from actions.petition import PETITION
@@ -118,7 +117,7 @@ class ActionSummarizeRequest(OffLoopAction):
         early = ended_early(dispatcher, tracker, *kind.slots)
         if early is not None:
             return [*early, SlotSet(KIND_SLOT, None)]
-        if (sends_now(tracker) or says_plain_yes(tracker)) and tracker.get_slot(ASSUMED_SLOT):
+        if sends_now(tracker) and tracker.get_slot(ASSUMED_SLOT):
             # "đúng rồi, gửi đi", "ok vậy đi" at a question asked twice and left to its common case: the
             # citizen already said to send it as it is
             lines = "\n".join(f"- {line}" for line in kind.lines(tracker))

@@ -134,24 +134,6 @@ def confirms_sending(text: str) -> bool:
     )
 
 
-# "ok vậy đi", "đúng rồi", "ừ được", "ok": a plain yes (folded), without a verb.
-_PLAIN_YES = re.compile(
-    r"^(?:(?:ok|oke|okay|oki|uh|u|um|vang|da|dung|roi|r|duoc|dc|chuan|vay|z|di|luon|nha|nhe|a|ad)\s*)+$"
-)
-PLAIN_YES_WORDS = 5
-
-
-def says_plain_yes(tracker: Tracker) -> bool:
-    """Whether the latest message is a short, plain yes ("ok vậy đi", "đúng rồi"): read so, or the NLU's
-    ``affirm``."""
-    folded = fold(normalize_text(latest_text(tracker))).strip(" .!?,")
-    if not folded or len(folded.split()) > PLAIN_YES_WORDS:
-        return False
-    return bool(_PLAIN_YES.match(folded)) or (
-        latest_intent(tracker) == "affirm" and latest_confidence(tracker) >= SIDE_CONFIDENCE
-    )
-
-
 def value_before_message(tracker: Tracker, slot: str) -> Any:
     """The value ``slot`` had when the citizen's latest message came (a slot mapping may have overwritten
     it since)."""
