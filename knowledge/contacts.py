@@ -547,6 +547,11 @@ _OFFICE_PEOPLE = (
 )  # fmt: skip
 # Words that mean the hotline's own agent, or the bot ("tổng đài viên", "người thật", "nhân viên tư vấn",
 # "chuyển máy"): with them the message asks for the desk, whatever else it names (folded).
+# Words that ask how or where to reach someone ("liên hệ ai", "ở đâu", "số điện thoại"), folded.
+_HOW_TO_REACH = re.compile(
+    r" (?:o dau|cho nao|lien he|lien lac|so dien thoai|sdt|dien thoai|truc tiep|gap ai|hoi ai|tim ai"
+    r"|lam sao|the nao) "
+)
 _DESK = (
     "nguoi that", "tong dai vien", "tong dai", "tdv", "tu van vien", "nhan vien tu van", "ho tro vien",
     "nguoi ho tro", "admin", "ad", "bot", "1022", "chuyen may", "chuyen cho", "chuyen qua", "chuyen nguoi",
@@ -561,6 +566,11 @@ def asks_how_to_reach_office(text: str) -> bool:
     says so ("cho gặp người thật", "cho em nói chuyện với tổng đài viên", "gặp nhân viên tư vấn")."""
     folded = _folded(text)
     if not _REACH.search(folded) or _has(folded, _DESK):
+        return False
+    verbs = {m.strip() for m in _REACH.findall(folded)}
+    if "noi chuyen" in verbs and verbs <= {"noi chuyen", "hoi"} and not _HOW_TO_REACH.search(folded):
+        # "cho tui nói chuyện với cán bộ địa chính xã được hông": to talk now, in this chat; the desk's
+        # agent takes it (no way to reach the office is asked)
         return False
     if _has(folded, _OFFICE_PEOPLE) or _has(folded, _SERVICE_CENTRE_NAMES):
         return True
