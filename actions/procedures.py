@@ -715,8 +715,9 @@ class ActionAnswerProcedure(OffLoopAction):
             return self.reply(dispatcher, code, aspects or carried, question=text)
 
         # "còn cuốn sổ bị rách nát thì sao" after the re-issue of a lost land certificate: the same paper,
-        # another action, which a sibling procedure does (its exchange)
-        sibling = knowledge.other_action(str(current), text) if current and not mentioned else None
+        # another action, which a sibling procedure does (its exchange); a name the gazetteer finds counts
+        # when it is of that paper ("còn lỡ làm mất hộ chiếu" finds "Trình báo mất hộ chiếu")
+        sibling = knowledge.other_action(str(current), text, mentioned) if current else None
         if sibling is not None:
             return self.reply(dispatcher, sibling, aspects, question=text)
         # "lấy chồng người Việt, kết hôn bình thường thôi, có mất tiền không" after the foreign-element

@@ -106,13 +106,15 @@ def missing_paper(code: str, question: str) -> tuple[str, str] | None:
     return (found.issuer.code, missing_paper_answer(found)) if found is not None else None
 
 
-def other_action(code: str, question: str) -> str | None:
+def other_action(code: str, question: str, mentioned: Sequence[str] = ()) -> str | None:
     """The sibling of procedure ``code`` doing what ``question`` now asks with the same paper ("còn cuốn
-    sổ bị rách nát thì sao" after the re-issue of a lost land certificate: its exchange), or None."""
+    sổ bị rách nát thì sao" after the re-issue of a lost land certificate: its exchange), or None.
+    ``mentioned``: procedure names the NLU found in the question ("lỡ làm mất hộ chiếu" finds "Trình báo
+    mất hộ chiếu"); a name of another paper makes it None."""
     current = get_procedure(code)
     if current is None:
         return None
-    return other_action_sibling(get_catalogue().index(), current, question)
+    return other_action_sibling(get_catalogue().index(), current, question, mentioned)
 
 
 def domestic_instead(code: str, question: str) -> str | None:

@@ -32,6 +32,7 @@ from knowledge.search_cues import (
     FOR_A_WHILE_PHRASES,
     FOR_A_WHILE_UNITS,
     FOR_GOOD,
+    HEIRS,
     HOUSEHOLD_AFTER_HO,
     JUST,
     KIN,
@@ -65,6 +66,8 @@ __all__ = ["action_factor", "died_positions", "name_actions", "query_actions"]
 ACTION_MATCH = 1.4
 ACTION_MISMATCH = 0.75
 ACTION_UNASKED = 0.95
+# An authorisation to collect what a dead person was owed: the dead authorise no one (``HEIRS``).
+DEAD_AUTHORISE = 0.5
 
 _CERTIFIES = frozenset({SIGNATURE, COPY})
 
@@ -167,7 +170,28 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
         actions.discard(TERMINATE)
     if REISSUE in actions and _book_lost(tokens):
         actions.add(REREGISTER)
+    if AUTHORISE in actions and _tells_death(tokens) and not _delegates(tokens):
+        # "ba em mất tháng trước, còn lương hưu chưa lãnh, gia đình nhận thay được không": the dead cannot
+        # authorise anyone; what the family collects in their stead is the heirs' (truy lĩnh, tử tuất)
+        actions.discard(AUTHORISE)
+        actions.add(HEIRS)
     return frozenset(actions)
+
+
+# A death said outright ("chết", "qua đời", "từ trần"; "mất" after a relative is read as "chết" by the
+# search's correction, ``died_positions`` as typed).
+_DEATH = (("chet",), ("qua", "doi"), ("tu", "tran"))
+# The speaker hands the errand to someone ("ủy quyền cho chú", "nhờ người nhà lãnh dùm"): a living survivor
+# may authorise, whoever died.
+_DELEGATE = (("uy", "quyen"), ("nho",))
+
+
+def _tells_death(tokens: Sequence[str]) -> bool:
+    return bool(died_positions(tokens)) or any(_find(tokens, phrase) for phrase in _DEATH)
+
+
+def _delegates(tokens: Sequence[str]) -> bool:
+    return any(_find(tokens, phrase) for phrase in _DELEGATE)
 
 
 def _for_a_while(tokens: Sequence[str]) -> bool:
@@ -234,6 +258,10 @@ def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
     A contract or transaction ("hợp đồng", "giao dịch") is asked about in many fields (land, insurance,
     work): it only tells certifications apart ("hợp đồng đó chứng thực ở xã" is not a certified copy),
     and leaves every procedure that certifies no signature, copy or contract as if it was not said."""
+    if HEIRS in wanted:  # the dead authorise no one; their heirs collect
+        if AUTHORISE in does:
+            return DEAD_AUTHORISE
+        return ACTION_MATCH if HEIRS in does else action_factor(wanted - {HEIRS}, does)
     if CONTRACT in wanted:
         rest = wanted - {CONTRACT}
         unasked = does & _CERTIFIES - rest  # a copy of a contract, when no copy was asked for

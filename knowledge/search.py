@@ -51,6 +51,7 @@ from rapidfuzz.distance import OSA
 from knowledge.aspects import cue_positions, question_words
 from knowledge.procedure_actions import action_factor, died_positions, name_actions, query_actions
 from knowledge.search_cues import (
+    ASSISTANCE_FIELDS,
     DIED_AFTER,
     DOMESTIC_HINTS,
     FAMILY_SIDE,
@@ -69,6 +70,7 @@ from knowledge.search_cues import (
     STOP_SYLLABLES,
     as_gift,
     aspect_positions,
+    says_insured_death,
     with_school_level,
 )
 from vietnam.places import find_places
@@ -111,6 +113,9 @@ VARIANT_RATIO = 0.55
 # sơ, giấy tờ cá nhân", "Đăng ký khai tử lưu động") is a special case of it: when the question has none of
 # the qualifier's words, the common case wins over it.
 SPECIAL_CASE_FACTOR = 0.92
+# A social-assistance procedure when the question tells the death of someone in the contributory scheme
+# (``knowledge.search_cues.says_insured_death``): the law leaves that person out of it.
+ASSISTANCE_MISMATCH = 0.3
 COMMON_FRACTION = 0.08  # a gram in more than this share of documents is "common"
 COMMON_MIN_DF = 50
 
@@ -323,6 +328,9 @@ class SearchIndex:
     def __init__(self, docs: Sequence[Searchable], terms: Sequence[TermEntry] = ()) -> None:
         self.docs = list(docs)
         self._by_code = {d.code: i for i, d in enumerate(self.docs)}
+        self._assistance = frozenset(
+            i for i, d in enumerate(self.docs) if fold(d.field or "") in ASSISTANCE_FIELDS
+        )
         field_texts: dict[str, list[list[str]]] = {f: [[] for _ in self.docs] for f in FIELD_WEIGHTS}
         for i, doc in enumerate(self.docs):
             field_texts["name"][i] = [doc.name]
@@ -538,7 +546,8 @@ class SearchIndex:
         # Cue words as typed too: slang the catalogue never uses ("nhận dùm") is not a typo.
         wanted = frozenset().union(*(query_actions(tokens) for tokens in (*variants, *raw_variants)))
         words = frozenset().union(*variants, *raw_variants)
-        return self._rank(weights, bonus, limit, foreign_hint, wanted, words)
+        insured = any(says_insured_death(tokens) for tokens in (*variants, *raw_variants))
+        return self._rank(weights, bonus, limit, foreign_hint, wanted, words, insured)
 
     def _query_weights(self, tokens: list[str]) -> tuple[dict[str, float], dict[int, float]]:
         weights: dict[str, float] = defaultdict(float)
@@ -593,6 +602,7 @@ class SearchIndex:
         foreign_hint: bool,
         wanted: frozenset[str] = frozenset(),
         words: frozenset[str] = frozenset(),
+        insured: bool = False,
     ) -> list[ProcedureHit]:
         scores: dict[int, float] = defaultdict(float)
         common: list[tuple[dict[int, float], float]] = []
@@ -626,6 +636,9 @@ class SearchIndex:
                 factor = factors[does] = action_factor(wanted, does)
             if factor != 1.0:
                 scores[doc] *= factor
+        if insured:  # "ông già đang lãnh lương hưu thì mất": tử tuất (BHXH), not the commune's assistance
+            for doc in self._assistance & scores.keys():
+                scores[doc] *= ASSISTANCE_MISMATCH
         for special, (base, adds) in self._special_of.items():
             if special in scores and base in scores and not adds & words:
                 scores[special] *= SPECIAL_CASE_FACTOR

@@ -251,6 +251,10 @@ NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE,
 # Not lifecycle actions but the same kind of sibling split: certifying a signature or thumbprint vs
 # certifying a copy vs certifying a contract or transaction.
 SIGNATURE, COPY, CONTRACT = "signature", "copy", "contract"
+# Collecting what a dead person was owed ("ba em mất, gia đình nhận thay"): the heirs or survivors collect
+# it ("Truy lĩnh ... của người hưởng đã chết", "chế độ tử tuất"); an authorisation, which only a living
+# person gives, does not fit.
+HEIRS = "heirs"
 LIFECYCLE = frozenset(
     {NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE}
 )
@@ -297,6 +301,7 @@ NAME_ACTION_CUES = _phrases({
     SIGNATURE: "chu ky,diem chi",
     COPY: "ban sao",
     CONTRACT: "hop dong,giao dich",
+    HEIRS: "huong da chet,tu tuat",
 })  # fmt: skip
 # Citizens' words (folded) -> the action they want. "mất" and "đổi" are read in context (below).
 QUERY_ACTION_CUES = _phrases({
@@ -375,7 +380,56 @@ for _phrase, _action in QUERY_ACTION_CUES:
 REPAIR_AFTER_SUA = _words("chua nha xe mai tuong cai")
 # Folded "doi" is "đổi" (exchange, change) but also "đối với", "đối tượng", "đời sống", "đội", "đợi".
 # "đổi tên", "đổi địa chỉ", "sửa đổi" change a record; "đổi thẻ", "đổi bằng" exchange a paper.
-NOT_EXCHANGE_BEFORE_DOI = _words("thay chuyen bien cap")
+NOT_EXCHANGE_BEFORE_DOI = _words("thay chuyen bien cap qua")  # "qua đời" dies
 CHANGE_BEFORE_DOI = _words("sua")
 NOT_DOI_AFTER = _words("voi tuong chieu tac thoai ung xu dien song ngu phuong khang lap ngoai dau moi")
 CHANGE_AFTER_DOI = _words("ten ho chu dia nganh tru noi cho von thanh")
+
+# A mishap told as a hypothesis or an accident ("lỡ làm mất", "rủi đánh rơi", "chẳng may bị cháy"): it says
+# how a paper came to be lost, never what the paper or the procedure is. Folded phrases.
+MISHAP_PHRASES = tuple(
+    tuple(p.split())
+    for p in (
+        "lo", "lo tay", "lo nhu", "nho", "nho nhu", "rui", "rui nhu", "chang may", "khong may", "vo tinh",
+        "vo y",
+    )
+)  # fmt: skip
+
+# A death ("chết", "qua đời", "mai táng") said together with a contributory scheme the dead person was in
+# ("đang lãnh lương hưu", "có đóng bảo hiểm xã hội"): the funeral allowance and survivor benefits are
+# then paid by Bảo hiểm xã hội (chế độ tử tuất, Luật Bảo hiểm xã hội 41/2024/QH15), not by the social
+# assistance of the commune, which is for people outside it (Nghị định 20/2021/NĐ-CP art. 11; the social
+# pension is for people with no pension, Luật BHXH 41/2024/QH15 art. 21).
+DEATH_PHRASES = tuple(
+    tuple(p.split())
+    for p in (
+        "chet", "qua doi", "tu tran", "mai tang", "chon cat", "ma chay", "dam tang", "tang le", "tu tuat"
+    )
+)  # fmt: skip
+CONTRIBUTORY_PHRASES = tuple(
+    tuple(p.split())
+    for p in ("luong huu", "bao hiem xa hoi", "bhxh", "dong bao hiem", "so bao hiem", "ve huu")
+)  # fmt: skip
+# Fields of work of the procedures for people outside the contributory scheme (social assistance).
+ASSISTANCE_FIELDS = frozenset(("bao tro xa hoi",))
+
+
+def phrase_at(tokens: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """The (start, end) spans of ``tokens`` where one of ``phrases`` is said."""
+    return [
+        (i, i + len(phrase))
+        for i in range(len(tokens))
+        for phrase in phrases
+        if tuple(tokens[i : i + len(phrase)]) == phrase
+    ]
+
+
+def says_insured_death(tokens: Sequence[str]) -> bool:
+    """Whether folded ``tokens`` tell a death (``DEATH_PHRASES``) of someone in the contributory scheme
+    (``CONTRIBUTORY_PHRASES``, not negated: "không có lương hưu" is outside it)."""
+    if not phrase_at(tokens, DEATH_PHRASES):
+        return False
+    return any(
+        not NEGATIONS.intersection(tokens[max(0, start - NEGATED_GAP - 1) : start])
+        for start, _ in phrase_at(tokens, CONTRIBUTORY_PHRASES)
+    )
