@@ -26,6 +26,7 @@ from actions.procedures import (
     PENDING_QUESTION_SLOT,
     UNMATCHED_PETITION_CONFIDENCE,
     is_ambiguous_procedure_question,
+    is_reply_to_choices,
     is_unclear_followup,
 )
 from actions.values import read_location
@@ -108,6 +109,8 @@ class ActionClarify(OffLoopAction):
             return rerouted
         if is_unclear_followup(tracker):
             return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
+        if not in_a_form(tracker) and is_reply_to_choices(tracker):
+            return [FollowupAction("action_answer_procedure")]  # "bình thường, trong nước" under the variants
         if not in_a_form(tracker) and is_ambiguous_procedure_question(tracker):
             return [FollowupAction("action_answer_procedure")]  # "..., đổi căn cước tốn bao nhiêu"
         # a message the NLU did read, sent here by action_answer_procedure because no procedure matches it

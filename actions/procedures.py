@@ -448,6 +448,17 @@ def is_unclear_followup(tracker: Tracker) -> bool:
     )
 
 
+def is_reply_to_choices(tracker: Tracker) -> bool:
+    """Whether a message the NLU could not read ("bình thường, trong nước", "làm lần đầu") is a short reply
+    right after procedure choices were offered (a "which one?" menu, or the common case answered with its
+    variants as buttons): then it answers them, and action_answer_procedure reads it against them."""
+    return (
+        bool(tracker.get_slot("procedure_choices"))
+        and 0 < len(fold(latest_text(tracker)).split()) <= REPLY_WORDS // 2
+        and previous_action(tracker) == "action_answer_procedure"
+    )
+
+
 # How sure the NLU must be of ask_procedure, beside another intent as likely, to answer a question that
 # names a procedure ("em mới sửa họ tên, giờ đổi căn cước tốn bao nhiêu": correct_info 0.50, ask_procedure
 # 0.50) rather than ask the citizen to say it again.

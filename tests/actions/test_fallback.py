@@ -131,3 +131,24 @@ async def test_a_report_read_as_a_question_no_procedure_matches_is_taken_as_the_
     replayed = events[-1]
     assert replayed["parse_data"]["intent"]["name"] == "submit_petition"
     assert replayed["text"] == text
+
+
+async def test_a_short_unread_reply_to_procedure_choices_is_read_against_them(domain: dict[str, Any]) -> None:
+    # "bình thường, trong nước" under the marriage registration's variants: the NLU could not read it
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "inform", "confidence": 0.51}]
+    slots = {"current_procedure": "1.000894", "procedure_choices": ["2.000806", "1.000593"]}
+    answered = [{"event": "action", "name": "action_answer_procedure"}]
+    tracker = make_tracker(
+        "bình thường, trong nước",
+        intent="nlu_fallback",
+        intent_ranking=ranking,
+        slots=slots,
+        previous_events=answered,
+    )
+    events, messages = await run(ActionClarify(), tracker, domain)
+    assert messages == []
+    assert events == [{"event": "followup", "name": "action_answer_procedure", "timestamp": None}]
+    # with no choices offered, it is still clarified
+    plain = make_tracker("bình thường, trong nước", intent="nlu_fallback", intent_ranking=ranking)
+    _, messages = await run(ActionClarify(), plain, domain)
+    assert messages
