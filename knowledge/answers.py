@@ -263,6 +263,8 @@ def _portal_fee_answer(record: ProcedureRecord) -> str | None:
     said = "; ".join(map(_lower_first, _distinct(_per_channel(record, "fee"))))
     lines = [f"Dạ, về lệ phí {_short_name(record)}: theo Cổng Dịch vụ công quốc gia, {portal}."]
     if said:
+        # our own fee text is often only who sets it ("theo Nghị quyết của Hội đồng nhân dân tỉnh")
+        said = f"mức thu {said}" if said.startswith("theo ") else said
         lines.append(f"Lưu ý: {_sentence(_shorten(said, 280))}")
     lines.append(
         f"Em chưa có mức thu chính thức của tỉnh Đồng Tháp, anh/chị liên hệ {_ask_where(record)} "

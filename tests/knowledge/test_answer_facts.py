@@ -180,6 +180,12 @@ def test_shipped_province_set_fees_carry_the_portal_figure(code: str) -> None:
     assert "theo Cổng Dịch vụ công quốc gia, «Miễn phí»" in fee and "Đồng Tháp" in fee
 
 
+def test_a_fee_text_that_only_says_who_sets_it_reads_as_a_sentence() -> None:
+    # "Lưu ý: theo Nghị quyết ..." alone said nothing of what is set
+    fee = render_answer(get_procedure("1.012786"), "fee")
+    assert "Lưu ý: mức thu theo Nghị quyết của Hội đồng nhân dân tỉnh." in fee
+
+
 # ----------------------------------------------------------------------------------------- documents
 def test_the_papers_every_applicant_needs_come_first() -> None:
     papers = [
