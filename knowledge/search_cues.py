@@ -101,6 +101,9 @@ NEGATED_TOPICS: dict[tuple[str, ...], tuple[str, ...]] = {
     # luật Dân sự 2015).
     ("di", "chuc"): tuple(["thua", "ke", "phan", "chia", "di", "san"]),
     ("chuc", "thu"): tuple(["thua", "ke", "phan", "chia", "di", "san"]),
+    # Not building anew ("không xây mới, sửa lại nhà cũ thôi"): a repair or renovation (Điều 89, 95 Luật
+    # Xây dựng 2014 sửa đổi 2020: giấy phép sửa chữa, cải tạo).
+    ("xay", "moi"): tuple(["sua", "chua", "cai", "tao"]),
 }
 
 # Brands and models a vehicle is called by ("chiếc xe honda", "con wave", "chiếc toyota"): a motorbike or

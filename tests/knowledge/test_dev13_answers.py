@@ -164,3 +164,18 @@ def test_a_contract_that_is_only_the_case_asks_for_no_certification(question: st
 
 def test_a_contract_to_certify_still_asks_for_the_contract_certification() -> None:
     assert CONTRACT in query_actions(fold("hop dong do chung thuc o xa thi ton bao nhieu").split())
+
+
+REPAIR_PERMIT = "1.013229"  # Cấp giấy phép xây dựng sửa chữa, cải tạo ...
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "không xây mới, sửa lại nhà cũ thôi",
+        "sửa lại nhà cũ có cần giấy phép không",
+        "ko xay moi, chi cai tao",
+    ],
+)
+def test_not_building_anew_is_the_repair_permit(question: str) -> None:
+    assert _top(question) == REPAIR_PERMIT
