@@ -66,10 +66,12 @@ from knowledge.search_cues import (
     OTHER_PLACES,
     QUERY_ACTION_CUES,
     QUERY_SYNONYMS,
+    SETTINGS,
     SIDED_KIN,
     STOP_SYLLABLES,
     as_gift,
     aspect_positions,
+    names_setting,
     says_insured_death,
     with_school_level,
 )
@@ -116,6 +118,8 @@ SPECIAL_CASE_FACTOR = 0.92
 # A social-assistance procedure when the question tells the death of someone in the contributory scheme
 # (``knowledge.search_cues.says_insured_death``): the law leaves that person out of it.
 ASSISTANCE_MISMATCH = 0.3
+# A procedure that applies only in a setting (``knowledge.search_cues.SETTINGS``) the question does not name.
+SETTING_MISSING_FACTOR = 0.3
 COMMON_FRACTION = 0.08  # a gram in more than this share of documents is "common"
 COMMON_MIN_DF = 50
 
@@ -547,7 +551,13 @@ class SearchIndex:
         wanted = frozenset().union(*(query_actions(tokens) for tokens in (*variants, *raw_variants)))
         words = frozenset().union(*variants, *raw_variants)
         insured = any(says_insured_death(tokens) for tokens in (*variants, *raw_variants))
-        return self._rank(weights, bonus, limit, foreign_hint, wanted, words, insured)
+        unset = frozenset(
+            self._by_code[code]
+            for code in SETTINGS
+            if code in self._by_code
+            and not any(names_setting(tokens, code) for tokens in (*variants, *raw_variants))
+        )
+        return self._rank(weights, bonus, limit, foreign_hint, wanted, words, insured, unset)
 
     def _query_weights(self, tokens: list[str]) -> tuple[dict[str, float], dict[int, float]]:
         weights: dict[str, float] = defaultdict(float)
@@ -603,6 +613,7 @@ class SearchIndex:
         wanted: frozenset[str] = frozenset(),
         words: frozenset[str] = frozenset(),
         insured: bool = False,
+        unset: frozenset[int] = frozenset(),
     ) -> list[ProcedureHit]:
         scores: dict[int, float] = defaultdict(float)
         common: list[tuple[dict[int, float], float]] = []
@@ -639,6 +650,8 @@ class SearchIndex:
         if insured:  # "ông già đang lãnh lương hưu thì mất": tử tuất (BHXH), not the commune's assistance
             for doc in self._assistance & scores.keys():
                 scores[doc] *= ASSISTANCE_MISMATCH
+        for doc in unset & scores.keys():  # "bảng quảng cáo trước cửa hàng": no road, no road-zone approval
+            scores[doc] *= SETTING_MISSING_FACTOR
         for special, (base, adds) in self._special_of.items():
             if special in scores and base in scores and not adds & words:
                 scores[special] *= SPECIAL_CASE_FACTOR

@@ -436,3 +436,24 @@ def says_insured_death(tokens: Sequence[str]) -> bool:
         not NEGATIONS.intersection(tokens[max(0, start - NEGATED_GAP - 1) : start])
         for start, _ in phrase_at(tokens, CONTRIBUTORY_PHRASES)
     )
+
+
+# Procedures that apply only in a setting the question must name, by code: the folded phrases that name
+# it. Without any of them the procedure is scaled down (``knowledge.search.SETTING_MISSING_FACTOR``): a
+# billboard in front of a shop is not one in the road's protection zone (2.001921, Nghị định 165/2024/NĐ-CP
+# on road infrastructure; signs and billboards elsewhere fall under the Luật Quảng cáo).
+SETTINGS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "2.001921": tuple(
+        tuple(p.split())
+        for p in (
+            "quoc lo", "tinh lo", "duong bo", "hanh lang", "ket cau ha tang", "ven duong", "le duong",
+            "sat duong", "via he", "duong tinh", "duong huyen", "duong xa", "cao toc", "dai phan cach",
+        )
+    ),
+}  # fmt: skip
+
+
+def names_setting(tokens: Sequence[str], code: str) -> bool:
+    """Whether folded ``tokens`` name the setting ``code`` applies in (``SETTINGS``); True without one."""
+    phrases = SETTINGS.get(code)
+    return phrases is None or bool(phrase_at(tokens, phrases))

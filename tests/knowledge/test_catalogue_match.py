@@ -32,7 +32,7 @@ def shipped(shipped_url: str) -> Catalogue:
         "đăng ký nhãn hiệu cho bánh tráng nhà làm thì làm sao",
         "xin giay phep karaoke can nhung giay to gi",
         "mat bang tot nghiep dai hoc xin lai o dau",  # not "cấp lại giấy phép lái xe"
-        # not "giấy phép xây dựng"; a billboard (bảng quảng cáo) now finds 2.001921, the road-zone approval
+        "xin giấy phép treo bảng quảng cáo trước cửa hàng",  # not "giấy phép xây dựng", nor the road zone's
         "xin giấy phép treo biển hiệu trước cửa hàng",
         "xin phép bay flycam quay đám cưới thì làm thủ tục gì",  # a foreign word no procedure accounts for
     ],
