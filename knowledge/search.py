@@ -66,11 +66,13 @@ from knowledge.search_cues import (
     OTHER_PLACES,
     QUERY_ACTION_CUES,
     QUERY_SYNONYMS,
+    SHOP_SUBJECT,
     SIDED_KIN,
     STOP_SYLLABLES,
     as_gift,
     aspect_positions,
     says_insured_death,
+    shop_spans,
     with_school_level,
 )
 from vietnam.places import find_places
@@ -729,6 +731,9 @@ class SearchIndex:
                     expansion = QUERY_SYNONYMS.get(tuple(tokens[start : start + n]))
                     if expansion and has.issuperset(expansion):
                         covered.update(range(start, start + n))
+            if has.issuperset(SHOP_SUBJECT):  # "tiệm sửa xe": the household business and its trade
+                for start, end in shop_spans(tokens):
+                    covered.update(range(start, end))
         aspect = aspect_positions(tokens)
         # "trường hợp nào được miễn lệ phí": what the question asks; it counts when the procedure has
         # the words, never against it
