@@ -67,6 +67,7 @@ from knowledge.search_cues import (
     QUERY_ACTION_CUES,
     QUERY_SYNONYMS,
     SHOP_SUBJECT,
+    SHOP_WORDS,
     SIDED_KIN,
     STOP_SYLLABLES,
     as_gift,
@@ -728,7 +729,8 @@ class SearchIndex:
                     covered.update(range(start, end))
             for n in (3, 2, 1):
                 for start in range(len(tokens) - n + 1):
-                    expansion = QUERY_SYNONYMS.get(tuple(tokens[start : start + n]))
+                    key = tuple(tokens[start : start + n])
+                    expansion = None if key in SHOP_WORDS else QUERY_SYNONYMS.get(key)  # by shop_spans
                     if expansion and has.issuperset(expansion):
                         covered.update(range(start, start + n))
             if has.issuperset(SHOP_SUBJECT):  # "tiệm sửa xe": the household business and its trade

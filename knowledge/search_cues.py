@@ -131,6 +131,8 @@ SHOP_WORDS = tuple(
 )
 SHOP_SUBJECT = ("ho", "kinh", "doanh")
 SHOP_TRADE_SYLLABLES = 2
+# "treo bảng quảng cáo trước cửa hàng": a shop named as where something is, not whose business it is.
+SHOP_AS_PLACE = frozenset(["truoc", "canh", "ben", "ngoai", "tai", "gan", "sau"])
 SHOP_TRADE_END = frozenset(["cua", "minh", "tui", "toi", "em", "nha", "thi", "la", "o", "dang", "muon"])
 
 
@@ -141,7 +143,7 @@ def shop_spans(tokens: Sequence[str]) -> list[tuple[int, int]]:
     i = 0
     while i < len(tokens):
         word = next((w for w in SHOP_WORDS if tuple(tokens[i : i + len(w)]) == w), None)
-        if word is None:
+        if word is None or (i > 0 and tokens[i - 1] in SHOP_AS_PLACE):
             i += 1
             continue
         end = i + len(word)

@@ -253,7 +253,8 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 # English administrative words young citizens mix in ("how to register temporary residence, e ở Sa Đéc"),
 # keyed by their lower-case form, in the Vietnamese the procedure names and cue tables use. A plain
-# glossary (no facts): longer phrases win over the words inside them.
+# glossary (no facts): longer phrases win over the words inside them. "online" is left as typed: the
+# search and aspect cues read it already, as everyday Vietnamese.
 ENGLISH_TERMS: dict[str, str] = {
     "temporary residence": "tạm trú",
     "temporary residence registration": "đăng ký tạm trú",
@@ -288,7 +289,6 @@ ENGLISH_TERMS: dict[str, str] = {
     "unemployment insurance": "bảo hiểm thất nghiệp",
     "fee": "lệ phí",
     "fees": "lệ phí",
-    "online": "trực tuyến",
     "register": "đăng ký",
     "registration": "đăng ký",
     "renew": "cấp đổi",

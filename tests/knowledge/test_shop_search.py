@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.answers import render_answer
 from knowledge.catalogue_match import match_catalogue
 from knowledge.search_cues import shop_spans
 from knowledge.service import Catalogue
@@ -35,3 +36,19 @@ def test_found_via_household_business_or_english(shipped: Catalogue, question: s
     match = match_catalogue(shipped.index(), question)
     assert match.found
     assert match.top is not None and match.top.code == code
+
+
+def test_how_much_tax_is_answered_with_who_sets_it(shipped: Catalogue) -> None:
+    question = "tiệm bún bò của tui bán mỗi tháng chừng 40 triệu thì đóng thuế nhiêu vậy"
+    match = match_catalogue(shipped.index(), question)
+    assert match.found and match.top is not None and match.top.code == "1.011022"
+    record = shipped.get("1.011022")
+    assert record is not None
+    answer = render_answer(record, "fee", question)
+    assert "cơ quan thuế" in answer and "Thuế cơ sở" in answer
+    assert "không phải lệ phí" in render_answer(record, "fee", "quán ăn đóng thuế bao nhiêu")
+    assert "không phải lệ phí" not in render_answer(record, "fee", "khai thuế lệ phí bao nhiêu")
+
+
+def test_a_shop_named_as_a_place_is_no_household_business() -> None:
+    assert shop_spans(["treo", "bang", "truoc", "cua", "hang"]) == []

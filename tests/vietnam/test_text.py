@@ -67,6 +67,6 @@ def test_expand_abbreviations_puts_english_terms_into_vietnamese() -> None:
         "how to đăng ký tạm trú, need gấp"
     )
     assert expand_abbreviations("lost ID card, renew passport online fee") == (
-        "mất căn cước, cấp đổi hộ chiếu trực tuyến lệ phí"
+        "mất căn cước, cấp đổi hộ chiếu online lệ phí"
     )
     assert expand_abbreviations("registered feelings") == "registered feelings"  # whole words only
