@@ -36,7 +36,7 @@ from actions.values import read_detail
 from channels.identity import load_key, verified_identity
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, normalize_phone
-from vietnam.text import expand_abbreviations, fold, normalize_text
+from vietnam.text import expand_abbreviations, expand_english_terms, fold, normalize_text
 
 T = TypeVar("T")
 
@@ -243,6 +243,17 @@ def to_merger_answer(tracker: Tracker) -> list[EventType] | None:
     """ "sáp nhập rồi có phải đổi giấy tờ không", whatever the NLU read it as (a place, a contact, nothing
     clear): the procedure answer, which gives the rule for papers issued before the reorganisation."""
     if knowledge.merger_papers(latest_text(tracker)) is None:
+        return None
+    return [FollowupAction("action_answer_procedure")]
+
+
+def to_english_procedure_answer(tracker: Tracker) -> list[EventType] | None:
+    """ "how to register temporary residence, e là sv ở Sa Đéc": a procedure named in English words, which
+    the NLU (taught in Vietnamese) reads as a place or a bare value. When the English terms put into
+    Vietnamese (``vietnam.text.ENGLISH_TERMS``) name a procedure of the catalogue: the procedure answer,
+    which asks for or gives the place's office."""
+    text = latest_text(tracker)
+    if expand_english_terms(text) == text or not knowledge.match_catalogue(text).found:
         return None
     return [FollowupAction("action_answer_procedure")]
 

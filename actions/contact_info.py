@@ -14,7 +14,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_text, to_merger_answer
+from actions.common import (
+    OffLoopAction,
+    entity_values,
+    latest_text,
+    to_english_procedure_answer,
+    to_merger_answer,
+)
 from knowledge import facade as knowledge
 from vietnam.places import get_place
 
@@ -30,7 +36,7 @@ class ActionContactInfo(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if (rerouted := to_merger_answer(tracker)) is not None:
+        if (rerouted := to_merger_answer(tracker) or to_english_procedure_answer(tracker)) is not None:
             return rerouted
         return self.answer(dispatcher, tracker)
 

@@ -17,7 +17,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_intent, latest_text, replayed_as
+from actions.common import (
+    OffLoopAction,
+    entity_values,
+    latest_intent,
+    latest_text,
+    replayed_as,
+    to_english_procedure_answer,
+)
 from actions.contact_info import ActionContactInfo
 from actions.dossier import KNOWN_LAST4_SLOT, LAST_CODE_SLOT, read_last4
 from actions.petition import asks_how_to, is_informative, read_phone, without_contact
@@ -90,6 +97,8 @@ class ActionHandleReply(OffLoopAction):
             return replayed_as(tracker, "submit_petition", text)
         if tracker.get_slot("procedure_choices") or entity_values(tracker, "procedure"):
             return ActionAnswerProcedure().act(dispatcher, tracker, domain)
+        if (rerouted := to_english_procedure_answer(tracker)) is not None:
+            return rerouted  # "how to register temporary residence": the NLU read English as a bare value
         last4 = read_last4(text)
         if tracker.get_slot(LAST_CODE_SLOT) and last4:
             return [FollowupAction("action_lookup_dossier")]

@@ -681,6 +681,37 @@ def _plain(text: str) -> str:
     return _ABBREVIATION.sub(lambda match: _SPELT_OUT[match.group(1)], text)
 
 
+# "bán mỗi tháng 40 triệu thì đóng thuế nhiêu": the tax owed, not the procedure's fee ("thuế" folds like
+# "thuê", so only for a procedure of the tax field, and not when a fee is named).
+_TAX_AMOUNT = re.compile(r"\bthue\b.*\b(?:bao nhieu|nhieu|may tien)\b|\b(?:bao nhieu|nhieu) tien thue\b")
+_NAMES_FEE = re.compile(r"\b(?:phi|le phi)\b")
+
+
+def asks_tax_amount(record: ProcedureRecord, question: str | None) -> bool:
+    """Whether ``question`` asks how much tax is owed, about a procedure of the tax field."""
+    if not question or record.field != "Thuế":
+        return False
+    folded = fold(expand_abbreviations(normalize_text(question)))
+    return bool(_TAX_AMOUNT.search(folded)) and not _NAMES_FEE.search(folded)
+
+
+def _answer_tax_amount(record: ProcedureRecord) -> str | None:
+    """Who sets the tax owed, from the procedure's own steps (the step naming the tax office), and the
+    procedure's fee; None when no step says it."""
+    step = next((s for s in record.steps if "cơ quan thuế" in s.lower()), None)
+    if step is None:
+        return None
+    agency = record.executing_agency or record.competent_agency or "cơ quan thuế"
+    return "\n".join(
+        [
+            f"Dạ, số thuế phải đóng không phải lệ phí thủ tục, em không tính thay được ạ. Theo thủ tục "
+            f"«{record.name}»: {_sentence(_lower_first(step))}",
+            f"Anh/chị liên hệ {agency} để biết số thuế cụ thể ạ.",
+            _upper_first(_answer_fee(record).removeprefix("Dạ, ")),
+        ]
+    )
+
+
 def render_answer(
     record: ProcedureRecord, aspect: str, question: str | None = None, alongside: tuple[str, ...] = ()
 ) -> str:
@@ -703,6 +734,8 @@ def render_answer(
         # "ai được miễn lệ phí", "trường hợp nào thì được miễn phí": who qualifies for the fee's
         # exemptions, which the fee line names
         answer += "\n" + _upper_first(_answer_fee(record).removeprefix("Dạ, "))
+    if aspect == "fee" and asks_tax_amount(record, question) and (tax := _answer_tax_amount(record)):
+        answer = tax  # "đóng thuế nhiêu": who sets the tax owed, then the procedure's fee
     if aspect == "fee" and (pages := page_fee_line(record, question)):
         answer += "\n" + pages  # "5 trang thì tính sao" after a fee charged by the page
     return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))

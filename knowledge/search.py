@@ -67,12 +67,15 @@ from knowledge.search_cues import (
     QUERY_ACTION_CUES,
     QUERY_SYNONYMS,
     SETTINGS,
+    SHOP_SUBJECT,
+    SHOP_WORDS,
     SIDED_KIN,
     STOP_SYLLABLES,
     as_gift,
     aspect_positions,
     names_setting,
     says_insured_death,
+    shop_spans,
     with_school_level,
 )
 from vietnam.places import find_places
@@ -739,9 +742,13 @@ class SearchIndex:
                     covered.update(range(start, end))
             for n in (3, 2, 1):
                 for start in range(len(tokens) - n + 1):
-                    expansion = QUERY_SYNONYMS.get(tuple(tokens[start : start + n]))
+                    key = tuple(tokens[start : start + n])
+                    expansion = None if key in SHOP_WORDS else QUERY_SYNONYMS.get(key)  # by shop_spans
                     if expansion and has.issuperset(expansion):
                         covered.update(range(start, start + n))
+            if has.issuperset(SHOP_SUBJECT):  # "tiệm sửa xe": the household business and its trade
+                for start, end in shop_spans(tokens):
+                    covered.update(range(start, end))
         aspect = aspect_positions(tokens)
         # "trường hợp nào được miễn lệ phí": what the question asks; it counts when the procedure has
         # the words, never against it

@@ -38,6 +38,7 @@ FILLER_SYLLABLES = frozenset(
     ad oi ah nhe ne vay day dzay dza zay nhen bi
     mot bon chin muoi tram rat hon nhat xong nam que vai
     cuon chiec khac
+    how where what when which why need want please pls help urgent asap apply
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Cities and provinces other than Đồng Tháp that citizens name as where they lived or worked ("đi làm ở
@@ -123,6 +124,40 @@ VEHICLE_BRANDS = {
 # only (the NLU gazetteer reads vietnam/data/procedure_terms.yml, which names procedures). Words for what
 # is to be done ("mất", "đổi", "sửa", "nghỉ bán") are not expanded into topic words here: they are
 # read as the question's action (see ``query_actions``), which cannot pull in another topic.
+# A shop ("tiệm sửa xe của tui", "cửa hàng tạp hóa", "quán cà phê") is what a household business runs: the
+# shop word reads as "hộ kinh doanh", and the trade after it (up to "của" or SHOP_TRADE_SYLLABLES
+# syllables) says what it sells, never which procedure. Folded; "quán" only with a trade ("quận", "cơ
+# quan"), "sạp" not at all ("sắp").
+SHOP_WORDS = tuple(
+    tuple(p.split())
+    for p in ("tiem", "cua hang", "quan an", "quan nuoc", "quan com", "quan ca phe", "quan nhau")
+)
+SHOP_SUBJECT = ("ho", "kinh", "doanh")
+SHOP_TRADE_SYLLABLES = 2
+# "treo bảng quảng cáo trước cửa hàng": a shop named as where something is, not whose business it is.
+SHOP_AS_PLACE = frozenset(["truoc", "canh", "ben", "ngoai", "tai", "gan", "sau"])
+SHOP_TRADE_END = frozenset(["cua", "minh", "tui", "toi", "em", "nha", "thi", "la", "o", "dang", "muon"])
+
+
+def shop_spans(tokens: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of each shop with its trade in folded ``tokens``: "tiem sua xe" in "tiem sua xe cua
+    tui doi qua cho moi"."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        word = next((w for w in SHOP_WORDS if tuple(tokens[i : i + len(w)]) == w), None)
+        if word is None or (i > 0 and tokens[i - 1] in SHOP_AS_PLACE):
+            i += 1
+            continue
+        end = i + len(word)
+        limit = min(len(tokens), end + SHOP_TRADE_SYLLABLES)
+        while end < limit and tokens[end] not in SHOP_TRADE_END:
+            end += 1
+        spans.append((i, end))
+        i = end
+    return spans
+
+
 QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(k.split()): tuple(v.split())
     for k, v in {
@@ -165,6 +200,7 @@ QUERY_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
         "cat ho khau": "xoa dang ky thuong tru",
         **{brand: "xe may" for brand in VEHICLE_BRANDS["xe may"]},
         **{brand: "o to" for brand in VEHICLE_BRANDS["o to"]},
+        **{" ".join(shop): " ".join(SHOP_SUBJECT) for shop in SHOP_WORDS},
     }.items()
 }  # fmt: skip
 

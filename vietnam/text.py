@@ -18,7 +18,9 @@ from pathlib import Path
 
 __all__ = [
     "ABBREVIATIONS",
+    "ENGLISH_TERMS",
     "expand_abbreviations",
+    "expand_english_terms",
     "fold",
     "normalize_text",
     "strip_diacritics",
@@ -249,13 +251,73 @@ ABBREVIATIONS: dict[str, str] = {
 }
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
+# English administrative words young citizens mix in ("how to register temporary residence, e ở Sa Đéc"),
+# keyed by their lower-case form, in the Vietnamese the procedure names and cue tables use. A plain
+# glossary (no facts): longer phrases win over the words inside them. "online" is left as typed: the
+# search and aspect cues read it already, as everyday Vietnamese.
+ENGLISH_TERMS: dict[str, str] = {
+    "temporary residence": "tạm trú",
+    "temporary residence registration": "đăng ký tạm trú",
+    "permanent residence": "thường trú",
+    "permanent residence registration": "đăng ký thường trú",
+    "passport": "hộ chiếu",
+    "id card": "căn cước",
+    "identity card": "căn cước",
+    "citizen id": "căn cước",
+    "citizen identity card": "căn cước",
+    "driving licence": "giấy phép lái xe",
+    "driving license": "giấy phép lái xe",
+    "driver license": "giấy phép lái xe",
+    "driver's license": "giấy phép lái xe",
+    "drivers license": "giấy phép lái xe",
+    "birth certificate": "giấy khai sinh",
+    "birth registration": "đăng ký khai sinh",
+    "death certificate": "trích lục khai tử",
+    "death registration": "đăng ký khai tử",
+    "marriage registration": "đăng ký kết hôn",
+    "marriage certificate": "giấy chứng nhận kết hôn",
+    "register marriage": "đăng ký kết hôn",
+    "get married": "kết hôn",
+    "criminal record": "lý lịch tư pháp",
+    "criminal record certificate": "phiếu lý lịch tư pháp",
+    "business registration": "đăng ký kinh doanh",
+    "household business": "hộ kinh doanh",
+    "building permit": "giấy phép xây dựng",
+    "construction permit": "giấy phép xây dựng",
+    "health insurance": "bảo hiểm y tế",
+    "social insurance": "bảo hiểm xã hội",
+    "unemployment insurance": "bảo hiểm thất nghiệp",
+    "fee": "lệ phí",
+    "fees": "lệ phí",
+    "register": "đăng ký",
+    "registration": "đăng ký",
+    "renew": "cấp đổi",
+    "renewal": "cấp đổi",
+    "lost": "mất",
+    "how long": "bao lâu",
+    "how much": "bao nhiêu",
+}
+_ENGLISH_TERM = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(term) for term in sorted(ENGLISH_TERMS, key=len, reverse=True))
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def expand_english_terms(text: str) -> str:
+    """Put the English administrative terms of :data:`ENGLISH_TERMS` into Vietnamese (whole words, any
+    case); everything else is left as written."""
+    return _ENGLISH_TERM.sub(lambda match: ENGLISH_TERMS[match.group(0).lower()], text)
+
 
 def expand_abbreviations(text: str) -> str:
     """Spell out the abbreviations in :data:`ABBREVIATIONS` (whole words, any case, with or without
-    diacritics); everything else is left as written."""
+    diacritics) and put common English administrative terms into Vietnamese (:data:`ENGLISH_TERMS`);
+    everything else is left as written."""
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
         return ABBREVIATIONS.get(word.lower(), word)
 
-    return _TOKEN.sub(replace, text)
+    return _TOKEN.sub(replace, expand_english_terms(text))

@@ -60,3 +60,13 @@ def test_expand_abbreviations_spells_out_whole_words_only() -> None:
     assert expand_abbreviations("hs gplx ko dc") == "hồ sơ giấy phép lái xe không được"
     assert expand_abbreviations("cấp lại CCCD") == "cấp lại căn cước công dân"
     assert expand_abbreviations("kho hàng 50k") == "kho hàng 50k"
+
+
+def test_expand_abbreviations_puts_english_terms_into_vietnamese() -> None:
+    assert expand_abbreviations("how to register Temporary Residence, need gấp") == (
+        "how to đăng ký tạm trú, need gấp"
+    )
+    assert expand_abbreviations("lost ID card, renew passport online fee") == (
+        "mất căn cước, cấp đổi hộ chiếu online lệ phí"
+    )
+    assert expand_abbreviations("registered feelings") == "registered feelings"  # whole words only
