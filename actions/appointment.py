@@ -32,6 +32,7 @@ from actions.forms import (
     LocationSlotMixin,
     Reader,
     is_plain_name,
+    is_side_question,
     location_reader,
     sends_now,
     volunteered_location,
@@ -39,7 +40,7 @@ from actions.forms import (
 from actions.petition import asks_how_to, contact_name_given, read_phone, without_phone
 from actions.procedures import named_procedure
 from actions.requests import CONTACT_NAME, LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket
-from actions.values import find_time, merge_time, read_name
+from actions.values import find_time, merge_time, read_location, read_name
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes
 from vietnam.places import find_places
@@ -256,6 +257,20 @@ def purpose_for_type(tracker: Tracker) -> str | None:
     return read_purpose(text, tracker)
 
 
+def place_for_type(tracker: Tracker) -> bool:
+    """Whether the latest message, at the question centre or home, names a place of the directory and no
+    kind of appointment ("ấp 3 xã Mỹ Long"): an answer to the place's question, given first."""
+    text = latest_text(tracker)
+    return (
+        tracker.get_slot(REQUESTED_SLOT) == "appointment_type"
+        and tracker.get_slot("appointment_type") is None
+        and tracker.get_slot("appointment_location") is None
+        and appointment_type(text) is None
+        and not is_side_question(tracker)
+        and read_location(text) is not None
+    )
+
+
 def read_appointment_time(text: str, tracker: Tracker | None = None) -> str | None:
     return find_time(text)
 
@@ -311,6 +326,10 @@ class ValidateAppointmentForm(AnswerValidation, LocationSlotMixin):
         procedures are done (the common case, said in the summary)."""
         if slot in ("appointment_type", "appointment_purpose") and (purpose := purpose_for_type(tracker)):
             return {slot: CENTER if slot == "appointment_type" else purpose}
+        if slot == "appointment_type" and place_for_type(tracker):
+            # "ấp 3 xã Mỹ Long": where, not which kind; the place is kept for its question (extract of the
+            # location) and the appointment takes the common case, said in the summary where it can change
+            return {slot: CENTER}
         return super().extract_answer(slot, tracker)
 
     def validate_appointment_type(

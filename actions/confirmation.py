@@ -11,6 +11,10 @@ The citizen then:
 - confirms in words the NLU reads as a new request of the same form ("ok đặt lịch đi" at the appointment
   summary) -> the form's validation ends it at once, its answers kept
   (``AnswerValidation.confirmed_at_summary``, outcome ``confirmed``); ``action_summarize_request`` sends it;
+- says formally that it is right ("Thông tin trên là chính xác, đề nghị gửi phản ánh.") -> sent, whatever the
+  NLU read it as (``confirms_sending``; the answers the message's mappings overwrote are given back);
+- gives only a new ending of the phone ("nhầm, 0002 mới đúng"), read as a correction or a no -> the phone's
+  ending is replaced and the summary shown again (``phone_ending_fix``);
 - says it is wrong without saying what -> ``action_ask_correction`` asks which field (buttons);
 - stops ("thôi bỏ đi") -> ``action_cancel_request``.
 Rules: bot/rules/confirmation.yml. Each kind of request is described once, in its own module
@@ -21,6 +25,7 @@ Rules: bot/rules/confirmation.yml. Each kind of request is described once, in it
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -48,8 +53,9 @@ from actions.forms import (
     earlier_location,
     refers_back,
     sends_now,
+    value_before_message,
 )
-from actions.petition import PETITION
+from actions.petition import PETITION, read_phone
 from actions.postal import POSTAL
 from actions.procedures import asks_about_a_procedure
 from actions.requests import (
@@ -62,6 +68,7 @@ from actions.requests import (
     spans_clauses,
 )
 from actions.values import read_detail, read_location, with_detail, with_place
+from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +158,31 @@ class ActionSubmitRequest(OffLoopAction):
             )
             return [SlotSet(KIND_SLOT, None)]
         events = kind.submit(dispatcher, tracker)
-        return [*events, SlotSet(KIND_SLOT, None)]
+        # then the bot waits, however the message that confirmed was read ("đề nghị gửi phản ánh" reads as
+        # a new petition, after which no rule says what comes next)
+        return [*events, SlotSet(KIND_SLOT, None), FollowupAction("action_listen")]
+
+
+def send_as_summarised(
+    dispatcher: CollectingDispatcher, kind: RequestKind, tracker: Tracker
+) -> list[EventType]:
+    """Send the request the summary showed: a yes the NLU read as a new request (a new petition's slot
+    mapping takes the message as its description) sends the answers of the summary, given back, not the
+    message."""
+    overwritten = _set_by_message(tracker)
+    kept = [SlotSet(slot, value_before_message(tracker, slot)) for slot in kind.slots if slot in overwritten]
+    return [*kept, FollowupAction("action_submit_request")]
+
+
+def _set_by_message(tracker: Tracker) -> set[str]:
+    """The slots the latest message's mappings set (the slot events after it)."""
+    names: set[str] = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return names
+        if event.get("event") == "slot":
+            names.add(str(event.get("name")))
+    return names
 
 
 class ActionCancelRequest(OffLoopAction):
@@ -190,6 +221,9 @@ class ActionAskCorrection(OffLoopAction):
         kind = pending_kind(dispatcher, tracker)
         if kind is None:
             return []
+        if (ending := phone_ending_fix(kind, latest_text(tracker), tracker)) is not None:
+            # "nhầm, 0002 mới đúng" read as a no: the phone's ending is corrected
+            return _phone_ending_events(dispatcher, kind, *ending)
         dispatcher.utter_message(
             text=(
                 "Dạ, anh/chị muốn sửa thông tin nào ạ? Anh/chị bấm chọn bên dưới, hoặc nhắn luôn thông tin "
@@ -218,11 +252,14 @@ class ActionCorrectRequest(OffLoopAction):
             return []
         text = latest_text(tracker)
         if confirms_sending(text):
-            # "gửi", "đúng rồi gửi giùm" (read as a postal request or a new petition): the confirmation
-            return [FollowupAction("action_submit_request")]
+            # "gửi", "đúng rồi gửi giùm", "Thông tin trên là chính xác, đề nghị gửi phản ánh." (read as a
+            # postal request or a new petition): the confirmation
+            return send_as_summarised(dispatcher, kind, tracker)
         if latest_intent(tracker) == POSTAL_INTENT and kind is not POSTAL:
             # "cho tui đăng ký bưu điện trả kết quả về nhà" at another summary: that request starts
             return [FollowupAction(POSTAL.form)]
+        if (ending := phone_ending_fix(kind, text, tracker)) is not None:
+            return _phone_ending_events(dispatcher, kind, *ending)
         value_text = correction_value(text)
         named = named_fields(kind, text)
         order = [*named, *(f for f in kind.fields if f not in named)]
@@ -342,3 +379,54 @@ def _described_place(kind: RequestKind, tracker: Tracker, events: list[EventType
             if new != text:
                 updated.append(SlotSet(field.slot, new))
     return updated
+
+
+# A short group of digits in a correction ("nhầm, 0002 mới đúng", "đuôi 987 chứ không phải 978"): the new
+# ending of the phone recorded. Folded words that may come with it and give no other field.
+_SHORT_DIGITS = re.compile(r"(?<![\d.,/:-])\d{3,4}(?![\d.,/:-]\d)")
+_ENDING_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "nham sai roi r ghi lai sua doi thanh la moi dung phai chu cho khong ko k hong hok duoi cuoi so "
+        "dien thoai sdt dt so cuoi con em tui toi minh a ad ah nha nhe di gium giup dum chua e oi",
+    )
+)
+
+
+def phone_ending_fix(kind: RequestKind, text: str, tracker: Tracker) -> tuple[Field, str, str] | None:
+    """A correction at a summary that gives only the phone's ending ("nhầm, 0002 mới đúng"): a group of 3 or
+    4 digits, the last of the message's numbers, and no other field's words; with the phone field, its
+    value and its new value (the ending replaced). None otherwise."""
+    field = next((f for f in kind.fields if f.slot == "contact_phone"), None)
+    current = str(tracker.get_slot("contact_phone") or "") if field is not None else ""
+    if field is None or not current.isdigit() or len(current) < 9:
+        return None
+    folded = fold(normalize_text(text))
+    if read_location(text) is not None or read_detail(text):
+        return None  # "số nhà 123", "tổ 12 mới đúng": the place's detail
+    if read_phone(text):
+        return None  # a whole number ("0911 000 222"): the phone itself
+    groups = _SHORT_DIGITS.findall(folded)
+    others = re.findall(r"\d+", _SHORT_DIGITS.sub(" ", folded))
+    words = re.findall(r"[^\W\d]+", folded)
+    if not groups or others or not all(w in _ENDING_WORDS for w in words):
+        return None
+    ending = groups[-1]  # "0001 chứ không phải, 0002 mới đúng": the last one given
+    if ending == current[-len(ending) :]:
+        if len(groups) < 2:
+            return None  # the ending already recorded: nothing to change
+        ending = next((g for g in groups if g != current[-len(g) :]), ending)
+    return field, current, current[: -len(ending)] + ending
+
+
+def _phone_ending_events(
+    dispatcher: CollectingDispatcher, kind: RequestKind, field: Field, old: str, new: str
+) -> list[EventType]:
+    if new == old:
+        return [SlotSet(KIND_SLOT, kind.name), FollowupAction("action_summarize_request")]
+    dispatcher.utter_message(text=f"Dạ, em đã sửa {lower_first(field.label)} thành {new} ạ.")
+    return [
+        SlotSet(field.slot, new),
+        SlotSet(KIND_SLOT, kind.name),
+        FollowupAction("action_summarize_request"),
+    ]

@@ -46,7 +46,7 @@ from actions.common import (
     previous_action,
     says_dont_know,
 )
-from actions.requests import Field, RequestKind, read_correction
+from actions.requests import FORMAL_WORDS, Field, RequestKind, read_correction
 from actions.values import FAMILY_NAMES, LocationAnswer, read_detail, read_location, read_name
 from vietnam.places import Place, find_places, former_unit_notes
 from vietnam.text import fold, normalize_text
@@ -122,15 +122,41 @@ _CONFIRM_WORDS = frozenset(
 )
 
 
+# The formal yes of a portal-style message ("Thông tin trên là chính xác, đề nghị gửi phản ánh.", "Tôi xác
+# nhận nội dung trên, đề nghị chuyển phản ánh.", "Tôi xác nhận các thông tin trên là đúng.", "Đồng ý gửi."):
+# folded, a phrase that says the summary is right or asks to send it on ("nội dung" is no "đúng"), among
+# words that only point back at the summary.
+_FORMAL_YES = re.compile(
+    r"\b(?:xac nhan|chinh xac|dung|dong y|chuyen|gui|dat|chot|tiep nhan|xu ly|giai quyet)\b"
+)
+FORMAL_CONFIRM_WORDS = 24
+
+
 def confirms_sending(text: str) -> bool:
     """Whether ``text``, at a summary, only asks to send it ("gửi", "ok gửi", "đúng rồi gửi giùm", "ok đặt
-    lịch đi", "ừ gửi luôn"), whatever the NLU read it as (a bare "gửi" reads as a request for the postal
-    service, "ok đặt lịch đi" as a new appointment)."""
+    lịch đi", "ừ gửi luôn") or says, formally, that it is right ("Thông tin trên là chính xác, đề nghị gửi
+    phản ánh.", "Tôi xác nhận các thông tin trên là đúng."), whatever the NLU read it as (a bare "gửi" reads
+    as a request for the postal service, "ok đặt lịch đi" as a new appointment, a formal yes that names the
+    petition as a new petition or a new description)."""
     words = re.findall(r"\w+", fold(normalize_text(text)))
-    return (
+    if (
         any(w in _CONFIRM_VERBS for w in words)
         and len(words) <= SEND_NOW_WORDS
         and all(w in _CONFIRM_VERBS or w in _CONFIRM_WORDS for w in words)
+    ):
+        return True
+    return formal_confirmation(words)
+
+
+def formal_confirmation(words: list[str]) -> bool:
+    """Whether the folded ``words`` of a message are a formal yes at a summary (``_FORMAL_YES``): a yes
+    phrase and nothing but words that point back at the summary or ask to send it on."""
+    allowed = _CONFIRM_VERBS | _CONFIRM_WORDS | FORMAL_WORDS
+    said = " ".join(words).replace("noi dung", " ")
+    return (
+        0 < len(words) <= FORMAL_CONFIRM_WORDS
+        and bool(_FORMAL_YES.search(said))
+        and all(w in allowed for w in words)
     )
 
 

@@ -188,14 +188,43 @@ def correction_clauses(text: str) -> list[str]:
     return list(dict.fromkeys([*(c for c in clauses if c), correction_value(text)]))
 
 
+# Folded words of a formal message that only point back at a summary or ask to send it on ("Tôi xác nhận
+# các thông tin trên là chính xác, kính đề nghị chuyển cơ quan có thẩm quyền xử lý").
+FORMAL_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "xac nhan chinh xac dung dong y de nghi kinh xin chuyen gui thong tin noi dung tren cac nhung da neu "
+        "ke khai la het deu hoan toan va tiep nhan xu ly giai quyet kien nghi co quan chuc nang tham quyen "
+        "den toi tui em minh tong dai 1022 cam on tran trong bo phan voi roi r ok vang da phan anh nay a",
+    )
+)
+# A message with fewer words than this outside FORMAL_WORDS says nothing new.
+CONTENT_WORDS = 3
+
+
+def adds_content(text: str) -> bool:
+    """Whether ``text`` says something beyond the words that point back at a summary (FORMAL_WORDS)."""
+    words = re.findall(r"\w+", fold(text))
+    return sum(w not in FORMAL_WORDS for w in words) >= CONTENT_WORDS
+
+
+# Words that say a message corrects something already given ("sửa", "đổi", "nhầm", "ghi sai", "mới đúng").
+_CORRECTION_WORDS = re.compile(r"\b(?:sua|sua lai|doi|doi lai|nham|sai|moi dung|khong phai)\b")
+
+
 def named_fields(kind: RequestKind, text: str) -> list[Field]:
     """The fields a message names, the most specific first (the longest word that names it: "tên" is a
     field's name, "chỗ" may also be "chớ"), its "chớ hông phải Y" tail left out (the old value, whose "chớ"
     is no "chỗ")."""
     words = " " + " ".join(re.findall(r"\w+", fold(_NOT_PART.sub("", text)))) + " "
+    # the request's own name ("phản ánh") names its free text only in a correction ("sửa phản ánh lại là
+    # ...") or beside something new ("phản ánh thêm là cống cũng nghẹt luôn"): "đề nghị chuyển phản ánh"
+    # names the petition, not its description
+    title = fold(kind.title)
+    by_title = bool(_CORRECTION_WORDS.search(words)) or adds_content(text)
     found = []
     for field in kind.fields:
-        named = [w for w in field.words if f" {w} " in words]
+        named = [w for w in field.words if f" {w} " in words and (by_title or w != title)]
         if named:
             found.append((max(len(w.split()) for w in named), field))
     return [field for _, field in sorted(found, key=lambda item: -item[0])]
@@ -204,10 +233,6 @@ def named_fields(kind: RequestKind, text: str) -> list[Field]:
 def named_field(kind: RequestKind, text: str) -> Field | None:
     fields = named_fields(kind, text)
     return fields[0] if fields else None
-
-
-# Words that say a message corrects something already given ("sửa", "đổi", "nhầm", "ghi sai", "mới đúng").
-_CORRECTION_WORDS = re.compile(r"\b(?:sua|sua lai|doi|doi lai|nham|sai|moi dung|khong phai)\b")
 
 
 def read_correction(kind: RequestKind, text: str, tracker: Tracker) -> tuple[Field, str] | None:

@@ -92,6 +92,8 @@ def read_name(text: str, *, answered: bool = False) -> str | None:
 # Ba", "..., tên Châu Văn Hiền" inside a longer message: the name follows the introduction ("tên" alone only
 # after a comma: "phản ánh tên Nguyễn Văn A xả rác" names someone else). ``ten``: introduced by "tên", which
 # names a person whatever follows; ``la``: by "tôi là", which needs capitalised words ("tôi là người dân").
+# The words that announce a phone number right after a name ("tên Võ Thị Lài số 0939 ...").
+_PHONE_WORD = r"(?:sđt|sdt|số|so|đt|dt|điện\s+thoại|dien\s+thoai)(?!\w)"
 _PRONOUNS = (
     r"(?:tôi|tui|toi|em|e|mình|minh|mik|mìk|mk|mjk|con|cháu|chau|chú|chu|cô|bác|bac|anh|chị|chi|bà|ông|ong)"
 )
@@ -101,7 +103,12 @@ _INTRODUCED_NAME = re.compile(
     rf"|(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)(?:\s+(?:của\s+|cua\s+)?{_PRONOUNS})?\s*(?:là|la|:)?)"
     rf"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)(?!\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:))\s*(?:là|la|:)?)"
     r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|mik|mìk|mk|con|cháu|chau)\s+(?:là|la)"
-    r"|(?:người|nguoi)\s+(?:nhận|nhan|liên\s+hệ|lien\s+he|đứng\s+tên|dung\s+ten)(?:\s+(?:là|la|:))?)"
+    r"|(?:người|nguoi)\s+(?:nhận|nhan|liên\s+hệ|lien\s+he|đứng\s+tên|dung\s+ten)(?:\s+(?:là|la|:))?"
+    # a label on a form-like message ("Người phản ánh: Trương Công Danh. Điện thoại: 0914 ...")
+    r"|(?:người|nguoi)\s+(?:phản\s+ánh|phan\s+anh|kiến\s+nghị|kien\s+nghi|gửi|gui|yêu\s+cầu|yeu\s+cau"
+    r"|đề\s+nghị|de\s+nghi|khai|báo|bao|viết|viet)\s*(?:là|la|:))"
+    # "tên" inside a clause, right before the phone ("... lúc 8 giờ tên Võ Thị Lài số 0939 111 222")
+    rf"|(?<!\w)(?P<phone>(?:tên|ten)(?:\s+(?:là|la))?)(?=\s+[^,;.\d]+?\s{_PHONE_WORD}\s*(?:là|la)?\s*:?\s*\+?\d)"
     r")(?!\w)\s*(?P<rest>[^,;.\d]*)",
     re.IGNORECASE,
 )
