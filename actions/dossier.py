@@ -50,6 +50,12 @@ DOSSIER_SLOTS = ("dossier_code", "phone_last4")
 LAST_CODE_SLOT = "last_dossier_code"
 KNOWN_LAST4_SLOT = "known_phone_last4"
 PETITION_TOPIC_SLOT = "petition_topic"
+# A question on the looked-up dossier's office ("cho xin số điện thoại chỗ giải quyết hồ sơ đó"): its
+# contact, from the office directory.
+_CONTACT_WORDS = re.compile(r"\b(?:so dien thoai|dien thoai|sdt|so dt|hotline|lien he|lien lac|goi)\b")
+# A question on what the rules say ("theo quy định thì bao nhiêu ngày"): the dossier's procedure answers it,
+# not the dossier's own appointment date.
+_RULE_WORDS = re.compile(r"\b(?:quy dinh|theo luat|luat dinh|thong thuong|binh thuong|thoi han giai quyet)\b")
 
 
 def read_dossier_code(text: str, tracker: Tracker | None = None) -> str | None:
@@ -78,6 +84,43 @@ def prefill_last4(tracker: Tracker) -> dict[str, Any]:
     return {"phone_last4": last4} if last4 else {}
 
 
+def asks_dossier_office(tracker: Tracker) -> bool:
+    """Whether the message asks how to reach the office handling the dossier looked up in this conversation
+    ("cho xin số điện thoại chỗ giải quyết hồ sơ đó"): no code in it, contact words, a lookup done."""
+    text = latest_text(tracker)
+    return bool(
+        tracker.get_slot(LAST_CODE_SLOT)
+        and known_last4(tracker)
+        and not find_codes(text)
+        and _CONTACT_WORDS.search(fold(text))
+    )
+
+
+def asks_the_rule(text: str) -> bool:
+    """Whether ``text`` asks what the rules say (the procedure's facts), not about the dossier itself."""
+    return bool(_RULE_WORDS.search(fold(text)))
+
+
+def procedure_events(result: knowledge.DossierAnswer) -> list[EventType]:
+    """The dossier's procedure as the procedure being talked about: a follow-up on fee, time or papers."""
+    code = result.procedure_code
+    if not code or knowledge.get_procedure(code) is None:
+        return []
+    return [
+        SlotSet("current_procedure", code),
+        SlotSet("procedure_aspects", []),
+        SlotSet("procedure_choices", None),
+    ]
+
+
+def office_answer(tracker: Tracker, result: knowledge.DossierAnswer) -> str | None:
+    """The contact of the office handling the dossier, for a question about it; None when unknown."""
+    if not result.agency:
+        return None
+    reply = knowledge.contact_answer(f"{latest_text(tracker)} {result.agency}", result.agency)
+    return reply.message if reply.outcome == "office" else None
+
+
 class ValidateDossierStatusForm(AnswerValidation):
     def name(self) -> str:
         return "validate_dossier_status_form"
@@ -90,7 +133,9 @@ class ValidateDossierStatusForm(AnswerValidation):
     ) -> dict[str, Any]:
         if self.is_prefill(tracker, "dossier_code") and is_contextual_followup(tracker):
             return {"dossier_code": latest_text(tracker)}  # validate_dossier_code ends the form
-        if self.is_prefill(tracker, "dossier_code") and is_dossier_followup(tracker):
+        if self.is_prefill(tracker, "dossier_code") and (
+            is_dossier_followup(tracker) or asks_dossier_office(tracker)
+        ):
             # "vậy hồ sơ cần bổ sung gì" right after a status: that dossier, its phone ending already given
             return {"dossier_code": tracker.get_slot(LAST_CODE_SLOT)}
         return self.extract_answer("dossier_code", tracker)
@@ -164,12 +209,20 @@ class ActionLookupDossier(OffLoopAction):
             logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
             dispatcher.utter_message(text=LOOKUP_FAILED_MESSAGE)
             return reset(*DOSSIER_SLOTS)
-        asked_next = code == tracker.get_slot(LAST_CODE_SLOT) and is_dossier_followup(tracker)
+        same = code == tracker.get_slot(LAST_CODE_SLOT) and result.outcome == "found"
+        if same and asks_dossier_office(tracker) and (office := office_answer(tracker, result)):
+            dispatcher.utter_message(text=office)
+            return [*reset(*DOSSIER_SLOTS), *procedure_events(result)]
+        asked_next = same and is_dossier_followup(tracker)
+        if asked_next and asks_the_rule(latest_text(tracker)) and (follow := procedure_events(result)):
+            # "theo quy định thì bao nhiêu ngày": the dossier's procedure answers
+            return [*reset(*DOSSIER_SLOTS), *follow, FollowupAction("action_answer_procedure")]
         # a question right after the status ("cần bổ sung gì"): what to do next, when the dossier came back
         dispatcher.utter_message(text=(asked_next and result.next_step) or result.message)
         events = [*reset(*DOSSIER_SLOTS), SlotSet(LAST_CODE_SLOT, code)]
         if result.outcome == "found":
             events.append(SlotSet(KNOWN_LAST4_SLOT, last4))
+            events.extend(procedure_events(result))
         if result.outcome == "found" and (result.working_days_overdue or 0) > 0:
             # The answer offers to record a petition about the delay: "có" takes the citizen there, and
             # the petition is about this dossier (PETITION_TOPIC_SLOT) unless the citizen says otherwise.
@@ -239,6 +292,8 @@ def _just_looked_up(tracker: Tracker) -> knowledge.DossierAnswer | None:
 def due_answer(tracker: Tracker) -> str | None:
     """When the dossier just looked up will be ready ("bao lâu thì có" right after its status), from its
     appointment date; None when there is no such dossier to speak of."""
+    if asks_the_rule(latest_text(tracker)):
+        return None  # "theo quy định thì mấy ngày": the procedure's processing time
     result = _just_looked_up(tracker)
     if result is None:
         return None

@@ -545,6 +545,17 @@ class ValidatePetitionStatusForm(AnswerValidation):
             "phone_last4": lambda text, tracker: find_phone_last4(text),
         }
 
+    def extract_petition_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The code given, else, in the message that starts the lookup ("phản ánh hồi nãy sao rồi"), the
+        ticket filed earlier in this conversation (``last_ticket_code``)."""
+        found = self.extract_answer("petition_code", tracker)
+        if found or not self.is_prefill(tracker, "petition_code") or tracker.get_slot("petition_code"):
+            return found
+        last = tracker.get_slot("last_ticket_code")
+        return {"petition_code": last} if last else {}
+
     def validate_petition_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:

@@ -15,7 +15,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_intent, latest_text, reset
+from actions.common import (
+    DOSSIER_LOOKUP,
+    FAILURES_SLOT,
+    OUTCOME_SLOT,
+    REQUESTED_SLOT,
+    latest_intent,
+    latest_text,
+    reset,
+)
 from actions.forms import (
     AnswerValidation,
     AskLocation,
@@ -28,6 +36,7 @@ from actions.forms import (
 from actions.petition import contact_name_given, read_phone
 from actions.postal_info import SERVICE_INFO
 from actions.requests import CONTACT_NAME, LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket
+from vietnam.codes import find_dossier_code
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -119,6 +128,29 @@ def starts_now(tracker: Tracker, form: str) -> bool:
     return True
 
 
+# Words that ask where a dossier stands ("gửi về chưa", "sao rồi", "tới đâu"), not for a service.
+_ASKS_STATUS = re.compile(r"\b(?:chua|sao roi|toi dau|den dau|xong|co ket qua|the nao roi|ra sao)\b")
+
+
+def lookup_first(tracker: Tracker, form: str) -> list[EventType] | None:
+    """A message that starts ``form``, carries a dossier code and asks where it stands ("hồ sơ
+    000.00.20.H19-... gửi bưu điện về chưa") is a lookup first: the dossier's status says how its result
+    comes. A request ("đăng ký nhận kết quả hồ sơ ... qua bưu điện giúp tui") starts the form. The events
+    that end the form for the lookup (actions/common.py ``ended_early``), or None."""
+    if not starts_now(tracker, form):
+        return None
+    text = normalize_text(tracker.latest_message.get("text") or "")
+    code = find_dossier_code(text)
+    if code is None or not _ASKS_STATUS.search(fold(text)):
+        return None
+    return [
+        SlotSet("dossier_code", code),
+        SlotSet(FAILURES_SLOT, 0),
+        SlotSet(OUTCOME_SLOT, DOSSIER_LOOKUP),
+        SlotSet(REQUESTED_SLOT, None),
+    ]
+
+
 class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
     BAD_LOCATION_MESSAGE = (
         "Dạ, em cần địa chỉ có xã/phường (kèm số nhà, ấp/khóm, tên đường) để bưu điện đến đúng nơi ạ."
@@ -126,6 +158,13 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
 
     def name(self) -> str:
         return "validate_postal_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if (lookup := lookup_first(tracker, self.form_name())) is not None:
+            return lookup
+        return await super().run(dispatcher, tracker, domain)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -94,6 +94,10 @@ class DossierAnswer:
     # What the citizen does next when the dossier came back (returned, or papers to add), said in polite
     # Vietnamese: the answer to "vậy giờ tôi phải làm lại hồ sơ từ đầu hả?" right after the status.
     next_step: str | None = None
+    # The dossier's procedure (national code, "1.004222") and name: follow-ups ("theo quy định bao nhiêu
+    # ngày", "lệ phí bao nhiêu") are about that procedure.
+    procedure_code: str | None = None
+    procedure_name: str | None = None
 
 
 @dataclass
@@ -247,6 +251,8 @@ class DossierService:
             delivery=self._delivery_answer(dossier, place, status == "completed"),
             delivery_method=dossier.delivery_method,
             next_step=next_step,
+            procedure_code=dossier.procedure_code or None,
+            procedure_name=dossier.procedure_name or None,
         )
 
     @classmethod
