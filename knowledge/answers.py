@@ -654,6 +654,22 @@ def papers_asked(record: ProcedureRecord, question: str) -> list[DocumentRecord]
     return [doc for score, doc in scored if score == best][:2]
 
 
+def _paper_validity(record: ProcedureRecord, question: str | None) -> str | None:
+    """How long a paper of the dossier the question names lasts ("giấy khám sức khỏe có giá trị bao lâu"),
+    when the catalogue's note on that paper states its validity; None otherwise (the validity answer is then
+    about the paper the procedure issues)."""
+    if not question:
+        return None
+    lines = [
+        _document_line(i, doc).split(". ", 1)[1]
+        for i, doc in enumerate(papers_asked(record, question), start=1)
+        if doc.note and "giá trị" in doc.note.lower()
+    ]
+    if not lines:
+        return None
+    return "Dạ, " + "; ".join(_lower_first(line) for line in lines) + "."
+
+
 def _paper_lines(record: ProcedureRecord, question: str | None, answer: str, aspect: str) -> str:
     """What the catalogue says about the papers the question names, when the answer does not say it (the
     form answer already names the forms to fill in)."""
@@ -728,6 +744,8 @@ def render_answer(
         return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))
     if aspect == "online" and {"fee", "time"} & set(alongside):
         answer = _answer_online(record, differences=False)
+    elif aspect == "validity" and (paper := _paper_validity(record, question)):
+        answer = paper
     else:
         answer = _RENDERERS.get(aspect, _answer_overview)(record)
     if aspect == "eligibility" and question and "fee" in aspect_points(question):

@@ -32,6 +32,7 @@ from knowledge.search_cues import (
     FOR_A_WHILE_PHRASES,
     FOR_A_WHILE_UNITS,
     FOR_GOOD,
+    FOREIGN_HINTS,
     HEIRS,
     HOUSEHOLD_AFTER_HO,
     JUST,
@@ -47,6 +48,7 @@ from knowledge.search_cues import (
     PAPER_AFTER_BANG,
     PERSON,
     QUERY_CUES_BY_FIRST,
+    RECORD,
     REGISTER_AGAIN_WINDOW,
     REISSUE,
     RELATED_ACTIONS,
@@ -66,6 +68,7 @@ __all__ = ["action_factor", "died_positions", "name_actions", "query_actions"]
 ACTION_MATCH = 1.4
 ACTION_MISMATCH = 0.75
 ACTION_UNASKED = 0.95
+RECORD_MISMATCH = 0.5
 # An authorisation to collect what a dead person was owed: the dead authorise no one (``HEIRS``).
 DEAD_AUTHORISE = 0.5
 
@@ -123,6 +126,31 @@ def query_actions(tokens: Sequence[str]) -> frozenset[str]:
     return _query_actions(tuple(tokens))
 
 
+# "đăng ký kết hôn bên Đài Loan rồi", "ly hôn ở Hàn Quốc rồi": a marriage or divorce said done over there
+# ("bên", or "ở"/"tại" a foreign country) is recorded in the civil register, not registered again (RECORD).
+_EVENTS_ABROAD = (("ket", "hon"), ("ly", "hon"))
+_ABROAD_WINDOW = 6
+_ABROAD_MARKERS = frozenset(("ben", "o", "tai"))
+
+
+def _done_abroad(tokens: Sequence[str]) -> bool:
+    """True when a marriage or divorce is said done already, over there or in a foreign country."""
+    for i in range(len(tokens) - 1):
+        if (tokens[i], tokens[i + 1]) not in _EVENTS_ABROAD:
+            continue
+        window = list(tokens[i + 2 : i + 2 + _ABROAD_WINDOW])
+        if "roi" not in window:
+            continue
+        where = window[: window.index("roi")]
+        said = " " + " ".join(where) + " "
+        # "kết hôn với người Hàn rồi" names the spouse, not where the marriage was done
+        if "voi" in where or not _ABROAD_MARKERS & set(where):
+            continue
+        if "ben" in where or any(f" {hint} " in said for hint in FOREIGN_HINTS):
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
     aspect = aspect_positions(tokens)
@@ -160,6 +188,8 @@ def _query_actions(tokens: tuple[str, ...]) -> frozenset[str]:
             actions.add(REREGISTER)
         elif token in _COLLECT and "thay" in tokens[i + 2 : i + 2 + _COLLECT_WINDOW]:
             actions.add(AUTHORISE)  # "lãnh lương hưu thay ổng": collecting it on someone's behalf
+    if _done_abroad(tokens):
+        actions.add(RECORD)
     if CONTRACT in actions and not _asks_certification(tokens):
         # "hợp đồng lao động", "mua nhà có hợp đồng rồi làm sổ hồng": the contract is the case, not what
         # is to be done; it tells certifications apart only when certifying is asked
@@ -258,6 +288,10 @@ def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
     A contract or transaction ("hợp đồng", "giao dịch") is asked about in many fields (land, insurance,
     work): it only tells certifications apart ("hợp đồng đó chứng thực ở xã" is not a certified copy),
     and leaves every procedure that certifies no signature, copy or contract as if it was not said."""
+    if RECORD in wanted and RECORD not in does:
+        # an event done abroad is recorded, never registered again: stronger than a plain mismatch, which
+        # the registration's name words ("đăng ký kết hôn") and the foreign boost would outweigh
+        return RECORD_MISMATCH
     if HEIRS in wanted:  # the dead authorise no one; their heirs collect
         if AUTHORISE in does:
             return DEAD_AUTHORISE

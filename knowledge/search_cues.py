@@ -268,6 +268,8 @@ FOREIGN_HINTS = (
     "trung quoc", "dai loan", "nhat ban", "campuchia", "thai lan", "singapore", "malaysia", "anh quoc",
     "nguoi my", "nuoc my", "ben my", "nguoi uc", "ben uc", "nguoi tay", "chong tay", "vo tay", "nguoi han",
     "chong han", "chong dai loan", "chong trung quoc", "nguoi nhat", "nguoi lao", "nuoc lao",
+    "nguoi phap", "ben phap", "nuoc phap", "nguoi duc", "ben duc", "nuoc duc", "hoa ky", "nguoi canada",
+    "ben canada",
 )  # fmt: skip
 FOREIGN_SUFFIX = ("co", "yeu", "to", "nuoc", "ngoai")
 # A correction of a foreign-element case to the ordinary one ("lấy chồng người Việt", "kết hôn bình thường
@@ -294,6 +296,12 @@ SIGNATURE, COPY, CONTRACT = "signature", "copy", "contract"
 # it ("Truy lĩnh ... của người hưởng đã chết", "chế độ tử tuất"); an authorisation, which only a living
 # person gives, does not fit.
 HEIRS = "heirs"
+# Recording in the civil register what a foreign authority already did ("Ghi vào Sổ hộ tịch việc kết hôn ...
+# đã được giải quyết tại cơ quan có thẩm quyền của nước ngoài", Điều 48-50 Luật Hộ tịch 60/2014/QH13): the
+# citizen says it as a record ("ghi vào sổ", "có tên trong sổ"), as a paper the foreign side issued already
+# ("bên đó cấp rồi") or as a marriage done over there ("đã kết hôn bên ..."). "rồi về Việt Nam" alone is no
+# cue: "con sinh bên Hàn rồi về VN làm khai sinh" registers a birth not yet registered abroad.
+RECORD = "record"
 LIFECYCLE = frozenset(
     {NEW, REISSUE, EXCHANGE, EXTEND, REREGISTER, CHANGE, CORRECT, SUSPEND, TERMINATE, AUTHORISE}
 )
@@ -341,6 +349,7 @@ NAME_ACTION_CUES = _phrases({
     COPY: "ban sao",
     CONTRACT: "hop dong,giao dich",
     HEIRS: "huong da chet,tu tuat",
+    RECORD: "ghi vao so ho tich,ghi vao so dang ky",
 })  # fmt: skip
 # Citizens' words (folded) -> the action they want. "mất" and "đổi" are read in context (below).
 QUERY_ACTION_CUES = _phrases({
@@ -372,6 +381,8 @@ QUERY_ACTION_CUES = _phrases({
     SIGNATURE: "chu ky,ky ten,diem chi,lan tay,biet ky,ky giay,ky xac nhan,khong biet chu,mu chu",
     COPY: "ban sao,sao y,photo",
     CONTRACT: "hop dong,giao dich",
+    RECORD: "ghi vao so,co ten trong so,ben do cap,ben do da cap,nuoc ngoai cap roi,da ket hon ben,"
+            "ket hon ben do roi,dang ky ket hon ben do",
 })  # fmt: skip
 # A stop said to last a while ("nghỉ bán vài tháng", "đóng cửa ít bữa", "ngưng 2 tháng") pauses: a count
 # (FOR_A_WHILE_COUNTS, or a number) then a unit of time (FOR_A_WHILE_UNITS), or "một thời gian", "tạm
