@@ -248,14 +248,42 @@ ABBREVIATIONS: dict[str, str] = {
     "lm": "làm",
 }
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# Procedure words as voice typing or a hurried hand mis-spells them, keyed by the mis-spelt phrase (as
+# typed, with diacritics, or folded): only in the phrase that names the procedure ("khai xinh", not "xinh"
+# alone; "thường chú", not "chú" the uncle). Runs before :data:`ABBREVIATIONS` ("kết hông" is not "kết
+# không"). Runtime only: the NLU's tokenizer reads :data:`ABBREVIATIONS` syllable by syllable.
+MISHEARINGS: dict[str, str] = {
+    "khai xinh": "khai sinh",
+    "căn cướt": "căn cước",
+    "can cuot": "căn cước",
+    "căn cướt công dân": "căn cước công dân",
+    "thường chú": "thường trú",
+    "thuong chu": "thường trú",
+    "tạm chú": "tạm trú",
+    "tam chu": "tạm trú",
+    "dăng ký": "đăng ký",
+    "dăng kí": "đăng ký",
+    "kết hông": "kết hôn",
+    "ket hong": "kết hôn",
+}
+_MISHEARING = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(map(re.escape, MISHEARINGS), key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def correct_mishearings(text: str) -> str:
+    """Put the procedure words of :data:`MISHEARINGS` right; everything else is left as written."""
+    return _MISHEARING.sub(lambda match: MISHEARINGS[match.group(0).lower()], text)
 
 
 def expand_abbreviations(text: str) -> str:
     """Spell out the abbreviations in :data:`ABBREVIATIONS` (whole words, any case, with or without
-    diacritics); everything else is left as written."""
+    diacritics), after putting mis-heard procedure words right (:data:`MISHEARINGS`); everything else is
+    left as written."""
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
         return ABBREVIATIONS.get(word.lower(), word)
 
-    return _TOKEN.sub(replace, text)
+    return _TOKEN.sub(replace, correct_mishearings(text))
