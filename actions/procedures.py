@@ -272,6 +272,8 @@ def asked_part(text: str) -> str:
     found = _FORMAL_ASK.search(folded)
     if found is None or len(folded[: found.start()].split()) < _CIRCUMSTANCE_WORDS:
         return text
+    if "?" in text[: found.start()]:
+        return text  # "Cơ quan nào có thẩm quyền ...? Đề nghị cho biết lệ phí": two questions, no story
     return text[found.start() :]
 
 
@@ -775,8 +777,9 @@ class ActionAnswerProcedure(OffLoopAction):
         # "lấy chồng người Việt, kết hôn bình thường thôi, có mất tiền không" after the foreign-element
         # marriage, "chồng em người Hàn" after the ordinary one: the case the citizen states is the
         # sibling's, asked the same question
+        # (among the choices offered, it is the one picked: below)
         other_case = knowledge.case_sibling(str(current), text) if current else None
-        if other_case is not None:
+        if other_case is not None and other_case not in choices:
             return self.reply(dispatcher, other_case, aspects or carried, question=text)
 
         # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
@@ -787,7 +790,9 @@ class ActionAnswerProcedure(OffLoopAction):
         related = {*choices, *([str(current)] if current else [])}
         if choices:
             answered = (current, self._name(current)) if current else None
-            if mentioned and named_procedure(text) not in related:
+            if other_case is not None:
+                picked = other_case  # "chồng em người Hàn" under the variants: the foreign-element one
+            elif mentioned and named_procedure(text) not in related:
                 picked = offered_named(text, choices)
             else:
                 picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from actions.fallback import ActionClarify
-from actions.procedures import ActionAnswerProcedure, reads_as_that
+from actions.procedures import ActionAnswerProcedure, asked_part, reads_as_that
 from knowledge import facade as knowledge
 from tests.actions.support import make_tracker, run, texts
 
@@ -77,3 +77,14 @@ def test_a_formal_questions_circumstances_are_weaker_than_the_procedure_it_asks_
         "cho cha tôi."
     )
     assert knowledge.match_catalogue(other).hits[0].name == "Đăng ký khai tử"
+
+
+def test_the_aspects_of_a_formal_question_are_read_from_what_it_asks() -> None:
+    story = "Tôi có hộ chiếu Việt Nam còn giá trị sử dụng, nay về nước sinh sống. "
+    assert asked_part(story + "Đề nghị cho biết hồ sơ đăng ký thường trú.") == (
+        "Đề nghị cho biết hồ sơ đăng ký thường trú."
+    )
+    # a question first, then another: both are asked
+    two = "Cơ quan nào có thẩm quyền chứng thực chữ ký trên giấy ủy quyền? Đề nghị cho biết lệ phí."
+    assert asked_part(two) == two
+    assert asked_part("Xin hỏi làm hộ chiếu ở đâu") == "Xin hỏi làm hộ chiếu ở đâu"
