@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, among_likeliest, latest_text, replayed_as, to_merger_answer
 from actions.petition import asks_how_to, is_informative
+from actions.place_questions import place_reply
 from actions.procedures import (
     PENDING_QUESTION_SLOT,
     UNMATCHED_PETITION_CONFIDENCE,
@@ -111,6 +112,8 @@ class ActionClarify(OffLoopAction):
             return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
         if not in_a_form(tracker) and is_reply_to_choices(tracker):
             return [FollowupAction("action_answer_procedure")]  # "bình thường, trong nước" under the variants
+        if not in_a_form(tracker) and place_reply(tracker) is not None:
+            return [FollowupAction("action_answer_procedure")]  # "thị trấn Mỹ Phước cũ đó": which commune
         if not in_a_form(tracker) and is_ambiguous_procedure_question(tracker):
             return [FollowupAction("action_answer_procedure")]  # "..., đổi căn cước tốn bao nhiêu"
         # a message the NLU did read, sent here by action_answer_procedure because no procedure matches it

@@ -302,18 +302,26 @@ def name_the_unit(
     return []
 
 
+def place_reply(tracker: Tracker) -> LocationAnswer | None:
+    """The place the latest message gives in answer to "which commune?" asked on the procedure in the
+    talk; None when nothing was asked, or the message is no such answer (no place, a procedure named or a
+    long question of its own)."""
+    if not tracker.get_slot(CHOICES_SLOT) or not tracker.get_slot("current_procedure"):
+        return None
+    if entity_values(tracker, "procedure"):
+        return None
+    text = place_text(tracker)
+    return read_location(text) if len(text.split()) <= REPLY_WORDS else None
+
+
 def answer_place_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """The citizen's answer to "which commune?" (typed or a button), on the procedure in the talk; None when
     the message is no such answer (nothing asked, no place, a procedure or a long question of its own)."""
     code = tracker.get_slot("current_procedure")
-    if not tracker.get_slot(CHOICES_SLOT) or not code or entity_values(tracker, "procedure"):
-        return None
-    text = place_text(tracker)
-    if len(text.split()) > REPLY_WORDS:
-        return None
-    answer = read_location(text)
+    answer = place_reply(tracker)
     if answer is None:
         return None
+    text = place_text(tracker)
     if answer.place is None:
         # "nộp ở đâu, Cái Bè cũ giờ là xã nào tôi cũng hổng rõ": the kind of office first, then which unit
         asks_more = len(fold(text).split()) > len(fold(answer.mention or "").split()) + 1

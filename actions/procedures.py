@@ -50,7 +50,7 @@ from actions.procedure_choice import (
 from actions.requests import file_ticket, lower_first
 from knowledge import facade as knowledge
 from knowledge.aspects import aspect_points, cue_positions
-from vietnam.text import fold
+from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -255,6 +255,26 @@ def with_clause_aspects(learned: list[str], text: str, by_clause: list[str] | No
     if not by_clause:
         return learned
     return by_clause + [a for a in learned if a not in by_clause]
+
+
+# "Tôi ... có hộ chiếu còn giá trị sử dụng, nay về nước ... Đề nghị cho biết hồ sơ đăng ký thường trú": a
+# formal question tells its circumstances, then asks; the aspects are read from what it asks.
+_FORMAL_ASK = re.compile(
+    r"\b(?:de nghi cho biet|xin cho biet|de nghi huong dan|xin huong dan|xin hoi|cho toi hoi)\b"
+)
+_CIRCUMSTANCE_WORDS = 6  # words the circumstances before the asking words must have
+
+
+def asked_part(text: str) -> str:
+    """What a formal question asks: ``text`` from its asking words ("đề nghị cho biết", "xin hỏi") on,
+    when circumstances of some length come before them; ``text`` itself otherwise."""
+    folded = fold(text)
+    found = _FORMAL_ASK.search(folded)
+    if found is None or len(folded[: found.start()].split()) < _CIRCUMSTANCE_WORDS:
+        return text
+    if "?" in text[: found.start()]:
+        return text  # "Cơ quan nào có thẩm quyền ...? Đề nghị cho biết lệ phí": two questions, no story
+    return text[found.start() :]
 
 
 def detected_aspects(text: str) -> list[str]:
@@ -575,14 +595,18 @@ def said_in_passing(text: str, surfaces: list[str]) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-# Typed without diacritics, "giay do" / "so do" is the red book (giấy/sổ đỏ) or "that paper" (giấy đó).
+# Typed without diacritics, "giay do" / "so do" is the red book (giấy/sổ đỏ) or "that paper" (giấy đó);
+# with them, "giấy đó" / "sổ đó" is that paper only.
 _THAT_PAPER = re.compile(r"(?:giay|so) do")
+_THAT_PAPER_ACCENTED = re.compile(r"(?:giấy|sổ) đó")
 
 
 def reads_as_that(surface: str) -> bool:
     """Whether a procedure name found in a message may as well be "that paper" (see ``_THAT_PAPER``): in a
     follow-up on another procedure it is the paper just discussed."""
-    return surface.isascii() and bool(_THAT_PAPER.fullmatch(fold(surface).strip()))
+    if surface.isascii():
+        return bool(_THAT_PAPER.fullmatch(fold(surface).strip()))
+    return bool(_THAT_PAPER_ACCENTED.fullmatch(normalize_text(surface).lower().strip()))
 
 
 def lately_named_code(tracker: Tracker) -> str | None:
@@ -657,13 +681,23 @@ class ActionAnswerProcedure(OffLoopAction):
             for e in tracker.latest_message.get("entities") or []
             if e.get("entity") == "procedure"
         ]
-        if tracker.get_slot("current_procedure") and surfaces and all(map(reads_as_that, surfaces)):
-            mentioned, surfaces = [], []  # "giay do xai dc bao lau": that paper, not the red book
+        if (
+            surfaces
+            and all(map(reads_as_that, surfaces))
+            # "làm giấy đó mất mấy ngày" in a petition about the marital status paper: the one named lately
+            and (tracker.get_slot("current_procedure") or lately_named_code(tracker))
+        ):
+            # "giay do xai dc bao lau": that paper, not the red book; "giấy đó", with diacritics, can
+            # be nothing else
+            that_paper = not all(surface.isascii() for surface in surfaces)
+            mentioned, surfaces = [], []
+        else:
+            that_paper = False
         choices = [str(c) for c in tracker.get_slot("procedure_choices") or []]
         current = tracker.get_slot("current_procedure") or (
             None if mentioned or choices else lately_named_code(tracker)
         )
-        aspects = asked = asked_aspects(tracker, text)
+        aspects = asked = asked_aspects(tracker, asked_part(text))
         carried = list(tracker.get_slot("procedure_aspects") or [])
         if not aspects and len(text.split()) <= CARRY_OVER_WORDS:
             # a question the NLU could not place, a follow-up ("có cần khám sức khỏe hông" after the licence
@@ -686,6 +720,10 @@ class ActionAnswerProcedure(OffLoopAction):
         if not mentioned and (next_step := next_step_answer(tracker)):
             dispatcher.utter_message(text=next_step)
             return []
+
+        # "làm giấy đó mất mấy ngày": the paper in the talk, whatever the words would find on their own
+        if that_paper and current and not choices:
+            return self.reply(dispatcher, str(current), aspects or carried, question=text)
 
         # A button: the entity carries the procedure code itself.
         chosen = next((v for v in mentioned if knowledge.get_procedure(v) is not None), None)
@@ -730,12 +768,19 @@ class ActionAnswerProcedure(OffLoopAction):
         # when it is of that paper ("còn lỡ làm mất hộ chiếu" finds "Trình báo mất hộ chiếu")
         sibling = knowledge.other_action(str(current), text, mentioned) if current else None
         if sibling is not None:
-            return self.reply(dispatcher, sibling, aspects, question=text)
+            # "đổi thẻ cũ hết hạn": the mishap says why the sibling is wanted, it asks no aspect of its own;
+            # an aspect guessed from it is dropped, one the words point to ("lỡ làm mất thì làm lại tốn
+            # nhiêu": the fee) or carried from the talk stays
+            points = aspect_points(text)
+            kept = [a for a in aspects if points.get(a) or a in carried]
+            return self.reply(dispatcher, sibling, kept, question=text)
         # "lấy chồng người Việt, kết hôn bình thường thôi, có mất tiền không" after the foreign-element
-        # marriage: the case corrected to the ordinary sibling, asked the same question
-        domestic = knowledge.domestic_instead(str(current), text) if current else None
-        if domestic is not None:
-            return self.reply(dispatcher, domestic, aspects or carried, question=text)
+        # marriage, "chồng em người Hàn" after the ordinary one: the case the citizen states is the
+        # sibling's, asked the same question
+        # (among the choices offered, it is the one picked: below)
+        other_case = knowledge.case_sibling(str(current), text) if current else None
+        if other_case is not None and other_case not in choices:
+            return self.reply(dispatcher, other_case, aspects or carried, question=text)
 
         # A typed reply to the procedures offered ("cái có yếu tố nước ngoài", "con tui 10 tuổi"), unless it
         # names another procedure ("còn xin giấy xác nhận tình trạng hôn nhân thì sao" after marriage).
@@ -745,7 +790,9 @@ class ActionAnswerProcedure(OffLoopAction):
         related = {*choices, *([str(current)] if current else [])}
         if choices:
             answered = (current, self._name(current)) if current else None
-            if mentioned and named_procedure(text) not in related:
+            if other_case is not None:
+                picked = other_case  # "chồng em người Hàn" under the variants: the foreign-element one
+            elif mentioned and named_procedure(text) not in related:
                 picked = offered_named(text, choices)
             else:
                 picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)

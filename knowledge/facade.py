@@ -117,10 +117,11 @@ def other_action(code: str, question: str, mentioned: Sequence[str] = ()) -> str
     return other_action_sibling(get_catalogue().index(), current, question, mentioned)
 
 
-def domestic_instead(code: str, question: str) -> str | None:
-    """The ordinary sibling of foreign-element procedure ``code`` when ``question`` corrects the case to
-    a domestic one ("lấy chồng người Việt, kết hôn bình thường thôi"), or None."""
-    return get_catalogue().index().domestic_instead(code, question)
+def case_sibling(code: str, question: str) -> str | None:
+    """The sibling of procedure ``code`` for the case ``question`` states: the foreign-element one for a
+    foreign party ("chồng em người Hàn" after the ordinary marriage), the ordinary one for a domestic
+    correction ("lấy chồng người Việt, kết hôn bình thường thôi"), or None."""
+    return get_catalogue().index().case_sibling(code, question)
 
 
 def next_procedure(code: str, question: str, named_only: bool = False) -> tuple[str, str] | None:

@@ -36,6 +36,9 @@ SEARCH_LIMIT = 8
 _REMAKE = re.compile(r"\b(?:lam lai|cap lai|xin lai|in lai|lam cuon moi|lam cai moi|cap cuon moi)\b")
 _REPORT_ONLY = re.compile(r"^(?:trinh bao|bao mat|khai bao)\b")
 SAME_TOPIC_WORDS = 3
+# Words that say how old the paper in the talk is ("đổi thẻ cũ hết hạn", "cuốn sổ cũ"): of that paper,
+# they name no other one.
+PAPER_AGE_WORDS = frozenset({"cu"})
 
 
 def topic_words(name: str) -> list[str]:
@@ -91,7 +94,7 @@ def other_action_sibling(
     if not all(names_the_paper(current, name) for name in mentioned):
         return None
     coverage = index.coverage(question, current.code)
-    told = _CUE_WORDS | mishap_words(question)
+    told = _CUE_WORDS | mishap_words(question) | PAPER_AGE_WORDS
     if any(word not in told for word in coverage.uncovered):
         return None  # it says something the current procedure does not have: a search of its own
     topic = topic_words(current.name)

@@ -696,19 +696,23 @@ class SearchIndex:
             )
         return hits
 
-    def domestic_instead(self, code: str, query: str) -> str | None:
-        """The ordinary sibling of foreign-element procedure ``code`` when ``query`` corrects the case to
-        a domestic one ("lấy chồng người Việt, kết hôn bình thường thôi" after the foreign marriage), or
-        None (``code`` has no such sibling, or the query names something foreign)."""
+    def case_sibling(self, code: str, query: str) -> str | None:
+        """The sibling of procedure ``code`` for the other case that ``query`` states: the foreign-element
+        one when the question names a foreign party ("chồng em người Hàn" after the ordinary marriage),
+        the ordinary one when it corrects the case to a domestic one ("lấy chồng người Việt, kết hôn bình
+        thường thôi" after the foreign marriage); None when ``code`` has no such sibling or the question
+        states neither (or both)."""
         doc = self._by_code.get(code)
-        base = self._domestic_of.get(doc) if doc is not None else None
         variants = _query_variants(query)
-        if base is None or not variants:
+        if doc is None or not variants:
             return None
         folded = " " + " ".join(variants[0]) + " "
-        if any(f" {hint} " in folded for hint in FOREIGN_HINTS):
+        foreign = any(f" {hint} " in folded for hint in FOREIGN_HINTS)
+        domestic = any(f" {hint} " in folded for hint in DOMESTIC_HINTS)
+        if foreign == domestic:
             return None
-        return self.docs[base].code if any(f" {hint} " in folded for hint in DOMESTIC_HINTS) else None
+        sibling = (self._foreign_of if foreign else self._domestic_of).get(doc)
+        return self.docs[sibling].code if sibling is not None else None
 
     def wanted_actions(self, query: str) -> frozenset[str]:
         """What the citizen wants done (``knowledge.procedure_actions.query_actions``), read from the
@@ -831,15 +835,44 @@ _NOW = frozenset(("gio", "bay", "nay", "h", "con", "thi"))
 _BACKGROUND_MIN_AFTER = 3
 
 
+# "Tôi ... có hộ chiếu Việt Nam còn giá trị, nay về nước ... Đề nghị cho biết hồ sơ đăng ký thường trú":
+# a formal question tells the citizen's circumstances first, then asks; the papers the circumstances
+# mention are background, weaker evidence than the procedure asked for.
+_ASK_CUES = (
+    ("de", "nghi", "cho", "biet"), ("xin", "cho", "biet"), ("de", "nghi", "huong", "dan"),
+    ("xin", "huong", "dan"), ("xin", "hoi"), ("cho", "toi", "hoi"),
+)  # fmt: skip
+_CIRCUMSTANCE_MIN_BEFORE = 4  # content syllables the circumstances must have
+
+
+def _content(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if t not in STOP_SYLLABLES and t not in FILLER_SYLLABLES]
+
+
 def background_end(tokens: Sequence[str]) -> int:
-    """The position after a step said done ("lên thổ cư rồi, giờ ..."), when enough content words follow it
-    to name the procedure asked now; 0 when there is none."""
+    """The position after the background of a question, when enough content words follow it to name the
+    procedure asked now: a step said done ("lên thổ cư rồi, giờ ..."), or the circumstances a formal
+    question tells before it asks ("..., đề nghị cho biết ..."); 0 when there is none."""
+    end = 0
     for i, token in enumerate(tokens[:-1]):
-        if token == _DONE and tokens[i + 1] in _NOW and i > 0:
-            after = [t for t in tokens[i + 1 :] if t not in STOP_SYLLABLES and t not in FILLER_SYLLABLES]
-            if len(after) >= _BACKGROUND_MIN_AFTER:
-                return i + 1
-    return 0
+        if (
+            token == _DONE
+            and tokens[i + 1] in _NOW
+            and i > 0
+            and len(_content(tokens[i + 1 :])) >= _BACKGROUND_MIN_AFTER
+        ):
+            end = i + 1
+            break
+    for start in range(end + 1, len(tokens)):
+        for cue in _ASK_CUES:
+            if tuple(tokens[start : start + len(cue)]) != cue:
+                continue
+            if (
+                len(_content(tokens[end:start])) >= _CIRCUMSTANCE_MIN_BEFORE
+                and len(_content(tokens[start + len(cue) :])) >= _BACKGROUND_MIN_AFTER
+            ):
+                return start
+    return end
 
 
 def is_ambiguous(hits: Sequence[ProcedureHit], ratio: float = AMBIGUITY_RATIO) -> bool:

@@ -250,6 +250,34 @@ ABBREVIATIONS: dict[str, str] = {
     "lm": "làm",
 }
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# Procedure words as voice typing or a hurried hand mis-spells them, keyed by the mis-spelt phrase (as
+# typed, with diacritics, or folded): only in the phrase that names the procedure ("khai xinh", not "xinh"
+# alone; "thường chú", not "chú" the uncle). Runs before :data:`ABBREVIATIONS` ("kết hông" is not "kết
+# không"). Runtime only: the NLU's tokenizer reads :data:`ABBREVIATIONS` syllable by syllable.
+MISHEARINGS: dict[str, str] = {
+    "khai xinh": "khai sinh",
+    "căn cướt": "căn cước",
+    "can cuot": "căn cước",
+    "căn cướt công dân": "căn cước công dân",
+    "thường chú": "thường trú",
+    "thuong chu": "thường trú",
+    "tạm chú": "tạm trú",
+    "tam chu": "tạm trú",
+    "dăng ký": "đăng ký",
+    "dăng kí": "đăng ký",
+    "kết hông": "kết hôn",
+    "ket hong": "kết hôn",
+}
+_MISHEARING = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(map(re.escape, MISHEARINGS), key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def correct_mishearings(text: str) -> str:
+    """Put the procedure words of :data:`MISHEARINGS` right; everything else is left as written."""
+    return _MISHEARING.sub(lambda match: MISHEARINGS[match.group(0).lower()], text)
+
 
 # English administrative words young citizens mix in ("how to register temporary residence, e ở Sa Đéc"),
 # keyed by their lower-case form, in the Vietnamese the procedure names and cue tables use. A plain
@@ -313,11 +341,11 @@ def expand_english_terms(text: str) -> str:
 
 def expand_abbreviations(text: str) -> str:
     """Spell out the abbreviations in :data:`ABBREVIATIONS` (whole words, any case, with or without
-    diacritics) and put common English administrative terms into Vietnamese (:data:`ENGLISH_TERMS`);
-    everything else is left as written."""
+    diacritics), after putting mis-heard procedure words right (:data:`MISHEARINGS`) and common English
+    administrative terms into Vietnamese (:data:`ENGLISH_TERMS`); everything else is left as written."""
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
         return ABBREVIATIONS.get(word.lower(), word)
 
-    return _TOKEN.sub(replace, expand_english_terms(text))
+    return _TOKEN.sub(replace, expand_english_terms(correct_mishearings(text)))

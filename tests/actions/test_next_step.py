@@ -117,10 +117,18 @@ FOREIGN_MARRIAGE = "2.000806"  # Đăng ký kết hôn có yếu tố nước ng
 
 def test_a_correction_to_the_ordinary_case_moves_to_the_domestic_sibling() -> None:
     text = "à nhầm, em gái em lấy chồng người Việt, kết hôn bình thường thôi, có mất tiền không"
-    assert knowledge.domestic_instead(FOREIGN_MARRIAGE, text) == MARRIAGE
+    assert knowledge.case_sibling(FOREIGN_MARRIAGE, text) == MARRIAGE
     # something foreign still named, or already the ordinary case: no move
-    assert knowledge.domestic_instead(FOREIGN_MARRIAGE, "chồng Hàn Quốc, em là người Việt") is None
-    assert knowledge.domestic_instead(MARRIAGE, "người Việt thôi") is None
+    assert knowledge.case_sibling(FOREIGN_MARRIAGE, "chồng Hàn Quốc, em là người Việt") is None
+    assert knowledge.case_sibling(MARRIAGE, "người Việt thôi") is None
+
+
+def test_a_foreign_party_moves_the_ordinary_case_to_the_foreign_sibling() -> None:
+    assert knowledge.case_sibling(MARRIAGE, "chồng em người Hàn") == FOREIGN_MARRIAGE
+    assert knowledge.case_sibling(MARRIAGE, "vợ tui bên Đài Loan") == FOREIGN_MARRIAGE
+    assert knowledge.case_sibling(MARRIAGE, "ảnh là Việt kiều Mỹ") == FOREIGN_MARRIAGE
+    assert knowledge.case_sibling(FOREIGN_MARRIAGE, "chồng em người Hàn") is None
+    assert knowledge.case_sibling(MARRIAGE, "nộp online được không") is None
 
 
 async def test_the_domestic_correction_answers_the_same_question_for_the_ordinary_case(

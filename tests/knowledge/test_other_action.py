@@ -15,6 +15,8 @@ HOUSEHOLD_BUSINESS_SUSPENSION = "1.001570"
 HOUSEHOLD_BUSINESS_CLOSING = "1.001266"
 HOUSEHOLD_BUSINESS_CHANGE = "2.000720"
 MARITAL_STATUS = "1.004873"
+ID_CARD = "1.014061"  # Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên
+ID_CARD_EXCHANGE = "1.014063"  # Cấp đổi thẻ căn cước
 DISABILITY = "Đổi, cấp lại Giấy xác nhận khuyết tật"
 LAND_EXCHANGE_NAME = "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất"
 
@@ -31,6 +33,9 @@ def sibling(catalogue: Catalogue, current: str, question: str) -> str | None:
         (LAND_CERTIFICATE_REISSUE, "còn cuốn sổ của anh tui bị rách nát thì sao", LAND_CERTIFICATE_EXCHANGE),
         (LAND_CERTIFICATE_REISSUE, "con so bi rach thi sao", LAND_CERTIFICATE_EXCHANGE),
         (HOUSEHOLD_BUSINESS, "nếu nghỉ bán vài tháng thì sao", HOUSEHOLD_BUSINESS_SUSPENSION),
+        # the old card of the one in the talk, not another paper exchanged (the driving licence)
+        (ID_CARD, "doi the cu het han cua chong tui", ID_CARD_EXCHANGE),
+        (ID_CARD, "thẻ cũ của má em hết hạn rồi đổi sao", ID_CARD_EXCHANGE),
         (HOUSEHOLD_BUSINESS, "còn nghỉ bán luôn thì làm gì", HOUSEHOLD_BUSINESS_CLOSING),
         (
             HOUSEHOLD_BUSINESS_SUSPENSION,

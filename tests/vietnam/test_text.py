@@ -70,3 +70,22 @@ def test_expand_abbreviations_puts_english_terms_into_vietnamese() -> None:
         "mất căn cước, cấp đổi hộ chiếu online lệ phí"
     )
     assert expand_abbreviations("registered feelings") == "registered feelings"  # whole words only
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("đi làm khai xinh cho cháu", "đi làm khai sinh cho cháu"),
+        ("Khai Xinh cho bé", "khai sinh cho bé"),
+        ("làm căn cướt mất bao lâu", "làm căn cước mất bao lâu"),
+        ("dk thường chú cho má", "đăng ký thường trú cho má"),
+        ("tam chu o dau", "tạm trú o dau"),
+        ("dăng ký kết hông", "đăng ký kết hôn"),
+        # the words alone are left as written
+        ("con bé xinh lắm", "con bé xinh lắm"),
+        ("chú tui hỏi", "chú tui hỏi"),
+        ("hông biết", "không biết"),
+    ],
+)
+def test_expand_abbreviations_puts_misheard_procedure_words_right(typed: str, expected: str) -> None:
+    assert expand_abbreviations(typed) == expected
