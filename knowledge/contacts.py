@@ -549,7 +549,7 @@ _OFFICE_PEOPLE = (
 # "chuyển máy"): with them the message asks for the desk, whatever else it names (folded).
 # Words that ask how or where to reach someone ("liên hệ ai", "ở đâu", "số điện thoại"), folded.
 _HOW_TO_REACH = re.compile(
-    r" (?:o dau|cho nao|lien he|lien lac|so dien thoai|sdt|dien thoai|truc tiep|gap ai|hoi ai|tim ai"
+    r" (?:o dau|cho nao|lien he|lien lac|so dien thoai|sdt|dien thoai|gap ai|hoi ai|tim ai"
     r"|lam sao|the nao) "
 )
 _DESK = (

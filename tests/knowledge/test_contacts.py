@@ -315,6 +315,7 @@ def test_a_place_the_nlu_read_from_the_text_is_not_said_twice() -> None:
         ("cho tui noi chuyen voi can bo dia chinh xa duoc hong, hoi may cai nay phuc tap lam", False),
         ("cho em nói chuyện với cán bộ tư pháp được không, chuyện hộ tịch nhà em rối quá", False),
         ("muốn nói chuyện trực tiếp với cán bộ tư pháp xã thì liên hệ ở đâu", True),
+        ("hồ sơ tui phức tạp quá, cho tui nói chuyện trực tiếp với cán bộ hộ tịch đi", False),
     ],
 )
 def test_meeting_an_officer_of_a_named_office_is_told_from_asking_for_the_hotline_agent(
