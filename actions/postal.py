@@ -159,12 +159,12 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
     def name(self) -> str:
         return "validate_postal_form"
 
-    async def run(
+    def _validate_in_worker(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if (lookup := lookup_first(tracker, self.form_name())) is not None:
             return lookup
-        return await super().run(dispatcher, tracker, domain)
+        return super()._validate_in_worker(dispatcher, tracker, domain)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
