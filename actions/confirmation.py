@@ -51,9 +51,9 @@ from actions.forms import (
     confirms_sending,
     earlier_answer,
     earlier_location,
+    given_back,
     refers_back,
     sends_now,
-    value_before_message,
 )
 from actions.petition import PETITION, read_phone
 from actions.postal import POSTAL
@@ -166,23 +166,9 @@ class ActionSubmitRequest(OffLoopAction):
 def send_as_summarised(
     dispatcher: CollectingDispatcher, kind: RequestKind, tracker: Tracker
 ) -> list[EventType]:
-    """Send the request the summary showed: a yes the NLU read as a new request (a new petition's slot
-    mapping takes the message as its description) sends the answers of the summary, given back, not the
-    message."""
-    overwritten = _set_by_message(tracker)
-    kept = [SlotSet(slot, value_before_message(tracker, slot)) for slot in kind.slots if slot in overwritten]
-    return [*kept, FollowupAction("action_submit_request")]
-
-
-def _set_by_message(tracker: Tracker) -> set[str]:
-    """The slots the latest message's mappings set (the slot events after it)."""
-    names: set[str] = set()
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return names
-        if event.get("event") == "slot":
-            names.add(str(event.get("name")))
-    return names
+    """Send the request the summary showed: a yes the NLU read as a new request sends the answers of the
+    summary, given back (``given_back``), not the message."""
+    return [*given_back(tracker, kind.slots), FollowupAction("action_submit_request")]
 
 
 class ActionCancelRequest(OffLoopAction):

@@ -172,6 +172,24 @@ def value_before_message(tracker: Tracker, slot: str) -> Any:
     return None
 
 
+def given_back(tracker: Tracker, slots: tuple[str, ...] | list[str]) -> list[EventType]:
+    """The values of ``slots`` that the latest message's slot mappings overwrote, given back (a yes at a
+    summary read as a new request: a new petition's mapping takes the message as its description)."""
+    overwritten = _set_by_message(tracker)
+    return [SlotSet(slot, value_before_message(tracker, slot)) for slot in slots if slot in overwritten]
+
+
+def _set_by_message(tracker: Tracker) -> set[str]:
+    """The slots the latest message's mappings set (the slot events after it)."""
+    names: set[str] = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return names
+        if event.get("event") == "slot":
+            names.add(str(event.get("name")))
+    return names
+
+
 def is_side_question(tracker: Tracker, confidence: float = SIDE_CONFIDENCE) -> bool:
     return latest_intent(tracker) in SIDE_INTENTS and latest_confidence(tracker) >= confidence
 
@@ -311,8 +329,11 @@ class AnswerValidation(GuardedFormValidation):
             or not confirms_sending(latest_text(tracker))
         ):
             return None
-        kept = [SlotSet(slot, value_before_message(tracker, slot)) for slot in kind.slots]
-        return [*kept, SlotSet(OUTCOME_SLOT, CONFIRMED), SlotSet(REQUESTED_SLOT, None)]
+        return [
+            *given_back(tracker, kind.slots),
+            SlotSet(OUTCOME_SLOT, CONFIRMED),
+            SlotSet(REQUESTED_SLOT, None),
+        ]
 
     def extract_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         if tracker.latest_message.get("text") is None:

@@ -18,6 +18,7 @@ from actions.common import (
     entity_values,
     goes_in_person,
     latest_text,
+    previous_action,
     replayed_as,
     reset,
 )
@@ -45,18 +46,6 @@ OFFER_MESSAGE = (
     "Dạ, em xin lỗi vì chưa hỗ trợ được anh/chị. "
     "Anh/chị có muốn trao đổi trực tiếp với tổng đài viên không ạ?"
 )
-
-
-def _action_before_last_message(tracker: Tracker) -> str | None:
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return None
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
-    return None
 
 
 # Citizen's messages within which a "chuyển giúp" still answers the offer to pass a question to an agent
@@ -87,7 +76,7 @@ def accepts_question_offer(tracker: Tracker) -> bool:
 
 def _reason(tracker: Tracker) -> str:
     """Why the conversation goes to a human, for the agent's queue (English, no personal data)."""
-    if _action_before_last_message(tracker) == "action_offer_human":
+    if previous_action(tracker) == "action_offer_human":
         return "bot_could_not_help"
     return "citizen_request"
 
