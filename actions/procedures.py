@@ -50,6 +50,7 @@ from actions.procedure_choice import (
 from actions.requests import file_ticket, lower_first
 from knowledge import facade as knowledge
 from knowledge.aspects import aspect_points, cue_positions
+from knowledge.search_cues import FORMAL_ASK_CUES
 from vietnam.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
@@ -259,9 +260,7 @@ def with_clause_aspects(learned: list[str], text: str, by_clause: list[str] | No
 
 # "Tôi ... có hộ chiếu còn giá trị sử dụng, nay về nước ... Đề nghị cho biết hồ sơ đăng ký thường trú": a
 # formal question tells its circumstances, then asks; the aspects are read from what it asks.
-_FORMAL_ASK = re.compile(
-    r"\b(?:de nghi cho biet|xin cho biet|de nghi huong dan|xin huong dan|xin hoi|cho toi hoi)\b"
-)
+_FORMAL_ASK = re.compile(r"\b(?:" + "|".join(" ".join(cue) for cue in FORMAL_ASK_CUES) + r")\b")
 _CIRCUMSTANCE_WORDS = 6  # words the circumstances before the asking words must have
 
 

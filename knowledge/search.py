@@ -58,6 +58,7 @@ from knowledge.search_cues import (
     FILLER_SYLLABLES,
     FOREIGN_HINTS,
     FOREIGN_SUFFIX,
+    FORMAL_ASK_CUES,
     NEGATED_GAP,
     NEGATED_TOPICS,
     NEGATED_VERBS,
@@ -74,6 +75,7 @@ from knowledge.search_cues import (
     as_gift,
     aspect_positions,
     names_setting,
+    phrase_at,
     says_insured_death,
     shop_spans,
     with_school_level,
@@ -838,10 +840,6 @@ _BACKGROUND_MIN_AFTER = 3
 # "Tôi ... có hộ chiếu Việt Nam còn giá trị, nay về nước ... Đề nghị cho biết hồ sơ đăng ký thường trú":
 # a formal question tells the citizen's circumstances first, then asks; the papers the circumstances
 # mention are background, weaker evidence than the procedure asked for.
-_ASK_CUES = (
-    ("de", "nghi", "cho", "biet"), ("xin", "cho", "biet"), ("de", "nghi", "huong", "dan"),
-    ("xin", "huong", "dan"), ("xin", "hoi"), ("cho", "toi", "hoi"),
-)  # fmt: skip
 _CIRCUMSTANCE_MIN_BEFORE = 4  # content syllables the circumstances must have
 
 
@@ -863,15 +861,13 @@ def background_end(tokens: Sequence[str]) -> int:
         ):
             end = i + 1
             break
-    for start in range(end + 1, len(tokens)):
-        for cue in _ASK_CUES:
-            if tuple(tokens[start : start + len(cue)]) != cue:
-                continue
-            if (
-                len(_content(tokens[end:start])) >= _CIRCUMSTANCE_MIN_BEFORE
-                and len(_content(tokens[start + len(cue) :])) >= _BACKGROUND_MIN_AFTER
-            ):
-                return start
+    for start, stop in phrase_at(tokens, FORMAL_ASK_CUES):
+        if (
+            start > end
+            and len(_content(tokens[end:start])) >= _CIRCUMSTANCE_MIN_BEFORE
+            and len(_content(tokens[stop:])) >= _BACKGROUND_MIN_AFTER
+        ):
+            return start
     return end
 
 

@@ -504,3 +504,12 @@ def names_setting(tokens: Sequence[str], code: str) -> bool:
     """Whether folded ``tokens`` name the setting ``code`` applies in (``SETTINGS``); True without one."""
     phrases = SETTINGS.get(code)
     return phrases is None or bool(phrase_at(tokens, phrases))
+
+
+# The words with which a formal question turns from the citizen's circumstances to what it asks ("...,
+# đề nghị cho biết ...", "xin hỏi ..."), folded: the search weighs the circumstances less
+# (``knowledge.search.background_end``), the aspects are read from what is asked (``actions.procedures``).
+FORMAL_ASK_CUES: tuple[tuple[str, ...], ...] = (
+    ("de", "nghi", "cho", "biet"), ("xin", "cho", "biet"), ("de", "nghi", "huong", "dan"),
+    ("xin", "huong", "dan"), ("xin", "hoi"), ("cho", "toi", "hoi"),
+)  # fmt: skip
