@@ -162,6 +162,14 @@ _DECLINES_PERSON = re.compile(
     r"(?:(?:can|muon|phai|thich)\s+)?(?:(?:gap|noi chuyen|chuyen|goi|hoi|lam phien)\s+)?"
     r"(?:(?:voi|cho|qua|sang|den|toi)\s+)?(?:nguoi that|nhan vien|nv|tong dai vien|tong dai|tdv)\b"
 )
+# "cho tui gặp tổng đài viên... à thôi khỏi, hỏi bot cũng được": a person of the desk asked for, then taken
+# back in the same message (folded).
+_RETRACTS_PERSON = re.compile(
+    r"\b(?:nguoi that|nhan vien|tong dai vien|tong dai|tdv)\b.*?"
+    r"(?:\b(?:a|u|uh|thoi)\s+thoi\b|\bthoi\s+(?:khoi|khong can|ko can|k can|dung)\b"
+    r"|\bhoi\s+(?:bot|may|em)\s+(?:cung duoc|cung dc|la duoc)\b)"
+    r"(?!\s*(?:,\s*)?(?:hoi|noi chuyen voi|chat voi)\s+(?:bot|may)\b)"
+)
 # "trực tiếp" alone ("để tui chở ổng ra trực tiếp") is no request either, unless it names a person
 # ("nói chuyện trực tiếp với cán bộ", "gặp người hỗ trợ trực tiếp").
 _IN_PERSON = re.compile(r"\btruc tiep\b")
@@ -341,7 +349,8 @@ def goes_in_person(text: str) -> bool:
 def declines_person(text: str) -> bool:
     """Whether the message says it does not want a person of the desk ("ko cần gặp nhân viên đâu, hỏi cái
     đổi bằng lái xe thôi"): never a handoff, however the NLU read it."""
-    return bool(_DECLINES_PERSON.search(fold(expand_abbreviations(normalize_text(text)))))
+    folded = fold(expand_abbreviations(normalize_text(text)))
+    return bool(_DECLINES_PERSON.search(folded) or _RETRACTS_PERSON.search(folded))
 
 
 def asks_for_person(tracker: Tracker) -> bool:

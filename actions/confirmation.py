@@ -63,6 +63,7 @@ from actions.requests import (
     RequestKind,
     clause_value,
     correction_value,
+    fields_holding_old,
     lower_first,
     named_fields,
     spans_clauses,
@@ -248,6 +249,9 @@ class ActionCorrectRequest(OffLoopAction):
             return _phone_ending_events(dispatcher, kind, *ending)
         value_text = correction_value(text)
         named = named_fields(kind, text)
+        holding = fields_holding_old(kind, text, tracker)
+        if len(holding) == 1:  # "số 21 chứ hông phải 12": the field that says 12, whatever "số" names
+            named = holding
         order = [*named, *(f for f in kind.fields if f not in named)]
         for field in order:
             if field.location:

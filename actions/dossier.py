@@ -70,6 +70,12 @@ def read_last4(text: str, tracker: Tracker | None = None) -> str | None:
     return find_phone_last4(text)
 
 
+def gives_code_and_ending(text: str) -> bool:
+    """Whether ``text`` gives a dossier code (in any of its forms) and a phone ending: a lookup, whatever
+    else it says ("ho so 0000020H192611150004 duoi 0004 gui buu dien chua vay")."""
+    return find_dossier_code(text) is not None and read_last4(text) is not None
+
+
 def known_last4(tracker: Tracker) -> str | None:
     """A phone ending the citizen already gave in this conversation (or the end of a phone number)."""
     return tracker.get_slot(KNOWN_LAST4_SLOT) or phone_last4(tracker.get_slot("citizen_phone"))
@@ -237,6 +243,9 @@ class ActionLookupDossier(OffLoopAction):
         return events
 
 
+# The statuses of a dossier whose result, to be collected at the counter, the post office may bring home
+# instead (received, in progress, overdue, or ready at the counter).
+_DELIVERABLE = ("received", "processing", "overdue", "completed")
 # A question, not a request: "gửi bưu điện về nhà hay tui phải lên lấy", "có cần lên lấy không".
 _ASKS = re.compile(r"\?|\b(?:hay|khong|ko|hong|hok|k|chua|sao|dau|nao|phai khong|co can)\b")
 
@@ -259,10 +268,10 @@ class ActionDossierDelivery(OffLoopAction):
                 logger.exception("dossier lookup failed for conversation %s", tracker.sender_id)
                 result = None
             if result is not None and result.outcome == "found" and result.delivery:
-                if result.delivery_method in ("postal", "online") or result.status == "completed":
+                if result.delivery_method in ("postal", "online") or result.status not in _DELIVERABLE:
                     dispatcher.utter_message(text=result.delivery)
                     return []
-                # collected at the counter and not ready yet: it can still come by post, if asked for
+                # collected at the counter, ready or not: the post office can bring it home, if asked for
                 dispatcher.utter_message(text=f"{result.delivery}\n{SERVICE_INFO}")
                 dispatcher.utter_message(
                     text="Anh/chị có muốn em đăng ký để Bưu điện chuyển kết quả hồ sơ này về nhà không ạ?",

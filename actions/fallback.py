@@ -21,6 +21,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import OffLoopAction, among_likeliest, latest_text, replayed_as, to_merger_answer
+from actions.dossier import gives_code_and_ending
 from actions.petition import asks_how_to, is_informative
 from actions.place_questions import place_reply
 from actions.procedures import (
@@ -108,6 +109,9 @@ class ActionClarify(OffLoopAction):
     ) -> list[EventType]:
         if (rerouted := to_merger_answer(tracker)) is not None:
             return rerouted
+        if not in_a_form(tracker) and gives_code_and_ending(latest_text(tracker)):
+            # a dossier's code and the phone's ending: its status, whatever the words around them
+            return replayed_as(tracker, "check_dossier_status", latest_text(tracker))
         if is_unclear_followup(tracker):
             return [FollowupAction("action_answer_procedure")]  # "vậy ai giải quyết": about that procedure
         if not in_a_form(tracker) and is_reply_to_choices(tracker):
@@ -168,4 +172,22 @@ class ActionAcceptSuggestion(OffLoopAction):
                 text="Dạ, anh/chị nói cụ thể hơn giúp em, ví dụ tên thủ tục hoặc việc anh/chị cần hỗ trợ ạ."
             )
             return []
-        return replayed_as(tracker, intent, f"/{intent}")
+        # "có" to an offer whose yes-button carries words ("đăng ký bưu điện trả kết quả về nhà"): those words
+        return replayed_as(tracker, intent, offered_words(tracker) or f"/{intent}")
+
+
+def offered_words(tracker: Tracker) -> str | None:
+    """The words of the one button that accepts the offer the bot made just before the citizen's latest
+    message, when that button carries words, not an intent (a typed yes means what pressing it says)."""
+    seen_user = False
+    payloads: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            payloads.extend(str(b.get("payload") or "") for b in buttons)
+    worded = [p for p in payloads if p and not p.startswith("/")]
+    return worded[0] if len(worded) == 1 else None

@@ -24,6 +24,7 @@ from actions.common import (
     latest_text,
     reset,
 )
+from actions.dossier import LAST_CODE_SLOT
 from actions.forms import (
     AnswerValidation,
     AskLocation,
@@ -34,7 +35,7 @@ from actions.forms import (
     volunteered_location,
 )
 from actions.petition import contact_name_given, read_phone
-from actions.postal_info import SERVICE_INFO
+from actions.postal_info import POSTAL_DELIVERY_PAYLOAD, SERVICE_INFO
 from actions.requests import CONTACT_NAME, LOCATION_WORDS, Field, RequestKind, contact_name_line, file_ticket
 from vietnam.codes import find_dossier_code
 from vietnam.text import expand_abbreviations, fold, normalize_text
@@ -128,8 +129,12 @@ def starts_now(tracker: Tracker, form: str) -> bool:
     return True
 
 
-# Words that ask where a dossier stands ("gửi về chưa", "sao rồi", "tới đâu"), not for a service.
-_ASKS_STATUS = re.compile(r"\b(?:chua|sao roi|toi dau|den dau|xong|co ket qua|the nao roi|ra sao)\b")
+# Words that ask where a dossier stands ("gửi về chưa", "sao rồi", "tới đâu", "xong hông"), not for a
+# service; "xong rồi", "có kết quả rồi" say it is done, and the request that follows is for its result.
+_ASKS_STATUS = re.compile(
+    r"\b(?:chua|sao roi|toi dau|den dau|the nao roi|ra sao)\b"
+    r"|\b(?:xong|co ket qua)\s*(?:\?|\b(?:khong|ko|k|hong|hok|hem)\b)"
+)
 
 
 def lookup_first(tracker: Tracker, form: str) -> list[EventType] | None:
@@ -164,7 +169,12 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
     ) -> list[EventType]:
         if (lookup := lookup_first(tracker, self.form_name())) is not None:
             return lookup
-        return super()._validate_in_worker(dispatcher, tracker, domain)
+        events = super()._validate_in_worker(dispatcher, tracker, domain)
+        # "hồ sơ 000.00.20.H19-... có kết quả rồi, gửi về nhà giùm tui": the dossier whose result is asked for
+        code = find_dossier_code(normalize_text(tracker.latest_message.get("text") or ""))
+        if code is not None and code != tracker.get_slot(LAST_CODE_SLOT):
+            events.append(SlotSet(LAST_CODE_SLOT, code))
+        return events
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -175,6 +185,7 @@ class ValidatePostalForm(AnswerValidation, LocationSlotMixin):
         if (
             latest_intent(tracker) == SERVICE_INTENT
             and not said.startswith("/")
+            and said != POSTAL_DELIVERY_PAYLOAD
             and starts_now(tracker, self.form_name())
         ):
             dispatcher.utter_message(text=SERVICE_INFO)
@@ -252,10 +263,20 @@ class ActionAskPostalAddress(AskLocation):
     slot = "postal_address"
 
 
+def delivered_dossier(tracker: Tracker) -> str | None:
+    """The code of the dossier whose result a delivery request brings home: the one named or looked up in
+    this conversation (the post office collects that result at the office), None for a pick-up."""
+    if tracker.get_slot("postal_service_type") != DELIVERY:
+        return None
+    return tracker.get_slot(LAST_CODE_SLOT) or None
+
+
 def _postal_lines(tracker: Tracker) -> list[str]:
     kind = tracker.get_slot("postal_service_type")
+    dossier = delivered_dossier(tracker)
     return [
         f"Dịch vụ: {LABELS.get(kind, kind)}",
+        *([f"Mã hồ sơ: {dossier}"] if dossier else []),
         f"Địa chỉ: {tracker.get_slot('postal_address')}",
         f"Số điện thoại liên hệ: {tracker.get_slot('contact_phone')}",
         contact_name_line(tracker),
@@ -265,16 +286,18 @@ def _postal_lines(tracker: Tracker) -> list[str]:
 def _submit_postal(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     kind = tracker.get_slot("postal_service_type")
     address = tracker.get_slot("postal_address")
+    dossier = delivered_dossier(tracker)
     receipt = file_ticket(
         dispatcher,
         tracker,
         FAILED_MESSAGE,
         kind="postal",
-        description=f"Yêu cầu dịch vụ bưu chính công ích: {LABELS.get(kind, kind)}.",
+        description=f"Yêu cầu dịch vụ bưu chính công ích: {LABELS.get(kind, kind)}"
+        + (f" (hồ sơ {dossier})." if dossier else "."),
         location_text=address,
         phone=tracker.get_slot("contact_phone"),
         name=tracker.get_slot("contact_name") or None,
-        details={"service": kind, "address": address},
+        details={"service": kind, "address": address, **({"dossier_code": dossier} if dossier else {})},
     )
     if receipt is None:
         return []

@@ -594,6 +594,22 @@ def said_in_passing(text: str, surfaces: list[str]) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+# A procedure's name said as what the citizen wants made ("còn làm hộ chiếu cho bé thì cần gì" after the birth
+# registration, whose papers include a passport shown by the one who registers): that procedure is asked for.
+_MADE = re.compile(r"\b(?:lam|xin|cap|dang ky)\s+(?:lai\s+|moi\s+)?(?:cai\s+|cuon\s+|quyen\s+|tam\s+)?$")
+
+
+def asks_to_make(text: str, surfaces: list[str]) -> bool:
+    """Whether a procedure name the gazetteer found in ``text`` follows a verb asking to have it made."""
+    folded = fold(text)
+    for surface in surfaces:
+        said = fold(surface)
+        at = folded.find(said) if said else -1
+        if at >= 0 and _MADE.search(folded[:at]):
+            return True
+    return False
+
+
 # Typed without diacritics, "giay do" / "so do" is the red book (giấy/sổ đỏ) or "that paper" (giấy đó);
 # with them, "giấy đó" / "sổ đó" is that paper only.
 _THAT_PAPER = re.compile(r"(?:giay|so) do")
@@ -832,6 +848,7 @@ class ActionAnswerProcedure(OffLoopAction):
         own_paper = (
             bool(current)
             and (not mentioned or bool(surfaces))
+            and not asks_to_make(text, surfaces)
             # a procedure the gazetteer names in the question may be said of a paper ("giấy ủy quyền có
             # phải chứng thực không": the papers' notes say when it need not be certified)
             and all(fold(said) in fold(papers_of(str(current), notes=True)) for said in surfaces)

@@ -230,6 +230,22 @@ def named_fields(kind: RequestKind, text: str) -> list[Field]:
     return [field for _, field in sorted(found, key=lambda item: -item[0])]
 
 
+# The old value a correction quotes: "số 21 chứ hông phải 12", "không phải ấp 7 mà là ấp 8". Folded.
+_OLD_VALUE = re.compile(
+    r"\b(?:khong|ko|k|hong|hok|hem)\s+phai\s+(?:la\s+)?(.+?)(?:\s+(?:ma|moi dung)\b|[,;.!?]|$)"
+)
+
+
+def fields_holding_old(kind: RequestKind, text: str, tracker: Tracker) -> list[Field]:
+    """The fields whose recorded value holds the old value a correction quotes ("ghi lộn rồi, số 21 chứ hông
+    phải 12": the address "số 12, đường Lê Lợi", though "số" also names the phone)."""
+    match = _OLD_VALUE.search(fold(text))
+    if match is None:
+        return []
+    old = re.compile(rf"(?<!\w){re.escape(match.group(1).strip())}(?!\w)")
+    return [f for f in kind.fields if old.search(fold(str(tracker.get_slot(f.slot) or "")))]
+
+
 def named_field(kind: RequestKind, text: str) -> Field | None:
     fields = named_fields(kind, text)
     return fields[0] if fields else None

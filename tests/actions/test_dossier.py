@@ -227,14 +227,20 @@ async def test_a_question_on_a_looked_up_dossiers_delivery_is_answered_from_it(
     default_service().upsert(samples, source="sample")
     by_post = next(s for s in samples if s.status == "completed" and s.delivery_method == "postal")
     at_office = next(s for s in samples if s.status == "completed" and s.delivery_method == "counter")
-    for sample, said in [(by_post, "Bưu điện"), (at_office, "giấy tiếp nhận hồ sơ")]:
-        slots = {"last_dossier_code": sample.code, "known_phone_last4": sample.applicant_phone[-4:]}
-        tracker = make_tracker(
-            "kết quả gửi về nhà hay tui phải lên lấy", intent="request_postal_service", slots=slots
-        )
+    slots = {"last_dossier_code": by_post.code, "known_phone_last4": by_post.applicant_phone[-4:]}
+    tracker = make_tracker(
+        "kết quả gửi về nhà hay tui phải lên lấy", intent="request_postal_service", slots=slots
+    )
+    events, messages = await run(ActionDossierDelivery(), tracker, domain)
+    assert "Bưu điện" in texts(messages)
+    assert events == []  # no postal form
+    # a result waiting at the counter: where it is, and the offer to have it brought home by post
+    slots = {"last_dossier_code": at_office.code, "known_phone_last4": at_office.applicant_phone[-4:]}
+    for question in ("kết quả gửi về nhà hay tui phải lên lấy", "gửi kết quả qua bưu điện về nhà dc hông"):
+        tracker = make_tracker(question, intent="request_postal_service", slots=slots)
         events, messages = await run(ActionDossierDelivery(), tracker, domain)
-        assert said in texts(messages)
-        assert events == []  # no postal form
+        assert "giấy tiếp nhận hồ sơ" in texts(messages) and "bưu chính công ích" in texts(messages)
+        assert slot_values(events)["suggested_intent"] == "request_postal_service"
     # a request, not a question: the postal service form
     slots = {"last_dossier_code": by_post.code, "known_phone_last4": by_post.applicant_phone[-4:]}
     tracker = make_tracker(
