@@ -102,9 +102,11 @@ _CENTER = (
 )
 
 # A procedure to be done at a commune or ward ("làm thủ tục chứng thực ở phường Cao Lãnh", "nộp hồ sơ tại
-# xã Mỹ Hiệp"): the citizen goes there, an appointment at its centre.
+# xã Mỹ Hiệp", "đăng ký thường trú ở Vàm Láng"): the citizen goes there, an appointment at its centre. The
+# place is a unit's kind or a place of the directory right after "ở"/"tại" (group "at").
 _AT_OFFICE = re.compile(
-    r"\b(?:lam|nop|thu tuc|chung thuc|dang ky|ho so)\b[^,.;]*?\b(\w+)\s+(?:o|tai)\s+(?:xa|phuong|thi tran)\b"
+    r"\b(?:lam|nop|thu tuc|chung thuc|dang ky|ho so)\b[^,.;]*?\b(\w+)\s+(?:o|tai)\s+"
+    r"(?P<at>(?:xa|phuong|thi tran)\b)?"
 )
 # "cho mẹ ở xã An Bình", "nhà tui ở phường 1": where someone lives, not where the procedure is done.
 _LIVES = frozenset(
@@ -159,9 +161,15 @@ def appointment_type(text: str) -> str | None:
         return HOME_VISIT
     if any(p in folded for p in _CENTER):
         return CENTER
-    at_office = _AT_OFFICE.search(folded)
-    if at_office and at_office.group(1) not in _LIVES:
-        return CENTER
+    places = None
+    for at_office in _AT_OFFICE.finditer(folded):
+        if at_office.group(1) in _LIVES:
+            continue
+        if at_office.group("at"):
+            return CENTER
+        places = find_places(normalize_text(text)) if places is None else places
+        if any(match.start == at_office.end() for match in places):
+            return CENTER
     return None
 
 
@@ -445,8 +453,15 @@ APPOINTMENT = RequestKind(
             "Hình thức",
             ("hinh thuc", "den nha", "tai nha", "trung tam"),
             lambda text, tracker: appointment_type(text),
+            by_value=True,
         ),
-        Field("appointment_purpose", "Nội dung cần làm", ("noi dung", "viec", "thu tuc", "muc dich")),
+        Field(
+            "appointment_purpose",
+            "Nội dung cần làm",
+            ("noi dung", "viec can lam", "thu tuc", "muc dich"),
+            read_purpose,
+            free_text=True,
+        ),
         Field(
             "appointment_location",
             "Địa điểm",
@@ -458,6 +473,7 @@ APPOINTMENT = RequestKind(
             "Thời gian",
             ("thoi gian", "gio", "ngay", "lich", "buoi"),
             lambda text, tracker: corrected_time(text, tracker),
+            by_value=True,
         ),
         Field("contact_phone", "Số điện thoại", ("so dien thoai", "dien thoai", "so dt", "so"), read_phone),
         CONTACT_NAME,

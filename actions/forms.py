@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -70,6 +71,8 @@ ACKNOWLEDGED = {
     "contact_phone": "số điện thoại",
     "appointment_time": "thời gian hẹn",
 }
+# Values said back only when a message corrects them at a later step ("Dạ, em đã sửa nội dung cần làm ...").
+ACKNOWLEDGED_CORRECTIONS = {**ACKNOWLEDGED, "appointment_purpose": "nội dung cần làm"}
 # A place that may be one of several units is asked back with these as buttons; the hamlet, street or
 # house number given with it is kept for the answer.
 CANDIDATES_SLOT = "location_candidates"
@@ -77,6 +80,12 @@ DETAIL_SLOT = "location_detail"
 MAX_PLACE_BUTTONS = 8
 
 Reader = Callable[[str, Tracker], Any]
+
+# The correction the message being extracted makes (``AnswerValidation.correction``), read once against the
+# slots as they were when it came: rasa_sdk shows each extract_<slot> the values the earlier ones took.
+_MESSAGE_CORRECTION: ContextVar[tuple[tuple[Field, str] | None] | None] = ContextVar(
+    "message_correction", default=None
+)
 
 
 # Answers that were something else after which a slot takes its common case (AnswerValidation.fallbacks).
@@ -263,13 +272,19 @@ class AnswerValidation(GuardedFormValidation):
         )
 
     def correction(self, tracker: Tracker) -> tuple[Field, str] | None:
-        """A field already given that the latest message corrects ("sửa số điện thoại thành ..."), with its
-        new value; never the field being asked for (that is an answer)."""
+        """A field already given that the latest message corrects ("sửa số điện thoại thành ...", "à lộn, đăng
+        ký kết hôn chứ hổng phải khai sinh"), with its new value; never the field being asked for (that is
+        an answer). A message that is no answer to the question asked may correct a field without naming
+        it, by a value plainly that field's ("à thôi đổi qua thứ 6 đi" while the phone is asked)."""
         kind = self.request_kind()
         if kind is None:
             return None
-        found = read_correction(kind, latest_text(tracker), tracker)
-        if found is None or found[0].slot == tracker.get_slot(REQUESTED_SLOT):
+        text = latest_text(tracker)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        reader = self.readers().get(requested) if requested else None
+        by_value = requested is not None and (reader is None or reader(text, tracker) is None)
+        found = read_correction(kind, text, tracker, by_value=by_value)
+        if found is None or found[0].slot == requested:
             return None
         return found if tracker.get_slot(found[0].slot) is not None else None
 
@@ -340,7 +355,8 @@ class AnswerValidation(GuardedFormValidation):
             return {}
         text = latest_text(tracker)
         requested = tracker.get_slot(REQUESTED_SLOT)
-        correction = self.correction(tracker)
+        computed = _MESSAGE_CORRECTION.get()
+        correction = computed[0] if computed is not None else self.correction(tracker)
         if requested != slot:
             if correction is not None and correction[0].slot == slot:
                 return {slot: correction[1]}
@@ -400,16 +416,20 @@ class AnswerValidation(GuardedFormValidation):
         """The form's slots (rasa_sdk), then its optional ones a message gives; the values given unasked
         are acknowledged in one line (``acknowledge``)."""
         before = dict(tracker.slots)
-        events = await super().get_extraction_events(dispatcher, tracker, domain)
         correction = self.correction(tracker)
-        for slot in self.optional_slots():
-            if tracker.get_slot(slot) is None:
-                value = self.extract_answer(slot, tracker).get(slot)
-            else:  # "ghi sai tên rồi, Phạm Văn Tới mới đúng" at any step: the name given is corrected
-                value = correction[1] if correction is not None and correction[0].slot == slot else None
-            if value is not None:
-                events.append(SlotSet(slot, value))
-                tracker.slots[slot] = value
+        token = _MESSAGE_CORRECTION.set((correction,))
+        try:
+            events = await super().get_extraction_events(dispatcher, tracker, domain)
+            for slot in self.optional_slots():
+                if tracker.get_slot(slot) is None:
+                    value = self.extract_answer(slot, tracker).get(slot)
+                else:  # "ghi sai tên rồi, Phạm Văn Tới mới đúng" at any step: the name given is corrected
+                    value = correction[1] if correction is not None and correction[0].slot == slot else None
+                if value is not None:
+                    events.append(SlotSet(slot, value))
+                    tracker.slots[slot] = value
+        finally:
+            _MESSAGE_CORRECTION.reset(token)
         required = self.domain_slots(domain)
         self.acknowledge(dispatcher, tracker, before, events, required)
         return events
@@ -452,8 +472,10 @@ class AnswerValidation(GuardedFormValidation):
             before = {**before, **{s: None for s in prefilled}}
         heard: list[tuple[bool, str]] = []  # (corrected, "họ tên Lâm Quốc Huy")
         for slot, value in given:
-            if slot in ACKNOWLEDGED and value and slot != requested:
-                heard.append((before.get(slot) is not None, f"{ACKNOWLEDGED[slot]} {value}"))
+            corrected = before.get(slot) is not None
+            labels = ACKNOWLEDGED_CORRECTIONS if corrected else ACKNOWLEDGED
+            if slot in labels and value and slot != requested:
+                heard.append((corrected, f"{labels[slot]} {value}"))
         if not heard:
             return
         if requested is None and (len(heard) < 2 or all(tracker.get_slot(s) is not None for s in required)):

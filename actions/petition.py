@@ -199,8 +199,12 @@ def read_contact_name(text: str, tracker: Tracker) -> str | None:
     return read_name(text, answered=intent == "inform")
 
 
-# "sđt", "số điện thoại" and separators left around a name once the phone number is taken out of an answer
-_PHONE_WORDS = re.compile(r"(?i)\b(?:sđt|sdt|số\s+điện\s+thoại|so\s+dien\s+thoai|số|so|đt|dt)\b|[,;:.\-]")
+# "sđt", "số điện thoại", "gọi số", "liên hệ" and separators left around a name once the phone number is
+# taken out of an answer
+_PHONE_WORDS = re.compile(
+    r"(?i)\b(?:sđt|sdt|số\s+điện\s+thoại|so\s+dien\s+thoai|số|so|đt|dt|gọi|goi|liên\s+hệ|lien\s+he"
+    r"|liên\s+lạc|lien\s+lac)\b|[,;:.\-]"
+)
 
 
 def without_phone(text: str) -> str:

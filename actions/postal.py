@@ -321,6 +321,7 @@ POSTAL = RequestKind(
             "Dịch vụ",
             ("dich vu", "loai", "nhan ho so", "tra ket qua"),
             lambda text, tracker: service_type(text),
+            by_value=True,
         ),
         Field(
             "postal_address",

@@ -36,6 +36,10 @@ class Field:
     free_text: bool = False
     # Never asked for (taken when given, "(không cung cấp)" otherwise): a request can be sent without it.
     optional: bool = False
+    # A value its reader finds is plainly this field's, named or not (a day and time, a phone number, a kind
+    # of service): a correction at a later step of the form that gives one changes it ("à thôi đổi qua thứ
+    # 6 đi" while the phone is asked). A name or free text is recognised only when the field is named.
+    by_value: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,14 +212,47 @@ def adds_content(text: str) -> bool:
     return sum(w not in FORMAL_WORDS for w in words) >= CONTENT_WORDS
 
 
-# Words that say a message corrects something already given ("sửa", "đổi", "nhầm", "ghi sai", "mới đúng").
-_CORRECTION_WORDS = re.compile(r"\b(?:sua|sua lai|doi|doi lai|nham|sai|moi dung|khong phai)\b")
+# Words that say a message corrects something already given ("sửa", "đổi", "nhầm", "ghi sai", "mới đúng",
+# "à lộn", "hổng phải"): folded ("lộn" alone folds as "lớn", big: only as a slip of the tongue).
+_CORRECTION_WORDS = re.compile(
+    r"\b(?:sua|sua lai|doi|doi lai|nham|sai|moi dung|(?:khong|ko|k|hong|hok) phai"
+    r"|(?:a|o|noi|ghi) lon|lon (?:roi|nha|nhe))\b"
+)
+# The old value a correction says is wrong ("... chứ hổng phải khai sinh", "không phải ấp 7 mà là ấp 8").
+_OLD_VALUE = re.compile(
+    r"(?i)(?<!\w)(?:không|ko|k|hông|hong|khong|hổng|hok)\s+(?:phải|phai)\s+(?:là\s+|la\s+)?"
+    r"(?P<old>[^,;.!?]*?)\s*(?:\s(?:mà|ma)(?!\w)|[,;.!?]|$)"
+)
 
 
-def named_fields(kind: RequestKind, text: str) -> list[Field]:
+def replaced_fields(kind: RequestKind, text: str, tracker: Tracker | None) -> list[Field]:
+    """The fields whose recorded value a correction says is wrong ("à lộn, đăng ký kết hôn chứ hổng phải
+    khai sinh" when the appointment is for "Đăng ký khai sinh"): the old value's words are at least half
+    of the recorded value's (a few words of a description are no description). Places are left out: their
+    corrections keep the unit (``confirmation.ActionCorrectRequest``)."""
+    if tracker is None:
+        return []
+    olds = [fold(m.group("old")).split() for m in _OLD_VALUE.finditer(text)]
+    found = []
+    for field in kind.fields:
+        recorded = tracker.get_slot(field.slot)
+        if field.location or not isinstance(recorded, str) or not recorded:
+            continue
+        words = fold(recorded).split()
+        if any(
+            old and 2 * len(old) >= len(words) and f" {' '.join(old)} " in f" {' '.join(words)} "
+            for old in olds
+        ):
+            found.append(field)
+    return found
+
+
+def named_fields(kind: RequestKind, text: str, tracker: Tracker | None = None) -> list[Field]:
     """The fields a message names, the most specific first (the longest word that names it: "tên" is a
     field's name, "chỗ" may also be "chớ"), its "chớ hông phải Y" tail left out (the old value, whose "chớ"
-    is no "chỗ")."""
+    is no "chỗ"); before them, with ``tracker``, the fields whose recorded value it says is wrong
+    (``replaced_fields``)."""
+    replaced = replaced_fields(kind, text, tracker)
     words = " " + " ".join(re.findall(r"\w+", fold(_NOT_PART.sub("", text)))) + " "
     # the request's own name ("phản ánh") names its free text only in a correction ("sửa phản ánh lại là
     # ...") or beside something new ("phản ánh thêm là cống cũng nghẹt luôn"): "đề nghị chuyển phản ánh"
@@ -227,7 +264,8 @@ def named_fields(kind: RequestKind, text: str) -> list[Field]:
         named = [w for w in field.words if f" {w} " in words and (by_title or w != title)]
         if named:
             found.append((max(len(w.split()) for w in named), field))
-    return [field for _, field in sorted(found, key=lambda item: -item[0])]
+    named = [field for _, field in sorted(found, key=lambda item: -item[0])]
+    return [*replaced, *(field for field in named if field not in replaced)]
 
 
 # The old value a correction quotes: "số 21 chứ hông phải 12", "không phải ấp 7 mà là ấp 8". Folded.
@@ -251,28 +289,46 @@ def named_field(kind: RequestKind, text: str) -> Field | None:
     return fields[0] if fields else None
 
 
-def read_correction(kind: RequestKind, text: str, tracker: Tracker) -> tuple[Field, str] | None:
+def read_correction(
+    kind: RequestKind, text: str, tracker: Tracker, *, by_value: bool = False
+) -> tuple[Field, str] | None:
     """The field a correction in natural words names, with its new value ("sửa số điện thoại thành 0912
-    000 222"), at any step of the form: only a field named with a value its reader takes (free text and
-    places are corrected at the summary, where they can be asked again)."""
+    000 222"), at any step of the form: a field named with a value its reader takes, free text only when
+    the message says its recorded value is wrong ("đăng ký kết hôn chứ hổng phải khai sinh"; otherwise free
+    text and places are corrected at the summary, where they can be asked again). ``by_value``: else a
+    field already given whose value is plain without its name (``Field.by_value``: "à thôi đổi qua thứ 6
+    đi"), when its reader finds a new one."""
     if not _CORRECTION_WORDS.search(fold(text)):
         return None
-    for field in named_fields(kind, text):
-        if field.read is None or field.free_text or field.location:
+    replaced = replaced_fields(kind, text, tracker)
+    for field in named_fields(kind, text, tracker):
+        if field.read is None or (field.free_text and field not in replaced) or field.location:
             continue
         value = corrected_value(field, text, tracker)
         if value is not None:
+            return field, value
+    if not by_value:
+        return None
+    for field in kind.fields:
+        recorded = tracker.get_slot(field.slot)
+        if not field.by_value or recorded is None:
+            continue
+        value = corrected_value(field, text, tracker)
+        if value is not None and value != recorded:
             return field, value
     return None
 
 
 def corrected_value(field: Field, text: str, tracker: Tracker) -> str | None:
     """The new value a correction gives ``field``: read from what follows its marker ("thành", "là"), else
-    from the first clause that gives one ("sai tên rồi, Đỗ Văn Thắm chớ hông phải Tám")."""
+    from the first clause that gives one ("sai tên rồi, Đỗ Văn Thắm chớ hông phải Tám"); a value read across
+    clauses ("thứ 6 đi, thứ 5 tui bận") is the first clause's."""
     if field.read is None:
         return None
     value = field.read(correction_value(text), tracker)
-    return value if value is not None else clause_value(field, text, tracker)
+    if value is None or spans_clauses(value):
+        value = clause_value(field, text, tracker) or value
+    return value
 
 
 def clause_value(field: Field, text: str, tracker: Tracker) -> str | None:

@@ -53,6 +53,12 @@ _TITLES = _words("chi anh co chu ba ong bac di cau thim em")
 _NOT_NAMES = _words(
     "khong ko co da vang ok oke thoi bo huy dung sai chua roi ua u a alo xin chao cam on sao gi nao"
 )
+# Words that open an answer before it, set off by a comma ("rồi, Lý Thị Bé", "dạ, Nguyễn Văn Tư", "ok, Út").
+_LEAD_IN = re.compile(
+    r"^(?:(?:dạ|da|vâng|vang|rồi|roi|ừ|ừm|ờ|ok|oke|okay|à|thì|thi|được|duoc|vậy|vay)"
+    r"(?:\s+(?:rồi|roi|nha|nhé|ha|thì|thi))?\s*[,.]\s*)+",
+    re.IGNORECASE,
+)
 _TRAILING = re.compile(r"(?:[\s,.!]+(?:ạ|a|nha|nhé|nhe|nhen|nghen|đó|do|á|nè|ne))?[\s,.!]*$", re.IGNORECASE)
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+)*$")
 
@@ -61,7 +67,7 @@ def read_name(text: str, *, answered: bool = False) -> str | None:
     """The person's name in ``text`` ("Nguyễn Văn Tư", "tui tên Tư", "chị Sáu"), or None when the text does
     not look like a name. ``answered``: the text answers "what is your name?" and the NLU read it as a
     bare value, which is enough for a short one-word name typed in lower case."""
-    text = normalize_text(text or "").strip()
+    text = _LEAD_IN.sub("", normalize_text(text or "").strip())
     if not text or len(text) > 60:
         return None
     intro = _NAME_INTRO.match(text)
@@ -99,9 +105,9 @@ _PRONOUNS = (
 )
 _INTRODUCED_NAME = re.compile(
     rf"(?:(?<!\w)(?P<ten>{_PRONOUNS}\s+(?:tên|ten)(?:\s+(?:là|la))?"
-    rf"|(?:tên|ten)\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:)"
+    rf"|(?:tên|ten)\s+(?:của\s+|cua\s+)?{_PRONOUNS}(?:\s*(?:là|la|:)|(?!\w))"
     rf"|(?:họ\s+(?:và\s+)?tên|ho\s+(?:va\s+)?ten)(?:\s+(?:của\s+|cua\s+)?{_PRONOUNS})?\s*(?:là|la|:)?)"
-    rf"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)(?!\s+(?:của\s+|cua\s+)?{_PRONOUNS}\s*(?:là|la|:))\s*(?:là|la|:)?)"
+    rf"|(?P<comma>(?:^|[,;.])\s*(?:tên|ten)(?!\s+(?:của\s+|cua\s+)?{_PRONOUNS}(?!\w))\s*(?:là|la|:)?)"
     r"|(?<!\w)(?P<la>(?:tôi|tui|toi|em|mình|minh|mik|mìk|mk|con|cháu|chau)\s+(?:là|la)"
     r"|(?:người|nguoi)\s+(?:nhận|nhan|liên\s+hệ|lien\s+he|đứng\s+tên|dung\s+ten)(?:\s+(?:là|la|:))?"
     # a label on a form-like message ("Người phản ánh: Trương Công Danh. Điện thoại: 0914 ...")
