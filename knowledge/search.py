@@ -879,7 +879,7 @@ def background_end(tokens: Sequence[str]) -> int:
 
 
 # "ông nội tui mới mất, nhà thuộc hộ nghèo, đi khai tử có mất lệ phí hông": who the citizen is ("nhà
-# thuộc hộ nghèo", "tui là người khuyết tật") tells the case of the procedure asked, weaker evidence of the
+# thuộc hộ nghèo", "tui thuộc diện chính sách") tells the case of the procedure asked, weaker evidence of the
 # topic than what is to be done. Not when nothing else is said ("xin xác nhận nhà thuộc hộ nghèo": the
 # status is what is asked for, and a verb comes before it).
 _STATUS_SUBJECTS = frozenset(
@@ -902,7 +902,8 @@ _STATUS_SUBJECTS = frozenset(
         "vo",
     )
 )
-_STATUS_VERBS = frozenset(("thuoc", "la"))
+# "thuộc" only: "tôi là công dân Việt Nam, đã ly hôn ..." opens a formal question whose words name the topic
+_STATUS_VERBS = frozenset(("thuoc",))
 _STATUS_LENGTH = 4  # syllables of the status ("diện hộ cận nghèo")
 # Where the status ends, its clause's punctuation gone: what the citizen goes on to do or ask
 _STATUS_ENDS = frozenset(
