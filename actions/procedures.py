@@ -447,6 +447,23 @@ def names_mostly(code: str, folded: str) -> bool:
     return bool(words) and sum(w in name_words for w in words) >= NAME_SHARE * len(words)
 
 
+# An office named as where one files ("nộp ở công an xã dc ko", "lên ủy ban tỉnh làm hả"), folded: a place,
+# not what the question is about (the complaints against commune police officers share "công an ... xã").
+_OFFICE = re.compile(
+    r"\b(?:cong an|uy ban(?: nhan dan)?|ubnd|bo phan mot cua|mot cua|buu dien|"
+    r"trung tam phuc vu hanh chinh cong|(?:phong quan ly )?xuat nhap canh)"
+    r"(?: (?:cap )?(?:xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh))?\b"
+)
+
+
+def names_only_an_office(text: str) -> bool:
+    """Whether ``text`` names an office and, without it, nothing the catalogue could be asked about: "nộp
+    ở công an xã dc ko" after the passport asks where that procedure is filed."""
+    folded = fold(normalize_text(text))
+    left = _OFFICE.sub(" ", folded)
+    return left != folded and knowledge.match_catalogue(left).outcome == "no_topic"
+
+
 # Question words (folded): a short message with one, right after a procedure answer, asks about it.
 _QUESTION_WORDS = re.compile(
     r"\?|\b(?:ai|dau|nao|sao|gi|j|bao nhieu|bao lau|bao gio|khi nao|chung nao|khong|ko|hong|hok|hem|chua|"
@@ -812,11 +829,17 @@ class ActionAnswerProcedure(OffLoopAction):
             else:
                 picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
             if picked:
-                if carried and not self._clearly_asks(tracker):
-                    aspects = carried  # "nếu mẹ bé là người nước ngoài thì sao?": the same question
+                if carried and not self._clearly_asks(tracker) and knowledge.stated_aspect(text) is None:
+                    # "nếu mẹ bé là người nước ngoài thì sao?": the same question; one the reply states
+                    # ("tui muốn xin thêm bản sao giấy khai sinh thì tốn nhiu": the fee) is its own
+                    aspects = carried
                 # the siblings stay at hand: "còn có yếu tố nước ngoài thì sao?" moves between them
                 siblings = [c for c in [*choices, *([current] if current else [])] if c != picked]
                 return self.reply(dispatcher, picked, aspects, siblings)
+
+        # "nộp ở công an xã dc ko" after the passport: where that procedure is filed, the office a place
+        if current and not mentioned and not choices and "place" in asked and names_only_an_office(text):
+            return self.reply(dispatcher, str(current), aspects, question=text)
 
         # The question as written first: its own words say what is to be done ("làm mất giấy khai sinh" is a
         # copy of the register's extract, not the birth registration the gazetteer names); the canonical
@@ -886,8 +909,15 @@ class ActionAnswerProcedure(OffLoopAction):
         # A question read as a follow-up with nothing in the talk to follow is searched as written: its
         # best match, when confident, is what it names ("nhập khẩu vợ vô nhà chồng thì làm sao").
         unfollowed = not (current or choices) and bool(hits) and hits[0].score >= TOPIC_SCORE
+        # Leaving the procedure in the talk for one the message does not name takes a clear match: "cần giấy
+        # gì, ba má tui lớn tuổi rồi" after the permanent residence finds the late birth registration by
+        # "người lớn tuổi" alone (10.6), which tells who, not what
+        clear = bool(hits) and (not current or bool(mentioned) or hits[0].score >= TOPIC_SCORE)
         names_one = (bool(mentioned) and not own_paper) or (
-            strong and not own_paper and (another or not followup or unfollowed) and match.outcome == "found"
+            strong
+            and not own_paper
+            and (another or (not followup and clear) or unfollowed)
+            and match.outcome == "found"
         )
         if choices and not current and not names_one and (followup or match.outcome == "no_topic"):
             if aspects:
@@ -907,8 +937,20 @@ class ActionAnswerProcedure(OffLoopAction):
         )
         if unplaced and not aspects:
             aspects = leaning_aspects(tracker) or carried
+        # "cái thường xuyên á, nhà tui mới bị tai nạn nên nghèo" after the yearly poor-household recognition
+        # "thường xuyên": words of the procedure in the talk, in a message the catalogue has nothing for
+        says_current = (
+            bool(current)
+            and not mentioned
+            and match.outcome == "not_in_catalogue"
+            and bool(
+                (_bigrams(text, asking=False) & _bigrams(self._name(str(current))))
+                - (_bigrams(hits[0].name) if hits else set())
+            )
+        )
         if current and (
             unplaced
+            or says_current
             or (not names_one and (followup or aspects or match.outcome != "not_in_catalogue"))
             or (hits and hits[0].code == current)
             or (

@@ -69,6 +69,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "chi phi", "tien phi", "gia bao nhieu", "dong tien", "mat bao nhieu", "ton bao nhieu",
         "het bao nhieu", "tra tien", "nop tien", "ton phi", "mat phi", "co phi", "thu phi",
         "giam phi", "giam le phi", "mien giam", "duoc giam", "mien phi khong", "giam tien",
+        # "tốn nhiêu", typed "tốn nhiu": how much it costs ("tốn nhiều ngày không": the time, below)
+        "ton nhieu", "ton nhiu", "het nhiu", "mat nhiu tien", "bao nhiu tien", "nhiu tien",
     ),
     "time": (
         "bao lau", "may ngay", "bao nhieu ngay", "thoi gian", "thoi han", "mat bao lau", "lau khong",
@@ -80,6 +82,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "lien khong", "lien ko", "lien hong", "co lien", "lay lien", "nhan lien", "lay ngay", "co ngay",
         # "lấy giấy liền trong ngày hay phải hẹn"
         "trong ngay", "lien trong ngay", "phai hen", "giay hen", "hen ngay", "hen lay",
+        "ton nhieu ngay", "ton nhieu thoi gian", "ton nhieu thang", "ton nhiu ngay",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",
@@ -111,6 +114,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "bang cap", "chung chi chuyen mon", "trinh do chuyen mon", "trinh do gi", "lop boi duong",
         # who may do it, whether the law allows it
         "lam thay", "di thay", "dung luat", "trai luat",
+        # doing it in someone's stead ("tui làm thế cho nó được hông"): who may apply (and see ``_for_whom``)
+        "lam the cho", "lam dum cho", "lam gium cho", "lam ho cho",
         # how long a benefit is paid, not how long a paper lasts ("tối đa bao lâu")
         "huong toi da bao lau", "lanh toi da bao lau", "huong toi da may thang",
     ),
@@ -252,11 +257,41 @@ def _must_within(tokens: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+# "làm cho em trai dc ko", "làm dùm cho má tui được hông": whether one may do it for someone, a span from
+# "làm" to the question; "làm cho con 10 tuổi cần giấy gì" asks the papers of it (no "được" question).
+_FOR_WHOM = ("lam", "cho")
+_FOR_WHOM_GAP = 3  # words naming whom ("em trai", "con gái tui")
+_MAY = ("duoc", "dc")
+_ASKS = ("khong", "ko", "k", "hong", "hok", "hem", "chu", "chua")
+# "làm cho nhanh được không", "làm cho kịp được không": how, not for whom
+_HOW = frozenset(("nhanh", "kip", "xong", "gon", "le", "som"))
+
+
+def _for_whom(tokens: list[str]) -> list[tuple[int, int, str]]:
+    """Spans "làm [thế/dùm/giùm/hộ] cho <up to three words> được không" (``eligibility``)."""
+    spans = []
+    for start, token in enumerate(tokens):
+        if token != _FOR_WHOM[0]:
+            continue
+        at = start + 1
+        if at < len(tokens) and tokens[at] in ("the", "dum", "gium", "ho", "thay"):
+            at += 1
+        if at + 1 >= len(tokens) or tokens[at] != _FOR_WHOM[1] or tokens[at + 1] in _HOW:
+            continue
+        for may in range(at + 2, min(at + 2 + _FOR_WHOM_GAP, len(tokens))):
+            if tokens[may] in _MAY:
+                asked = may + 1 < len(tokens) and tokens[may + 1] in _ASKS
+                if asked or may + 1 == len(tokens):
+                    spans.append((start, may + 1 + asked, "eligibility"))
+                break
+    return spans
+
+
 def _cue_matches(tokens: list[str]) -> list[tuple[int, int, str, int]]:
     """The cue spans of ``tokens`` (``_tokens``' form) as (start, end, aspect, points): longest phrases
     first, no overlap; a "duration ... phải" span before any phrase."""
     matches: list[tuple[int, int, str, int, int]] = [
-        (start, end, aspect, 2, 0) for start, end, aspect in _must_within(tokens)
+        (start, end, aspect, 2, 0) for start, end, aspect in [*_must_within(tokens), *_for_whom(tokens)]
     ]
     for start in range(len(tokens)):
         for length in range(min(_MAX_PHRASE, len(tokens) - start), 0, -1):

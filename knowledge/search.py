@@ -113,6 +113,9 @@ AMBIGUITY_RATIO = 0.88
 # "đi khai sinh có cần giấy ủy quyền chứng thực không": what follows "có cần" is a requirement of the
 # procedure named before it, weaker evidence of the topic (see ``requirement_start``).
 REQUIREMENT_FACTOR = 0.5
+# The citizen's status said in passing ("nhà thuộc hộ nghèo", see ``status_positions``): the case, not the
+# topic.
+STATUS_FACTOR = 0.3
 # Offer the foreign-element variant (the bot asks which) when it scores at least this share of the top;
 # 0.55 gives the same decisions with the shipped catalogue alone and with the national crawl imported.
 VARIANT_RATIO = 0.55
@@ -569,9 +572,13 @@ class SearchIndex:
         aspect = aspect_positions(tokens)
         required = requirement_start(tokens)
         done = background_end(tokens)
+        status = status_positions(tokens)
 
         def weak(i: int) -> float:
-            """The weight of evidence at position ``i``: a requirement or a step done already is weaker."""
+            """The weight of evidence at position ``i``: a requirement, a step done already or the
+            citizen's status is weaker."""
+            if i in status:
+                return STATUS_FACTOR
             return REQUIREMENT_FACTOR if i >= required or i < done else 1.0
 
         for i, token in enumerate(tokens):
@@ -869,6 +876,55 @@ def background_end(tokens: Sequence[str]) -> int:
         ):
             return start
     return end
+
+
+# "ông nội tui mới mất, nhà thuộc hộ nghèo, đi khai tử có mất lệ phí hông": who the citizen is ("nhà
+# thuộc hộ nghèo", "tui thuộc diện chính sách") tells the case of the procedure asked, weaker evidence of the
+# topic than what is to be done. Not when nothing else is said ("xin xác nhận nhà thuộc hộ nghèo": the
+# status is what is asked for, and a verb comes before it).
+_STATUS_SUBJECTS = frozenset(
+    (
+        "nha",
+        "gia",
+        "dinh",
+        "tui",
+        "toi",
+        "em",
+        "minh",
+        "ba",
+        "ma",
+        "me",
+        "cha",
+        "bo",
+        "ong",
+        "con",
+        "chong",
+        "vo",
+    )
+)
+# "thuộc" only: "tôi là công dân Việt Nam, đã ly hôn ..." opens a formal question whose words name the topic
+_STATUS_VERBS = frozenset(("thuoc",))
+_STATUS_LENGTH = 4  # syllables of the status ("diện hộ cận nghèo")
+# Where the status ends, its clause's punctuation gone: what the citizen goes on to do or ask
+_STATUS_ENDS = frozenset(
+    ("di", "lam", "xin", "dang", "muon", "can", "nop", "thi", "ma", "co", "roi", "nen", "vay", "gio", "khi")
+)
+_STATUS_MIN_AFTER = 2  # content syllables after it that can name the procedure asked
+
+
+def status_positions(tokens: Sequence[str]) -> set[int]:
+    """Positions of a status the citizen states of themselves ("nhà thuộc hộ nghèo"), when enough content
+    words follow it to name the procedure asked."""
+    found: set[int] = set()
+    for i in range(1, len(tokens) - 1):
+        if tokens[i] in _STATUS_VERBS and tokens[i - 1] in _STATUS_SUBJECTS:
+            stop = i + 1
+            while stop < min(i + 1 + _STATUS_LENGTH, len(tokens)) and tokens[stop] not in _STATUS_ENDS:
+                stop += 1
+            span = range(i, stop)
+            if len(_content(tokens[span.stop :])) >= _STATUS_MIN_AFTER:
+                found.update(span)
+    return found
 
 
 def is_ambiguous(hits: Sequence[ProcedureHit], ratio: float = AMBIGUITY_RATIO) -> bool:
