@@ -86,6 +86,7 @@ ASPECT_LABELS = {
     "form": "mẫu đơn, tờ khai",
     "deadline": "thời hạn phải làm thủ tục",
     "validity": "thời hạn sử dụng của giấy tờ",
+    "result": "kết quả giải quyết",
 }
 # What an aspect is answered with, besides itself: who may apply comes with the papers (someone else may
 # apply with an authorisation, "người nhà đi làm giùm được không").
@@ -180,8 +181,12 @@ def is_followup(tracker: Tracker) -> bool | None:
 
 # Aspects the NLU's aspect classifier has no label for, read by the knowledge layer, with what the NLU reads
 # them as instead: "tạm trú được tối đa bao lâu" and "căn cước tới tuổi nào phải đổi" are no processing
-# time, filing deadline or age condition.
-UNLEARNED_ASPECTS: dict[str, tuple[str, ...]] = {"validity": ("time", "deadline", "eligibility")}
+# time, filing deadline or age condition; "kết quả giải quyết gồm những gì" asks for no papers.
+UNLEARNED_ASPECTS: dict[str, tuple[str, ...]] = {
+    "validity": ("time", "deadline", "eligibility"),
+    # "kết quả giải quyết gồm những gì": what one receives, which the NLU reads as the papers
+    "result": ("documents", "time"),
+}
 
 
 def asked_aspects(tracker: Tracker, text: str) -> list[str]:
@@ -829,9 +834,13 @@ class ActionAnswerProcedure(OffLoopAction):
             else:
                 picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
             if picked:
-                if carried and not self._clearly_asks(tracker) and knowledge.stated_aspect(text) is None:
-                    # "nếu mẹ bé là người nước ngoài thì sao?": the same question; one the reply states
-                    # ("tui muốn xin thêm bản sao giấy khai sinh thì tốn nhiu": the fee) is its own
+                # "nếu mẹ bé là người nước ngoài thì sao?": the same question; one the reply states is its
+                # own ("giấy ủy quyền mẫu nào": the form; "xin thêm bản sao ... thì tốn nhiu": the fee)
+                if (
+                    carried
+                    and not self._clearly_asks(tracker)
+                    and not knowledge.stated_aspect(asked_part(text))
+                ):
                     aspects = carried
                 # the siblings stay at hand: "còn có yếu tố nước ngoài thì sao?" moves between them
                 siblings = [c for c in [*choices, *([current] if current else [])] if c != picked]

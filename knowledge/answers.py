@@ -26,6 +26,7 @@ from itertools import pairwise
 from knowledge.aspects import aspect_points
 from knowledge.page_fees import page_fee_line
 from knowledge.records import DocumentRecord, ProcedureRecord
+from knowledge.search_cues import FOREIGN_HINTS
 from vietnam.text import expand_abbreviations, fold, normalize_text
 
 __all__ = ["HOTLINE", "NATIONAL_PORTAL", "not_known", "render_answer"]
@@ -447,6 +448,12 @@ def _answer_form(record: ProcedureRecord) -> str:
     return "\n".join(lines)
 
 
+def _answer_result(record: ProcedureRecord) -> str:
+    if not record.result:
+        return not_known(record, "kết quả giải quyết")
+    return f"Dạ, kết quả của thủ tục {_short_name(record)}: {_sentence(_shorten(record.result, 400))}"
+
+
 def _answer_deadline(record: ProcedureRecord) -> str:
     time_text = None if _not_published(record, "time") else _compact(_per_channel(record, "time"), 120)
     processing = f"Thời gian giải quyết sau khi nộp đủ hồ sơ: {_sentence(time_text)}" if time_text else None
@@ -578,6 +585,7 @@ _RENDERERS: dict[str, Callable[[ProcedureRecord], str]] = {
     "form": _answer_form,
     "deadline": _answer_deadline,
     "validity": _answer_validity,
+    "result": _answer_result,
 }
 # What a pointer entry may have of its own (a court's fee, the papers of a divorce petition).
 _POINTER_FACTS: dict[str, Callable[[ProcedureRecord], bool]] = {
@@ -589,6 +597,7 @@ _POINTER_FACTS: dict[str, Callable[[ProcedureRecord], bool]] = {
     "form": lambda r: bool(r.forms),
     "deadline": lambda r: r.deadline is not None,
     "validity": lambda r: r.validity is not None,
+    "result": lambda r: bool(r.result),
 }
 
 
@@ -686,6 +695,32 @@ def _paper_lines(record: ProcedureRecord, question: str | None, answer: str, asp
     return "\nVề giấy tờ anh/chị hỏi: " + "; ".join(_lower_first(line) for line in lines) + "."
 
 
+# "giấy khai sinh của con tui cấp bên Đài Loan thì xã chứng thực được hông": a paper issued abroad (a
+# foreign place or "nước ngoài", and the paper or its issuing named), about which the record says what such
+# a paper needs first (consular legalisation).
+_ISSUED_ABROAD = re.compile(r"\b(?:cap|bang|giay to|van bang|chung chi)\b")
+_LEGALISATION = "hợp pháp hóa lãnh sự"
+
+
+def _foreign_paper_line(record: ProcedureRecord, question: str | None, answer: str) -> str:
+    """What the record says about papers issued abroad (a paper's note, else a sentence of the conditions
+    naming consular legalisation), when the question is about such a paper and the answer does not say it."""
+    if not question or _LEGALISATION in answer.lower():
+        return ""
+    folded = fold(expand_abbreviations(normalize_text(question)))
+    if not _ISSUED_ABROAD.search(folded) or not any(
+        re.search(rf"\b{hint}\b", folded) for hint in FOREIGN_HINTS
+    ):
+        return ""
+    said = [d.note for d in record.documents if d.note and _LEGALISATION in d.note.lower()]
+    if not said and record.conditions:
+        said = [s for s in re.split(r"(?<=[.;])\s+", record.conditions) if _LEGALISATION in s.lower()]
+    if not said:
+        return ""
+    rule = _sentence(_shorten(said[0].rstrip(" ;,"), 300))
+    return f"\nVề giấy tờ do nước ngoài cấp: {_lower_first(rule)}"
+
+
 # Abbreviations citizens may not know, spelt out in what they read; not inside a document number
 # ("Nghị quyết 26/2025/NQ-HĐND").
 _SPELT_OUT = {"HĐND": "Hội đồng nhân dân"}
@@ -756,4 +791,5 @@ def render_answer(
         answer = tax  # "đóng thuế nhiêu": who sets the tax owed, then the procedure's fee
     if aspect == "fee" and (pages := page_fee_line(record, question)):
         answer += "\n" + pages  # "5 trang thì tính sao" after a fee charged by the page
+    answer += _foreign_paper_line(record, question, answer)
     return _plain(answer + _paper_lines(record, question, answer, aspect) + _review_note(record))

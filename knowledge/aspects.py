@@ -3,7 +3,8 @@
 Aspects: ``overview`` (nothing specific), ``documents`` (papers), ``fee``, ``time`` (processing time),
 ``place`` (where to submit), ``online``, ``eligibility`` (who may apply, the conditions, what one receives
 and how much), ``steps``, ``form`` (the form to fill in or download), ``deadline`` (the filing deadline,
-e.g. 60 days after a birth, as distinct from the processing time) and ``validity`` (how long the paper one
+e.g. 60 days after a birth, as distinct from the processing time), ``result`` (what one receives in the
+end: "kết quả giải quyết gồm những gì") and ``validity`` (how long the paper one
 receives stays valid or a registration lasts: "giấy xác nhận độc thân có giá trị bao lâu", "tạm trú được
 tối đa bao lâu", "căn cước tới tuổi nào phải đổi", as distinct from the processing time and the filing
 deadline). A follow-up like "còn lệ phí thì sao?" maps to ``fee`` for the procedure already in the
@@ -55,11 +56,12 @@ EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "aspect_examples.yml"
 
 ASPECTS = (
     "overview", "documents", "fee", "time", "place", "online", "eligibility", "steps", "form", "deadline",
-    "validity",
+    "validity", "result",
 )  # fmt: skip
 # Ties go to the first ("nộp online mất mấy ngày" asks about time).
 ASPECT_ORDER = (
-    "fee", "deadline", "validity", "time", "online", "form", "place", "eligibility", "documents", "steps",
+    "fee", "deadline", "validity", "time", "online", "form", "place", "eligibility", "result", "documents",
+    "steps",
 )  # fmt: skip
 
 # Folded keyword phrases per aspect; "#" stands for any number.
@@ -138,6 +140,12 @@ _STRONG: dict[str, tuple[str, ...]] = {
         "qua # ngay", "qua # thang", "tre # ngay", "sau # ngay", "dung han", "khong dung han",
         "qua thoi han", "het thoi han", "truoc bao lau",
     ),
+    # What the citizen receives in the end ("kết quả giải quyết gồm những gì"), not when ("trả kết quả").
+    "result": (
+        "ket qua gom", "ket qua bao gom", "ket qua giai quyet gom", "ket qua giai quyet bao gom",
+        "ket qua la gi", "ket qua giai quyet la gi", "ket qua nhan duoc", "nhan duoc nhung gi",
+        "nhan duoc giay gi", "duoc cap giay gi", "duoc cap nhung gi", "ket qua thu tuc",
+    ),
     # How long the paper received stays valid, or a registration lasts. Not "hết hạn" alone, not even as a
     # weak cue: "căn cước hết hạn rồi đổi ở đâu" tells what happened and asks where.
     "validity": (
@@ -207,6 +215,9 @@ _NUMBER = re.compile(r"^\d+$")
 # chờ/đợi bao lâu", "bao lâu phải lên lấy kết quả" stay processing time). The span, from the length of time
 # to "phải", is matched before any phrase it overlaps ("mất bao lâu" is then a death, not a duration).
 _DURATIONS = (("bao", "lau"), ("may", "ngay"), ("bao", "nhieu", "ngay"), ("may", "thang"), ("may", "tuan"))
+# "chừng nào phải đi làm", "khi nào phải đi gia hạn": a point in time followed by what one MUST do asks
+# for the filing deadline too ("chừng nào có", "khi nào phải lên lấy" stay processing time).
+_WHEN = (("chung", "nao"), ("khi", "nao"), ("bao", "gio"), ("hoi", "nao"), ("luc", "nao"))
 _MUST = "phai"
 _NOT_AN_OBLIGATION = ("cho", "doi", "lay", "nhan", "len", "quay", "toi", "den")
 _MAX_GAP = 2  # words between the length of time and "phải" ("bao lâu thì phải", "mấy ngày là phải")
@@ -238,7 +249,7 @@ def _must_within(tokens: list[str]) -> list[tuple[int, int, str]]:
     must have paid in to qualify, "đóng bảo hiểm bao lâu thì được hưởng thai sản")."""
     spans = []
     for start in range(len(tokens)):
-        for duration in _DURATIONS:
+        for duration in _DURATIONS + _WHEN:
             end = start + len(duration)
             if tuple(tokens[start:end]) != duration:
                 continue

@@ -169,7 +169,7 @@ def merger_papers(question: str) -> str | None:
 def detect_aspect(text: str) -> str:
     """One of ``ASPECTS``: overview, documents, fee, time, place, online, eligibility, steps, form,
     deadline (the filing deadline, as distinct from ``time``, the processing time), validity (how long the
-    paper received stays valid, as distinct from both)."""
+    paper received stays valid, as distinct from both), result (what one receives in the end)."""
     return _detect_aspect(text)
 
 

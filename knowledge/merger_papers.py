@@ -34,6 +34,13 @@ _REDO = re.compile(
     r"|co sao (?:khong|ko|hong|hok)|bi sao (?:khong|ko|hong)|co can doi|can doi (?:lai|khong|ko|hong)"
     r"|bat buoc doi|co bat buoc|(?:di )?dang ky lai|khai bao lai)\b"
 )
+# The paper lost or damaged ("sổ đỏ trôi mất luôn", "căn cước bị rách"): it is redone for that, whatever
+# old place names the story gives ("nhà em ở xã Mỹ Xương cũ"); not "mất" alone ("mất mấy ngày").
+_MISHAP = re.compile(
+    r"\b(?:bi mat|lam mat|danh mat|danh roi|troi mat|mat luon|mat tieu|mat het|that lac|bi trom|bi cuop"
+    r"|cuon troi|bi troi|troi luon|bi chay|chay mat|chay het|bi rach|rach nat|bi nat|hu hong|bi hu|bi uot"
+    r"|khong tim thay|kiem khong ra|kiem hoai|tim hoai)\b"
+)
 _CARD = re.compile(r"\b(?:can cuoc|cccd|cmnd|chung minh nhan dan|the cc)\b")
 _RESIDENCE = re.compile(r"\b(?:thuong tru|tam tru|ho khau|cu tru|noi o)\b")
 
@@ -59,9 +66,10 @@ _RESIDENCE_NOTE = (
 
 
 def asks_about_merger_papers(question: str) -> bool:
-    """Whether ``question`` asks if a paper naming the old units must be redone or is still valid."""
+    """Whether ``question`` asks if a paper naming the old units must be redone or is still valid (not when
+    the paper was lost or damaged: that is why it is redone)."""
     folded = fold(question)
-    return bool(_MERGER.search(folded)) and bool(_REDO.search(folded))
+    return bool(_MERGER.search(folded)) and bool(_REDO.search(folded)) and not _MISHAP.search(folded)
 
 
 def merger_papers_answer(question: str) -> str:

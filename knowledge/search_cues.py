@@ -95,7 +95,7 @@ def aspect_positions(tokens: Sequence[str]) -> set[int]:
 # question is about: the negated words are read as what the case is instead. Folded; the negation is
 # one of NEGATIONS, then at most NEGATED_GAP verbs of NEGATED_VERBS, then the topic.
 NEGATIONS = frozenset(("khong", "chua", "ko", "hong", "k", "kg"))
-NEGATED_VERBS = frozenset(("de", "lai", "co", "lam", "viet", "lap", "ky", "duoc"))
+NEGATED_VERBS = frozenset(("de", "lai", "co", "lam", "viet", "lap", "ky", "duoc", "muon"))
 NEGATED_GAP = 2
 NEGATED_TOPICS: dict[tuple[str, ...], tuple[str, ...]] = {
     # Without a will the estate is inherited by law: the heirs agree on dividing it (Điều 650, 651 Bộ
@@ -105,6 +105,11 @@ NEGATED_TOPICS: dict[tuple[str, ...], tuple[str, ...]] = {
     # Not building anew ("không xây mới, sửa lại nhà cũ thôi"): a repair or renovation (Điều 89, 95 Luật
     # Xây dựng 2014 sửa đổi 2020: giấy phép sửa chữa, cải tạo).
     ("xay", "moi"): tuple(["sua", "chua", "cai", "tao"]),
+    # Not taking one's share of an estate ("hông muốn nhận phần đất ba má để lại"): the heir refuses it in
+    # a written refusal, certified (Điều 620 Bộ luật Dân sự 2015; thủ tục 2.001016).
+    ("nhan", "phan"): tuple(["tu", "choi", "nhan", "di", "san"]),
+    ("nhan", "di", "san"): tuple(["tu", "choi", "nhan", "di", "san"]),
+    ("nhan", "thua", "ke"): tuple(["tu", "choi", "nhan", "di", "san"]),
 }
 
 # Brands and models a vehicle is called by ("chiếc xe honda", "con wave", "chiếc toyota"): a motorbike or
@@ -354,7 +359,9 @@ NAME_ACTION_CUES = _phrases({
 # Citizens' words (folded) -> the action they want. "mất" and "đổi" are read in context (below).
 QUERY_ACTION_CUES = _phrases({
     NEW: "lan dau,cap moi,lam moi,dang ky moi,chua tung co,chua bao gio co,chua co,mo moi,mo tiem,"
-         "mo cua hang,mo quan,thanh lap",
+         "mo cua hang,mo quan,thanh lap,"
+         # a new hire is registered for the first time ("vừa tuyển 15 lao động mới")
+         "moi tuyen,vua tuyen,lao dong moi,nhan vien moi,cong nhan moi",
     REISSUE: "cap lai,xin lai,lam lai,in lai,bi mat,lam mat,danh mat,danh roi,that lac,bi chay,chay mat,"
              "bi trom,bi moc tui,bi cuop,khong tim thay,tim khong thay,kiem khong ra,lam rot",
     # A damaged paper is exchanged (Luật Căn cước 2023 art. 24, Luật Đất đai 2024 art. 136), a lost one
