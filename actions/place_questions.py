@@ -345,9 +345,10 @@ def unit_lines(
 
 def place_followup(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """ "mà xã Song Thuận cũ cũng lên Kim Sơn hả" after the marriage's processing time: a short message that
-    names a place and asks nothing else (no procedure, no aspect word) is about that place, for the
-    procedure in the talk: its unit and office, not the last aspect again. None when it is no such message
-    or there is nothing to say of the place."""
+    names an old commune now part of a unit called otherwise, and asks nothing else (no procedure, no aspect
+    word), is about that place, for the procedure in the talk: what it is now and its office, not the last
+    aspect again. None otherwise: a place said with a reply of another kind ("người Việt thôi, 2 đứa cùng
+    ở Lai Vung" under the marriage's cases) is answered with the procedure (``name_the_unit``)."""
     code = tracker.get_slot("current_procedure")
     if not code or entity_values(tracker, "procedure"):
         return None
@@ -355,9 +356,7 @@ def place_followup(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
     if len(text.split()) > REPLY_WORDS or aspect_points(text) or knowledge.merger_papers(text) is not None:
         return None
     answer = read_location(text)
-    if answer is None:
-        return None
-    if answer.place is not None and not settled_place_reply(str(code), answer, text):
+    if answer is None or answer.place is None or not _mention_of(answer, text)[0]:
         return None
     return unit_lines(dispatcher, tracker, str(code), answer)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.place_questions import (
     CHOICES_SLOT,
     ActionAnswerPlaceChange,
     describe,
     office_line,
+    place_followup,
 )
 from actions.procedures import ActionAnswerProcedure
 from tests.actions.support import make_tracker, run, slot_values, texts
@@ -230,3 +233,12 @@ async def test_where_to_file_names_the_office_of_the_place_given_with_an_earlier
     )
     _, messages = await run(ActionAnswerProcedure(), where, domain)
     assert "UBND xã Bình Ninh" in texts(messages)
+
+
+def test_only_an_old_commune_said_alone_takes_the_place_of_the_procedure_answer() -> None:
+    slots = {"current_procedure": MARRIAGE, "procedure_aspects": ["documents"]}
+    for text in ("người Việt thôi, 2 đứa cùng ở Lai Vung", "2 đứa ở xã Kim Sơn"):
+        tracker = make_tracker(text, intent="inform", slots=slots)
+        assert place_followup(CollectingDispatcher(), tracker) is None
+    tracker = make_tracker("còn xã Song Thuận cũ thì sao", intent="inform", slots=slots)
+    assert place_followup(CollectingDispatcher(), tracker)
