@@ -270,8 +270,8 @@ _COMMON_WORDS = {
 # Folded collisions between two current names: the reading to take when the text has no diacritics.
 _PREFERRED_READING = {"my tho": "phuong_my_tho"}
 # Words allowed between a former commune and its former district ("xã Tân Phú cũ thuộc huyện Châu Thành",
-# "xã Tân Thạnh cũng huyện Tân Phú Đông", "xã Mỹ Long trong huyện Cao Lãnh").
-_GAP_WORDS = {"cu", "thuoc", "o", "tai", "tinh", "truoc", "day", "cung", "trong", "cua"}
+# "xã Tân Thạnh cũng huyện Tân Phú Đông", "xã Mỹ Long trong huyện Cao Lãnh", "Bình Thành bên Lấp Vò").
+_GAP_WORDS = {"cu", "thuoc", "o", "tai", "tinh", "truoc", "day", "cung", "trong", "cua", "ben"}
 # "xã Tân Thành cũ": the word after a name that says the unit no longer exists.
 _SAID_OLD = re.compile(r"[\s(]*(?:cũ|cu)\b", re.IGNORECASE)
 # A name right after these is a hamlet, street, canal... named like a commune ("ấp Mỹ Thạnh", "đường Đốc

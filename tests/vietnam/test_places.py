@@ -361,6 +361,7 @@ def test_a_current_name_called_old_is_the_former_communes_of_that_name() -> None
         "xã Tân Thạnh cũng huyện Tân Phú Đông",
         "xa Tan Thanh trong huyen Tan Phu Dong",
         "xã Tân Thạnh của huyện Tân Phú Đông cũ",
+        "Tân Thạnh bên Tân Phú Đông đó",
     ],
 )
 def test_a_former_district_said_with_a_linking_word_narrows_the_commune(text: str) -> None:
