@@ -10,7 +10,11 @@ Since 1 July 2025 Đồng Tháp (with former Tiền Giang) has 102 communes and 
   procedure is filed at the commune where the citizen lives or builds, one line names that unit's office
   ("UBND xã Tràm Chim (xã Tân Công Sính cũ)"); a place that may be several units is asked back (slot
   ``place_choices``, candidates as buttons) and the typed or pressed answer names the unit, on the same
-  procedure.
+  procedure. A place named once is remembered (slot ``contact_place``): "nộp ở đâu" later names its office.
+- A message that names a place and asks nothing else is about that place: "còn xã Tân Mỹ Chánh thì sao"
+  after a place answer is the next place question; "mà xã Song Thuận cũ cũng lên Kim Sơn hả" after a
+  procedure answer asks where that place files it. A place question naming none ("xã đó giờ là xã gì") is
+  about the place the citizen named in their last messages.
 """
 
 from __future__ import annotations
@@ -20,13 +24,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import OffLoopAction, entity_values, latest_text, to_merger_answer
+from actions.common import (
+    TOPIC_MESSAGES,
+    OffLoopAction,
+    entity_values,
+    latest_text,
+    previous_action,
+    to_merger_answer,
+)
 from actions.contact_info import PLACE_SLOT
 from actions.values import LocationAnswer, read_location
 from knowledge import facade as knowledge
+from knowledge.aspects import aspect_points
 from vietnam.places import (
     District,
     FormerUnit,
@@ -229,12 +241,14 @@ def office_kind_line(code: str) -> str | None:
     return f"Dạ, hồ sơ {_procedure_name(record)} nộp tại {where[0].lower()}{where[1:]} ạ."
 
 
-def _mention_of(answer: LocationAnswer) -> tuple[str, str]:
-    """(what the citizen's old name now is, the old name in brackets) for a settled place."""
+def _mention_of(answer: LocationAnswer, text: str = "") -> tuple[str, str]:
+    """(what the citizen's old name now is, the old name in brackets) for a settled place; the old name is
+    looked for in ``text`` (the whole message: "xã Song Thuận cũ cũng lên Kim Sơn hả") beside the mention."""
     place = answer.place
     assert place is not None
-    formers = [f for f, unit in _former_units_in(answer.mention or "") if unit == place]
-    if formers and _bare(formers[0].short_name) != _bare(place.short_name):
+    said = [*_former_units_in(answer.mention or ""), *(_former_units_in(text) if text else [])]
+    formers = [f for f, unit in said if unit == place and _bare(f.short_name) != _bare(place.short_name)]
+    if formers:
         former = formers[0]
         return f"{former_label(former)} nay thuộc {lower_kind(place.name)}. ", f"{lower_kind(former.name)} cũ"
     return "", ""
@@ -244,11 +258,11 @@ def _former_units_in(mention: str) -> list[tuple[FormerUnit, Place]]:
     return [pair for m in find_places(mention) for pair in m.former_units]
 
 
-def settled_place_reply(code: str, answer: LocationAnswer) -> str:
-    """The line naming the unit (and its office for ``code``) for a place the citizen named."""
+def settled_place_reply(code: str, answer: LocationAnswer, text: str = "") -> str:
+    """The line naming the unit (and its office for ``code``) for a place the citizen named (in ``text``)."""
     place = answer.place
     assert place is not None
-    now, bracket = _mention_of(answer)
+    now, bracket = _mention_of(answer, text)
     office = office_line(code, place, bracket)
     if office:
         return f"Dạ, {now}{office}" if now else f"Dạ, {office[0].lower()}{office[1:]}"
@@ -282,23 +296,92 @@ def name_the_unit(
     dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
 ) -> list[EventType]:
     """After a procedure answer (``events``, its events): when the question named a place, the line naming
-    its unit's office, or the question back when the place may be several units. [] when nothing to add."""
+    its unit's office, or the question back when the place may be several units; when it asked where to
+    file without naming one, the office of the place the citizen named before (slot ``contact_place``). A
+    place named with another question is remembered. [] when nothing to add."""
     code = _answered(events, "current_procedure")
     if not code:
         return []
     aspects = _answered(events, "procedure_aspects") or []
-    if aspects and not set(aspects) & set(PLACE_ASPECTS):
-        return []
+    asks_where = not aspects or bool(set(aspects) & set(PLACE_ASPECTS))
     answer = read_location(place_text(tracker))
     if answer is None:
+        remembered = _remembered_place(tracker)
+        if not aspects or not asks_where or remembered is None:
+            return []
+        # "nộp ở đâu" after "tui ở xã Xuân Đông Chợ Gạo, làm khai sinh cần mang gì": that place's office
+        line = office_line(str(code), remembered)
+        if line:
+            dispatcher.utter_message(text=f"Dạ, {line[0].lower()}{line[1:]}")
         return []
+    if not asks_where:
+        # "tui ở xã Xuân Đông, làm khai sinh cần mang gì": the papers now, the place kept for "nộp ở đâu"
+        return [SlotSet(PLACE_SLOT, answer.place.name)] if answer.place is not None else []
+    return unit_lines(dispatcher, tracker, str(code), answer) or []
+
+
+def _remembered_place(tracker: Tracker) -> Place | None:
+    """The unit the citizen said they are of earlier in the conversation (slot ``contact_place``)."""
+    name = tracker.get_slot(PLACE_SLOT)
+    if not name:
+        return None
+    return next((m.place for m in find_places(str(name)) if m.place is not None), None)
+
+
+def unit_lines(
+    dispatcher: CollectingDispatcher, tracker: Tracker, code: str, answer: LocationAnswer
+) -> list[EventType] | None:
+    """For a place named about procedure ``code``: its unit (and the office filing ``code`` there), or the
+    question which unit when it may be several. None when there is nothing to say of it."""
     if answer.place is not None:
-        line = settled_place_reply(str(code), answer)
+        line = settled_place_reply(code, answer, place_text(tracker))
         if line:
             dispatcher.utter_message(text=line)
         return [SlotSet(PLACE_SLOT, answer.place.name), SlotSet(CHOICES_SLOT, None)]
-    if len(answer.candidates) > 1 and office_line(str(code), answer.candidates[0]):
+    if len(answer.candidates) > 1 and office_line(code, answer.candidates[0]):
         return ask_which_unit(dispatcher, answer)
+    return None
+
+
+def place_followup(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """ "mà xã Song Thuận cũ cũng lên Kim Sơn hả" after the marriage's processing time: a short message that
+    names an old commune now part of a unit called otherwise, and asks nothing else (no procedure, no aspect
+    word), is about that place, for the procedure in the talk: what it is now and its office, not the last
+    aspect again. None otherwise: a place said with a reply of another kind ("người Việt thôi, 2 đứa cùng
+    ở Lai Vung" under the marriage's cases) is answered with the procedure (``name_the_unit``)."""
+    code = tracker.get_slot("current_procedure")
+    if not code or entity_values(tracker, "procedure"):
+        return None
+    text = place_text(tracker)
+    if len(text.split()) > REPLY_WORDS or aspect_points(text) or knowledge.merger_papers(text) is not None:
+        return None
+    answer = read_location(text)
+    if answer is None or answer.place is None or not _mention_of(answer, text)[0]:
+        return None
+    return unit_lines(dispatcher, tracker, str(code), answer)
+
+
+def to_place_answer(tracker: Tracker) -> list[EventType] | None:
+    """ "còn xã Tân Mỹ Chánh thì sao" right after a place answer, whatever the NLU read it as: another place
+    question (a place named, no procedure, no aspect asked). None otherwise."""
+    if previous_action(tracker) != "action_answer_place_change" or entity_values(tracker, "procedure"):
+        return None
+    text = place_text(tracker)
+    if aspect_points(text) or not find_places(normalize_text(text)):
+        return None
+    return [FollowupAction("action_answer_place_change")]
+
+
+def earlier_places(tracker: Tracker, messages: int = TOPIC_MESSAGES) -> list[PlaceMatch]:
+    """The places named in the latest of the citizen's ``messages`` messages before this one that names any
+    ("xã đó giờ là xã gì" after "sổ đỏ nhà tui ghi xã Bình Phục Nhứt huyện Chợ Gạo"); [] when none does."""
+    users = [e for e in tracker.events if e.get("event") == "user"][:-1]
+    for event in reversed(users[-messages:]):
+        text = str(event.get("text") or "")
+        if text.startswith("/"):
+            continue
+        if matches := find_places(normalize_text(text)):
+            return matches
     return []
 
 
@@ -352,6 +435,8 @@ class ActionAnswerPlaceChange(OffLoopAction):
             return settled
         text = normalize_text(place_text(tracker))
         matches = find_places(text)
+        if not matches and not tracker.get_slot(CHOICES_SLOT):
+            matches = earlier_places(tracker)  # "xã đó giờ là xã gì": the place named just before
         if not matches:
             dispatcher.utter_message(text=NO_PLACE_MESSAGE)
             return []

@@ -37,7 +37,7 @@ from actions.common import (
 from actions.contact_info import ActionContactInfo
 from actions.dossier import due_answer, next_step_answer
 from actions.forms import form_reminder
-from actions.place_questions import answer_place_reply, name_the_unit
+from actions.place_questions import answer_place_reply, name_the_unit, place_followup, to_place_answer
 from actions.procedure_choice import (
     CLOSE_RATIO,
     MAX_OFFERED,
@@ -698,6 +698,13 @@ class ActionAnswerProcedure(OffLoopAction):
             settled = answer_place_reply(dispatcher, tracker)
             if settled is not None:
                 return settled
+            # "còn xã Tân Mỹ Chánh thì sao" after a place answer: the next place question
+            if (rerouted := to_place_answer(tracker)) is not None:
+                return rerouted
+            # "mà xã Song Thuận cũ cũng lên Kim Sơn hả" after a procedure answer: that place's office
+            placed = place_followup(dispatcher, tracker)
+            if placed is not None:
+                return placed
             events = self.answer(dispatcher, tracker)
             events += name_the_unit(dispatcher, tracker, events)  # a place named: its unit, or which one
         except Exception:

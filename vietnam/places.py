@@ -269,7 +269,11 @@ _COMMON_WORDS = {
 }
 # Folded collisions between two current names: the reading to take when the text has no diacritics.
 _PREFERRED_READING = {"my tho": "phuong_my_tho"}
-_GAP_WORDS = {"cu", "thuoc", "o", "tai", "tinh", "truoc", "day"}
+# Words allowed between a former commune and its former district ("xã Tân Phú cũ thuộc huyện Châu Thành",
+# "xã Tân Thạnh cũng huyện Tân Phú Đông", "xã Mỹ Long trong huyện Cao Lãnh", "Bình Thành bên Lấp Vò").
+_GAP_WORDS = {"cu", "thuoc", "o", "tai", "tinh", "truoc", "day", "cung", "trong", "cua", "ben"}
+# "xã Tân Thành cũ": the word after a name that says the unit no longer exists.
+_SAID_OLD = re.compile(r"[\s(]*(?:cũ|cu)\b", re.IGNORECASE)
 # A name right after these is a hamlet, street, canal... named like a commune ("ấp Mỹ Thạnh", "đường Đốc
 # Binh Kiều", "kênh Phước Xuyên"), not the commune itself.
 # Compared on the lower-case words as written: "Dương" (a name) is not "đường" (a street), "duong" may be.
@@ -681,7 +685,7 @@ def find_places(text: str) -> list[PlaceMatch]:
     places = _by_code()
     matches = []
     for raw in merged:
-        head = raw.readings
+        head = _said_old(raw, nfc)
         name_key = _name_key(raw, folded)
         code, candidates, via = _resolve(head, name_key)
         start, end = offsets[raw.start], offsets[raw.end]
@@ -704,6 +708,14 @@ def find_places(text: str) -> list[PlaceMatch]:
             )
         )
     return matches
+
+
+def _said_old(raw: _Raw, nfc: str) -> list[_Reading]:
+    """The readings of ``raw``, without the current unit's when the citizen calls the name old ("xã Tân Thành
+    cũ": the former communes of that name, not the current xã Tân Thành) and a former unit had it."""
+    if not _SAID_OLD.match(nfc, raw.end) or not any(r.level == "former" for r in raw.readings):
+        return raw.readings
+    return [r for r in raw.readings if r.level != "unit"]
 
 
 def _former_units_of(readings: list[_Reading]) -> tuple[tuple[FormerUnit, Place], ...]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.place_questions import (
     CHOICES_SLOT,
     ActionAnswerPlaceChange,
     describe,
     office_line,
+    place_followup,
 )
 from actions.procedures import ActionAnswerProcedure
 from tests.actions.support import make_tracker, run, slot_values, texts
@@ -152,3 +155,90 @@ async def test_an_old_district_typed_alone_is_only_asked_back(domain: dict[str, 
     slots = {"current_procedure": RESIDENCE, CHOICES_SLOT: ["xa_cai_be", "xa_thanh_hung"]}
     _, messages = await run(ActionAnswerPlaceChange(), place_question("huyện Cái Bè", slots=slots), domain)
     assert "Công an xã, phường nơi có chỗ ở hợp pháp" not in texts(messages)
+
+
+MARRIAGE = "1.000894"  # Đăng ký kết hôn (UBND xã, phường nơi cư trú của một trong hai bên)
+BIRTH = "1.001193"  # Đăng ký khai sinh (UBND xã, phường nơi cư trú của cha hoặc mẹ)
+
+
+def said_before(text: str, action: str) -> list[dict[str, Any]]:
+    """The citizen's earlier message ``text`` and the bot's action on it."""
+    return [
+        {"event": "user", "text": text, "parse_data": {"text": text}},
+        {"event": "action", "name": action},
+        {"event": "action", "name": "action_listen"},
+    ]
+
+
+async def test_a_place_question_naming_none_is_about_the_place_named_just_before(
+    domain: dict[str, Any],
+) -> None:
+    earlier = said_before(
+        "sổ đỏ nhà tui ghi xã Bình Phục Nhứt huyện Chợ Gạo, sáp nhập rồi có phải làm lại sổ hông",
+        "action_answer_procedure",
+    )
+    tracker = place_question("xa do gio la xa gi", previous_events=earlier)
+    events, messages = await run(ActionAnswerPlaceChange(), tracker, domain)
+    assert "xã Bình Phục Nhứt (huyện Chợ Gạo, tỉnh Tiền Giang cũ) nay thuộc xã An Thạnh Thủy" in texts(
+        messages
+    )
+    assert slot_values(events)["contact_place"] == "Xã An Thạnh Thủy"
+
+
+async def test_another_place_said_after_a_place_answer_is_the_next_place_question(
+    domain: dict[str, Any],
+) -> None:
+    earlier = said_before("phuong 6 tp my tho cu gio la phuong gi vay ad", "action_answer_place_change")
+    tracker = make_tracker(
+        "còn xã Tân Mỹ Chánh thì sao", intent="ask_procedure", previous_events=earlier, followup=0.9
+    )
+    events, _ = await run(ActionAnswerProcedure(), tracker, domain)
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_place_change"}]
+    tracker = place_question("còn xã Tân Mỹ Chánh thì sao", previous_events=earlier)
+    _, messages = await run(ActionAnswerPlaceChange(), tracker, domain)
+    assert "nay thuộc phường Mỹ Phong" in texts(messages)
+
+
+async def test_a_place_said_alone_after_a_procedure_answer_gets_its_office_not_the_last_aspect(
+    domain: dict[str, Any],
+) -> None:
+    slots = {"current_procedure": MARRIAGE, "procedure_aspects": ["time"]}
+    tracker = make_tracker(
+        "ma xa Song Thuan cu cung len Kim Son ha", intent="inform", slots=slots, aspects={"place": 0.3}
+    )
+    events, messages = await run(ActionAnswerProcedure(), tracker, domain)
+    said = texts(messages)
+    assert "xã Song Thuận (huyện Châu Thành, tỉnh Tiền Giang cũ) nay thuộc xã Kim Sơn" in said
+    assert "UBND xã Kim Sơn" in said and "thời hạn" not in said.lower()
+    assert slot_values(events)["contact_place"] == "Xã Kim Sơn"
+
+
+async def test_where_to_file_names_the_office_of_the_place_given_with_an_earlier_question(
+    domain: dict[str, Any],
+) -> None:
+    first = make_tracker(
+        "tui ở xã Xuân Đông Chợ Gạo, con mới sanh tuần rồi, làm khai sinh cần mang gì",
+        intent="ask_procedure",
+        entities=[{"entity": "procedure", "value": BIRTH}],
+        aspects={"documents": 0.95},
+        followup=0.0,
+    )
+    events, messages = await run(ActionAnswerProcedure(), first, domain)
+    assert "UBND xã Bình Ninh" not in texts(messages)  # the papers were asked
+    slots = slot_values(events)
+    assert slots["contact_place"] == "Xã Bình Ninh"
+
+    where = make_tracker(
+        "nộp ở đâu", intent="ask_procedure", slots=slots, aspects={"place": 1.0}, followup=0.9
+    )
+    _, messages = await run(ActionAnswerProcedure(), where, domain)
+    assert "UBND xã Bình Ninh" in texts(messages)
+
+
+def test_only_an_old_commune_said_alone_takes_the_place_of_the_procedure_answer() -> None:
+    slots = {"current_procedure": MARRIAGE, "procedure_aspects": ["documents"]}
+    for text in ("người Việt thôi, 2 đứa cùng ở Lai Vung", "2 đứa ở xã Kim Sơn"):
+        tracker = make_tracker(text, intent="inform", slots=slots)
+        assert place_followup(CollectingDispatcher(), tracker) is None
+    tracker = make_tracker("còn xã Song Thuận cũ thì sao", intent="inform", slots=slots)
+    assert place_followup(CollectingDispatcher(), tracker)

@@ -340,3 +340,29 @@ def test_an_old_commune_name_of_two_districts_says_what_each_became() -> None:
         "Xã Long Tiên": "xã Mỹ Long (huyện Cai Lậy cũ) nay thuộc Xã Long Tiên",
     }
     assert former_unit_notes("Mỹ Tho") == {}
+
+
+def test_a_current_name_called_old_is_the_former_communes_of_that_name() -> None:
+    # xã Tân Thành is a current unit; "xã Tân Thành cũ" is the former commune, in Lai Vung and Gò Công Đông
+    (now,) = find_places("xã Tân Thành")
+    assert now.place is not None and now.place.code == "xa_tan_thanh_tan_hong"
+    (old,) = find_places("bờ kè ở ấp Cầu Muống xã Tân Thành cũ bị sạt")
+    assert old.place is None
+    assert {p.code for p in old.candidates} == {"xa_lai_vung", "xa_go_cong_dong"}
+    # the Sa Đéc commune Tân Phú Đông, not the current xã Tân Phú Đông (the former district's)
+    assert code_of("xã Tân Phú Đông (cũ)") == "xa_tan_duong"
+    # a current name no former unit had stays the current unit
+    assert code_of("xã Tân Hồng cũ") == "xa_tan_hong"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "xã Tân Thạnh cũng huyện Tân Phú Đông",
+        "xa Tan Thanh trong huyen Tan Phu Dong",
+        "xã Tân Thạnh của huyện Tân Phú Đông cũ",
+        "Tân Thạnh bên Tân Phú Đông đó",
+    ],
+)
+def test_a_former_district_said_with_a_linking_word_narrows_the_commune(text: str) -> None:
+    assert [m.place.code if m.place else None for m in find_places(text)] == ["xa_tan_thoi"]
