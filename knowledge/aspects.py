@@ -85,6 +85,8 @@ _STRONG: dict[str, tuple[str, ...]] = {
         # "lấy giấy liền trong ngày hay phải hẹn"
         "trong ngay", "lien trong ngay", "phai hen", "giay hen", "hen ngay", "hen lay",
         "ton nhieu ngay", "ton nhieu thoi gian", "ton nhieu thang", "ton nhiu ngay",
+        # "mất giấy thì phải chờ xác minh hả": the wait for the office's verification
+        "cho xac minh", "doi xac minh", "xac minh bao lau", "xac minh may ngay",
     ),
     "online": (
         "online", "onl", "truc tuyen", "qua mang", "tren mang", "dich vu cong", "vneid", "tai nha",

@@ -71,6 +71,7 @@ from knowledge.search_cues import (
     SHOP_SUBJECT,
     SHOP_WORDS,
     SIDED_KIN,
+    STATE_GIVES_CUES,
     STOP_SYLLABLES,
     as_gift,
     aspect_positions,
@@ -857,7 +858,8 @@ def _content(tokens: Sequence[str]) -> list[str]:
 def background_end(tokens: Sequence[str]) -> int:
     """The position after the background of a question, when enough content words follow it to name the
     procedure asked now: a step said done ("lên thổ cư rồi, giờ ..."), or the circumstances a formal
-    question tells before it asks ("..., đề nghị cho biết ..."); 0 when there is none."""
+    question tells before it asks ("..., đề nghị cho biết ...") or before it asks what the state gives
+    ("..., nhà nước có cho luật sư giúp miễn phí hông"); 0 when there is none."""
     end = 0
     for i, token in enumerate(tokens[:-1]):
         if (
@@ -868,7 +870,7 @@ def background_end(tokens: Sequence[str]) -> int:
         ):
             end = i + 1
             break
-    for start, stop in phrase_at(tokens, FORMAL_ASK_CUES):
+    for start, stop in sorted(phrase_at(tokens, FORMAL_ASK_CUES + STATE_GIVES_CUES)):
         if (
             start > end
             and len(_content(tokens[end:start])) >= _CIRCUMSTANCE_MIN_BEFORE

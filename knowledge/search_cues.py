@@ -520,3 +520,9 @@ FORMAL_ASK_CUES: tuple[tuple[str, ...], ...] = (
     ("de", "nghi", "cho", "biet"), ("xin", "cho", "biet"), ("de", "nghi", "huong", "dan"),
     ("xin", "huong", "dan"), ("xin", "hoi"), ("cho", "toi", "hoi"),
 )  # fmt: skip
+# A citizen who tells a situation (a dispute, a war invalid in the family) and then asks what the state
+# gives ("..., nhà nước có cho luật sư giúp miễn phí hông", "... có được nhà nước hỗ trợ gì không"): the
+# situation is background too, what the state gives is the procedure asked for.
+STATE_GIVES_CUES: tuple[tuple[str, ...], ...] = (
+    ("nha", "nuoc", "co"), ("duoc", "nha", "nuoc"), ("nha", "nuoc", "cho"), ("nha", "nuoc", "ho", "tro"),
+)  # fmt: skip
