@@ -39,11 +39,15 @@ SAME_TOPIC_WORDS = 3
 # Words that say how old the paper in the talk is ("đổi thẻ cũ hết hạn", "cuốn sổ cũ"): of that paper,
 # they name no other one.
 PAPER_AGE_WORDS = frozenset({"cu"})
+# The case a procedure's name says it applies in, after what it is about.
+_CASE_CLAUSE = re.compile(r"\b(?:trong|doi voi) truong hop\b")
 
 
 def topic_words(name: str) -> list[str]:
-    """The folded words of an official name that say what it is about (bracketed level left out)."""
+    """The folded words of an official name that say what it is about (bracketed level and the case it
+    applies in left out: "Cấp lại tem AB trong trường hợp hộ chiếu bị mất" is about the stamp)."""
     name = re.sub(r"\(.*?\)", " ", fold(name)).replace("thanh lap", " ")
+    name = _CASE_CLAUSE.split(name, maxsplit=1)[0]
     return [w for w in re.findall(r"[a-z0-9]+", name) if w not in NAME_ACTION_WORDS]
 
 
