@@ -51,7 +51,7 @@ OFFER_MESSAGE = (
 # Citizen's messages within which a "chuyển giúp" still answers the offer to pass a question to an agent
 # (actions/procedures.py ActionOfferQuestion), even after a message in between ("vậy ai lo vụ đó").
 QUESTION_OFFER_TURNS = 2
-_PASS_ON = re.compile(r"\bchuyen\b")
+_PASS_ON = re.compile(r"\b(?:chuyen|gui)\b")  # "chuyển giùm", "gửi câu hỏi giúp em"
 _LIVE = re.compile(r"\b(?:gap|noi chuyen|truc tiep|goi)\b")
 
 

@@ -140,7 +140,9 @@ _REPORTS_PROBLEM = re.compile(
     r"\b(?:phan anh|kien nghi|khieu nai|to cao|to giac|trai phep|khong phep|lan chiem|lan|lan dat|o nhiem|"
     r"hu|hu hong|bi hong|be nat|bi be|nghet|ngap|sat lo|on ao|tieng on|xa rac|rac|boc mui|hoi thoi|"
     r"tre hen|tre han|qua han|chua giai quyet|chua duoc giai quyet|nhung nhieu|gay kho|hach sach|"
-    r"tham nhung|dut tien|tranh chap|bao(?! nhieu| lau| gio)|don thu|gui don|xu ly|xu phat|vi pham)\b"
+    r"tham nhung|dut tien|tranh chap|bao(?! nhieu| lau| gio)|don thu|gui don|xu ly|xu phat|vi pham|"
+    # a wrong done by an employer or a debtor ("nợ lương 2 tháng hổng trả", "quỵt tiền công")
+    r"no luong|no tien|quyt|tru luong|duoi viec|(?:khong|ko|hong|hok|chua) tra(?! loi))\b"
 )
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "ENGLISH_TERMS",
     "expand_abbreviations",
     "expand_english_terms",
+    "expand_shorthand_in_context",
     "fold",
     "normalize_text",
     "strip_diacritics",
@@ -279,6 +280,41 @@ def correct_mishearings(text: str) -> str:
     return _MISHEARING.sub(lambda match: MISHEARINGS[match.group(0).lower()], text)
 
 
+# Shorthand that means one thing only next to certain words, matched on the folded text (keys without
+# diacritics): "hd"/"hđ" is "hợp đồng" before what a contract does ("hd mua bán đất", "hđ ủy quyền"), not
+# "hướng dẫn" or "hóa đơn"; "pa" is "phản ánh" where a complaint is sent or made ("pa giúp tui", "gửi pa",
+# "muốn pa vụ ...": elsewhere "pa" may be a father). Runtime only, like :data:`MISHEARINGS`.
+_SHORTHAND_IN_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"\bhd(?=\s+(?:mua ban|ban|mua|thue|cho thue|uy quyen|tang cho|cho tang|chuyen nhuong|"
+            r"lao dong|dat coc|vay|the chap|gop von|doi|chia)\b)"
+        ),
+        "hợp đồng",
+    ),
+    (
+        re.compile(
+            r"\bpa\b(?=\s+(?:giup|gium|dum|vu|ve|viec|chuyen|can bo|cb)\b)"
+            r"|(?:"
+            + "|".join(rf"(?<=\b{verb} )" for verb in ("gui", "muon", "lam", "nop", "viet", "can"))
+            + r")pa\b"
+        ),
+        "phản ánh",
+    ),
+)
+
+
+def expand_shorthand_in_context(text: str) -> str:
+    """Spell out the shorthand of :data:`_SHORTHAND_IN_CONTEXT` where the words around it settle what it
+    means; everything else is left as written."""
+    for pattern, spelt_out in _SHORTHAND_IN_CONTEXT:
+        folded = fold(text)
+        spans = [match.span() for match in pattern.finditer(folded)]
+        for start, end in reversed(spans):
+            text = text[:start] + spelt_out + text[end:]
+    return text
+
+
 # English administrative words young citizens mix in ("how to register temporary residence, e ở Sa Đéc"),
 # keyed by their lower-case form, in the Vietnamese the procedure names and cue tables use. A plain
 # glossary (no facts): longer phrases win over the words inside them. "online" is left as typed: the
@@ -341,11 +377,12 @@ def expand_english_terms(text: str) -> str:
 
 def expand_abbreviations(text: str) -> str:
     """Spell out the abbreviations in :data:`ABBREVIATIONS` (whole words, any case, with or without
-    diacritics), after putting mis-heard procedure words right (:data:`MISHEARINGS`) and common English
+    diacritics), after putting mis-heard procedure words right (:data:`MISHEARINGS`), spelling out the
+    shorthand whose neighbours settle it (:func:`expand_shorthand_in_context`) and putting common English
     administrative terms into Vietnamese (:data:`ENGLISH_TERMS`); everything else is left as written."""
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
         return ABBREVIATIONS.get(word.lower(), word)
 
-    return _TOKEN.sub(replace, expand_english_terms(correct_mishearings(text)))
+    return _TOKEN.sub(replace, expand_english_terms(expand_shorthand_in_context(correct_mishearings(text))))

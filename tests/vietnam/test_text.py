@@ -89,3 +89,25 @@ def test_expand_abbreviations_puts_english_terms_into_vietnamese() -> None:
 )
 def test_expand_abbreviations_puts_misheard_procedure_words_right(typed: str, expected: str) -> None:
     assert expand_abbreviations(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("hd mua ban dat chung thuc o xa dc ko", "hợp đồng mua ban dat chung thuc o xa được không"),
+        ("HĐ ủy quyền bán đất", "hợp đồng ủy quyền bán đất"),
+        ("làm hđ thuê nhà", "làm hợp đồng thuê nhà"),
+        ("pa giup tui, len xa", "phản ánh giup tui, len xa"),
+        ("em muốn gửi pa về đường", "em muốn gửi phản ánh về đường"),
+    ],
+)
+def test_expand_abbreviations_spells_out_shorthand_its_neighbours_settle(typed: str, expected: str) -> None:
+    assert expand_abbreviations(typed) == expected
+
+
+@pytest.mark.parametrize("kept", ["xem hd su dung", "hd xong roi", "pa me tui di lam", "pa tui ve roi"])
+def test_expand_abbreviations_leaves_shorthand_its_neighbours_do_not_settle(kept: str) -> None:
+    # "hd" may be "hướng dẫn" or "hóa đơn", "pa" a father: only the words next to them tell
+    expanded = expand_abbreviations(kept)
+    assert "hợp đồng" not in expanded
+    assert "phản ánh" not in expanded
