@@ -2,6 +2,7 @@
 
 - an answer that says when the citizen is free ("mai tui rảnh"), read by the NLU as a farewell, stops no
   request: the question is asked again;
+- the receipt of a petition the desk still has to route says where the matter is.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from typing import Any
 import pytest
 
 from actions.common import says_when_free
+from actions.confirmation import ActionSubmitRequest
 from actions.postal import DELIVERY, ValidatePostalForm
-from tests.actions.support import answer_form, slot_values, texts
+from tests.actions.support import answer_form, make_tracker, run, slot_values, texts
 
 # ------------------------------------------------------------------------------- a time is no farewell
 
@@ -49,3 +51,29 @@ async def test_a_free_day_at_the_address_step_asks_the_address_again(domain: dic
     assert values["postal_address"] is None
     assert values.get("form_outcome") is None
     assert "địa chỉ" in texts(messages)
+
+
+# ------------------------------------------------------------------------------- the petition's receipt
+
+
+async def test_a_petition_the_desk_still_routes_restates_its_place(domain: dict[str, Any]) -> None:
+    # a wage arrears the triage cannot place with confidence stays with the desk: no agency is named, so
+    # the receipt says where the matter is (after a corrected place, the one the citizen gave last)
+    tracker = make_tracker(
+        "giờ đúng rồi, gửi đi",
+        intent="affirm",
+        slots={
+            "petition_description": "Cửa hàng điện máy ở khóm 2, phường Mỹ Trà nợ lương nhân viên 2 tháng.",
+            "petition_location": "khóm 2, Phường Mỹ Trà",
+            "contact_phone": "0901222333",
+            "contact_name": "Lâm Thị Hồng",
+            "request_kind": "petition",
+        },
+        sender_id="petition-dev35",
+    )
+    events, messages = await run(ActionSubmitRequest(), tracker, domain)
+    code = slot_values(events)["last_ticket_code"]
+    reply = texts(messages)
+    assert code in reply
+    assert "chuyển tới" in reply
+    assert "khóm 2, Phường Mỹ Trà" in reply
