@@ -32,7 +32,7 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.values import read_detail
+from actions.values import find_time, read_detail
 from channels.identity import load_key, verified_identity
 from knowledge import facade as knowledge
 from vietnam.codes import find_codes, find_dossier_code, find_phone_last4, normalize_phone
@@ -153,6 +153,12 @@ _CANCEL_PREFIXES = (
 _GOING_THERE = re.compile(
     r"\b(?:ra|len|toi|den|xuong|qua|ghe)\s+(?:tan\s+)?"
     r"(?:xa|phuong|uy ban|ubnd|trung tam|mot cua|bo phan|huyen|tinh|cong an|buu dien)\b"
+)
+# When the citizen is free ("mai tui rảnh", "chiều nay có người ở nhà"): a time to come by, no leave taken,
+# unless the message also takes leave or says the citizen goes there ("bữa nào rảnh tui lên xã trình bày").
+_FREE = re.compile(r"\b(?:ranh|o nha|co nha)\b")
+_FAREWELL = re.compile(
+    r"\b(?:chao|bye|bai|tam biet|thoi|khoi|gap lai|off|truc tiep|hoi tiep|hoi lai|nhan tiep)\b"
 )
 _DESK_PERSON = re.compile(r"\b(?:nguoi that|nhan vien|nv|tong dai|tdv|tu van|ho tro vien|admin|ad|1022)\b")
 # "ko cần gặp nhân viên đâu", "khỏi chuyển tổng đài viên", "không muốn nói chuyện với người thật": a person of
@@ -433,6 +439,19 @@ def ended_early(dispatcher: CollectingDispatcher, tracker: Tracker, *slots: str)
     return None
 
 
+def says_when_free(text: str) -> bool:
+    """Whether a message says when the citizen is free ("mai tui rảnh", "chiều nay có người ở nhà"): a time
+    to come by, not leave taken, though the NLU may read "mai" as "see you tomorrow"; a message that also
+    takes leave or goes there itself ("bữa nào rảnh tui lên xã trình bày trực tiếp") is no such answer."""
+    folded = fold(normalize_text(text))
+    return (
+        bool(_FREE.search(folded))
+        and find_time(text) is not None
+        and not _FAREWELL.search(folded)
+        and not _GOING_THERE.search(folded)
+    )
+
+
 class GuardedFormValidation(FormValidationAction, ABC):
     """Form validation that counts wrong answers and ends the form politely after FAILURE_LIMIT.
 
@@ -487,6 +506,7 @@ class GuardedFormValidation(FormValidationAction, ABC):
             intent_is(tracker, "goodbye", CANCEL_CONFIDENCE)
             and not tracker.latest_message.get("entities")
             and not self.takes_answer(slot, text, tracker)
+            and not says_when_free(text)
         )
 
     def takes_answer(self, slot: str, text: str, tracker: Tracker) -> bool:

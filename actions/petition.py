@@ -483,8 +483,11 @@ def _submit_petition(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
             f"và chuyển tới {receipt.agency_name} xử lý."
         )
     else:
+        # not routed yet: the place recorded says which commune's agency the desk will pick
+        place = tracker.get_slot("petition_location")
+        at = f" (địa điểm: {place})" if place else ""
         text = (
-            f"Dạ, em đã ghi nhận phản ánh của anh/chị với mã {receipt.code}; "
+            f"Dạ, em đã ghi nhận phản ánh của anh/chị{at} với mã {receipt.code}; "
             "cán bộ Tổng đài 1022 sẽ chuyển tới cơ quan có thẩm quyền xử lý."
         )
     if due:

@@ -268,8 +268,9 @@ def named_fields(kind: RequestKind, text: str, tracker: Tracker | None = None) -
     return [*replaced, *(field for field in named if field not in replaced)]
 
 
-# The old value a correction quotes: "số 21 chứ hông phải 12", "không phải ấp 7 mà là ấp 8". Folded.
-_OLD_VALUE = re.compile(
+# The old value a correction quotes: "số 21 chứ hông phải 12", "không phải ấp 7 mà là ấp 8". Folded (a
+# name of its own: ``_OLD_VALUE`` above reads the text as written, with its group ``old``).
+_QUOTED_OLD = re.compile(
     r"\b(?:khong|ko|k|hong|hok|hem)\s+phai\s+(?:la\s+)?(.+?)(?:\s+(?:ma|moi dung)\b|[,;.!?]|$)"
 )
 
@@ -277,7 +278,7 @@ _OLD_VALUE = re.compile(
 def fields_holding_old(kind: RequestKind, text: str, tracker: Tracker) -> list[Field]:
     """The fields whose recorded value holds the old value a correction quotes ("ghi lộn rồi, số 21 chứ hông
     phải 12": the address "số 12, đường Lê Lợi", though "số" also names the phone)."""
-    match = _OLD_VALUE.search(fold(text))
+    match = _QUOTED_OLD.search(fold(text))
     if match is None:
         return []
     old = re.compile(rf"(?<!\w){re.escape(match.group(1).strip())}(?!\w)")

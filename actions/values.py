@@ -527,6 +527,8 @@ def find_time(text: str) -> str | None:
 
 
 _DAY = re.compile(rf"(?i)^(?:{_WEEKDAY}|{_DATE}|{_RELATIVE})$")
+_WEEKDAY_ONLY = re.compile(rf"(?i)^(?:{_WEEKDAY})$")
+_WEEK = re.compile(r"(?i)^(?:tuần|tuan)\s*(?:sau|tới|toi|này|nay)$")
 
 
 def _time_parts(when: str) -> tuple[str, str]:
@@ -540,17 +542,28 @@ def _time_parts(when: str) -> tuple[str, str]:
     return " ".join(hours), " ".join(days)
 
 
+def _week_kept(old_day: str, new_day: str) -> str:
+    """The week of ``old_day`` ("tuần sau") that a new day naming only a weekday ("thứ sáu") stays in: the
+    citizen moves the day within the week said before; "" when the new day says its own week or date, or
+    the old one said none."""
+    new_words = [m.group(0).strip() for m in _TIME.finditer(new_day)]
+    if not new_words or not all(_WEEKDAY_ONLY.match(word) for word in new_words):
+        return ""
+    return " ".join(m.group(0).strip() for m in _TIME.finditer(old_day) if _WEEK.match(m.group(0).strip()))
+
+
 def merge_time(before: str | None, after: str) -> str:
     """The day and time a correction means: ``after`` ("2 giờ chiều") with the day of ``before`` ("9 giờ
-    sáng thứ năm tuần sau") when it gives only an hour ("2 giờ chiều thứ năm tuần sau"), or with its hour
-    when it gives only a day ("thứ sáu" -> "9 giờ sáng thứ sáu"); ``after`` when it gives both, or when
-    nothing was given before."""
+    sáng thứ năm tuần sau") when it gives only an hour ("2 giờ chiều thứ năm tuần sau"), with its hour
+    when it gives only a day ("thứ sáu" -> "9 giờ sáng thứ sáu"), and with its week when the new day is a
+    weekday alone ("thứ sáu" -> "9 giờ sáng thứ sáu tuần sau", "chiều thứ 6" -> "chiều thứ 6 tuần sau");
+    ``after`` when nothing was given before."""
     if not before:
         return after
     old_hour, old_day = _time_parts(before)
     new_hour, new_day = _time_parts(after)
     if new_hour and not new_day and old_day:
         return f"{after} {old_day}"
-    if new_day and not new_hour and old_hour:
-        return f"{old_hour} {after}"
-    return after
+    week = _week_kept(old_day, new_day)
+    merged = f"{old_hour} {after}" if new_day and not new_hour and old_hour else after
+    return f"{merged} {week}" if week else merged

@@ -67,7 +67,12 @@ async def test_a_name_corrected_while_the_appointment_asks_the_place_is_applied(
     ("before", "after", "meant"),
     [
         ("9 giờ sáng thứ năm tuần sau", "2 giờ chiều", "2 giờ chiều thứ năm tuần sau"),
-        ("9 giờ sáng thứ năm tuần sau", "thứ sáu", "9 giờ sáng thứ sáu"),
+        ("9 giờ sáng thứ năm tuần sau", "thứ sáu", "9 giờ sáng thứ sáu tuần sau"),
+        ("sáng thứ 5 tuần sau", "thứ 6", "sáng thứ 6 tuần sau"),
+        ("sáng thứ 5 tuần sau", "chiều thứ 6", "chiều thứ 6 tuần sau"),
+        ("sáng thứ 5 tuần sau", "thứ 6 tuần này", "sáng thứ 6 tuần này"),
+        ("sáng thứ 5 tuần sau", "ngày 15/12", "sáng ngày 15/12"),
+        ("sáng mai", "thứ 6", "sáng thứ 6"),
         ("sáng mai", "chiều", "chiều mai"),
         ("9 giờ sáng thứ năm", "chiều thứ 6", "chiều thứ 6"),
         (None, "2 giờ chiều", "2 giờ chiều"),
@@ -83,6 +88,11 @@ def test_an_hour_moved_in_natural_words_keeps_the_day() -> None:
         slots={"appointment_time": "9 giờ sáng thứ năm tuần sau"},
     )
     assert corrected_time("2 giờ chiều giùm", tracker) == "2 giờ chiều thứ năm tuần sau"
+
+
+def test_a_day_moved_to_another_weekday_stays_in_the_week_said() -> None:
+    tracker = make_tracker("đổi qua thứ 6 nha", slots={"appointment_time": "sáng thứ 5 tuần sau"})
+    assert corrected_time("đổi qua thứ 6 nha", tracker) == "sáng thứ 6 tuần sau"
 
 
 # ------------------------------------------------------------------------------------- yes at a summary
