@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from knowledge.procedure_actions import name_actions, query_actions
-from knowledge.search_cues import FILLER_SYLLABLES, NEW, QUERY_ACTION_CUES, STOP_SYLLABLES
+from knowledge.search_cues import (
+    FILLER_SYLLABLES,
+    NEW,
+    QUERY_ACTION_CUES,
+    REISSUE,
+    STOP_SYLLABLES,
+    aspect_positions,
+)
 from vietnam.text import fold, normalize_text
 
 
@@ -95,6 +102,9 @@ class Settlement:
     offered: list[Hit] = field(default_factory=list)
     ask: str | None = None
     facts: list[str] = field(default_factory=list)  # what the citizen said that settled it, as written
+    # ``offered`` are the next step after ``answer`` (the paper's re-issue after the report of its loss),
+    # not other cases of it
+    next_step: bool = False
 
 
 # "hổng có lương hưu", "không hưởng trợ cấp thất nghiệp": a benefit the person does not receive. Procedures
@@ -229,6 +239,9 @@ def _settle(question: str, hits: Sequence[Hit], ambiguous: bool) -> Settlement:
     reissue = _reissue_over_report(question, hits)
     if reissue is not None:
         return Settlement(*reissue)
+    report = _report_over_issue(question, hits)
+    if report is not None:
+        return Settlement(*report, next_step=True)
     if not ambiguous:
         return Settlement(top)
     close = [h for h in hits if h.score >= CLOSE_RATIO * top.score]
@@ -323,6 +336,22 @@ def _reissue_over_report(question: str, hits: Sequence[Hit]) -> tuple[Hit, list[
     return (issuing, [report]) if issuing is not None else None
 
 
+def _report_over_issue(question: str, hits: Sequence[Hit]) -> tuple[Hit, list[Hit]] | None:
+    """(the report of a paper's loss, [the procedure that issues the paper]) when the question tells the
+    loss ("hộ chiếu bị mất rồi giờ phải làm gì") without asking to have the paper made again, and the
+    report is one of the two best hits, close to the top: the report comes first (the law gives days to
+    file it), the re-issue is offered beside it. None otherwise."""
+    words = _folded_words(question)
+    if any(w in words for w in _REISSUE) or REISSUE not in query_actions(words.split()):
+        return None
+    report = next((h for h in hits[:2] if _is_report(h.name)), None)
+    if report is None or report.score < CLOSE_RATIO * hits[0].score:
+        return None
+    topic = _name_pairs(report.name)
+    issuing = [h for h in hits if not _is_report(h.name) and _name_pairs(h.name) & topic]
+    return (report, issuing[:1]) if issuing else None
+
+
 def _is_report(name: str) -> bool:
     return any(w in _folded_words(name) for w in _REPORT_NAMES)
 
@@ -382,7 +411,7 @@ def match_choice(
     if not choices:
         return None
     everything = [*choices, *([answered] if answered else [])]
-    words = _folded_words(text)
+    words = _without_takes(_folded_words(text))
     content = [w for w in words.split() if w not in _STOP]
     age = stated_age(text)
     ranged = [(code, r) for code, name in everything if (r := age_range(name))]
@@ -420,6 +449,14 @@ def match_choice(
     if not (only_names or _names_clearly(words, name_words[picked] - shared)):
         return None
     return everything[picked][0]
+
+
+def _without_takes(words: str) -> str:
+    """Folded ``words`` without a "mất" that says what something takes ("mất bao nhiêu ngày", "mất tiền":
+    an aspect phrase), which is no word of a loss report's name ("Trình báo mất hộ chiếu")."""
+    tokens = words.split()
+    takes = {i for i in aspect_positions(tokens) if tokens[i] == "mat"}
+    return " " + " ".join(t for i, t in enumerate(tokens) if i not in takes) + " "
 
 
 # Syllables of the action cues ("cấp lại", "bị mất", "hết hạn") and the words giving a reason ("do mất",

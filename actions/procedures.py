@@ -366,6 +366,29 @@ def offered_named(text: str, choices: list[str]) -> str | None:
     return None
 
 
+# "nhân tiện làm thẻ BHYT cho bé luôn": another paper asked along with the one in the talk (folded).
+_ALONG = re.compile(r"\b(?:nhan tien|luon|cung luc|mot lan|kem theo|dong thoi)\b")
+
+
+def along_with(current: str, text: str) -> str | None:
+    """The procedure that does both, when ``text`` asks another paper along with procedure ``current``'s
+    ("nhân tiện làm thẻ BHYT cho bé luôn" after the birth registration: the birth registration linked
+    with the child's health-insurance card): the best match for the words with ``current``'s topic added,
+    when it has every word of that topic, lacks no word of ``text`` its own best match has, and is not
+    ``current``. None otherwise."""
+    topic = topic_of(current)
+    if not topic or not _ALONG.search(fold(text)):
+        return None
+    own = knowledge.match_catalogue(text, limit=SEARCH_LIMIT)
+    match = knowledge.match_catalogue(f"{text} {topic}", limit=SEARCH_LIMIT)
+    if not (own.found and match.found) or match.hits[0].code == current:
+        return None
+    lacks = set(match.coverage.uncovered)
+    if lacks & set(topic.split()) or not lacks <= set(own.coverage.uncovered):
+        return None
+    return match.hits[0].code
+
+
 def is_procedure_reply(tracker: Tracker) -> bool:
     """Whether the latest message, read as something else (a petition, an unclear message), answers the
     procedure just discussed: right after a procedure answer, short, no complaint words, and the catalogue's
@@ -408,11 +431,24 @@ _NAME_ACTION_WORDS = frozenset(
 _NEW_ONE = re.compile(r"\b(?:cuon|quyen|cai|tam|chiec|ban|to)\s+moi\b")
 
 
+# "làm lại", "xin lại": "lại" after a verb of making says "again" ("lại" alone may be "lái").
+_AGAIN = re.compile(r"\b(?:lam|xin|cap|in)\s+lai\b")
+
+
 def asks_only_an_action(content: tuple[str, ...], text: str = "") -> bool:
     """Whether the content words of a question say only what is to be done ("cấp lại", "gia hạn"; "mới"
-    when ``text`` says it of a thing: "rồi làm cuốn mới tốn nhiêu" after the lost passport report)."""
-    said = " ".join(content)
-    return said in _ACTION_ONLY or (said == "moi" and bool(_NEW_ONE.search(fold(text))))
+    when ``text`` says it of a thing: "rồi làm cuốn mới tốn nhiêu" after the lost passport report; "lại"
+    after a verb of making: "làm lại cuốn mới mất bao nhiêu ngày")."""
+    if " ".join(content) in _ACTION_ONLY:
+        return True
+    folded = fold(text)
+    words = list(content)
+    if "moi" in words and _NEW_ONE.search(folded):
+        words.remove("moi")
+    if "lai" in words and _AGAIN.search(folded):
+        words.remove("lai")
+    said = " ".join(words)
+    return bool(content) and (not words or said in _ACTION_ONLY)
 
 
 def topic_of(code: str) -> str:
@@ -586,8 +622,29 @@ def names_another(current: str, text: str, top: Any, also_known: str = "", by_al
     if not by_aliases:
         return False
     clauses = [c for c in re.split(r"[,;.!?]+", text) if c.strip()]
+    if len(clauses) > 1 and _ASKS_ONLY.match(fold(clauses[-1])):
+        # "à mà tui còn giữ bản chính, chỉ muốn photo ra rồi đóng mộc thôi, vậy tính sao": the last clause
+        # only asks, what came before says what about
+        return top.score >= TOPIC_SCORE and covers_more(top.code, current, text)
     asked = _bigrams(clauses[-1] if clauses else text, asking=False) - known
     return any(len(asked & _bigrams(name)) >= OWN_NAME_PAIRS for name in known_names(top.code)[1:])
+
+
+# A clause that only asks what to do, naming nothing ("vậy tính sao", "thì làm sao", "phải làm thế nào").
+_ASKS_ONLY = re.compile(
+    r"^\W*(?:(?:vay|v|the|thi|roi|gio|a|ma)\s+)*(?:tinh|lam|phai lam|xu ly)?\s*"
+    r"(?:sao|the nao|nhu the nao|ra sao|gi)(?:\s+(?:a|ha|day|vay|z|dzay|ta|em))*\W*$"
+)
+# Content words of the question another procedure has and the current one lacks, for it to be named so.
+OWN_WORDS = 2
+
+
+def covers_more(other: str, current: str, text: str) -> bool:
+    """Whether procedure ``other`` accounts for at least ``OWN_WORDS`` content words of ``text`` that
+    ``current`` lacks, and ``current`` for none that ``other`` lacks."""
+    lacks = set(knowledge.coverage(text, current).uncovered)
+    other_lacks = set(knowledge.coverage(text, other).uncovered)
+    return len(lacks - other_lacks) >= OWN_WORDS and other_lacks <= lacks
 
 
 # A procedure's name said as a thing of the current one: a paper brought ("có cần đem sổ hộ khẩu không"
@@ -837,7 +894,7 @@ class ActionAnswerProcedure(OffLoopAction):
             if other_case is not None:
                 picked = other_case  # "chồng em người Hàn" under the variants: the foreign-element one
             elif mentioned and named_procedure(text) not in related:
-                picked = offered_named(text, choices)
+                picked = (current and along_with(str(current), text)) or offered_named(text, choices)
             else:
                 picked = match_choice(text, [(code, self._name(code)) for code in choices], answered)
             if picked:
@@ -1040,7 +1097,18 @@ class ActionAnswerProcedure(OffLoopAction):
         )
         if settled.facts and not settled.offered:
             dispatcher.utter_message(text=f"{lead[:-1]} ạ.")
-        if settled.offered:
+        if settled.offered and settled.next_step:
+            names = "; ".join(f"«{lower_first(h.name)}»" for h in settled.offered)
+            dispatcher.utter_message(
+                text=(
+                    f"Bị mất giấy thì anh/chị làm thủ tục «{lower_first(answer.name)}» ở trên trước. "
+                    f"Sau đó, để được cấp lại, anh/chị làm thủ tục {names}; anh/chị bấm nút bên dưới để em "
+                    "trả lời về thủ tục đó ạ."
+                ),
+                buttons=[_button(h.code, h.name) for h in settled.offered],
+            )
+            events.append(SlotSet("procedure_choices", [h.code for h in settled.offered]))
+        elif settled.offered:
             note = variant_note(answer, settled.offered)
             dispatcher.utter_message(
                 text=(

@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.search import ProcedureHit, QueryCoverage, SearchIndex
+from knowledge.other_action import NAME_ACTION_WORDS
+from knowledge.search import ProcedureHit, QueryCoverage, SearchIndex, tokenize
 
 __all__ = [
     "DOMINANT_RATIO",
@@ -37,8 +38,10 @@ __all__ = [
     "MIN_SHARE",
     "NOT_IN_CATALOGUE",
     "SHORT_SHARE",
+    "TIE_RATIO",
     "WEAK_SCORE",
     "CatalogueMatch",
+    "covering_first",
     "match_catalogue",
 ]
 
@@ -47,6 +50,10 @@ SHORT_SHARE = 0.6
 WEAK_SCORE = 30.0
 MIN_SHARE = 0.35
 DOMINANT_RATIO = 0.3
+# Hits scoring this close to the top are a tie the question's words settle (``covering_first``): closer
+# than the search's ambiguity ratio, since a paper copied or a relative's side ("sao y giấy khai sinh",
+# "ông ngoại") has words of a neighbour scoring within it.
+TIE_RATIO = 0.95
 
 FOUND, NOT_IN_CATALOGUE, NO_TOPIC = "found", "not_in_catalogue", "no_topic"
 
@@ -116,9 +123,43 @@ def not_in_catalogue_message() -> str:
     )
 
 
+def covering_first(
+    index: SearchIndex, query: str, hits: tuple[ProcedureHit, ...], coverage: QueryCoverage
+) -> tuple[tuple[ProcedureHit, ...], QueryCoverage]:
+    """``hits`` with the close hit that accounts for more of the question first, and its coverage
+    (``coverage``: the top hit's): among the hits scoring within ``TIE_RATIO`` of the top, the first
+    that has every content word the top has and, in its official name, some it lacks ("làm khai sinh với
+    thẻ bảo hiểm y tế cho bé": the birth registration linked with the child's health-insurance card, named
+    with "khai sinh", over the general card, which scores alike on the card's words alone). The words
+    saying what is to be done ("làm lại", "cấp mới") count for neither: the search's action fit has
+    weighed them."""
+    missed = set(coverage.uncovered) - NAME_ACTION_WORDS
+    if len(hits) < 2 or not missed:
+        return hits, coverage
+    for position, hit in enumerate(hits[1:], start=1):
+        if hit.score < TIE_RATIO * hits[0].score:
+            break
+        other = index.coverage(query, hit.code)
+        lacks = set(other.uncovered) - NAME_ACTION_WORDS
+        if lacks < missed and missed - lacks <= set(tokenize(hit.name)):
+            return (hit, *hits[:position], *hits[position + 1 :]), other
+    return hits, coverage
+
+
 def match_catalogue(index: SearchIndex, query: str, limit: int = 5) -> CatalogueMatch:
-    """Search ``query`` and decide whether the catalogue has the procedure it is about."""
+    """Search ``query`` and decide whether the catalogue has the procedure it is about, from the search's
+    own top hit; when it has, the close hit accounting for more of the question comes first
+    (``covering_first``)."""
     hits = tuple(index.search(query, limit=limit)) if query and query.strip() else ()
+    match = _decide(index, query, hits)
+    if not match.found:
+        return match
+    hits, coverage = covering_first(index, query, hits, match.coverage)
+    return CatalogueMatch(FOUND, hits, coverage)
+
+
+def _decide(index: SearchIndex, query: str, hits: tuple[ProcedureHit, ...]) -> CatalogueMatch:
+    """Whether the catalogue has what ``query`` asks (the module doc), read from the search's top hit."""
     coverage = index.coverage(query or "", hits[0].code if hits else "")
     if not hits:
         if not coverage.content:

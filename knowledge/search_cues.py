@@ -68,7 +68,8 @@ SIDED_KIN = frozenset(["ong", "ba", "chau"])  # not "cô": "có nội dung"
 # fmt: off
 ASPECT_PHRASES = tuple(tuple(p.split()) for p in (
     "le phi", "phi", "mien phi", "chi phi", "tien phi", "thoi gian", "thoi han", "bao lau",
-    "mat bao lau", "truc tuyen", "online", "onl", "qua mang", "tren mang", "dich vu cong", "link",
+    "mat bao lau", "mat bao nhieu", "mat may ngay", "truc tuyen", "online", "onl", "qua mang", "tren mang",
+    "dich vu cong", "link",
     "giay to", "ho so", "thanh phan", "tra ket qua", "nhan ket qua", "o dau", "cho nao", "dia chi",
     "bao nhieu", "nhieu ngay", "giay gi", "nop", "lam sao", "the nao", "nhu the nao", "duoc khong",
     "thu tuc", "ton tien", "mat tien", "het tien", "ton phi", "mat phi", "may ngay", "lau khong",

@@ -24,6 +24,7 @@ BIRTH = "1.001193"  # Đăng ký khai sinh
 BIRTH_FOREIGN = "2.000528"  # Đăng ký khai sinh có yếu tố nước ngoài
 BIRTH_LINKED = "2.000986"  # Liên thông ... đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT dưới 6 tuổi
 BIRTH_FOREIGN_PARENT = "1.001695"  # Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con có yếu tố nước ngoài
+BIRTH_AND_CARD = "2.001023"  # Liên thông ... đăng ký khai sinh, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi
 HEALTH_CARD = "1.001939"  # Đăng ký đóng, cấp thẻ BHYT đối với người chỉ tham gia BHYT
 LOST_PASSPORT = "1.010386"  # Trình báo mất hộ chiếu phổ thông (thực hiện tại cấp xã)
 PASSPORT = "1.001456"  # Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)
@@ -109,7 +110,8 @@ async def test_the_health_card_typed_under_the_birth_variants_is_the_linked_one(
         followup=0.2,
     )
     events, messages = await run(ActionAnswerProcedure(), tracker, domain)
-    assert slot_values(events)["current_procedure"] == BIRTH_LINKED
+    # asked along with the birth registration: the procedure doing both (not the one adding the residence)
+    assert slot_values(events)["current_procedure"] == BIRTH_AND_CARD
     assert "bảo hiểm y tế" in texts(messages)
 
 
