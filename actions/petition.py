@@ -127,13 +127,16 @@ def is_informative(text: str) -> bool:
 
 
 # Folded words that ask how, where or whether to do something ("xin giấy phép xây dựng ở đâu", "thì làm
-# sao", "cần gì", "được không"): a question about a procedure, unless the message also reports a problem.
+# sao", "cần gì", "được không", "đề nghị cho biết"): a question about a procedure, unless the message also
+# reports a problem.
 _ASKS_HOW = re.compile(
     # "ở đầu khóm 4", "o dau hem" (at the head of): a place, not "ở đâu" (where)
     r"\b(?:o dau(?!\s+(?:khom|ap|hem|duong|ngo|xom|cau|cho|kenh|rach|lo|day|to|cong|ngach|kp|khu))|"
     r"cho nao|noi nao|nop dau|lam sao|lam the nao|nhu the nao|the nao|ra sao|can gi|"
     r"can nhung gi|can giay to gi|ho so gi|giay to gi|thu tuc gi|thu tuc nao|lam gi|bao nhieu|bao lau|"
-    r"(?:duoc|dc|co duoc) (?:khong|ko|k|hong|hok|kg)|phai lam gi|phai lam sao)\b"
+    r"(?:duoc|dc|co duoc) (?:khong|ko|k|hong|hok|kg)|phai lam gi|phai lam sao|"
+    # the written register's asks ("Đề nghị cho biết thành phần hồ sơ ...", "xin hướng dẫn thủ tục ...")
+    r"(?:de nghi|xin|vui long|kinh mong|mong) (?:duoc )?(?:cho (?:toi |chung toi |em )?biet|huong dan))\b"
 )
 # Folded words that report something wrong or ask an agency to act: a petition, however it is asked.
 _REPORTS_PROBLEM = re.compile(

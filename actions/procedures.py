@@ -401,9 +401,29 @@ def is_procedure_reply(tracker: Tracker) -> bool:
         return False
     if previous_action(tracker) != "action_answer_procedure":
         return False
+    if picks_an_offered(tracker):
+        return True  # "bình thường thôi, ba tui mất ở nhà" under the death registration's variants
     related = {str(current), *(str(c) for c in tracker.get_slot("procedure_choices") or [])}
     code = named_procedure(text)
     return code in related and names_mostly(str(code), folded)
+
+
+def _official_name(code: str) -> str:
+    view = knowledge.get_procedure(code)
+    return view.name if view is not None else code
+
+
+def picks_an_offered(tracker: Tracker) -> bool:
+    """Whether the latest message, naming no procedure, picks one of the procedures offered in the last
+    reply ("bình thường thôi, ba tui mất ở nhà, xã Thân Cửu Nghĩa" under the death registration's
+    variants: the ordinary case): a reply to the choices, whatever place or story it also gives."""
+    choices = [str(c) for c in tracker.get_slot("procedure_choices") or []]
+    if not choices or entity_values(tracker, "procedure"):
+        return False
+    current = tracker.get_slot("current_procedure")
+    answered = (str(current), _official_name(str(current))) if current else None
+    offered = [(code, _official_name(code)) for code in choices]
+    return match_choice(latest_text(tracker), offered, answered) is not None
 
 
 # Words around a variant's name that say nothing of it ("xây mới nhà ở riêng lẻ á", "cái chứng thực chữ ký")
@@ -758,8 +778,9 @@ class ActionAnswerProcedure(OffLoopAction):
             # "còn xã Tân Mỹ Chánh thì sao" after a place answer: the next place question
             if (rerouted := to_place_answer(tracker)) is not None:
                 return rerouted
-            # "mà xã Song Thuận cũ cũng lên Kim Sơn hả" after a procedure answer: that place's office
-            placed = place_followup(dispatcher, tracker)
+            # "mà xã Song Thuận cũ cũng lên Kim Sơn hả" after a procedure answer: that place's office;
+            # "bình thường thôi, ở xã Thân Cửu Nghĩa" under the variants picks one first (``answer``)
+            placed = None if picks_an_offered(tracker) else place_followup(dispatcher, tracker)
             if placed is not None:
                 return placed
             events = self.answer(dispatcher, tracker)

@@ -23,6 +23,17 @@ def test_a_how_or_where_question_that_reports_no_problem_asks_how_to() -> None:
     assert not asks_how_to("cống ở ấp 3 bị nghẹt mấy tuần nay")
 
 
+def test_the_written_register_asks_how_to() -> None:
+    assert asks_how_to(
+        "Kính gửi Tổng đài. Công ty tôi ở phường An Bình. Đề nghị cho biết hồ sơ hưởng trợ cấp ốm đau "
+        "do đơn vị lập gồm những gì. Trân trọng."
+    )
+    assert asks_how_to("Xin hướng dẫn thủ tục đăng ký khai sinh cho con sinh ở nước ngoài")
+    # the same register asking an agency to act on a wrong is a petition
+    assert not asks_how_to("Kính gửi UBND xã. Đề nghị cho biết vì sao hồ sơ của tôi trễ hẹn hai tháng")
+    assert not asks_how_to("Đề nghị kiểm tra, xử lý việc xả rác ra kênh ở ấp 3")
+
+
 async def test_a_how_to_question_read_as_a_petition_is_answered(domain: dict[str, Any]) -> None:
     text = "nhà tôi ở phường Cao Lãnh muốn cất thêm gác lửng, giấy phép xây dựng xin ở đâu"
     tracker = make_tracker(

@@ -14,7 +14,7 @@ from actions.place_questions import (
     office_line,
     place_followup,
 )
-from actions.procedures import ActionAnswerProcedure
+from actions.procedures import ActionAnswerProcedure, is_procedure_reply
 from tests.actions.support import make_tracker, run, slot_values, texts
 from vietnam.places import find_places, get_place
 
@@ -242,3 +242,32 @@ def test_only_an_old_commune_said_alone_takes_the_place_of_the_procedure_answer(
         assert place_followup(CollectingDispatcher(), tracker) is None
     tracker = make_tracker("còn xã Song Thuận cũ thì sao", intent="inform", slots=slots)
     assert place_followup(CollectingDispatcher(), tracker)
+
+
+async def test_a_reply_to_the_variants_that_gives_a_place_answers_the_case_then_its_unit(
+    domain: dict[str, Any],
+) -> None:
+    asked = make_tracker("cho hỏi thủ tục khai tử", intent="ask_procedure", aspects={}, followup=0.0)
+    events, messages = await run(ActionAnswerProcedure(), asked, domain)
+    slots = slot_values(events)
+    assert slots["current_procedure"] == DEATH and slots["procedure_choices"]
+
+    reply = make_tracker(
+        "bình thường thôi, ba tui mất ở nhà, xã Thân Cửu Nghĩa",
+        intent="ask_procedure",
+        slots=slots,
+        previous_events=[{"event": "action", "name": "action_answer_procedure"}],
+    )
+    events, messages = await run(ActionAnswerProcedure(), reply, domain)
+    said = texts(messages)
+    assert "Giấy báo tử" in said  # the ordinary case answered, not only its office
+    assert "nay thuộc xã Châu Thành" in said
+    assert slot_values(events)["current_procedure"] == DEATH
+    # read as a petition, it is a reply to the choices all the same: the petition form gives it back
+    as_petition = make_tracker(
+        "bình thường thôi, ba tui mất ở nhà, xã Thân Cửu Nghĩa",
+        intent="submit_petition",
+        slots=slots,
+        previous_events=[{"event": "action", "name": "action_answer_procedure"}],
+    )
+    assert is_procedure_reply(as_petition)
