@@ -17,6 +17,9 @@ words the top procedure accounts for (``SearchIndex.coverage``):
   The same for a weak match (below ``WEAK_SCORE``) that leaves a foreign word of the question unaccounted
   for, a word no procedure uses and no Vietnamese syllable ("xin phép bay flycam quay đám cưới": the
   wedding is in a procedure, the drone is not);
+  The same for a match short of ``PAPER_SCORE`` whose procedure has no head word of the kind of paper
+  the question asks for ("cấp giấy phép lao động cho người nước ngoài" -> the employer's social-insurance
+  registration, which issues no permit: the question's employment words found it, not its paper);
 - ``found``: otherwise; ``hits[0]`` is the procedure (``is_ambiguous`` still tells when to ask which).
 
 Thresholds were set on tests/data/procedure_questions.yml and procedure_questions_dev.yml (in the
@@ -26,6 +29,7 @@ catalogue: none refused) and tests/data/out_of_catalogue_questions.yml; `make be
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -37,6 +41,7 @@ __all__ = [
     "MIN_SCORE",
     "MIN_SHARE",
     "NOT_IN_CATALOGUE",
+    "PAPER_SCORE",
     "SHORT_SHARE",
     "TIE_RATIO",
     "WEAK_SCORE",
@@ -54,6 +59,7 @@ DOMINANT_RATIO = 0.3
 # than the search's ambiguity ratio, since a paper copied or a relative's side ("sao y giấy khai sinh",
 # "ông ngoại") has words of a neighbour scoring within it.
 TIE_RATIO = 0.95
+PAPER_SCORE = 2 * WEAK_SCORE
 
 FOUND, NOT_IN_CATALOGUE, NO_TOPIC = "found", "not_in_catalogue", "no_topic"
 
@@ -80,6 +86,19 @@ _FILING_WORDS = frozenset(
         "file",
     )
 )
+
+
+# Kinds of paper a question asks to be issued, folded: the head word (the last) is what tells them apart
+# ("giấy" is in every procedure, "phép" only in those that issue a permit).
+_PAPER_KINDS = (("giay", "phep"), ("chung", "chi"))
+
+
+def unmatched_paper(query: str, coverage: QueryCoverage) -> bool:
+    """Whether ``query`` names a kind of paper ("giấy phép", "chứng chỉ") whose head word the procedure
+    ``coverage`` was measured for does not have."""
+    tokens = tokenize(query)
+    pairs = set(itertools.pairwise(tokens))
+    return any(kind in pairs and kind[-1] in coverage.uncovered for kind in _PAPER_KINDS)
 
 
 def foreign_word(index: SearchIndex, word: str) -> bool:
@@ -174,5 +193,7 @@ def _decide(index: SearchIndex, query: str, hits: tuple[ProcedureHit, ...]) -> C
     if (score < MIN_SCORE and not short_and_covered) or (score < WEAK_SCORE and coverage.share < MIN_SHARE):
         return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
     if score < WEAK_SCORE and any(foreign_word(index, word) for word in coverage.uncovered):
+        return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
+    if score < PAPER_SCORE and unmatched_paper(query, coverage):
         return CatalogueMatch(NOT_IN_CATALOGUE, hits, coverage, not_in_catalogue_message())
     return CatalogueMatch(FOUND, hits, coverage)

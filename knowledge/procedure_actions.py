@@ -69,6 +69,8 @@ ACTION_MATCH = 1.4
 ACTION_MISMATCH = 0.75
 ACTION_UNASKED = 0.95
 RECORD_MISMATCH = 0.5
+# A procedure that certifies nothing, when certifying a contract is asked (see ``action_factor``).
+UNCERTIFYING = 0.6
 # An authorisation to collect what a dead person was owed: the dead authorise no one (``HEIRS``).
 DEAD_AUTHORISE = 0.5
 
@@ -245,9 +247,20 @@ _COLLECT_WINDOW = 4
 _CERTIFYING = (("chung", "thuc"), ("cong", "chung"))
 
 
+# "hợp đồng công chứng rồi", "đã chứng thực xong": the certification is a step done, not what is asked
+_DONE_AFTER = frozenset(("roi", "xong"))
+_DONE_WINDOW = 4
+
+
 def _asks_certification(tokens: Sequence[str]) -> bool:
-    """Whether the folded question speaks of certifying or notarising ("chứng thực", "công chứng")."""
-    return any(tuple(tokens[i : i + 2]) in _CERTIFYING for i in range(len(tokens) - 1))
+    """Whether the folded question asks for certifying or notarising ("chứng thực", "công chứng"), not
+    telling it as a step done already ("đã công chứng", "chứng thực rồi")."""
+    return any(
+        tuple(tokens[i : i + 2]) in _CERTIFYING
+        and not (i and tokens[i - 1] == "da")
+        and not _DONE_AFTER.intersection(tokens[i + 2 : i + 2 + _DONE_WINDOW])
+        for i in range(len(tokens) - 1)
+    )
 
 
 def died_positions(tokens: Sequence[str]) -> frozenset[int]:
@@ -286,8 +299,9 @@ def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
     """How much a procedure that ``does`` these actions fits a question that ``wanted`` these.
 
     A contract or transaction ("hợp đồng", "giao dịch") is asked about in many fields (land, insurance,
-    work): it only tells certifications apart ("hợp đồng đó chứng thực ở xã" is not a certified copy),
-    and leaves every procedure that certifies no signature, copy or contract as if it was not said."""
+    work): it counts only when certifying it is asked ("hợp đồng đó chứng thực ở xã"), and then the
+    contract's certification fits, a certified copy or signature does not, and neither does a procedure
+    that certifies nothing (the land or mortgage registration the contract is about)."""
     if RECORD in wanted and RECORD not in does:
         # an event done abroad is recorded, never registered again: stronger than a plain mismatch, which
         # the registration's name words ("đăng ký kết hôn") and the foreign boost would outweigh
@@ -303,6 +317,11 @@ def action_factor(wanted: frozenset[str], does: frozenset[str]) -> float:
             return (1.0 if unasked else ACTION_MATCH) * action_factor(rest, does - {CONTRACT})
         if unasked and not rest & does:
             return ACTION_MISMATCH
+        if not does & _CERTIFIES and not rest & does:
+            # certifying a contract is a certification whatever the contract is about: registering the
+            # mortgage it sets up ("hợp đồng thế chấp ... chứng thực ở xã") is another procedure, whose
+            # name shares the question's topic words
+            return UNCERTIFYING
         wanted = rest
     if not wanted:
         return 1.0 if does & LIFECYCLE <= {NEW} else ACTION_UNASKED

@@ -35,6 +35,9 @@ def shipped(shipped_url: str) -> Catalogue:
         "xin giấy phép treo bảng quảng cáo trước cửa hàng",  # not "giấy phép xây dựng", nor the road zone's
         "xin giấy phép treo biển hiệu trước cửa hàng",
         "xin phép bay flycam quay đám cưới thì làm thủ tục gì",  # a foreign word no procedure accounts for
+        # a permit no procedure issues, found through the employer's words ("công ty", "người lao động")
+        "Công ty chúng tôi dự kiến tuyển một kỹ sư quốc tịch Hàn Quốc. Xin hỏi hồ sơ đề nghị cấp giấy phép"
+        " lao động cho người lao động nước ngoài nộp tại cơ quan nào?",
     ],
 )
 def test_a_procedure_outside_the_catalogue_is_said_to_be_outside(shipped: Catalogue, question: str) -> None:
@@ -107,3 +110,15 @@ def test_questions_about_catalogue_procedures_in_other_words_are_not_refused(
             match.top,
             match.coverage,
         )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "xin giấy phép xây dựng nhà ở nông thôn",
+        "giấy phép lái xe bị mất làm lại ở đâu",
+        "công ty đóng bảo hiểm xã hội cho người lao động",
+    ],
+)
+def test_a_permit_the_procedure_issues_is_found(shipped: Catalogue, question: str) -> None:
+    assert match_catalogue(shipped.index(), question).outcome == "found"

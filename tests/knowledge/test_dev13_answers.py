@@ -109,8 +109,10 @@ def test_the_estate_division_answer_leads_on_to_the_land_registration() -> None:
 def test_a_contract_is_not_a_certified_copy() -> None:
     assert CONTRACT in query_actions(fold("hợp đồng đó chứng thực ở xã").split())
     assert action_factor(frozenset({CONTRACT}), frozenset({COPY})) < 1.0
-    # a contract says nothing against procedures that certify nothing ("cắt hợp đồng" and unemployment)
-    assert action_factor(frozenset({CONTRACT}), frozenset({"new"})) == 1.0
+    # a contract counts only when certifying it is asked ("cắt hợp đồng" and unemployment) ...
+    assert CONTRACT not in query_actions(fold("bị cắt hợp đồng lao động rồi lãnh thất nghiệp sao").split())
+    # ... and then a procedure that certifies nothing (the mortgage registration) does not fit
+    assert action_factor(frozenset({CONTRACT}), frozenset({"new"})) < 1.0
     assert _top("cái hợp đồng tặng cho đó chứng thực ở ủy ban thì tốn bao nhiêu") == CONTRACT_CERTIFICATION
     assert _top("hop dong chung thuc o xa het bao nhieu tien") == CONTRACT_CERTIFICATION
 
