@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.facade import answer, get_procedure, match_catalogue
-from knowledge.records import ProcedureRecord
-
-
-def record(code: str) -> ProcedureRecord:
-    found = get_procedure(code)
-    assert found is not None, code
-    return found
+from knowledge.facade import answer, match_catalogue
+from tests.knowledge.shipped import record
 
 
 # ------------------------------------------------------------------------- the fishing licence (1.004359)

@@ -8,21 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.facade import answer, get_procedure, match_catalogue
+from knowledge.facade import answer, match_catalogue
 from knowledge.procedure_actions import query_actions
-from knowledge.records import ProcedureRecord
 from knowledge.search_cues import RECORD
-
-
-def record(code: str) -> ProcedureRecord:
-    found = get_procedure(code)
-    assert found is not None, code
-    return found
-
-
-def top_code(question: str) -> str | None:
-    match = match_catalogue(question)
-    return match.top.code if match.found and match.top is not None else None
+from tests.knowledge.shipped import record, top_code
 
 
 # ------------------------------------------------------------------------------------ nationality

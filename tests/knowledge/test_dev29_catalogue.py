@@ -11,17 +11,13 @@ from __future__ import annotations
 import pytest
 
 from knowledge.aspects import detect_aspect
-from knowledge.facade import answer, match_catalogue
+from knowledge.facade import answer
 from knowledge.search import background_end, tokenize
+from tests.knowledge.shipped import top_code
 
 LEGAL_AID = "2.000829"  # Yêu cầu trợ giúp pháp lý
 CARD_EXCHANGE = "1.014063"  # Cấp đổi thẻ căn cước
 VEHICLE_REISSUE = "1.013082"  # Cấp lại chứng nhận đăng ký xe, biển số xe
-
-
-def top_code(question: str) -> str | None:
-    match = match_catalogue(question)
-    return match.top.code if match.found and match.top is not None else None
 
 
 # ------------------------------------------------------------------------------------ legal aid

@@ -10,19 +10,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge.aspects import detect_aspect
-from knowledge.facade import answer, get_procedure, match_catalogue, merger_papers
-from knowledge.records import ProcedureRecord
-
-
-def record(code: str) -> ProcedureRecord:
-    found = get_procedure(code)
-    assert found is not None, code
-    return found
-
-
-def top_code(question: str) -> str | None:
-    match = match_catalogue(question)
-    return match.top.code if match.found and match.top is not None else None
+from knowledge.facade import answer, merger_papers
+from tests.knowledge.shipped import record, top_code
 
 
 def test_the_tax_code_notice_reissue_is_sourced_with_its_form_time_and_fee() -> None:

@@ -9,12 +9,8 @@ import pytest
 
 from knowledge.facade import answer, get_procedure, match_catalogue
 from knowledge.search import is_ambiguous
+from tests.knowledge.shipped import top_code
 from vietnam.text import strip_diacritics
-
-
-def top_code(question: str) -> str | None:
-    match = match_catalogue(question)
-    return match.top.code if match.found and match.top is not None else None
 
 
 def test_the_head_office_change_is_sourced_with_its_papers_office_and_time() -> None:
